@@ -1,0 +1,75 @@
+// Lake Formation and KMS facts that several services need (Glue hides governed tables, Athena
+// queries need SELECT and key access, S3 relays KMS decisions), kept in one place.
+import { authorize as authorizeRequest } from './iam/evaluate.js';
+import type { SandboxState } from './state.js';
+import type { Caller } from './types.js';
+
+export type LakeFormationPermission = 'DESCRIBE' | 'SELECT' | 'ALTER' | 'DROP' | 'INSERT' | 'DELETE' | 'CREATE_TABLE';
+
+/** A table is governed when its location is registered with Lake Formation (no IAM_ALLOWED_PRINCIPALS grant). */
+export function isGoverned(state: SandboxState, database: string, table: string): boolean {
+  const db = state.scenario.glue.databases.find((d) => d.name === database);
+  return db?.tables.find((t) => t.name === table)?.registeredWithLakeFormation ?? false;
+}
+
+/** The principal Lake Formation grants name: the role for a role session, else the caller itself. */
+export function lakeFormationPrincipal(caller: Caller): string {
+  return caller.roleArn ?? caller.arn;
+}
+
+export function isDataLakeAdmin(state: SandboxState, caller: Caller): boolean {
+  return state.scenario.lakeFormation.admins.includes(lakeFormationPrincipal(caller));
+}
+
+/**
+ * Whether Lake Formation grants `permission` on a table (or, with table undefined, on the database).
+ * Any permission on a table makes it visible, so DESCRIBE is implied by every other grant.
+ */
+export function hasLakeFormationPermission(state: SandboxState, caller: Caller, database: string, table: string | undefined, permission: LakeFormationPermission): boolean {
+  if (isDataLakeAdmin(state, caller)) return true;
+  const principal = lakeFormationPrincipal(caller);
+  return state.scenario.lakeFormation.grants.some((grant) => {
+    if (grant.principal !== principal || grant.database !== database) return false;
+    if (table === undefined ? grant.table !== undefined : grant.table !== table && grant.table !== '*') return false;
+    return grant.permissions.includes('ALL') || grant.permissions.includes(permission) || (permission === 'DESCRIBE' && grant.permissions.length > 0);
+  });
+}
+
+/** Whether the caller may see a table in Glue listings: ungoverned tables always, governed ones with a grant. */
+export function isTableVisible(state: SandboxState, caller: Caller, database: string, table: string): boolean {
+  return !isGoverned(state, database, table) || hasLakeFormationPermission(state, caller, database, table, 'DESCRIBE');
+}
+
+/** Resolves a key id, alias, alias ARN or key ARN to the scenario's key and its ARN. */
+export function resolveKmsKey(state: SandboxState, reference: string) {
+  const bare = reference.replace(/^arn:aws:kms:[^:]+:\d{12}:/, '').replace(/^key\//, '');
+  const key = state.scenario.kms.keys.find((k) => k.id === bare || k.alias === bare);
+  if (!key) return undefined;
+  return { key, arn: `arn:aws:kms:${state.region}:${state.accountId}:key/${key.id}` };
+}
+
+/**
+ * Whether the caller may use a key for `action` (kms:GenerateDataKey, kms:Decrypt, …): the key
+ * policy must allow, directly or by delegating to IAM through the account root. `viaService` is
+ * set when another service (S3, Athena) uses the key on the caller's behalf, so that key policies
+ * with a `kms:ViaService` condition behave as in AWS.
+ */
+export function kmsDecision(state: SandboxState, caller: Caller, action: string, keyReference: string, viaService?: 's3' | 'athena' | 'glue') {
+  const resolved = resolveKmsKey(state, keyReference);
+  const keyArn = resolved?.arn ?? keyReference;
+  if (!resolved) return { keyArn, decision: { allowed: false as const, denial: { policyType: 'resource' as const, explicit: false } }, missing: true };
+  const decision = authorizeRequest(
+    {
+      action,
+      resource: keyArn,
+      principal: { arn: caller.arn, accountId: caller.accountId, roleArn: caller.roleArn },
+      resourceAccountId: state.accountId,
+      context: {
+        'kms:CallerAccount': caller.accountId,
+        ...(viaService ? { 'kms:ViaService': `${viaService}.${state.region}.amazonaws.com` } : {}),
+      },
+    },
+    { ...caller.policies, resourcePolicy: resolved.key.policy, resourcePolicyRequired: true },
+  );
+  return { keyArn, decision, missing: false };
+}

@@ -1,0 +1,285 @@
+// IAM policy evaluation as AWS documents it ("Policy evaluation logic"): an explicit deny in any
+// policy wins; organisations' SCPs must allow; then identity and resource-based policies, with
+// cross-account requests needing both sides; boundaries and session policies only ever narrow.
+import type { PolicyDocument, PolicyStatement } from '../scenario.js';
+
+export type PolicyKind = 'identity' | 'resource' | 'scp' | 'rcp' | 'boundary' | 'session' | 'vpc-endpoint';
+
+export type ConditionValue = string | readonly string[] | boolean | undefined;
+
+export interface AuthorizationRequest {
+  action: string;
+  resource: string;
+  principal: { arn: string; accountId: string; /** For a role session, the role's ARN: policies naming the role match its sessions. */ roleArn?: string };
+  /** Account owning the resource; defaults to the principal's. */
+  resourceAccountId?: string;
+  /** Condition keys of the request context (case-insensitive names), e.g. sts:ExternalId, kms:ViaService. */
+  context?: Record<string, ConditionValue>;
+}
+
+export interface PolicySet {
+  identity: readonly PolicyDocument[];
+  serviceControlPolicies?: readonly PolicyDocument[];
+  resourceControlPolicies?: readonly PolicyDocument[];
+  permissionsBoundary?: PolicyDocument;
+  sessionPolicies?: readonly PolicyDocument[];
+  resourcePolicy?: PolicyDocument;
+  /**
+   * Role trust policies and KMS key policies must themselves allow the call: IAM policies alone
+   * never suffice. A statement naming the account (root) delegates the decision to IAM policies.
+   */
+  resourcePolicyRequired?: boolean;
+}
+
+export interface Denial {
+  explicit: boolean;
+  policyType: PolicyKind;
+}
+
+export type Decision = { allowed: true } | { allowed: false; denial: Denial };
+
+const ALLOWED: Decision = { allowed: true };
+const denied = (policyType: PolicyKind, explicit: boolean): Decision => ({ allowed: false, denial: { policyType, explicit } });
+
+export function authorize(request: AuthorizationRequest, policies: PolicySet): Decision {
+  const resourceAccountId = request.resourceAccountId ?? request.principal.accountId;
+  const sameAccount = resourceAccountId === request.principal.accountId;
+  const matchesRequest = (statement: PolicyStatement, checkPrincipal: boolean) =>
+    statementApplies(statement, request, checkPrincipal);
+
+  // 1. Explicit denies, in the order AWS reports them.
+  const explicitDenyIn: Array<[PolicyKind, readonly PolicyDocument[], boolean]> = [
+    ['scp', policies.serviceControlPolicies ?? [], false],
+    ['rcp', policies.resourceControlPolicies ?? [], true],
+    ['resource', policies.resourcePolicy ? [policies.resourcePolicy] : [], true],
+    ['identity', policies.identity, false],
+    ['boundary', policies.permissionsBoundary ? [policies.permissionsBoundary] : [], false],
+    ['session', policies.sessionPolicies ?? [], false],
+  ];
+  for (const [kind, documents, checkPrincipal] of explicitDenyIn) {
+    if (documents.some((document) => statementsOf(document).some((s) => s.Effect === 'Deny' && matchesRequest(s, checkPrincipal)))) {
+      return denied(kind, true);
+    }
+  }
+
+  // 2. Every SCP in the chain must allow (an SCP without an allow is an implicit deny).
+  for (const scp of policies.serviceControlPolicies ?? []) {
+    if (!allows([scp], matchesRequest, false)) return denied('scp', false);
+  }
+  for (const rcp of policies.resourceControlPolicies ?? []) {
+    if (!allows([rcp], matchesRequest, true)) return denied('rcp', false);
+  }
+
+  const identityAllows = allows(policies.identity, matchesRequest, false);
+  const resourceGrant = policies.resourcePolicy ? resourcePolicyGrant(policies.resourcePolicy, request) : 'none';
+
+  if (policies.resourcePolicyRequired) {
+    if (resourceGrant === 'none') return denied('resource', false);
+    if (resourceGrant === 'account' || !sameAccount) {
+      if (!identityAllows) return denied('identity', false);
+      return narrowed(policies, matchesRequest);
+    }
+    // A grant naming the principal itself needs no identity policy, as with role trust and key policies.
+    return ALLOWED;
+  }
+
+  if (!sameAccount) {
+    if (!identityAllows) return denied('identity', false);
+    if (resourceGrant === 'none') return denied('resource', false);
+    return narrowed(policies, matchesRequest);
+  }
+  if (resourceGrant === 'principal') return ALLOWED;
+  if (!identityAllows) return denied('identity', false);
+  return narrowed(policies, matchesRequest);
+}
+
+/** Boundaries and session policies limit what identity policies grant; they never grant. */
+function narrowed(policies: PolicySet, matchesRequest: (s: PolicyStatement, p: boolean) => boolean): Decision {
+  if (policies.permissionsBoundary && !allows([policies.permissionsBoundary], matchesRequest, false)) return denied('boundary', false);
+  if (policies.sessionPolicies?.length && !policies.sessionPolicies.every((p) => allows([p], matchesRequest, false))) {
+    return denied('session', false);
+  }
+  return ALLOWED;
+}
+
+function allows(
+  documents: readonly PolicyDocument[],
+  matchesRequest: (s: PolicyStatement, checkPrincipal: boolean) => boolean,
+  checkPrincipal: boolean,
+): boolean {
+  return documents.some((document) => statementsOf(document).some((s) => s.Effect === 'Allow' && matchesRequest(s, checkPrincipal)));
+}
+
+/** How a resource policy grants: to the principal itself, to its whole account (delegating to IAM), or not at all. */
+function resourcePolicyGrant(document: PolicyDocument, request: AuthorizationRequest): 'principal' | 'account' | 'none' {
+  let grant: 'principal' | 'account' | 'none' = 'none';
+  for (const statement of statementsOf(document)) {
+    if (statement.Effect !== 'Allow' || !statementApplies(statement, request, false)) continue;
+    const match = principalMatch(statement, request);
+    if (match === 'principal') return 'principal';
+    if (match === 'account') grant = 'account';
+  }
+  return grant;
+}
+
+export function statementsOf(document: PolicyDocument): readonly PolicyStatement[] {
+  return Array.isArray(document.Statement) ? document.Statement : [document.Statement as PolicyStatement];
+}
+
+function statementApplies(statement: PolicyStatement, request: AuthorizationRequest, checkPrincipal: boolean): boolean {
+  if (statement.Action !== undefined && !anyMatch(statement.Action, request.action, true)) return false;
+  if (statement.NotAction !== undefined && anyMatch(statement.NotAction, request.action, true)) return false;
+  if (statement.Action === undefined && statement.NotAction === undefined) return false;
+  // A resource policy statement without Resource applies to the resource it is attached to.
+  if (statement.Resource !== undefined && !anyMatch(statement.Resource, request.resource, false)) return false;
+  if (statement.NotResource !== undefined && anyMatch(statement.NotResource, request.resource, false)) return false;
+  if (checkPrincipal && principalMatch(statement, request) === 'none') return false;
+  return conditionsHold(statement.Condition, request);
+}
+
+function principalMatch(statement: PolicyStatement, request: AuthorizationRequest): 'principal' | 'account' | 'none' {
+  const { principal } = request;
+  if (statement.NotPrincipal !== undefined) {
+    return principalNamed(statement.NotPrincipal, principal) === 'none' ? 'principal' : 'none';
+  }
+  if (statement.Principal === undefined) return 'none';
+  return principalNamed(statement.Principal, principal);
+}
+
+function principalNamed(spec: PolicyStatement['Principal'], principal: AuthorizationRequest['principal']): 'principal' | 'account' | 'none' {
+  if (spec === '*') return 'principal';
+  const aws = spec?.AWS;
+  if (aws === undefined) return 'none';
+  let result: 'principal' | 'account' | 'none' = 'none';
+  for (const entry of typeof aws === 'string' ? [aws] : aws) {
+    if (entry === '*' || entry === principal.arn || (principal.roleArn !== undefined && entry === principal.roleArn)) return 'principal';
+    if (entry === principal.accountId || entry === `arn:aws:iam::${principal.accountId}:root`) result = 'account';
+  }
+  return result;
+}
+
+function anyMatch(patterns: string | readonly string[], value: string, ignoreCase: boolean): boolean {
+  const list = typeof patterns === 'string' ? [patterns] : patterns;
+  return list.some((pattern) => globMatch(pattern, value, ignoreCase));
+}
+
+const globCache = new Map<string, RegExp>();
+
+/** IAM wildcards: `*` any run of characters (including none), `?` exactly one. */
+export function globMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
+  if (pattern === '*') return true;
+  if (!pattern.includes('*') && !pattern.includes('?')) {
+    return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  }
+  const cacheKey = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let regex = globCache.get(cacheKey);
+  if (!regex) {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    regex = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
+    globCache.set(cacheKey, regex);
+  }
+  return regex.test(value);
+}
+
+type Condition = NonNullable<PolicyStatement['Condition']>;
+
+function conditionsHold(condition: Condition | undefined, request: AuthorizationRequest): boolean {
+  if (!condition) return true;
+  const context = contextOf(request);
+  return Object.entries(condition).every(([operator, entries]) =>
+    Object.entries(entries).every(([key, expected]) => conditionHolds(operator, context.get(key.toLowerCase()), toList(expected))),
+  );
+}
+
+function contextOf(request: AuthorizationRequest): Map<string, ConditionValue> {
+  const context = new Map<string, ConditionValue>([
+    ['aws:principalarn', request.principal.roleArn ?? request.principal.arn],
+    ['aws:principalaccount', request.principal.accountId],
+    ['aws:resourceaccount', request.resourceAccountId ?? request.principal.accountId],
+    ['aws:securetransport', 'true'],
+  ]);
+  for (const [key, value] of Object.entries(request.context ?? {})) context.set(key.toLowerCase(), value);
+  return context;
+}
+
+function toList(value: string | boolean | readonly (string | boolean)[]): string[] {
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+function conditionHolds(rawOperator: string, actual: ConditionValue, expected: string[]): boolean {
+  let operator = rawOperator;
+  let setMode: 'any' | 'all' | undefined;
+  if (operator.startsWith('ForAnyValue:')) [setMode, operator] = ['any', operator.slice('ForAnyValue:'.length)];
+  else if (operator.startsWith('ForAllValues:')) [setMode, operator] = ['all', operator.slice('ForAllValues:'.length)];
+  const ifExists = operator.endsWith('IfExists');
+  if (ifExists) operator = operator.slice(0, -'IfExists'.length);
+
+  if (operator === 'Null') {
+    const isNull = actual === undefined || (Array.isArray(actual) && actual.length === 0);
+    return expected.some((value) => (value === 'true') === isNull);
+  }
+  const values = actual === undefined ? [] : (Array.isArray(actual) ? actual : [String(actual)]) as string[];
+  if (values.length === 0) {
+    if (ifExists || setMode === 'all') return true;
+    return operator.includes('Not');
+  }
+  const test = valueTest(operator);
+  if (!test) return false; // An operator we do not know never grants and never denies by accident of omission.
+  const negated = /Not(Equals|Like)/.test(operator) && operator !== 'NotIpAddress';
+  const matchOne = (value: string) => (negated ? !expected.some((e) => test(e, value)) : expected.some((e) => test(e, value)));
+  if (setMode === 'all') return values.every(matchOne);
+  if (setMode === 'any') return values.some(matchOne);
+  return negated ? values.every(matchOne) : values.some(matchOne);
+}
+
+function valueTest(operator: string): ((expected: string, actual: string) => boolean) | undefined {
+  switch (operator) {
+    case 'StringEquals':
+    case 'StringNotEquals':
+    case 'ArnEquals':
+    case 'ArnNotEquals':
+      return (e, a) => (operator.startsWith('Arn') ? globMatch(e, a, false) : e === a);
+    case 'StringEqualsIgnoreCase':
+    case 'StringNotEqualsIgnoreCase':
+      return (e, a) => e.toLowerCase() === a.toLowerCase();
+    case 'StringLike':
+    case 'StringNotLike':
+    case 'ArnLike':
+    case 'ArnNotLike':
+      return (e, a) => globMatch(e, a, false);
+    case 'Bool':
+      return (e, a) => e.toLowerCase() === a.toLowerCase();
+    case 'NumericEquals':
+      return (e, a) => Number(a) === Number(e);
+    case 'NumericLessThan':
+      return (e, a) => Number(a) < Number(e);
+    case 'NumericLessThanEquals':
+      return (e, a) => Number(a) <= Number(e);
+    case 'NumericGreaterThan':
+      return (e, a) => Number(a) > Number(e);
+    case 'NumericGreaterThanEquals':
+      return (e, a) => Number(a) >= Number(e);
+    default:
+      return undefined;
+  }
+}
+
+const POLICY_PHRASE: Record<PolicyKind, string> = {
+  identity: 'identity-based policy',
+  resource: 'resource-based policy',
+  scp: 'service control policy',
+  rcp: 'resource control policy',
+  boundary: 'permissions boundary',
+  session: 'session policy',
+  'vpc-endpoint': 'VPC endpoint policy',
+};
+
+/** AWS's current access-denied text; "on resource" is left out when the resource is "*". */
+export function accessDeniedMessage(principalArn: string, action: string, resource: string, denial: Denial): string {
+  const onResource = resource === '*' ? '' : ` on resource: ${resource}`;
+  const phrase = POLICY_PHRASE[denial.policyType];
+  const why = denial.explicit
+    ? `with an explicit deny in ${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`
+    : `because no ${phrase} allows the ${action} action`;
+  return `User: ${principalArn} is not authorized to perform: ${action}${onResource} ${why}`;
+}

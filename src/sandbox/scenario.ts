@@ -1,0 +1,423 @@
+// A scenario is data: one simulated AWS account (plus any outside principals) with its IAM,
+// catalog, workgroups, buckets, keys, Lake Formation settings and faults. Files are validated
+// on load so that a typo is refused with the field it is in, not discovered mid-test.
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Type, { type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+const Str = Type.String({ minLength: 1 });
+const StrOrList = Type.Union([Str, Type.Array(Str)]);
+
+const PrincipalSpec = Type.Union([
+  Type.Literal('*'),
+  Type.Object(
+    { AWS: Type.Optional(StrOrList), Service: Type.Optional(StrOrList), Federated: Type.Optional(StrOrList) },
+    { additionalProperties: false },
+  ),
+]);
+
+export const PolicyStatementSchema = Type.Object(
+  {
+    Sid: Type.Optional(Type.String()),
+    Effect: Type.Union([Type.Literal('Allow'), Type.Literal('Deny')]),
+    Action: Type.Optional(StrOrList),
+    NotAction: Type.Optional(StrOrList),
+    Resource: Type.Optional(StrOrList),
+    NotResource: Type.Optional(StrOrList),
+    Principal: Type.Optional(PrincipalSpec),
+    NotPrincipal: Type.Optional(PrincipalSpec),
+    Condition: Type.Optional(
+      Type.Record(Type.String(), Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean(), Type.Array(Type.Union([Type.String(), Type.Boolean()]))]))),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const PolicyDocumentSchema = Type.Object(
+  {
+    Version: Type.Optional(Type.Union([Type.Literal('2012-10-17'), Type.Literal('2008-10-17')])),
+    Id: Type.Optional(Type.String()),
+    Statement: Type.Union([PolicyStatementSchema, Type.Array(PolicyStatementSchema, { minItems: 1 })]),
+  },
+  { additionalProperties: false },
+);
+
+const AccountId = Type.String({ pattern: '^[0-9]{12}$' });
+const Region = Type.String({ pattern: '^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$' });
+const AccessKeyId = Type.String({ pattern: '^(AKIA|ASIA)[A-Z0-9]{12,124}$' });
+
+const User = Type.Object(
+  {
+    name: Str,
+    /** Defaults to the scenario's account: a principal of another account is how cross-account is modelled. */
+    accountId: Type.Optional(AccountId),
+    accessKeyId: AccessKeyId,
+    secretAccessKey: Type.String({ minLength: 16 }),
+    policies: Type.Array(PolicyDocumentSchema, { default: [] }),
+    permissionsBoundary: Type.Optional(PolicyDocumentSchema),
+    /** True for the identity the preflight service itself runs as (the base principal in role mode). */
+    serviceIdentity: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+const Role = Type.Object(
+  {
+    name: Str,
+    accountId: Type.Optional(AccountId),
+    trustPolicy: PolicyDocumentSchema,
+    policies: Type.Array(PolicyDocumentSchema, { default: [] }),
+    permissionsBoundary: Type.Optional(PolicyDocumentSchema),
+    /** The external ID a caller is expected to present (printed on start; the trust policy is what enforces it). */
+    externalId: Type.Optional(Str),
+    maxSessionDurationSeconds: Type.Optional(Type.Integer({ minimum: 900, maximum: 43200 })),
+  },
+  { additionalProperties: false },
+);
+
+const Column = Type.Object({ name: Str, type: Str, comment: Type.Optional(Type.String()) }, { additionalProperties: false });
+
+const Table = Type.Object(
+  {
+    name: Str,
+    type: Type.Union([Type.Literal('EXTERNAL_TABLE'), Type.Literal('MANAGED_TABLE'), Type.Literal('VIRTUAL_VIEW')], { default: 'EXTERNAL_TABLE' }),
+    columns: Type.Array(Column, { minItems: 1 }),
+    partitionKeys: Type.Array(Column, { default: [] }),
+    /** Each entry is one partition's values, in partitionKeys order. */
+    partitions: Type.Array(Type.Array(Type.String()), { default: [] }),
+    location: Type.Optional(Type.String()),
+    viewOriginalText: Type.Optional(Type.String()),
+    /** Number of stored versions (GetTableVersions); at least 1. */
+    versions: Type.Integer({ minimum: 1, default: 1 }),
+    registeredWithLakeFormation: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+
+const UserDefinedFunction = Type.Object(
+  { name: Str, className: Str, ownerName: Type.Optional(Type.String()), resourceUris: Type.Optional(Type.Array(Type.String())) },
+  { additionalProperties: false },
+);
+
+const Database = Type.Object(
+  {
+    name: Str,
+    description: Type.Optional(Type.String()),
+    locationUri: Type.Optional(Type.String()),
+    tables: Type.Array(Table, { default: [] }),
+    functions: Type.Array(UserDefinedFunction, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+const WorkGroup = Type.Object(
+  {
+    name: Str,
+    state: Type.Union([Type.Literal('ENABLED'), Type.Literal('DISABLED')], { default: 'ENABLED' }),
+    description: Type.Optional(Type.String()),
+    outputLocation: Type.Optional(Type.String({ pattern: '^s3://' })),
+    enforceWorkGroupConfiguration: Type.Boolean({ default: false }),
+    encryption: Type.Optional(
+      Type.Object(
+        { option: Type.Union([Type.Literal('SSE_S3'), Type.Literal('SSE_KMS'), Type.Literal('CSE_KMS')]), kmsKey: Type.Optional(Str) },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Athena managed query results: no S3 output location at all. */
+    managedQueryResults: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+
+const QueryExecution = Type.Object(
+  {
+    id: Str,
+    workgroup: Str,
+    query: Str,
+    state: Type.Union(
+      [Type.Literal('QUEUED'), Type.Literal('RUNNING'), Type.Literal('SUCCEEDED'), Type.Literal('FAILED'), Type.Literal('CANCELLED')],
+      { default: 'SUCCEEDED' },
+    ),
+    database: Type.Optional(Type.String()),
+    submittedAt: Type.String({ format: 'date-time' }),
+    /** Who ran it: shows up in CloudTrail's StartQueryExecution event. */
+    userArn: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+const DataCatalog = Type.Object(
+  { name: Str, type: Type.Union([Type.Literal('GLUE'), Type.Literal('LAMBDA'), Type.Literal('HIVE')], { default: 'GLUE' }), description: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+
+const S3Object = Type.Object({ key: Str, body: Type.String({ default: '' }) }, { additionalProperties: false });
+
+const LifecycleRule = Type.Object(
+  { id: Str, prefix: Type.String({ default: '' }), expirationDays: Type.Optional(Type.Integer({ minimum: 1 })), status: Type.Union([Type.Literal('Enabled'), Type.Literal('Disabled')], { default: 'Enabled' }) },
+  { additionalProperties: false },
+);
+
+const Bucket = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' }),
+    /** Defaults to the scenario's region. */
+    region: Type.Optional(Region),
+    accountId: Type.Optional(AccountId),
+    encryption: Type.Optional(
+      Type.Object(
+        { algorithm: Type.Union([Type.Literal('AES256'), Type.Literal('aws:kms')]), kmsKeyId: Type.Optional(Str), bucketKeyEnabled: Type.Optional(Type.Boolean()) },
+        { additionalProperties: false },
+      ),
+    ),
+    lifecycleRules: Type.Optional(Type.Array(LifecycleRule)),
+    policy: Type.Optional(PolicyDocumentSchema),
+    objects: Type.Array(S3Object, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+const KmsKey = Type.Object(
+  {
+    id: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
+    alias: Type.Optional(Type.String({ pattern: '^alias/' })),
+    description: Type.Optional(Type.String()),
+    /** Key policy. A statement naming the account root delegates to IAM policies, as in AWS. */
+    policy: PolicyDocumentSchema,
+    state: Type.Union([Type.Literal('Enabled'), Type.Literal('Disabled'), Type.Literal('PendingDeletion')], { default: 'Enabled' }),
+  },
+  { additionalProperties: false },
+);
+
+const LakeFormationGrant = Type.Object(
+  {
+    principal: Str,
+    database: Str,
+    /** Absent: a grant on the database itself; '*' : all tables of the database. */
+    table: Type.Optional(Str),
+    permissions: Type.Array(
+      Type.Union([Type.Literal('ALL'), Type.Literal('DESCRIBE'), Type.Literal('SELECT'), Type.Literal('ALTER'), Type.Literal('DROP'), Type.Literal('INSERT'), Type.Literal('DELETE'), Type.Literal('CREATE_TABLE')]),
+      { minItems: 1 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const CloudTrailEvent = Type.Object(
+  {
+    eventName: Str,
+    eventSource: Str,
+    eventTime: Type.String({ format: 'date-time' }),
+    username: Type.Optional(Type.String()),
+    resources: Type.Optional(Type.Array(Type.Object({ type: Str, name: Str }, { additionalProperties: false }))),
+  },
+  { additionalProperties: false },
+);
+
+const Fault = Type.Object(
+  {
+    /** Service signing name (sts, glue, athena, cloudtrail, s3, kms, lakeformation); absent = every service. */
+    service: Type.Optional(Str),
+    /** Operation name as in the API reference (e.g. ListQueryExecutions); absent = every operation. */
+    operation: Type.Optional(Str),
+    latencyMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600000 })),
+    jitterMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600000 })),
+    /** Throttle with the protocol's throttling error: beyond ratePerSecond, or with this probability. */
+    throttle: Type.Optional(
+      Type.Object(
+        { ratePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })), probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })) },
+        { additionalProperties: false },
+      ),
+    ),
+    serverErrorProbability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /** Accept the request and never answer. */
+    hang: Type.Optional(Type.Boolean()),
+    resetProbability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ScenarioSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }),
+    description: Str,
+    /** Name of a built-in scenario whose top-level sections this one starts from (shallow, per section). */
+    extends: Type.Optional(Str),
+    accountId: AccountId,
+    region: Region,
+    /** Seed for every random choice (faults, ids), so that a run can be repeated. */
+    seed: Type.Integer({ default: 1 }),
+    users: Type.Array(User, { default: [] }),
+    roles: Type.Array(Role, { default: [] }),
+    /** Service control policies that apply to every principal of the scenario's account. */
+    serviceControlPolicies: Type.Array(PolicyDocumentSchema, { default: [] }),
+    glue: Type.Object(
+      {
+        databases: Type.Array(Database, { default: [] }),
+        catalogEncryption: Type.Optional(
+          Type.Object({ kmsKeyId: Type.Optional(Str), connectionPasswordKmsKeyId: Type.Optional(Str) }, { additionalProperties: false }),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    athena: Type.Object(
+      {
+        workgroups: Type.Array(WorkGroup, { default: [] }),
+        dataCatalogs: Type.Array(DataCatalog, { default: [] }),
+        queryExecutions: Type.Array(QueryExecution, { default: [] }),
+        /** Answer denials with Athena's older "You are not authorized to perform: … on the resource." text. */
+        legacyDenialMessages: Type.Boolean({ default: false }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    cloudtrail: Type.Object(
+      { events: Type.Array(CloudTrailEvent, { default: [] }), lookupRatePerSecond: Type.Number({ exclusiveMinimum: 0, default: 2 }) },
+      { additionalProperties: false, default: {} },
+    ),
+    s3: Type.Object({ buckets: Type.Array(Bucket, { default: [] }) }, { additionalProperties: false, default: {} }),
+    kms: Type.Object({ keys: Type.Array(KmsKey, { default: [] }) }, { additionalProperties: false, default: {} }),
+    lakeFormation: Type.Object(
+      {
+        admins: Type.Array(Str, { default: [] }),
+        /** True: new databases and tables default to IAM_ALLOWED_PRINCIPALS/ALL (IAM-only access). */
+        iamAllowedPrincipalsByDefault: Type.Boolean({ default: true }),
+        grants: Type.Array(LakeFormationGrant, { default: [] }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    faults: Type.Array(Fault, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+export type Scenario = Static<typeof ScenarioSchema>;
+export type PolicyDocument = Static<typeof PolicyDocumentSchema>;
+export type PolicyStatement = Static<typeof PolicyStatementSchema>;
+export type ScenarioUser = Scenario['users'][number];
+export type ScenarioRole = Scenario['roles'][number];
+export type ScenarioTable = Scenario['glue']['databases'][number]['tables'][number];
+export type ScenarioWorkGroup = Scenario['athena']['workgroups'][number];
+export type ScenarioBucket = Scenario['s3']['buckets'][number];
+export type ScenarioFault = Scenario['faults'][number];
+
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
+const checker = Compile(ScenarioSchema);
+
+export const BUILT_IN_SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
+
+export function listBuiltInScenarios(): string[] {
+  return readdirSync(BUILT_IN_SCENARIO_DIR)
+    .filter((file) => file.endsWith('.json') && !file.startsWith('_'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort();
+}
+
+/** Validates raw scenario data, applying defaults; throws ScenarioError naming every bad field. */
+export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
+  const data = resolveExtends(raw, source, new Set());
+  const withDefaults = checker.Default(structuredClone(data)) as unknown;
+  if (!checker.Check(withDefaults)) {
+    const problems = [...checker.Errors(withDefaults)]
+      .slice(0, 10)
+      .map((error) => `${error.instancePath || '/'}: ${error.message}`);
+    throw new ScenarioError(`${source} is not a valid scenario:\n  ${problems.join('\n  ')}`);
+  }
+  const scenario = withDefaults as Scenario;
+  checkReferences(scenario, source);
+  return scenario;
+}
+
+/** Loads a built-in scenario by name, or a JSON file by path. */
+export function loadScenario(nameOrFile: string): Scenario {
+  const builtIn = join(BUILT_IN_SCENARIO_DIR, `${nameOrFile}.json`);
+  const file = /^[a-z0-9-]+$/.test(nameOrFile) && existsSync(builtIn) ? builtIn : resolve(nameOrFile);
+  if (!existsSync(file)) {
+    throw new ScenarioError(`no built-in scenario or file named "${nameOrFile}" (built-in: ${listBuiltInScenarios().join(', ')})`);
+  }
+  return parseScenario(readJson(file), file);
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ScenarioError(`${file}: ${(error as Error).message}`);
+  }
+}
+
+function resolveExtends(raw: unknown, source: string, seen: Set<string>): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ScenarioError(`${source}: a scenario must be a JSON object`);
+  }
+  const record = raw as Record<string, unknown>;
+  const baseName = record.extends;
+  if (baseName === undefined) return raw;
+  if (typeof baseName !== 'string' || !/^_?[a-z0-9-]+$/.test(baseName)) {
+    throw new ScenarioError(`${source}: /extends must name a built-in scenario`);
+  }
+  if (seen.has(baseName)) throw new ScenarioError(`${source}: /extends forms a cycle through "${baseName}"`);
+  seen.add(baseName);
+  const baseFile = join(BUILT_IN_SCENARIO_DIR, `${baseName}.json`);
+  if (!existsSync(baseFile)) throw new ScenarioError(`${source}: /extends names "${baseName}", which is not a built-in scenario`);
+  const base = resolveExtends(readJson(baseFile), baseFile, seen) as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(record)) {
+    if (key === 'extends') continue;
+    const baseValue = base[key];
+    // Service sections merge one level deep so a scenario can change workgroups and keep the catalog.
+    merged[key] = isPlainObject(value) && isPlainObject(baseValue) ? { ...baseValue, ...value } : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkReferences(scenario: Scenario, source: string): void {
+  const fail = (path: string, message: string) => {
+    throw new ScenarioError(`${source} is not a valid scenario:\n  ${path}: ${message}`);
+  };
+  const keyIds = new Set<string>();
+  scenario.users.forEach((user, index) => {
+    if (keyIds.has(user.accessKeyId)) fail(`/users/${index}/accessKeyId`, `duplicate access key id ${user.accessKeyId}`);
+    keyIds.add(user.accessKeyId);
+  });
+  const names = new Set<string>();
+  scenario.roles.forEach((role, index) => {
+    if (names.has(role.name)) fail(`/roles/${index}/name`, `duplicate role name ${role.name}`);
+    names.add(role.name);
+  });
+  const kmsIds = new Set(scenario.kms.keys.flatMap((key) => [key.id, key.alias].filter(Boolean) as string[]));
+  const knowsKey = (ref: string) => kmsIds.has(ref) || kmsIds.has(ref.replace(/^arn:aws:kms:[^:]+:\d{12}:/, '').replace(/^key\//, ''));
+  scenario.s3.buckets.forEach((bucket, index) => {
+    const keyId = bucket.encryption?.kmsKeyId;
+    if (keyId && !knowsKey(keyId)) fail(`/s3/buckets/${index}/encryption/kmsKeyId`, `no KMS key ${keyId} in /kms/keys`);
+  });
+  scenario.athena.workgroups.forEach((workgroup, index) => {
+    const keyId = workgroup.encryption?.kmsKey;
+    if (keyId && !knowsKey(keyId)) fail(`/athena/workgroups/${index}/encryption/kmsKey`, `no KMS key ${keyId} in /kms/keys`);
+    if (workgroup.managedQueryResults && workgroup.outputLocation) {
+      fail(`/athena/workgroups/${index}/outputLocation`, 'a workgroup with managed query results has no output location');
+    }
+  });
+  scenario.glue.databases.forEach((database, d) => {
+    database.tables.forEach((table, t) => {
+      table.partitions.forEach((values, p) => {
+        if (values.length !== table.partitionKeys.length) {
+          fail(`/glue/databases/${d}/tables/${t}/partitions/${p}`, `has ${values.length} values for ${table.partitionKeys.length} partition keys`);
+        }
+      });
+    });
+  });
+  scenario.athena.queryExecutions.forEach((execution, index) => {
+    if (!scenario.athena.workgroups.some((workgroup) => workgroup.name === execution.workgroup)) {
+      fail(`/athena/queryExecutions/${index}/workgroup`, `no workgroup named ${execution.workgroup}`);
+    }
+  });
+}

@@ -1,0 +1,83 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ConditionValue, PolicySet } from './iam/evaluate.js';
+import type { PolicyDocument } from './scenario.js';
+import type { SandboxState } from './state.js';
+
+export type Protocol = 'query' | 'json' | 'rest-xml' | 'rest-json';
+
+/** The authenticated principal behind a request. */
+export interface Caller {
+  arn: string;
+  accountId: string;
+  userId: string;
+  accessKeyId: string;
+  /** For a role session: the role's ARN, which resource policies use to name its sessions. */
+  roleArn?: string;
+  policies: Omit<PolicySet, 'resourcePolicy' | 'resourcePolicyRequired'>;
+}
+
+export interface IncomingRequest {
+  method: string;
+  /** Path as sent, still percent-encoded. */
+  rawPath: string;
+  /** Decoded path. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  host: string;
+}
+
+export interface SandboxResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/** An error in AWS's terms; the protocol layer renders it in the service's wire format. */
+export class AwsError extends Error {
+  override name = 'AwsError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    readonly options: { headers?: Record<string, string>; sender?: boolean; fields?: Record<string, string> } = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface AuthorizeOptions {
+  resourcePolicy?: PolicyDocument;
+  resourcePolicyRequired?: boolean;
+  resourceAccountId?: string;
+  context?: Record<string, ConditionValue>;
+}
+
+export interface ServiceCall {
+  operation: string;
+  caller: Caller;
+  region: string;
+  requestId: string;
+  request: IncomingRequest;
+  state: SandboxState;
+  /** Throws the service's access-denied error unless the caller may perform the action on every resource. */
+  authorize(action: string, resources: string | readonly string[], options?: AuthorizeOptions): void;
+  /** The same decision without throwing: for checks that fail silently in AWS (Lake Formation filtering). */
+  isAuthorized(action: string, resource: string, options?: AuthorizeOptions): boolean;
+}
+
+export interface ServiceDefinition {
+  /** SigV4 signing name, e.g. "glue"; the router picks the service by the credential scope. */
+  signingName: string;
+  protocol: Protocol;
+  /** Error code and status for an access denial in this service. */
+  accessDenied: { code: string; status: number };
+  throttling: { code: string; status: number; message: string };
+  serverError: { code: string; status: number; message: string };
+  /** The operation a request names, or undefined when the sandbox does not know it. */
+  resolveOperation(request: IncomingRequest): string | undefined;
+  handle(call: ServiceCall): SandboxResponse | Promise<SandboxResponse>;
+  /** Shapes an access-denied message for the service (default: IAM's current format). */
+  denialMessage?(call: ServiceCall, action: string, resource: string, defaultMessage: string): string;
+}
