@@ -288,6 +288,17 @@ export const ScenarioSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     faults: Type.Array(Fault, { default: [] }),
+    /**
+     * The connection a preflight of this scenario uses (demo, tests, the web page): which principal
+     * signs ("user:NAME" or "role:NAME", the role assumed by the service identity) and the request's
+     * other fields (athena, glue, capabilities, required, options), without secrets.
+     */
+    sample: Type.Optional(
+      Type.Object(
+        { credentials: Type.String({ pattern: '^(user|role):[A-Za-z0-9+=,.@_-]+$' }), request: Type.Record(Type.String(), Type.Unknown(), { default: {} }) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -415,6 +426,13 @@ function checkReferences(scenario: Scenario, source: string): void {
       });
     });
   });
+  const sample = scenario.sample?.credentials.split(':');
+  if (sample) {
+    const [kind, name] = sample;
+    const known = kind === 'user' ? scenario.users.some((u) => u.name === name) : scenario.roles.some((r) => r.name === name);
+    if (!known) fail('/sample/credentials', `no ${kind} named ${name}`);
+    if (kind === 'role' && !scenario.users.some((u) => u.serviceIdentity)) fail('/sample/credentials', 'a role sample needs a user with serviceIdentity: true to assume it');
+  }
   scenario.athena.queryExecutions.forEach((execution, index) => {
     if (!scenario.athena.workgroups.some((workgroup) => workgroup.name === execution.workgroup)) {
       fail(`/athena/queryExecutions/${index}/workgroup`, `no workgroup named ${execution.workgroup}`);

@@ -1,0 +1,103 @@
+// The one place SDK clients are built. HTTP agents (keep-alive, proxy, CA bundle) are shared by
+// every run because they hold no credentials; clients are created per run, cheaply, with that
+// run's credentials, so two runs can never see each other's identity.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { AthenaClient } from '@aws-sdk/client-athena';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { GlueClient } from '@aws-sdk/client-glue';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+export const AWS_SERVICES = ['sts', 'glue', 'athena', 'cloudtrail', 's3', 'kms', 'lakeformation'] as const;
+export type AwsService = (typeof AWS_SERVICES)[number];
+
+export interface ClientTypes {
+  sts: STSClient;
+  glue: GlueClient;
+  athena: AthenaClient;
+  cloudtrail: CloudTrailClient;
+  s3: S3Client;
+  kms: KMSClient;
+  lakeformation: LakeFormationClient;
+}
+
+export interface NetworkSettings {
+  /** Per-service endpoint overrides (AWS_ENDPOINT_URL_<SERVICE>), then a global one (AWS_ENDPOINT_URL). */
+  endpoints?: Partial<Record<AwsService, string>>;
+  defaultEndpoint?: string;
+  /** Agents that route through an HTTP(S) proxy; built at the edge from HTTPS_PROXY/NO_PROXY. */
+  httpAgent?: HttpAgent;
+  httpsAgent?: HttpsAgent;
+  /** PEM bundle for TLS-intercepting proxies. */
+  caBundle?: string | Buffer;
+  s3ForcePathStyle?: boolean;
+  connectionTimeoutMs?: number;
+  maxSockets?: number;
+}
+
+export interface ClientFactory {
+  /** A client for `service` in `region` that signs with exactly these credentials. */
+  create<S extends AwsService>(service: S, region: string, credentials: AwsCredentialIdentity): Promise<ClientTypes[S]>;
+  /** The endpoint a service resolves to when overridden, for error messages (never from the request). */
+  endpointOf(service: AwsService, region: string): string;
+  destroy(): void;
+}
+
+type ClientConstructor = new (config: Record<string, unknown>) => { destroy(): void };
+
+// Importing all seven clients costs a few hundred milliseconds; load each on first use.
+const loaders: Record<AwsService, () => Promise<ClientConstructor>> = {
+  sts: async () => (await import('@aws-sdk/client-sts')).STSClient as unknown as ClientConstructor,
+  glue: async () => (await import('@aws-sdk/client-glue')).GlueClient as unknown as ClientConstructor,
+  athena: async () => (await import('@aws-sdk/client-athena')).AthenaClient as unknown as ClientConstructor,
+  cloudtrail: async () => (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient as unknown as ClientConstructor,
+  s3: async () => (await import('@aws-sdk/client-s3')).S3Client as unknown as ClientConstructor,
+  kms: async () => (await import('@aws-sdk/client-kms')).KMSClient as unknown as ClientConstructor,
+  lakeformation: async () => (await import('@aws-sdk/client-lakeformation')).LakeFormationClient as unknown as ClientConstructor,
+};
+
+export function createClientFactory(settings: NetworkSettings = {}): ClientFactory {
+  const maxSockets = settings.maxSockets ?? 256;
+  const httpAgent = settings.httpAgent ?? new HttpAgent({ keepAlive: true, maxSockets });
+  const httpsAgent = settings.httpsAgent ?? new HttpsAgent({ keepAlive: true, maxSockets, ...(settings.caBundle ? { ca: settings.caBundle } : {}) });
+  // Deadlines are enforced per call with abort signals; the handler only bounds connecting.
+  const requestHandler = new NodeHttpHandler({ httpAgent, httpsAgent, connectionTimeout: settings.connectionTimeoutMs ?? 3000 });
+  const constructors = new Map<AwsService, Promise<ClientConstructor>>();
+
+  const endpointFor = (service: AwsService) => settings.endpoints?.[service] ?? settings.defaultEndpoint;
+
+  return {
+    async create(service, region, credentials) {
+      let load = constructors.get(service);
+      if (!load) {
+        load = loaders[service]();
+        constructors.set(service, load);
+      }
+      const Client = await load;
+      const endpoint = endpointFor(service);
+      return new Client({
+        region,
+        credentials,
+        requestHandler,
+        // Retries are ours (throttling only, within the run's deadline): see preflight/call.ts.
+        maxAttempts: 1,
+        ...(endpoint ? { endpoint } : {}),
+        ...(service === 's3' ? { forcePathStyle: settings.s3ForcePathStyle ?? Boolean(endpoint), followRegionRedirects: false } : {}),
+        ...(service === 'sts' ? { useGlobalEndpoint: false } : {}),
+      }) as unknown as ClientTypes[typeof service];
+    },
+    endpointOf(service, region) {
+      return endpointFor(service) ?? `https://${service === 'lakeformation' ? 'lakeformation' : service}.${region}.amazonaws.com`;
+    },
+    destroy() {
+      requestHandler.destroy();
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}

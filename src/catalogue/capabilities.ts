@@ -1,0 +1,164 @@
+// The capability catalogue (SPEC §2): the public contract, as typed data. Verdicts, coverage
+// checks and remediation policies are all derived from it.
+import type { AwsAction } from './actions.js';
+
+export const CAPABILITY_IDS = [
+  'connection',
+  'metadata',
+  'partitions',
+  'schema-history',
+  'functions',
+  'search',
+  'query-history',
+  'user-attribution',
+  'athena-catalog',
+  'query-results',
+  'query-execution',
+  'encryption',
+  'lake-formation',
+] as const;
+
+export type CapabilityId = (typeof CAPABILITY_IDS)[number];
+
+export interface CapabilityDefinition {
+  id: CapabilityId;
+  title: string;
+  /** The product feature it enables. */
+  feature: string;
+  /** What the customer loses when it is not ok. */
+  impact: string;
+  /** Any denied: unavailable. */
+  core: readonly AwsAction[];
+  /** Any denied while the core works: degraded. */
+  extended: readonly AwsAction[];
+  requestedByDefault: boolean;
+}
+
+export const CAPABILITIES = [
+  {
+    id: 'connection',
+    title: 'Connection',
+    feature: 'Authenticate and confirm the account',
+    impact: 'Nothing can be read: the credentials do not work or reach another account.',
+    core: ['sts:GetCallerIdentity'],
+    extended: [],
+    requestedByDefault: true,
+  },
+  {
+    id: 'metadata',
+    title: 'Catalog metadata',
+    feature: 'Databases, tables and columns from the Glue Data Catalog',
+    impact: 'Databases, tables and columns cannot be ingested.',
+    core: ['glue:GetDatabases', 'glue:GetTables'],
+    extended: ['glue:GetDatabase', 'glue:GetTable'],
+    requestedByDefault: true,
+  },
+  {
+    id: 'partitions',
+    title: 'Partitions',
+    feature: 'Partition metadata',
+    impact: 'Partition metadata will be missing.',
+    core: ['glue:GetPartitions'],
+    extended: ['glue:GetPartition', 'glue:BatchGetPartition'],
+    requestedByDefault: true,
+  },
+  {
+    id: 'schema-history',
+    title: 'Schema history',
+    feature: 'Table versions',
+    impact: 'Schema changes over time will not be shown.',
+    core: ['glue:GetTableVersions'],
+    extended: ['glue:GetTableVersion'],
+    requestedByDefault: true,
+  },
+  {
+    id: 'functions',
+    title: 'User-defined functions',
+    feature: 'User-defined functions',
+    impact: 'User-defined functions will not be documented.',
+    core: ['glue:GetUserDefinedFunctions'],
+    extended: ['glue:GetUserDefinedFunction'],
+    requestedByDefault: true,
+  },
+  {
+    id: 'search',
+    title: 'Catalog search',
+    feature: 'Catalog search',
+    impact: 'Catalog search through Glue will not work.',
+    core: ['glue:SearchTables'],
+    extended: [],
+    requestedByDefault: true,
+  },
+  {
+    id: 'query-history',
+    title: 'Query history',
+    feature: 'Query popularity and lineage from Athena query history',
+    impact: 'Query popularity and lineage will be missing.',
+    core: ['athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'],
+    extended: ['athena:ListWorkGroups', 'athena:GetWorkGroup', 'athena:GetQueryExecution'],
+    requestedByDefault: true,
+  },
+  {
+    id: 'user-attribution',
+    title: 'User attribution',
+    feature: 'Who ran each query (CloudTrail)',
+    impact: 'Queries will not be attributed to the people who ran them.',
+    core: ['cloudtrail:LookupEvents'],
+    extended: [],
+    requestedByDefault: true,
+  },
+  {
+    id: 'athena-catalog',
+    title: 'Athena catalog APIs',
+    feature: "Athena's own catalog APIs (used by JDBC/ODBC drivers)",
+    impact: 'JDBC/ODBC drivers will not list databases and tables through Athena.',
+    core: ['athena:ListDatabases', 'athena:ListTableMetadata'],
+    extended: ['athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata'],
+    requestedByDefault: true,
+  },
+  {
+    id: 'query-results',
+    title: 'Query results location',
+    feature: 'The Athena output location on S3 can be written and read',
+    impact: 'Athena cannot write or read query results, so no query can return rows.',
+    core: ['s3:PutObject', 's3:GetObject'],
+    extended: ['s3:GetBucketLocation', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'],
+    requestedByDefault: true,
+  },
+  {
+    id: 'query-execution',
+    title: 'Query execution',
+    feature: 'Run queries (profiling, data quality)',
+    impact: 'Queries for profiling and data quality cannot run.',
+    core: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
+    extended: ['athena:StopQueryExecution'],
+    requestedByDefault: false,
+  },
+  {
+    id: 'encryption',
+    title: 'Encryption keys',
+    feature: 'KMS keys that protect query results or the catalog',
+    impact: 'Encrypted query results cannot be written or read.',
+    core: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    extended: ['kms:DescribeKey'],
+    requestedByDefault: true,
+  },
+  {
+    id: 'lake-formation',
+    title: 'Lake Formation',
+    feature: 'Lake Formation-governed tables are readable',
+    impact: 'Lake Formation-governed tables will be hidden or unreadable (needs DESCRIBE and SELECT grants too).',
+    core: ['lakeformation:GetDataAccess'],
+    extended: [],
+    requestedByDefault: true,
+  },
+] as const satisfies readonly CapabilityDefinition[];
+
+/** Assumed by the service's own identity in role mode: granted by the role's trust policy, not by the customer's identity policy. */
+export const assumeRoleAction = 'sts:AssumeRole' satisfies AwsAction;
+
+const byId = new Map<CapabilityId, CapabilityDefinition>(CAPABILITIES.map((capability) => [capability.id, capability]));
+
+export function capabilityById(id: CapabilityId): CapabilityDefinition {
+  return byId.get(id)!;
+}

@@ -1,0 +1,112 @@
+// The service's configuration: environment variables only, validated once at start into one
+// typed object. Nothing else in src/ reads process.env (the edges pass it in).
+const SERVICES = ['STS', 'GLUE', 'ATHENA', 'CLOUDTRAIL', 'S3', 'KMS', 'LAKEFORMATION'] as const;
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  apiKeys: string[];
+  authDisabled: boolean;
+  allowAmbient: boolean;
+  maxRunMs: number;
+  maxConcurrentRuns: number;
+  rateLimitPerMinute: number;
+  corsOrigins: string[];
+  webUi: boolean;
+  shutdownGraceMs: number;
+  aws: {
+    defaultEndpoint?: string;
+    endpoints: Partial<Record<Lowercase<(typeof SERVICES)[number]>, string>>;
+    s3ForcePathStyle?: boolean;
+    httpsProxy?: string;
+    httpProxy?: string;
+    noProxy?: string;
+    caBundleFile?: string;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  try {
+    const parsed = new URL(raw);
+    if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error('not http(s)');
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env): Config {
+  const logLevel = (read(env, 'LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const apiKeys = (read(env, 'PREFLIGHT_API_KEYS') ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+  const shortKey = apiKeys.find((key) => key.length < 16);
+  if (shortKey !== undefined) throw new ConfigError('PREFLIGHT_API_KEYS: every key must be at least 16 characters');
+  const endpoints: Config['aws']['endpoints'] = {};
+  for (const service of SERVICES) {
+    const endpoint = url(env, `AWS_ENDPOINT_URL_${service}`);
+    if (endpoint) endpoints[service.toLowerCase() as Lowercase<typeof service>] = endpoint;
+  }
+  const pathStyle = read(env, 'PREFLIGHT_S3_FORCE_PATH_STYLE');
+  const config: Config = {
+    host: read(env, 'HOST') ?? '127.0.0.1',
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    logLevel,
+    apiKeys,
+    authDisabled: boolean(env, 'PREFLIGHT_AUTH_DISABLED', false),
+    allowAmbient: boolean(env, 'PREFLIGHT_ALLOW_AMBIENT', false),
+    maxRunMs: integer(env, 'PREFLIGHT_MAX_RUN_MS', 60_000, 1000, 300_000),
+    maxConcurrentRuns: integer(env, 'PREFLIGHT_MAX_CONCURRENT_RUNS', 64, 1, 10_000),
+    rateLimitPerMinute: integer(env, 'PREFLIGHT_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
+    corsOrigins: (read(env, 'PREFLIGHT_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    webUi: boolean(env, 'PREFLIGHT_WEB_UI', true),
+    shutdownGraceMs: integer(env, 'PREFLIGHT_SHUTDOWN_GRACE_MS', 30_000, 0, 600_000),
+    aws: {
+      defaultEndpoint: url(env, 'AWS_ENDPOINT_URL'),
+      endpoints,
+      s3ForcePathStyle: pathStyle === undefined ? undefined : boolean(env, 'PREFLIGHT_S3_FORCE_PATH_STYLE', false),
+      httpsProxy: url(env, 'HTTPS_PROXY') ?? url(env, 'https_proxy'),
+      httpProxy: url(env, 'HTTP_PROXY') ?? url(env, 'http_proxy'),
+      noProxy: read(env, 'NO_PROXY') ?? read(env, 'no_proxy'),
+      caBundleFile: read(env, 'AWS_CA_BUNDLE'),
+    },
+  };
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
+  if (config.apiKeys.length === 0 && !config.authDisabled && !loopback) {
+    throw new ConfigError(
+      `HOST is ${config.host} but PREFLIGHT_API_KEYS is empty: set API keys, or PREFLIGHT_AUTH_DISABLED=true to run without authentication on purpose`,
+    );
+  }
+  return config;
+}

@@ -1,0 +1,359 @@
+// Runs the probes of one preflight: each starts as soon as the probes it depends on have settled,
+// every AWS call carries the run's deadline, and the report is built from what was proved.
+import { randomBytes } from 'node:crypto';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsAction } from '../catalogue/actions.js';
+import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
+import { buildRemediationPolicy } from '../catalogue/remediation.js';
+import type { AwsService, ClientFactory, ClientTypes } from '../aws/clients.js';
+import { PROBES } from '../probes/registry.js';
+import { type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
+import { type ClassifiedError, classifyError, isRetryable } from './classify.js';
+import { type ResolvedConnection, maskAccessKeyId, resolveConnection } from './connection.js';
+import type { PreflightRequest } from './request.js';
+import type { ActionResult, CapabilityReport, Finding, PreflightReport, ProbeReport, SkipReason } from './types.js';
+import { type Evidence, capabilityVerdict, overallStatus, resourceScope } from './verdict.js';
+
+export interface EngineDependencies {
+  clients: ClientFactory;
+  /** The service's own identity: it assumes customer roles, and is the identity of `ambient` runs. */
+  serviceCredentials?: AwsCredentialIdentityProvider;
+  allowAmbient: boolean;
+  /** Server maximum for one run, whatever the request asks. */
+  maxRunMs: number;
+  probes?: readonly ProbeDefinition[];
+  retry?: { maxAttempts: number; baseDelayMs: number };
+}
+
+export interface ProbeEvent {
+  probe: ProbeReport;
+  /** Capabilities whose probes have all settled, with their final status. */
+  capabilities: Array<Pick<CapabilityReport, 'id' | 'status'>>;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  requestId?: string;
+  onProbe?(event: ProbeEvent): void;
+}
+
+/** A request the service refuses before any AWS call (e.g. ambient credentials when disabled). */
+export class PreflightRefused extends Error {
+  override name = 'PreflightRefused';
+  constructor(readonly issues: Array<{ path: string; message: string }>) {
+    super(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+  }
+}
+
+const DEFAULT_RETRY = { maxAttempts: 4, baseDelayMs: 100 };
+const MAX_CALL_MS = 10_000;
+const STATE_RANK: Record<ActionResult['state'], number> = { untested: 0, granted: 1, error: 2, failed: 3 };
+
+export async function runPreflight(request: PreflightRequest, deps: EngineDependencies, options: RunOptions = {}): Promise<PreflightReport> {
+  if (request.credentials.type === 'ambient' && !deps.allowAmbient) {
+    throw new PreflightRefused([{ path: '/credentials/type', message: 'ambient credentials are disabled on this service (the operator can enable them with PREFLIGHT_ALLOW_AMBIENT=true)' }]);
+  }
+  if (request.credentials.type !== 'accessKey' && !deps.serviceCredentials) {
+    throw new PreflightRefused([{ path: '/credentials/type', message: `${request.credentials.type} credentials need the service's own AWS identity, and none is configured` }]);
+  }
+  const connection = resolveConnection(request, { maxRunMs: deps.maxRunMs });
+  const run = new PreflightRun(request, connection, deps, options);
+  return run.execute();
+}
+
+class PreflightRun {
+  private readonly runId = randomBytes(6).toString('hex');
+  private readonly startedAt = Date.now();
+  private readonly controller = new AbortController();
+  private readonly facts: RunFacts = {};
+  private readonly actions = new Map<string, ActionResult>();
+  private readonly probeReports = new Map<string, ProbeReport>();
+  private readonly skipCauses = new Map<string, string>();
+  private readonly findings: Finding[] = [];
+  private readonly clientCache = new Map<string, Promise<unknown>>();
+  private readonly registry: readonly ProbeDefinition[];
+  private readonly needed: ReadonlySet<string>;
+  private readonly emitted = new Set<CapabilityId>();
+  private credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
+  private readonly retry: { maxAttempts: number; baseDelayMs: number };
+  private readonly deadline: number;
+
+  constructor(
+    private readonly request: PreflightRequest,
+    private readonly connection: ResolvedConnection,
+    private readonly deps: EngineDependencies,
+    private readonly options: RunOptions,
+  ) {
+    this.registry = deps.probes ?? PROBES;
+    this.needed = neededProbes(this.registry, connection.requested);
+    this.retry = deps.retry ?? DEFAULT_RETRY;
+    this.deadline = this.startedAt + connection.timeoutMs;
+    const credentials = request.credentials;
+    if (credentials.type === 'accessKey') {
+      this.credentials = { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken };
+    } else if (credentials.type === 'ambient') {
+      this.credentials = deps.serviceCredentials;
+    }
+  }
+
+  async execute(): Promise<PreflightReport> {
+    const timer = setTimeout(() => this.controller.abort(new DeadlineError()), this.connection.timeoutMs);
+    const onClientAbort = () => this.controller.abort(this.options.signal?.reason ?? new Error('the client went away'));
+    this.options.signal?.addEventListener('abort', onClientAbort, { once: true });
+    if (this.options.signal?.aborted) onClientAbort();
+    try {
+      const settled = new Map<string, Promise<void>>();
+      for (const probe of this.registry) {
+        const dependencies = probe.dependsOn.map((id) => {
+          const dependency = settled.get(id);
+          if (!dependency) throw new Error(`probe ${probe.id} depends on ${id}, which is not before it in the registry`);
+          return dependency;
+        });
+        settled.set(probe.id, Promise.all(dependencies).then(() => this.runProbe(probe)));
+      }
+      await Promise.all(settled.values());
+    } finally {
+      clearTimeout(timer);
+      this.options.signal?.removeEventListener('abort', onClientAbort);
+    }
+    return this.buildReport();
+  }
+
+  private evidence(): Evidence {
+    return {
+      connection: this.connection,
+      facts: this.facts,
+      actions: this.actions,
+      probes: this.probeReports,
+      skipCauses: this.skipCauses,
+      findings: this.findings,
+      registry: this.registry,
+    };
+  }
+
+  private async runProbe(probe: ProbeDefinition): Promise<void> {
+    const started = Date.now();
+    const finish = (report: Omit<ProbeReport, 'id' | 'service' | 'actions' | 'startedAtMs' | 'durationMs'>) => {
+      const full: ProbeReport = {
+        id: probe.id,
+        service: probe.service,
+        actions: probe.actions,
+        ...report,
+        startedAtMs: started - this.startedAt,
+        durationMs: Date.now() - started,
+      };
+      for (const action of probe.actions) this.record(action, { state: 'untested', probe: probe.id, why: report.detail });
+      this.probeReports.set(probe.id, full);
+      this.emit(full);
+    };
+    const skip = (skipReason: SkipReason, detail: string, cause?: string) => {
+      if (cause) this.skipCauses.set(probe.id, cause);
+      finish({ outcome: 'skipped', skipReason, detail });
+    };
+
+    if (!this.needed.has(probe.id)) return skip('not-requested', 'no requested capability needs it');
+    const blocker = (probe.requires ?? ['sts-caller-identity']).find((id) => !this.passedOrNotApplicable(id));
+    if (blocker) return skip('prerequisite-failed', `${blocker} did not pass`, blocker);
+    if (this.controller.signal.aborted) return finish({ outcome: 'error', detail: 'the run ended before it started', error: this.abortError(probe) });
+    const rule = probe.skipUnless?.({ connection: this.connection, facts: this.facts });
+    if (rule) return skip(rule.reason, rule.detail);
+
+    try {
+      const detail = await probe.run(this.context(probe));
+      finish({ outcome: 'pass', ...(detail ? { detail } : {}) });
+    } catch (error) {
+      if (error instanceof ProbeSkip) return skip(error.reason, error.detail);
+      const classified = error instanceof ProbeCallError ? error.classified : classifyError(error, { action: probe.actions[0] ?? probe.id });
+      const action = error instanceof ProbeCallError ? error.action : (probe.actions[0] ?? probe.id);
+      const answered = ['auth', 'permission', 'not-found', 'config'].includes(classified.category);
+      finish({ outcome: answered ? 'fail' : 'error', error: toProbeError(action, classified) });
+    }
+  }
+
+  private passedOrNotApplicable(id: string): boolean {
+    const report = this.probeReports.get(id);
+    return report?.outcome === 'pass' || (report?.outcome === 'skipped' && report.skipReason === 'not-applicable');
+  }
+
+  private abortError(probe: ProbeDefinition) {
+    return toProbeError(probe.actions[0] ?? probe.id, classifyError(this.controller.signal.reason, { action: probe.actions[0] ?? probe.id }));
+  }
+
+  /** Keeps the strongest evidence per action: failed > error > granted > untested. */
+  private record(action: string, result: ActionResult): void {
+    const previous = this.actions.get(action);
+    if (!previous || STATE_RANK[result.state] > STATE_RANK[previous.state]) this.actions.set(action, result);
+  }
+
+  private context(probe: ProbeDefinition): ProbeContext {
+    const run = this;
+    const signal = this.controller.signal;
+    return {
+      connection: this.connection,
+      facts: this.facts,
+      signal,
+      runId: this.runId,
+      client: (service) => run.client(service, 'connection'),
+      serviceClient: (service) => run.client(service, 'service'),
+      externalId: () => (run.request.credentials.type === 'role' ? run.request.credentials.externalId : undefined),
+      useCredentials(credentials) {
+        run.credentials = credentials;
+        run.clientCache.clear();
+      },
+      async call(action, send, callOptions = {}) {
+        try {
+          const value = await run.send(action, send);
+          run.record(action, { state: 'granted', probe: probe.id });
+          for (const proved of callOptions.alsoProves ?? []) run.record(proved, { state: 'granted', probe: probe.id });
+          return value;
+        } catch (error) {
+          const classified = error as ClassifiedError;
+          if (callOptions.acceptCodes?.includes(classified.code)) {
+            run.record(action, { state: 'granted', probe: probe.id });
+            return undefined as never;
+          }
+          if (classified.kmsAction) {
+            // S3 checked its own permission first, then KMS refused on the caller's behalf.
+            run.record(action, { state: 'granted', probe: probe.id });
+            run.record(classified.kmsAction, { state: 'failed', probe: probe.id, error: classified });
+            throw new ProbeCallError(classified.kmsAction as AwsAction, classified);
+          }
+          const answered = ['auth', 'permission', 'not-found', 'config'].includes(classified.category);
+          run.record(action, { state: answered ? 'failed' : 'error', probe: probe.id, error: classified });
+          throw new ProbeCallError(action, classified);
+        }
+      },
+      async attempt(action, send) {
+        try {
+          return { ok: true, value: await run.send(action, send) };
+        } catch (error) {
+          return { ok: false, error: error as ClassifiedError };
+        }
+      },
+      untested(action, why) {
+        run.record(action, { state: 'untested', probe: probe.id, why });
+      },
+      fail(action, partial) {
+        const classified: ClassifiedError = { ...partial };
+        const answered = ['auth', 'permission', 'not-found', 'config'].includes(classified.category);
+        run.record(action, { state: answered ? 'failed' : 'error', probe: probe.id, error: classified });
+        throw new ProbeCallError(action, classified);
+      },
+      finding(finding) {
+        run.findings.push({ ...finding, probe: probe.id });
+      },
+      skip(reason, detail) {
+        throw new ProbeSkip(reason, detail);
+      },
+    };
+  }
+
+  private client<S extends AwsService>(service: S, identity: 'connection' | 'service'): Promise<ClientTypes[S]> {
+    const key = `${identity}:${service}`;
+    let client = this.clientCache.get(key) as Promise<ClientTypes[S]> | undefined;
+    if (!client) {
+      const credentials = identity === 'service' ? this.deps.serviceCredentials : this.credentials;
+      if (!credentials) return Promise.reject(new Error(`no ${identity} credentials for ${service}`));
+      client = this.deps.clients.create(service, this.connection.region, credentials as AwsCredentialIdentity);
+      this.clientCache.set(key, client);
+    }
+    return client;
+  }
+
+  /**
+   * One AWS call under the run's deadline. Throttling and 5xx are retried with full-jitter backoff
+   * while time remains; denials, auth errors and not-found never are. Throws a ClassifiedError.
+   */
+  private async send<T>(action: string, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const remaining = this.deadline - Date.now();
+      if (this.controller.signal.aborted || remaining <= 0) throw classifyError(this.controller.signal.reason ?? new DeadlineError(), { action });
+      const callSignal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(Math.min(remaining, MAX_CALL_MS))]);
+      try {
+        return await send(callSignal);
+      } catch (error) {
+        const classified = classifyError(this.controller.signal.aborted ? (this.controller.signal.reason ?? error) : error, { action });
+        const backoff = Math.random() * this.retry.baseDelayMs * 2 ** (attempt - 1);
+        if (!isRetryable(classified) || attempt >= this.retry.maxAttempts || this.deadline - Date.now() <= backoff) throw classified;
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+      }
+    }
+  }
+
+  private emit(probe: ProbeReport): void {
+    if (!this.options.onProbe) return;
+    const evidence = this.evidence();
+    const capabilities: ProbeEvent['capabilities'] = [];
+    for (const definition of CAPABILITIES) {
+      if (this.emitted.has(definition.id)) continue;
+      const informing = this.registry.filter((p) => p.informs.includes(definition.id));
+      if (informing.every((p) => this.probeReports.has(p.id))) {
+        this.emitted.add(definition.id);
+        capabilities.push({ id: definition.id, status: capabilityVerdict(definition, evidence).status });
+      }
+    }
+    this.options.onProbe({ probe, capabilities });
+  }
+
+  private buildReport(): PreflightReport {
+    const evidence = this.evidence();
+    const capabilities = CAPABILITIES.map((definition) => capabilityVerdict(definition, evidence));
+    const liftable = [...new Set(capabilities.flatMap((c) => c.remediation?.statements.flatMap((s) => s.Action) ?? []))] as AwsAction[];
+    const explicitNotes = capabilities.flatMap((c) => (c.reasons.some((r) => r.deniedBy?.explicit) && c.remediation ? [c.remediation.summary] : []));
+    const { connection, request } = this;
+    const credentials = request.credentials;
+    return {
+      id: this.runId,
+      ...(this.options.requestId ? { requestId: this.options.requestId } : {}),
+      status: overallStatus(capabilities),
+      startedAt: new Date(this.startedAt).toISOString(),
+      durationMs: Date.now() - this.startedAt,
+      connection: {
+        region: connection.region,
+        accountId: connection.accountId,
+        credentialType: connection.credentialType,
+        ...(connection.roleArn ? { roleArn: connection.roleArn, externalIdGiven: connection.externalIdGiven } : {}),
+        ...(credentials.type === 'accessKey' ? { accessKeyId: maskAccessKeyId(credentials.accessKeyId) } : {}),
+        workgroup: connection.workgroup,
+        ...(this.facts.output ? { outputLocation: this.facts.output.uri } : connection.outputLocation ? { outputLocation: connection.outputLocation.uri } : {}),
+      },
+      ...(this.facts.identity ? { identity: this.facts.identity } : {}),
+      capabilities,
+      probes: this.registry.map((probe) => this.probeReports.get(probe.id)!),
+      findings: this.findings,
+      remediation: {
+        policy: liftable.length ? buildRemediationPolicy(liftable, resourceScope(evidence)) : null,
+        notes: explicitNotes,
+      },
+    };
+  }
+}
+
+class DeadlineError extends Error {
+  override name = 'TimeoutError';
+  constructor() {
+    super('the preflight ran out of time');
+  }
+}
+
+function toProbeError(action: string, classified: ClassifiedError) {
+  return {
+    action,
+    code: classified.code,
+    category: classified.category,
+    message: classified.message,
+    ...(classified.requestId ? { requestId: classified.requestId } : {}),
+    ...(classified.deniedBy ? { deniedBy: classified.deniedBy } : {}),
+  };
+}
+
+/** Probes that inform a requested capability, and every probe they depend on. */
+export function neededProbes(registry: readonly ProbeDefinition[], requested: ReadonlySet<CapabilityId>): Set<string> {
+  const needed = new Set<string>();
+  for (let index = registry.length - 1; index >= 0; index--) {
+    const probe = registry[index]!;
+    const dependedOn = registry.some((later) => needed.has(later.id) && (later.dependsOn.includes(probe.id) || (later.requires ?? []).includes(probe.id)));
+    if (probe.informs.some((id) => requested.has(id)) || dependedOn || probe.informs.length === 0) needed.add(probe.id);
+  }
+  return needed;
+}

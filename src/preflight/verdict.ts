@@ -1,0 +1,239 @@
+// From what the probes proved to what each capability can do. Pure: the same evidence always
+// gives the same verdict, and an action nobody exercised is never counted as granted.
+import type { AwsAction } from '../catalogue/actions.js';
+import { CAPABILITIES, type CapabilityDefinition, type CapabilityId } from '../catalogue/capabilities.js';
+import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, remediationSummary, statementsFor } from '../catalogue/remediation.js';
+import type { ProbeDefinition, RunFacts } from '../probes/types.js';
+import type { ResolvedConnection } from './connection.js';
+import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
+import { resultsKmsKey, resolveOutput } from '../probes/support.js';
+
+export interface Evidence {
+  connection: ResolvedConnection;
+  facts: RunFacts;
+  actions: ReadonlyMap<string, ActionResult>;
+  probes: ReadonlyMap<string, ProbeReport>;
+  /** Probe that a prerequisite-failed skip traces back to. */
+  skipCauses: ReadonlyMap<string, string>;
+  findings: readonly Finding[];
+  registry: readonly ProbeDefinition[];
+}
+
+const FAILED_OUTCOMES = new Set(['fail', 'error']);
+
+export function coreActionsOf(definition: CapabilityDefinition, connection: ResolvedConnection): readonly AwsAction[] {
+  return definition.id === 'connection' && connection.credentialType === 'role' ? ['sts:AssumeRole', ...definition.core] : definition.core;
+}
+
+/** Where a capability does not apply to this account, or was not asked for, before any evidence. */
+function applicability(id: CapabilityId, evidence: Evidence): { status: 'skipped'; skipReason: SkipReason; reason: string } | { status: 'unknown'; reason: string } | undefined {
+  const { connection, facts, actions } = evidence;
+  if (!connection.requested.has(id)) return { status: 'skipped', skipReason: 'not-requested', reason: 'not requested' };
+  if (id !== 'connection' && !probeSucceeded(evidence, 'sts-caller-identity')) {
+    return { status: 'skipped', skipReason: 'prerequisite-failed', reason: 'the connection failed' };
+  }
+  switch (id) {
+    case 'query-results':
+      if (facts.workgroup?.managedResults) return { status: 'skipped', skipReason: 'not-applicable', reason: 'the workgroup uses managed query results' };
+      if (!resolveOutput(evidence)) return { status: 'skipped', skipReason: 'not-configured', reason: 'no output location in the request or the workgroup' };
+      return undefined;
+    case 'encryption': {
+      const kmsSeen = [...actions].some(([action, result]) => action.startsWith('kms:') && result.state !== 'untested');
+      if (!resultsKmsKey(evidence) && !kmsSeen) return { status: 'skipped', skipReason: 'not-applicable', reason: 'no KMS key protects query results' };
+      return undefined;
+    }
+    case 'lake-formation':
+      if (evidence.findings.some((f) => f.code === 'LAKE_FORMATION_EMPTY_LISTING')) {
+        return { status: 'unknown', reason: 'Glue listed no table in an account that governs tables with Lake Formation' };
+      }
+      if (!facts.tables?.some((table) => table.governed)) return { status: 'skipped', skipReason: 'not-applicable', reason: 'no Lake Formation-governed table among the sampled tables' };
+      return undefined;
+    case 'query-execution':
+      if (!connection.runQuery) return { status: 'skipped', skipReason: 'disabled-by-option', reason: 'options.runQuery is false' };
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function probeSucceeded(evidence: Evidence, id: string): boolean {
+  return evidence.probes.get(id)?.outcome === 'pass';
+}
+
+function reasonFor(action: string, result: ActionResult): Reason | undefined {
+  if (result.state !== 'failed' && result.state !== 'error') return undefined;
+  const { error } = result;
+  return {
+    probe: result.probe,
+    action,
+    code: error.code,
+    category: error.category,
+    message: error.message,
+    ...(error.deniedBy ? { deniedBy: error.deniedBy } : {}),
+    ...(error.requestId ? { requestId: error.requestId } : {}),
+  };
+}
+
+/** The probe whose failure made `probeId` skip, following prerequisite chains to the root. */
+function rootCause(evidence: Evidence, probeId: string | undefined): ProbeReport | undefined {
+  let current = probeId;
+  for (let depth = 0; current && depth < 50; depth++) {
+    const report = evidence.probes.get(current);
+    if (!report) return undefined;
+    if (FAILED_OUTCOMES.has(report.outcome)) return report;
+    current = evidence.skipCauses.get(current);
+  }
+  return undefined;
+}
+
+export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>): ResourceScope {
+  const { connection } = evidence;
+  const output = resolveOutput(evidence);
+  const key = resultsKmsKey(evidence);
+  return {
+    region: connection.region,
+    accountId: connection.accountId,
+    glueCatalogId: connection.catalogId,
+    databases: connection.databases,
+    workgroup: connection.workgroup,
+    dataCatalog: connection.catalog,
+    bucket: output?.bucket,
+    prefix: output?.prefix,
+    kmsKeyArns: key ? [key.startsWith('arn:') ? key : `arn:aws:kms:${connection.region}:${connection.accountId}:key/${key}`] : undefined,
+  };
+}
+
+export function capabilityVerdict(definition: CapabilityDefinition, evidence: Evidence): CapabilityReport {
+  const { connection } = evidence;
+  const base = { id: definition.id, title: definition.title, required: connection.required.has(definition.id) };
+  const core = coreActionsOf(definition, connection);
+  const allActions = [...core, ...definition.extended];
+  const resultOf = (action: AwsAction): ActionResult => evidence.actions.get(action) ?? { state: 'untested', why: 'no probe exercised it' };
+  const untestedActions = allActions.filter((action) => resultOf(action).state === 'untested');
+
+  const early = applicability(definition.id, evidence);
+  if (early) {
+    return {
+      ...base,
+      status: early.status,
+      ...(early.status === 'skipped' ? { skipReason: early.skipReason } : { impact: definition.impact }),
+      missingActions: [],
+      untestedActions: early.status === 'skipped' ? [] : untestedActions,
+      reasons: [],
+      ...(early.status === 'unknown' ? { remediation: { summary: early.reason, statements: [] } } : {}),
+    };
+  }
+
+  const reasons: Reason[] = [];
+  for (const action of allActions) {
+    const reason = reasonFor(action, resultOf(action));
+    if (reason) reasons.push(reason);
+  }
+  // Failures reported against actions outside the catalogue entry but inside its probes (e.g. a
+  // query failing on s3:PutObject) still explain this capability.
+  for (const probe of evidence.registry) {
+    if (!probe.informs.includes(definition.id)) continue;
+    const report = evidence.probes.get(probe.id);
+    if (report?.error && !reasons.some((r) => r.probe === probe.id && r.action === report.error!.action)) {
+      reasons.push({ probe: probe.id, ...report.error });
+    }
+  }
+
+  let status: CapabilityStatus;
+  let skipReason: SkipReason | undefined;
+  const coreStates = core.map((action) => resultOf(action).state);
+  const coreReasons = reasons.filter((r) => core.includes(r.action as AwsAction) || !allActions.includes(r.action as AwsAction));
+  if (coreStates.includes('failed') || coreReasons.some((r) => isAnswer(r))) {
+    status = 'unavailable';
+  } else if (coreStates.includes('error') || coreReasons.length > 0) {
+    status = 'unknown';
+  } else if (coreStates.includes('untested')) {
+    // Not exercised: say why (a failed prerequisite is that failure, not a skip).
+    const untestedCore = core.filter((action) => resultOf(action).state === 'untested');
+    const probeId = untestedCore.map((action) => probeExercising(evidence, action)).find(Boolean);
+    const probe = probeId ? evidence.probes.get(probeId) : undefined;
+    const cause = probe?.skipReason === 'prerequisite-failed' ? rootCause(evidence, evidence.skipCauses.get(probe.id)) : undefined;
+    if (cause?.error) {
+      reasons.push({ probe: cause.id, ...cause.error });
+      status = cause.outcome === 'fail' ? 'unavailable' : 'unknown';
+    } else {
+      status = 'skipped';
+      skipReason = probe?.skipReason ?? 'no-sample';
+    }
+  } else if (definition.extended.some((action) => resultOf(action).state === 'failed')) {
+    status = 'degraded';
+  } else {
+    status = 'ok';
+  }
+
+  const missingActions = allActions.filter((action) => {
+    const result = resultOf(action);
+    return result.state === 'failed' && (result.error.category === 'permission' || result.error.category === 'auth');
+  });
+  // Failures found through another action (the S3 write that KMS refused, a query's S3 write).
+  for (const reason of reasons) {
+    if (reason.category === 'permission' && !missingActions.includes(reason.action as AwsAction)) missingActions.push(reason.action as AwsAction);
+  }
+  const blockers = reasons
+    .filter((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy))
+    .map((r) => ({ action: r.action, policyType: r.deniedBy!.policyType, explicit: r.deniedBy!.explicit }));
+  const liftable = missingActions.filter((action) => action !== 'sts:AssumeRole' && !blockers.some((b) => b.action === action));
+  const statements: PolicyStatement[] = liftable.length ? statementsFor(liftable as AwsAction[], resourceScope(evidence)) : [];
+  const needsWords = status !== 'ok' && status !== 'skipped';
+
+  return {
+    ...base,
+    status,
+    ...(skipReason ? { skipReason } : {}),
+    ...(needsWords ? { impact: definition.impact } : {}),
+    missingActions,
+    untestedActions: untestedActions.filter((action) => !missingActions.includes(action)),
+    reasons,
+    ...(needsWords || missingActions.length
+      ? { remediation: { summary: summaryFor(definition, status, missingActions, blockers, reasons), statements } }
+      : {}),
+  };
+}
+
+/** An answer from AWS (the customer must act), as opposed to "could not tell". */
+function isAnswer(reason: Reason): boolean {
+  return ['auth', 'permission', 'not-found', 'config'].includes(reason.category);
+}
+
+function probeExercising(evidence: Evidence, action: AwsAction): string | undefined {
+  const result = evidence.actions.get(action);
+  if (result?.probe) return result.probe;
+  return evidence.registry.find((probe) => probe.actions.includes(action))?.id;
+}
+
+function summaryFor(
+  definition: CapabilityDefinition,
+  status: CapabilityStatus,
+  missingActions: readonly string[],
+  blockers: Parameters<typeof remediationSummary>[2],
+  reasons: readonly Reason[],
+): string {
+  if (missingActions.includes('sts:AssumeRole')) {
+    return 'The service could not assume the role: its trust policy must name the service\'s principal and require the external ID you gave, and the external ID must match exactly.';
+  }
+  if (missingActions.length || blockers.length) {
+    return remediationSummary(definition, missingActions, blockers);
+  }
+  const first = reasons[0];
+  if (!first) return definition.impact;
+  if (status === 'unknown') return `Could not tell (${first.category}: ${first.message}); run the preflight again.`;
+  return `${first.action} failed (${first.code}): ${first.message}.`;
+}
+
+export function overallStatus(capabilities: readonly CapabilityReport[]): OverallStatus {
+  const blocking = capabilities.some(
+    (capability) => (capability.id === 'connection' || capability.required) && (capability.status === 'unavailable' || capability.status === 'unknown'),
+  );
+  if (blocking) return 'failed';
+  const requestedNotOk = capabilities.some((capability) => capability.status !== 'ok' && capability.status !== 'skipped');
+  return requestedNotOk ? 'degraded' : 'ok';
+}
+
+export function allVerdicts(evidence: Evidence): CapabilityReport[] {
+  return CAPABILITIES.map((definition) => capabilityVerdict(definition, evidence));
+}

@@ -1,0 +1,36 @@
+import { GetDatabaseCommand } from '@aws-sdk/client-glue';
+import { type ProbeDefinition, isCategory } from './types.js';
+
+/** Describes the databases the connection names (or the first one listed). */
+export const glueDatabase: ProbeDefinition = {
+  id: 'glue-database',
+  service: 'glue',
+  actions: ['glue:GetDatabase'],
+  informs: ['metadata'],
+  dependsOn: ['glue-databases'],
+  requires: ['sts-caller-identity'],
+  skipUnless: ({ connection, facts }) =>
+    connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to describe' },
+  async run(context) {
+    const glue = await context.client('glue');
+    const { connection } = context;
+    const targets = connection.databases.length ? connection.databases : [context.facts.databases![0]!];
+    const describe = async (name: string) => {
+      try {
+        await context.call('glue:GetDatabase', (abortSignal) => glue.send(new GetDatabaseCommand({ CatalogId: connection.catalogId, Name: name }), { abortSignal }));
+      } catch (error) {
+        if (isCategory(error, 'not-found')) {
+          context.finding({
+            code: 'DATABASE_NOT_FOUND',
+            severity: 'medium',
+            message: `The database "${name}" named in the connection does not exist in catalog ${connection.catalogId} (${connection.region}).`,
+            remediation: 'Check the database name and the region, or remove it from glue.databases.',
+          });
+        }
+        throw error;
+      }
+    };
+    await Promise.all(targets.map(describe));
+    return `described ${targets.join(', ')}`;
+  },
+};

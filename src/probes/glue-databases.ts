@@ -1,0 +1,20 @@
+import { GetDatabasesCommand } from '@aws-sdk/client-glue';
+import { CONNECTION_GATE } from './support.js';
+import type { ProbeDefinition } from './types.js';
+
+/** One small page of databases: enough to prove the listing and pick samples. */
+export const glueDatabases: ProbeDefinition = {
+  id: 'glue-databases',
+  service: 'glue',
+  actions: ['glue:GetDatabases'],
+  informs: ['metadata'],
+  dependsOn: CONNECTION_GATE,
+  async run(context) {
+    const glue = await context.client('glue');
+    const page = await context.call('glue:GetDatabases', (abortSignal) =>
+      glue.send(new GetDatabasesCommand({ CatalogId: context.connection.catalogId, MaxResults: 10 }), { abortSignal }),
+    );
+    context.facts.databases = (page.DatabaseList ?? []).map((database) => database.Name!).filter(Boolean);
+    return `${context.facts.databases.length}${page.NextToken ? '+' : ''} databases on the first page`;
+  },
+};

@@ -1,0 +1,29 @@
+import { GetUserDefinedFunctionsCommand } from '@aws-sdk/client-glue';
+import type { ProbeDefinition } from './types.js';
+
+/** Lists user-defined functions across the catalog (one page of one) to find a sample. */
+export const glueFunctions: ProbeDefinition = {
+  id: 'glue-functions',
+  service: 'glue',
+  actions: ['glue:GetUserDefinedFunctions'],
+  informs: ['functions'],
+  dependsOn: ['glue-databases'],
+  requires: ['sts-caller-identity'],
+  skipUnless: ({ connection, facts }) =>
+    connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to list functions from' },
+  async run(context) {
+    const glue = await context.client('glue');
+    const { connection } = context;
+    const databases = (connection.databases.length ? connection.databases : context.facts.databases!).slice(0, 3);
+    const pages = await Promise.all(
+      databases.map((database) =>
+        context.call('glue:GetUserDefinedFunctions', (abortSignal) =>
+          glue.send(new GetUserDefinedFunctionsCommand({ CatalogId: connection.catalogId, DatabaseName: database, Pattern: '*', MaxResults: 1 }), { abortSignal }),
+        ),
+      ),
+    );
+    const found = pages.flatMap((page) => page.UserDefinedFunctions ?? [])[0];
+    if (found?.FunctionName && found.DatabaseName) context.facts.sampleFunction = { database: found.DatabaseName, name: found.FunctionName };
+    return found ? `found ${found.DatabaseName}.${found.FunctionName}` : 'no function in the sampled databases';
+  },
+};

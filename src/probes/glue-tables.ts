@@ -1,0 +1,47 @@
+import { GetTablesCommand } from '@aws-sdk/client-glue';
+import type { ProbeDefinition, RunFacts } from './types.js';
+
+const DATABASES_TO_SAMPLE = 3;
+
+/**
+ * One page of tables from a few databases: proves the listing and picks the samples every later
+ * Glue probe uses (a table, a partitioned table, the governed ones), at a cost that does not grow
+ * with the catalog.
+ */
+export const glueTables: ProbeDefinition = {
+  id: 'glue-tables',
+  service: 'glue',
+  actions: ['glue:GetTables'],
+  informs: ['metadata'],
+  dependsOn: ['glue-databases'],
+  requires: ['sts-caller-identity'],
+  skipUnless: ({ connection, facts }) =>
+    connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to list tables from' },
+  async run(context) {
+    const glue = await context.client('glue');
+    const { connection, facts } = context;
+    const databases = (connection.databases.length ? connection.databases : facts.databases!).slice(0, DATABASES_TO_SAMPLE);
+    const pages = await Promise.all(
+      databases.map((database) =>
+        context.call('glue:GetTables', (abortSignal) =>
+          glue.send(new GetTablesCommand({ CatalogId: connection.catalogId, DatabaseName: database, MaxResults: 25 }), { abortSignal }),
+        ),
+      ),
+    );
+    const tables: Array<NonNullable<RunFacts['tables']>[number] & { view: boolean }> = pages.flatMap((page, index) =>
+      (page.TableList ?? []).map((table) => ({
+        database: databases[index]!,
+        name: table.Name!,
+        partitioned: (table.PartitionKeys?.length ?? 0) > 0,
+        governed: table.IsRegisteredWithLakeFormation === true,
+        view: table.TableType === 'VIRTUAL_VIEW',
+      })),
+    );
+    facts.tables = tables.map(({ view: _view, ...table }) => table);
+    const sample = tables.find((t) => !t.view && !t.governed) ?? tables.find((t) => !t.view) ?? tables[0];
+    if (sample) facts.sampleTable = { database: sample.database, name: sample.name };
+    const partitioned = tables.find((t) => t.partitioned && !t.governed) ?? tables.find((t) => t.partitioned);
+    if (partitioned) facts.partitionedTable = { database: partitioned.database, name: partitioned.name };
+    return `${tables.length} tables in ${databases.join(', ')}`;
+  },
+};

@@ -1,0 +1,48 @@
+import { GetBucketLocationCommand } from '@aws-sdk/client-s3';
+import { needsOutputLocation, resolveOutput } from './support.js';
+import { type ProbeDefinition, isCategory } from './types.js';
+
+/** Where the output bucket lives: Athena cannot write results to a bucket in another region. */
+export const s3BucketLocation: ProbeDefinition = {
+  id: 's3-bucket-location',
+  service: 's3',
+  actions: ['s3:GetBucketLocation'],
+  informs: ['query-results'],
+  dependsOn: ['athena-workgroup'],
+  requires: ['sts-caller-identity'],
+  skipUnless: needsOutputLocation,
+  async run(context) {
+    const s3 = await context.client('s3');
+    const output = resolveOutput(context)!;
+    context.facts.output = output;
+    const { connection } = context;
+    let answer;
+    try {
+      answer = await context.call('s3:GetBucketLocation', (abortSignal) => s3.send(new GetBucketLocationCommand({ Bucket: output.bucket }), { abortSignal }));
+    } catch (error) {
+      if (isCategory(error, 'not-found')) {
+        context.finding({
+          code: 'BUCKET_NOT_FOUND',
+          severity: 'high',
+          message: `The output bucket ${output.bucket} does not exist.`,
+          remediation: 'Create the bucket in the connection\'s region, or correct the output location.',
+        });
+      }
+      throw error;
+    }
+    // An empty LocationConstraint is us-east-1 (and "EU" an old alias of eu-west-1).
+    const constraint = answer.LocationConstraint as string | undefined;
+    const region = !constraint ? 'us-east-1' : constraint === 'EU' ? 'eu-west-1' : constraint;
+    context.facts.bucketRegion = region;
+    if (region !== connection.region) {
+      context.finding({
+        code: 'BUCKET_OTHER_REGION',
+        severity: 'high',
+        message: `The output bucket ${output.bucket} is in ${region}, but the connection is in ${connection.region}: Athena writes query results only to a bucket in its own region.`,
+        remediation: `Use an output bucket in ${connection.region}.`,
+      });
+      context.fail('s3:GetBucketLocation', { code: 'BucketInOtherRegion', category: 'config', message: `the bucket is in ${region}, the connection in ${connection.region}` });
+    }
+    return `${output.uri} in ${region}`;
+  },
+};

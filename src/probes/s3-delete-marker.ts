@@ -1,0 +1,30 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { resolveOutput } from './support.js';
+import { type ProbeDefinition, ProbeCallError } from './types.js';
+
+/** Removes the marker; one left behind is a finding with its key, so nobody has to hunt for it. */
+export const s3DeleteMarker: ProbeDefinition = {
+  id: 's3-delete-marker',
+  service: 's3',
+  actions: ['s3:DeleteObject'],
+  informs: [],
+  dependsOn: ['s3-put-marker', 's3-read', 's3-multipart'],
+  requires: ['s3-put-marker'],
+  async run(context) {
+    const s3 = await context.client('s3');
+    const output = resolveOutput(context)!;
+    const key = context.facts.markerKey!;
+    try {
+      await context.call('s3:DeleteObject', (abortSignal) => s3.send(new DeleteObjectCommand({ Bucket: output.bucket, Key: key }), { abortSignal }));
+    } catch (error) {
+      context.finding({
+        code: 'MARKER_NOT_DELETED',
+        severity: 'low',
+        message: `The marker object s3://${output.bucket}/${key} could not be deleted${error instanceof ProbeCallError ? ` (${error.classified.code})` : ''}.`,
+        remediation: `Delete it by hand: aws s3 rm s3://${output.bucket}/${key}`,
+      });
+      throw error;
+    }
+    return `deleted s3://${output.bucket}/${key}`;
+  },
+};

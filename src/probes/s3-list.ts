@@ -1,0 +1,20 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { needsOutputLocation, resolveOutput } from './support.js';
+import type { ProbeDefinition } from './types.js';
+
+export const s3List: ProbeDefinition = {
+  id: 's3-list',
+  service: 's3',
+  actions: ['s3:ListBucket'],
+  informs: ['query-results'],
+  dependsOn: ['s3-bucket-location'],
+  requires: ['s3-bucket-location'],
+  skipUnless: needsOutputLocation,
+  async run(context) {
+    const s3 = await context.client('s3');
+    const output = resolveOutput(context)!;
+    await context.call('s3:ListBucket', (abortSignal) =>
+      s3.send(new ListObjectsV2Command({ Bucket: output.bucket, Prefix: output.prefix, MaxKeys: 1 }), { abortSignal }),
+    );
+  },
+};

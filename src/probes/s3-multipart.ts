@@ -1,0 +1,23 @@
+import { AbortMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { needsOutputLocation, resolveOutput } from './support.js';
+import type { ProbeDefinition } from './types.js';
+
+/** Large result sets are written in parts; starting and aborting an upload proves the clean-up right. */
+export const s3Multipart: ProbeDefinition = {
+  id: 's3-multipart',
+  service: 's3',
+  actions: ['s3:AbortMultipartUpload'],
+  informs: ['query-results'],
+  dependsOn: ['s3-put-marker'],
+  requires: ['s3-put-marker'],
+  skipUnless: (context) => (context.connection.writeTest ? needsOutputLocation(context) : { reason: 'disabled-by-option', detail: 'options.writeTest is false' }),
+  async run(context) {
+    const s3 = await context.client('s3');
+    const output = resolveOutput(context)!;
+    const key = `${output.prefix}preflight-multipart-${context.runId}.txt`;
+    const upload = await context.call('s3:PutObject', (abortSignal) => s3.send(new CreateMultipartUploadCommand({ Bucket: output.bucket, Key: key }), { abortSignal }));
+    await context.call('s3:AbortMultipartUpload', (abortSignal) =>
+      s3.send(new AbortMultipartUploadCommand({ Bucket: output.bucket, Key: key, UploadId: upload.UploadId }), { abortSignal }),
+    );
+  },
+};

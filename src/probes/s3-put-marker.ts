@@ -1,0 +1,46 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { bucketUsesKms, needsOutputLocation, resolveOutput } from './support.js';
+import type { ProbeDefinition } from './types.js';
+
+/**
+ * Writes one small marker under the output prefix, never overwriting (If-None-Match: *). With
+ * SSE-KMS default encryption the write is also the proof of kms:GenerateDataKey: S3 asks KMS on
+ * the caller's behalf and relays its denial.
+ */
+export const s3PutMarker: ProbeDefinition = {
+  id: 's3-put-marker',
+  service: 's3',
+  actions: ['s3:PutObject', 'kms:GenerateDataKey'],
+  informs: ['query-results', 'encryption'],
+  dependsOn: ['s3-bucket-location', 's3-bucket-encryption'],
+  requires: ['s3-bucket-location'],
+  skipUnless: (context) => {
+    if (!context.connection.writeTest) return { reason: 'disabled-by-option', detail: 'options.writeTest is false' };
+    return needsOutputLocation(context);
+  },
+  async run(context) {
+    const s3 = await context.client('s3');
+    const output = resolveOutput(context)!;
+    const key = `${output.prefix}preflight-marker-${context.runId}.txt`;
+    context.facts.markerKey = key;
+    const kms = bucketUsesKms(context);
+    if (!kms) context.untested('kms:GenerateDataKey', 'the bucket has no SSE-KMS default encryption');
+    await context.call(
+      's3:PutObject',
+      (abortSignal) =>
+        s3.send(
+          new PutObjectCommand({
+            Bucket: output.bucket,
+            Key: key,
+            Body: `Written by a connection preflight check (run ${context.runId}); safe to delete.\n`,
+            ContentType: 'text/plain',
+            IfNoneMatch: '*',
+          }),
+          { abortSignal },
+        ),
+      { alsoProves: kms ? ['kms:GenerateDataKey'] : [] },
+    );
+    context.facts.markerWritten = true;
+    return `wrote s3://${output.bucket}/${key}`;
+  },
+};

@@ -1,0 +1,36 @@
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { bucketUsesKms, needsOutputLocation, resolveOutput } from './support.js';
+import type { ProbeDefinition } from './types.js';
+
+/** Reads the marker back (or, without a write test, one existing result object). */
+export const s3Read: ProbeDefinition = {
+  id: 's3-read',
+  service: 's3',
+  actions: ['s3:GetObject', 'kms:Decrypt'],
+  informs: ['query-results', 'encryption'],
+  dependsOn: ['s3-put-marker', 's3-bucket-encryption'],
+  requires: ['s3-bucket-location'],
+  skipUnless: needsOutputLocation,
+  async run(context) {
+    const s3 = await context.client('s3');
+    const output = resolveOutput(context)!;
+    let key = context.facts.markerWritten ? context.facts.markerKey : undefined;
+    if (!key) {
+      // No marker: read one existing object under the prefix, if listing is allowed and finds one.
+      const listing = await context.attempt('s3:ListBucket', (abortSignal) =>
+        s3.send(new ListObjectsV2Command({ Bucket: output.bucket, Prefix: output.prefix, MaxKeys: 5 }), { abortSignal }),
+      );
+      key = listing.ok ? listing.value.Contents?.find((object) => (object.Size ?? 0) > 0)?.Key : undefined;
+    }
+    if (!key) {
+      context.skip('no-sample', context.connection.writeTest ? 'the marker could not be written' : 'nothing under the prefix to read, and options.writeTest is false');
+    }
+    const kms = bucketUsesKms(context);
+    if (!kms) context.untested('kms:Decrypt', 'the bucket has no SSE-KMS default encryption');
+    const object = await context.call('s3:GetObject', (abortSignal) => s3.send(new GetObjectCommand({ Bucket: output.bucket, Key: key, Range: 'bytes=0-63' }), { abortSignal }), {
+      alsoProves: kms ? ['kms:Decrypt'] : [],
+    });
+    await object.Body?.transformToByteArray();
+    return `read s3://${output.bucket}/${key}`;
+  },
+};

@@ -1,0 +1,37 @@
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import type { ProbeDefinition } from './types.js';
+
+/**
+ * The confused-deputy check: AWS accepts an external ID that the trust policy does not require, so
+ * enforcement is only proved by trying without it. Credentials obtained that way are thrown away.
+ */
+export const stsExternalId: ProbeDefinition = {
+  id: 'sts-external-id',
+  service: 'sts',
+  actions: [],
+  informs: ['connection'],
+  dependsOn: ['sts-assume-role'],
+  requires: ['sts-assume-role'],
+  skipUnless: ({ connection }) => {
+    if (connection.credentialType !== 'role') return { reason: 'not-applicable', detail: 'no role to assume' };
+    if (!connection.externalIdGiven) return { reason: 'not-applicable', detail: 'no external ID given' };
+    return undefined;
+  },
+  async run(context) {
+    const sts = await context.serviceClient('sts');
+    const { connection } = context;
+    const attempt = await context.attempt('sts:AssumeRole', (abortSignal) =>
+      sts.send(new AssumeRoleCommand({ RoleArn: connection.roleArn, RoleSessionName: `preflight-${context.runId}-noext`, DurationSeconds: 900 }), { abortSignal }),
+    );
+    if (attempt.ok) {
+      context.finding({
+        code: 'EXTERNAL_ID_NOT_ENFORCED',
+        severity: 'high',
+        message: `The role ${connection.roleArn} can be assumed without an external ID: any customer of the service could name this role and reach your account (the confused-deputy problem).`,
+        remediation: 'Add a condition to the role trust policy: "Condition": {"StringEquals": {"sts:ExternalId": "<your external ID>"}}.',
+      });
+      return 'assumed without the external ID: not enforced';
+    }
+    return 'refused without the external ID: enforced';
+  },
+};

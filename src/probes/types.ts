@@ -1,0 +1,116 @@
+import type { AwsAction } from '../catalogue/actions.js';
+import type { CapabilityId } from '../catalogue/capabilities.js';
+import type { AwsService, ClientTypes } from '../aws/clients.js';
+import type { Finding, SkipReason } from '../preflight/types.js';
+import type { ResolvedConnection } from '../preflight/connection.js';
+import type { ClassifiedError } from '../preflight/classify.js';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+/** Facts that probes learn and later probes use; each is written by the probe named beside it. */
+export interface RunFacts {
+  identity?: { accountId: string; arn: string; userId: string }; // sts-caller-identity
+  databases?: string[]; // glue-databases
+  tables?: Array<{ database: string; name: string; partitioned: boolean; governed: boolean }>; // glue-tables
+  sampleTable?: { database: string; name: string }; // glue-tables
+  partitionedTable?: { database: string; name: string }; // glue-tables
+  partitionValues?: string[]; // glue-partitions
+  tableVersionId?: string; // glue-table-versions
+  sampleFunction?: { database: string; name: string }; // glue-functions
+  workgroup?: {
+    name: string;
+    state: string;
+    outputLocation?: string;
+    enforced: boolean;
+    encryption?: { option: string; kmsKey?: string };
+    managedResults: boolean;
+  }; // athena-workgroup
+  queryExecutionId?: string; // athena-query-executions
+  athenaDatabase?: string; // athena-databases
+  athenaTable?: string; // athena-table-metadata-list
+  /** The output location Athena will really use (the workgroup's when enforced). */
+  output?: { bucket: string; prefix: string; uri: string; source: 'request' | 'workgroup' }; // s3 probes via resolveOutput
+  bucketRegion?: string; // s3-bucket-location
+  bucketEncryption?: { algorithm: string; kmsKeyId?: string }; // s3-bucket-encryption
+  markerKey?: string; // s3-put-marker
+  markerWritten?: boolean; // s3-put-marker
+  dataLakeSettings?: { iamAllowedByDefault: boolean; admins: number }; // lakeformation-settings
+}
+
+export class ProbeSkip extends Error {
+  override name = 'ProbeSkip';
+  constructor(
+    readonly reason: SkipReason,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export interface CallOptions {
+  /** Actions that the call also proves when it succeeds (e.g. kms:GenerateDataKey through an SSE-KMS PutObject). */
+  alsoProves?: readonly AwsAction[];
+  /** Error codes that are an answer, not a failure (e.g. 404 where absence is the fact we want). */
+  acceptCodes?: readonly string[];
+}
+
+export interface ProbeContext {
+  readonly connection: ResolvedConnection;
+  readonly facts: RunFacts;
+  readonly signal: AbortSignal;
+  readonly runId: string;
+  /** A client signed with the connection's credentials. */
+  client<S extends AwsService>(service: S): Promise<ClientTypes[S]>;
+  /**
+   * Makes one AWS call for `action` under the run's deadline, retrying throttling within it, and
+   * records what it proved. Failures propagate as classified errors.
+   */
+  call<T>(action: AwsAction, send: (signal: AbortSignal) => Promise<T>, options?: CallOptions): Promise<T>;
+  /** Records an action as untested, with why (e.g. no sample to test it on). */
+  untested(action: AwsAction, why: string): void;
+  /** The same call, but its failure is an answer, not a verdict: nothing is recorded. */
+  attempt<T>(action: AwsAction, send: (signal: AbortSignal) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: ClassifiedError }>;
+  /** Ends the probe as failed for `action` with an error of our own finding (a failed query, a wrong account). */
+  fail(action: AwsAction, error: Pick<ClassifiedError, 'code' | 'category' | 'message'> & Partial<ClassifiedError>): never;
+  finding(finding: Omit<Finding, 'probe'>): void;
+  /** Role mode: a client signed by the service's own identity (only the STS probes use it). */
+  serviceClient<S extends AwsService>(service: S): Promise<ClientTypes[S]>;
+  /** Role mode: the external ID, handed only to the call that needs it. */
+  externalId(): string | undefined;
+  /** Role mode: from now on, clients sign with the assumed role's credentials. */
+  useCredentials(credentials: AwsCredentialIdentity): void;
+  /** Ends the probe as skipped. */
+  skip(reason: SkipReason, detail: string): never;
+}
+
+export interface ProbeDefinition {
+  id: string;
+  service: AwsService;
+  /** Every action the probe may exercise: the report's coverage is computed from these. */
+  actions: readonly AwsAction[];
+  informs: readonly CapabilityId[];
+  /** Probes whose facts this one reads; it starts once they have settled. */
+  dependsOn: readonly string[];
+  /**
+   * Skip unless these earlier probes passed (default: the connection gate). A probe that can work
+   * without an earlier one's facts lists it only in dependsOn.
+   */
+  requires?: readonly string[];
+  /** Skip before any call (not requested, disabled by an option, nothing to test on). */
+  skipUnless?(context: Pick<ProbeContext, 'connection' | 'facts'>): { reason: SkipReason; detail: string } | undefined;
+  run(context: ProbeContext): Promise<string | void>;
+}
+
+/** What `context.call` throws: the action and its classification, already recorded. */
+export class ProbeCallError extends Error {
+  override name = 'ProbeCallError';
+  constructor(
+    readonly action: AwsAction,
+    readonly classified: ClassifiedError,
+  ) {
+    super(`${action}: ${classified.message}`);
+  }
+}
+
+export function isCategory(error: unknown, category: ClassifiedError['category']): error is ProbeCallError {
+  return error instanceof ProbeCallError && error.classified.category === category;
+}

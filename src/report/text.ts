@@ -1,0 +1,40 @@
+// The report as a table for people at a terminal. It shows the same report object as the API.
+import type { CapabilityStatus, PreflightReport } from '../preflight/types.js';
+
+const COLOURS: Record<CapabilityStatus | 'failed', string> = {
+  ok: '\x1b[32m',
+  degraded: '\x1b[33m',
+  unavailable: '\x1b[31m',
+  failed: '\x1b[31m',
+  unknown: '\x1b[35m',
+  skipped: '\x1b[90m',
+};
+const RESET = '\x1b[0m';
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+export function renderTable(report: PreflightReport, options: { color?: boolean } = {}): string {
+  const paint = (status: keyof typeof COLOURS, text: string) => (options.color ? `${COLOURS[status]}${text}${RESET}` : text);
+  const lines: string[] = [];
+  const who = report.identity?.arn ?? report.connection.roleArn ?? report.connection.accessKeyId ?? report.connection.credentialType;
+  lines.push(`Preflight ${report.id}: ${paint(report.status === 'ok' ? 'ok' : report.status === 'degraded' ? 'degraded' : 'failed', report.status.toUpperCase())} in ${report.durationMs} ms`);
+  lines.push(`  ${report.connection.accountId} ${report.connection.region} as ${who}`, '');
+  const width = Math.max(...report.capabilities.map((c) => c.id.length)) + 2;
+  for (const capability of report.capabilities) {
+    const status = capability.status === 'skipped' ? `skipped (${capability.skipReason})` : capability.status;
+    const missing = capability.missingActions.length ? ` missing ${capability.missingActions.join(', ')}` : '';
+    lines.push(`  ${pad(capability.id, width)}${paint(capability.status, pad(status, 30))}${missing}`);
+    if (capability.remediation && capability.status !== 'ok') lines.push(`  ${' '.repeat(width)}→ ${capability.remediation.summary}`);
+  }
+  if (report.findings.length) {
+    lines.push('', 'Findings:');
+    for (const finding of report.findings) lines.push(`  [${finding.severity}] ${finding.code}: ${finding.message}`, `      fix: ${finding.remediation}`);
+  }
+  if (report.remediation.policy) {
+    lines.push('', 'Policy that grants what is missing:', JSON.stringify(report.remediation.policy, null, 2));
+  }
+  for (const note of report.remediation.notes) lines.push(`  note: ${note}`);
+  return `${lines.join('\n')}\n`;
+}

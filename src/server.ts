@@ -1,0 +1,61 @@
+// Process edge: environment → config → buildApp → listen; SIGTERM closes with grace.
+import { readFileSync } from 'node:fs';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import pino from 'pino';
+import { REDACTED_PATHS, buildApp } from './app.js';
+import { createClientFactory } from './aws/clients.js';
+import { ConfigError, loadConfig } from './config.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`preflight: configuration error: ${error.message}\n`);
+      process.exitCode = 3;
+      return;
+    }
+    throw error;
+  }
+  const logger = pino({
+    level: config.logLevel,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...(process.stdout.isTTY ? { transport: undefined } : {}),
+  });
+  const clients = createClientFactory({
+    defaultEndpoint: config.aws.defaultEndpoint,
+    endpoints: config.aws.endpoints,
+    s3ForcePathStyle: config.aws.s3ForcePathStyle,
+    caBundle: config.aws.caBundleFile ? readFileSync(config.aws.caBundleFile) : undefined,
+  });
+  // The process's own identity (env, container or instance role): it assumes customers' roles.
+  const serviceCredentials = fromNodeProviderChain();
+  const app = await buildApp({
+    config,
+    engine: { clients, serviceCredentials, allowAmbient: config.allowAmbient, maxRunMs: config.maxRunMs },
+    logger,
+  });
+  await app.listen({ host: config.host, port: config.port });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight preflights');
+    const force = setTimeout(() => {
+      logger.warn('grace period over: exiting with preflights still running');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    app.close().then(() => {
+      clients.destroy();
+      logger.info('stopped');
+      process.exitCode = 0;
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,185 @@
+// The scheduler and the verdict rules, with probes that make no AWS call.
+import { describe, expect, it } from 'vitest';
+import type { ClientFactory } from '../../src/aws/clients.js';
+import { runPreflight } from '../../src/preflight/engine.js';
+import type { PreflightRequest } from '../../src/preflight/request.js';
+import type { ProbeDefinition } from '../../src/probes/types.js';
+
+const noClients: ClientFactory = {
+  create: () => Promise.reject(new Error('no AWS in this test')),
+  endpointOf: () => 'http://nowhere',
+  destroy: () => undefined,
+};
+
+const request: PreflightRequest = {
+  region: 'eu-west-1',
+  accountId: '123456789012',
+  credentials: { type: 'accessKey', accessKeyId: 'AKIAEXAMPLEEXAMPLE01', secretAccessKey: 'secret-secret-secret-01' },
+  capabilities: ['metadata', 'search'],
+};
+
+function awsError(name: string, status: number, message = name) {
+  return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: `req-${name}` } });
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function identityProbe(overrides: Partial<ProbeDefinition> = {}): ProbeDefinition {
+  return {
+    id: 'sts-caller-identity',
+    service: 'sts',
+    actions: ['sts:GetCallerIdentity'],
+    informs: ['connection'],
+    dependsOn: [],
+    requires: [],
+    async run(context) {
+      await context.call('sts:GetCallerIdentity', async () => ({}));
+      context.facts.identity = { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/x', userId: 'AIDA' };
+    },
+    ...overrides,
+  };
+}
+
+function probe(id: string, action: ProbeDefinition['actions'][number], behaviour: () => Promise<unknown>, extra: Partial<ProbeDefinition> = {}): ProbeDefinition {
+  return {
+    id,
+    service: 'glue',
+    actions: [action],
+    informs: ['metadata'],
+    dependsOn: ['sts-caller-identity'],
+    async run(context) {
+      await context.call(action, behaviour);
+    },
+    ...extra,
+  };
+}
+
+const deps = (probes: ProbeDefinition[], extra = {}) => ({ clients: noClients, allowAmbient: false, maxRunMs: 30_000, probes, retry: { maxAttempts: 3, baseDelayMs: 5 }, ...extra });
+
+describe('the engine', () => {
+  it('runs independent probes concurrently and reports them in registry order', async () => {
+    const probes = [
+      identityProbe(),
+      probe('glue-databases', 'glue:GetDatabases', () => delay(80)),
+      probe('glue-tables', 'glue:GetTables', () => delay(80)),
+      probe('glue-database', 'glue:GetDatabase', () => delay(10)),
+      probe('glue-table', 'glue:GetTable', () => delay(10)),
+      probe('glue-search', 'glue:SearchTables', () => delay(10), { informs: ['search'] }),
+    ];
+    const started = Date.now();
+    const report = await runPreflight(request, deps(probes));
+    expect(Date.now() - started).toBeLessThan(150);
+    expect(report.probes.map((p) => p.id)).toEqual(probes.map((p) => p.id));
+    expect(report.status).toBe('ok');
+    expect(report.capabilities.find((c) => c.id === 'metadata')).toMatchObject({ status: 'ok', missingActions: [], untestedActions: [] });
+    expect(report.capabilities.find((c) => c.id === 'partitions')).toMatchObject({ status: 'skipped', skipReason: 'not-requested' });
+  });
+
+  it('skips everything after a failed connection, with the reason', async () => {
+    const probes = [
+      identityProbe({ run: async (context) => void (await context.call('sts:GetCallerIdentity', () => Promise.reject(awsError('InvalidClientTokenId', 403)))) }),
+      probe('glue-databases', 'glue:GetDatabases', async () => ({})),
+    ];
+    const report = await runPreflight(request, deps(probes));
+    expect(report.status).toBe('failed');
+    expect(report.capabilities.find((c) => c.id === 'connection')).toMatchObject({ status: 'unavailable' });
+    expect(report.capabilities.find((c) => c.id === 'metadata')).toMatchObject({ status: 'skipped', skipReason: 'prerequisite-failed' });
+    expect(report.probes[1]).toMatchObject({ outcome: 'skipped', skipReason: 'prerequisite-failed' });
+    expect(report.probes[0]!.error).toMatchObject({ code: 'InvalidClientTokenId', category: 'auth' });
+  });
+
+  it('says unavailable for a denied core action and degraded for a denied extended one', async () => {
+    const denied = () => Promise.reject(awsError('AccessDeniedException', 400, 'User: arn:aws:sts::123456789012:assumed-role/Admin/jane.doe@example.com is not authorized to perform: glue:GetTable on resource: arn:aws:glue:eu-west-1:123456789012:table/a/b because no identity-based policy allows the glue:GetTable action'));
+    const degraded = await runPreflight(request, deps([identityProbe(), probe('glue-databases', 'glue:GetDatabases', async () => ({})), probe('glue-tables', 'glue:GetTables', async () => ({})), probe('glue-table', 'glue:GetTable', denied), probe('glue-database', 'glue:GetDatabase', async () => ({}))]));
+    const metadata = degraded.capabilities.find((c) => c.id === 'metadata')!;
+    expect(metadata).toMatchObject({ status: 'degraded', missingActions: ['glue:GetTable'] });
+    expect(metadata.reasons[0]).toMatchObject({ action: 'glue:GetTable', category: 'permission', deniedBy: { policyType: 'identity', explicit: false }, requestId: 'req-AccessDeniedException' });
+    expect(degraded.status).toBe('degraded');
+    expect(degraded.remediation.policy?.Statement.flatMap((s) => s.Action)).toEqual(['glue:GetTable']);
+    expect(JSON.stringify(degraded)).not.toContain('jane.doe');
+
+    const unavailable = await runPreflight(request, deps([identityProbe(), probe('glue-databases', 'glue:GetDatabases', denied)]));
+    expect(unavailable.capabilities.find((c) => c.id === 'metadata')).toMatchObject({ status: 'unavailable', missingActions: ['glue:GetDatabases'], untestedActions: ['glue:GetTables', 'glue:GetDatabase', 'glue:GetTable'] });
+    expect(unavailable.status).toBe('failed');
+  });
+
+  it('retries throttling within the deadline but never a denial', async () => {
+    let throttled = 0;
+    let denied = 0;
+    const report = await runPreflight(
+      request,
+      deps([
+        identityProbe(),
+        probe('glue-databases', 'glue:GetDatabases', async () => {
+          throttled += 1;
+          if (throttled < 3) throw awsError('ThrottlingException', 400);
+          return {};
+        }),
+        probe('glue-search', 'glue:SearchTables', async () => {
+          denied += 1;
+          throw awsError('AccessDeniedException', 400);
+        }, { informs: ['search'] }),
+      ]),
+    );
+    expect(throttled).toBe(3);
+    expect(denied).toBe(1);
+    expect(report.probes[1]).toMatchObject({ outcome: 'pass' });
+    expect(report.capabilities.find((c) => c.id === 'search')).toMatchObject({ status: 'unavailable' });
+  });
+
+  it('calls a capability unknown when throttling outlasts the retries', async () => {
+    const report = await runPreflight(request, deps([identityProbe(), probe('glue-search', 'glue:SearchTables', () => Promise.reject(awsError('ThrottlingException', 400)), { informs: ['search'] })]));
+    expect(report.capabilities.find((c) => c.id === 'search')).toMatchObject({ status: 'unknown', reasons: [{ category: 'throttled' }] });
+    expect(report.probes[1]).toMatchObject({ outcome: 'error' });
+  });
+
+  it('ends a run at its deadline, aborting calls in flight', async () => {
+    let aborted = false;
+    const hanging = probe('glue-databases', 'glue:GetDatabases', async () => undefined, {
+      async run(context) {
+        await context.call('glue:GetDatabases', (signal) =>
+          new Promise((_, reject) => signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+          })),
+        );
+      },
+    });
+    const started = Date.now();
+    const report = await runPreflight({ ...request, options: { timeoutMs: 1000 } }, deps([identityProbe(), hanging]));
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(aborted).toBe(true);
+    expect(report.probes[1]).toMatchObject({ outcome: 'error', error: { category: 'timeout' } });
+    expect(report.capabilities.find((c) => c.id === 'metadata')).toMatchObject({ status: 'unknown' });
+  });
+
+  it('stops when the caller goes away', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const hanging = probe('glue-databases', 'glue:GetDatabases', (/* never */) => new Promise(() => undefined), {
+      async run(context) {
+        await context.call('glue:GetDatabases', (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })))));
+      },
+    });
+    const started = Date.now();
+    await runPreflight(request, deps([identityProbe(), hanging]), { signal: controller.signal });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses ambient credentials unless the operator enabled them', async () => {
+    await expect(runPreflight({ ...request, credentials: { type: 'ambient' } }, deps([identityProbe()]))).rejects.toMatchObject({
+      name: 'PreflightRefused',
+      issues: [{ path: '/credentials/type' }],
+    });
+  });
+
+  it('emits one event per finished probe, with capability statuses once settled', async () => {
+    const events: Array<{ probe: string; capabilities: string[] }> = [];
+    await runPreflight(request, deps([identityProbe(), probe('glue-databases', 'glue:GetDatabases', async () => ({}))]), {
+      onProbe: (event) => events.push({ probe: event.probe.id, capabilities: event.capabilities.map((c) => `${c.id}:${c.status}`) }),
+    });
+    expect(events.map((e) => e.probe)).toEqual(['sts-caller-identity', 'glue-databases']);
+    expect(events[0]!.capabilities).toContain('connection:ok');
+    expect(events[1]!.capabilities.some((c) => c.startsWith('metadata:'))).toBe(true);
+  });
+});

@@ -1,0 +1,53 @@
+// The service wired to a sandbox, as in production but with explicit endpoints and keys.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { type ClientFactory, createClientFactory } from '../../src/aws/clients.js';
+import type { PreflightReport } from '../../src/preflight/types.js';
+import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+
+export const TEST_API_KEY = 'test-api-key-0123456789';
+
+export interface Harness {
+  sandbox: Sandbox;
+  app: FastifyInstance;
+  clients: ClientFactory;
+  preflight(body: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(scenario: Parameters<typeof startSandbox>[0]['scenario'], options: { maxRunMs?: number; allowAmbient?: boolean } = {}): Promise<Harness> {
+  const sandbox = await startSandbox({ scenario });
+  const clients = createClientFactory({ defaultEndpoint: sandbox.endpoint, s3ForcePathStyle: true });
+  const identity = serviceIdentityOf(sandbox);
+  const app = await buildApp({
+    config: { apiKeys: [TEST_API_KEY], authDisabled: false, maxConcurrentRuns: 64 },
+    engine: {
+      clients,
+      serviceCredentials: identity ? async () => identity : undefined,
+      allowAmbient: options.allowAmbient ?? false,
+      maxRunMs: options.maxRunMs ?? 30_000,
+      retry: { maxAttempts: 3, baseDelayMs: 20 },
+    },
+  });
+  return {
+    sandbox,
+    app,
+    clients,
+    async preflight(body) {
+      const response = await app.inject({ method: 'POST', url: '/preflight', headers: { authorization: `Bearer ${TEST_API_KEY}` }, payload: body as object });
+      return { status: response.statusCode, body: response.json() };
+    },
+    async close() {
+      await app.close();
+      await sandbox.close();
+      clients.destroy();
+    },
+  };
+}
+
+export function statusOf(report: PreflightReport): Record<string, string> {
+  return Object.fromEntries(report.capabilities.map((c) => [c.id, c.status === 'skipped' ? `skipped:${c.skipReason}` : c.status]));
+}
+
+export { sampleRequest };
