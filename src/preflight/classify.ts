@@ -11,8 +11,8 @@ export interface ClassifiedError {
   httpStatus?: number;
   requestId?: string;
   deniedBy?: { policyType: PolicyType; explicit: boolean };
-  /** S3 relaying a KMS denial: the KMS action that was refused. */
-  kmsAction?: string;
+  /** A denial another service relayed (S3 for KMS, Athena for Glue): the action actually refused. */
+  relayedAction?: string;
   resourceType?: string;
   /** The host a network error concerns. */
   host?: string;
@@ -163,18 +163,20 @@ export function classifyError(error: unknown, context: { action: string }): Clas
     const what = /Expired|RequestExpired/.test(code) ? 'the credentials have expired' : /Signature/.test(code) ? 'the secret key does not match the access key' : /Skewed/.test(code) ? "the machine's clock is wrong" : 'the access key or session token is not valid';
     return { ...base, code, category: 'auth', message: `${action} was refused: ${what}` };
   }
-  if (PERMISSION_CODES.has(code) || (status === 403 && !THROTTLING_CODES.has(code))) {
-    const kmsAction = /not authorized to perform:\s*(kms:[A-Za-z]+)/.exec(text)?.[1] ?? (code.startsWith('KMS.') ? kmsActionFor(action) : undefined);
+  // Athena wraps Glue's denials in a MetadataException: a denial is a denial under any code.
+  const relayedDenial = code === 'MetadataException' && /not authorized to perform|AccessDenied/i.test(text);
+  if (PERMISSION_CODES.has(code) || relayedDenial || (status === 403 && !THROTTLING_CODES.has(code))) {
+    const relayedAction = relayedActionOf(text, action) ?? (code.startsWith('KMS.') ? kmsActionFor(action) : undefined);
     const denial = parseDenial(text);
-    const deniedAction = kmsAction && !action.startsWith('kms:') ? kmsAction : action;
+    const deniedAction = relayedAction ?? action;
     const by = denial.policyType === 'unknown' ? '' : ` (${denial.explicit ? 'explicit deny in' : 'no allow in'} ${POLICY_WORDS[denial.policyType]})`;
     return {
       ...base,
       code,
       category: 'permission',
-      message: `access denied for ${deniedAction}${kmsAction && deniedAction !== action ? ` while calling ${action}` : ''}${by}`,
+      message: `access denied for ${deniedAction}${relayedAction && deniedAction !== action ? ` while calling ${action}` : ''}${by}`,
       deniedBy: denial,
-      ...(kmsAction && !action.startsWith('kms:') ? { kmsAction } : {}),
+      ...(relayedAction ? { relayedAction } : {}),
       ...resourceTypeOf(text),
     };
   }
@@ -206,6 +208,12 @@ const POLICY_WORDS: Record<PolicyType, string> = {
   'vpc-endpoint': 'a VPC endpoint policy',
   unknown: 'an unknown policy',
 };
+
+/** The action a relayed denial names when it is not the one called (a KMS key behind S3, Glue behind Athena). */
+function relayedActionOf(text: string, called: string): string | undefined {
+  const named = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z]+)/.exec(text)?.[1];
+  return named && named.split(':')[0] !== called.split(':')[0] ? named : undefined;
+}
 
 function kmsActionFor(action: string): string | undefined {
   if (/PutObject|CreateMultipartUpload/.test(action)) return 'kms:GenerateDataKey';

@@ -212,11 +212,11 @@ class PreflightRun {
             run.record(action, { state: 'granted', probe: probe.id });
             return undefined as never;
           }
-          if (classified.kmsAction) {
-            // S3 checked its own permission first, then KMS refused on the caller's behalf.
+          if (classified.relayedAction) {
+            // The called service checked its own permission first, then relayed another's refusal (KMS behind S3).
             run.record(action, { state: 'granted', probe: probe.id });
-            run.record(classified.kmsAction, { state: 'failed', probe: probe.id, error: classified });
-            throw new ProbeCallError(classified.kmsAction as AwsAction, classified);
+            run.record(classified.relayedAction, { state: 'failed', probe: probe.id, error: classified });
+            throw new ProbeCallError(classified.relayedAction as AwsAction, classified);
           }
           const answered = ['auth', 'permission', 'not-found', 'config'].includes(classified.category);
           run.record(action, { state: answered ? 'failed' : 'error', probe: probe.id, error: classified });

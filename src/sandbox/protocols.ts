@@ -65,8 +65,8 @@ export type JsonOperation = (input: Record<string, unknown>, call: ServiceCall) 
 
 interface JsonServiceOptions {
   signingName: string;
-  /** X-Amz-Target prefix, e.g. "AWSGlue" or "AmazonAthena". */
-  targetPrefix: string;
+  /** X-Amz-Target prefixes, e.g. "AWSGlue" (botocore and SDK v3 sometimes spell a service's differently). */
+  targetPrefix: string | readonly string[];
   operations: Record<string, JsonOperation>;
   accessDenied?: ServiceDefinition['accessDenied'];
   throttling?: ServiceDefinition['throttling'];
@@ -76,7 +76,7 @@ interface JsonServiceOptions {
 
 /** An awsJson1.1 service: operation from X-Amz-Target, input and output as JSON. */
 export function jsonService(options: JsonServiceOptions): ServiceDefinition {
-  const prefix = `${options.targetPrefix}.`;
+  const prefixes = (typeof options.targetPrefix === 'string' ? [options.targetPrefix] : options.targetPrefix).map((p) => `${p}.`);
   return {
     signingName: options.signingName,
     protocol: 'json',
@@ -86,8 +86,9 @@ export function jsonService(options: JsonServiceOptions): ServiceDefinition {
     denialMessage: options.denialMessage,
     resolveOperation(request: IncomingRequest) {
       const target = request.headers['x-amz-target'];
-      if (typeof target !== 'string' || !target.startsWith(prefix)) return undefined;
-      const name = target.slice(prefix.length);
+      const prefix = typeof target === 'string' ? prefixes.find((p) => target.startsWith(p)) : undefined;
+      if (!prefix) return undefined;
+      const name = (target as string).slice(prefix.length);
       return Object.hasOwn(options.operations, name) ? name : undefined;
     },
     async handle(call) {

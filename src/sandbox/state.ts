@@ -40,6 +40,8 @@ export interface QueryExecutionRecord {
   finishesAt?: number;
   resultRows?: string[][];
   userArn?: string;
+  /** Started through the sandbox's API (and so also a CloudTrail event). */
+  startedInSandbox?: boolean;
 }
 
 export type Clock = () => number;
