@@ -105,9 +105,16 @@ export function remediationSummary(
   const blocked = new Set(blockers.map((blocker) => blocker.action));
   const grantable = missingActions.filter((action) => !blocked.has(action));
   const parts: string[] = [];
+  const groups = new Map<string, { policyType: DenyingPolicyType; explicit: boolean; actions: string[] }>();
   for (const blocker of blockers) {
-    const how = blocker.explicit ? 'An explicit deny' : 'The absence of an allow';
-    parts.push(`${how} in ${POLICY_NAMES[blocker.policyType]} blocks ${blocker.action}; an identity policy cannot fix that: ${WHO_ACTS[blocker.policyType]}.`);
+    const key = `${blocker.policyType}:${blocker.explicit}`;
+    const group = groups.get(key) ?? { policyType: blocker.policyType, explicit: blocker.explicit, actions: [] };
+    if (!group.actions.includes(blocker.action)) group.actions.push(blocker.action);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    const how = group.explicit ? 'An explicit deny in' : 'No allow in';
+    parts.push(`${how} ${POLICY_NAMES[group.policyType]} blocks ${group.actions.join(', ')}; an identity policy cannot fix that: ${WHO_ACTS[group.policyType]}.`);
   }
   if (grantable.length) parts.push(`Allow ${grantable.join(', ')} to restore ${capability.title.toLowerCase()}.`);
   return parts.join(' ') || `${capability.title} needs no change.`;

@@ -26,7 +26,7 @@ const databases: ResourceRule = (s) => [...catalog(s), ...databasesOf(s).map((d)
 const tables: ResourceRule = (s) => [...databases(s), ...databasesOf(s).map((d) => `${glue(s)}:table/${d}/*`)];
 const tableVersions: ResourceRule = (s) => [...tables(s), ...databasesOf(s).map((d) => `${glue(s)}:tableVersion/${d}/*/*`)];
 const functions: ResourceRule = (s) => [...databases(s), ...databasesOf(s).map((d) => `${glue(s)}:userDefinedFunction/${d}/*`)];
-// GetDatabases lists the whole catalog: it is checked against every database.
+// SearchTables looks through the whole catalog.
 const allDatabases: ResourceRule = (s) => [...catalog(s), `${glue(s)}:database/*`];
 const everyTable: ResourceRule = (s) => [...allDatabases(s), `${glue(s)}:table/*/*`];
 
@@ -43,7 +43,7 @@ const anything: ResourceRule = () => ['*'];
 const RULES: Record<AwsAction, ResourceRule> = {
   'sts:GetCallerIdentity': anything,
   'sts:AssumeRole': anything,
-  'glue:GetDatabases': allDatabases,
+  'glue:GetDatabases': databases,
   'glue:GetDatabase': databases,
   'glue:GetTables': tables,
   'glue:GetTable': tables,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsAction } from '../catalogue/actions.js';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
-import { buildRemediationPolicy } from '../catalogue/remediation.js';
+import { buildRemediationPolicy, liftableByIdentityPolicy } from '../catalogue/remediation.js';
 import type { AwsService, ClientFactory, ClientTypes } from '../aws/clients.js';
 import { PROBES } from '../probes/registry.js';
 import { type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
@@ -46,7 +46,11 @@ export class PreflightRefused extends Error {
 }
 
 const DEFAULT_RETRY = { maxAttempts: 4, baseDelayMs: 100 };
-const MAX_CALL_MS = 10_000;
+/**
+ * One call may use at most half the run's budget (and never more than 10 s): a service that hangs
+ * must leave time for the probes that wait on it to try what they can without it.
+ */
+const callBudget = (timeoutMs: number) => Math.min(10_000, Math.max(1000, timeoutMs / 2));
 const STATE_RANK: Record<ActionResult['state'], number> = { untested: 0, granted: 1, error: 2, failed: 3 };
 
 export async function runPreflight(request: PreflightRequest, deps: EngineDependencies, options: RunOptions = {}): Promise<PreflightReport> {
@@ -268,7 +272,7 @@ class PreflightRun {
     for (let attempt = 1; ; attempt++) {
       const remaining = this.deadline - Date.now();
       if (this.controller.signal.aborted || remaining <= 0) throw classifyError(this.controller.signal.reason ?? new DeadlineError(), { action });
-      const callSignal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(Math.min(remaining, MAX_CALL_MS))]);
+      const callSignal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(Math.min(remaining, callBudget(this.connection.timeoutMs)))]);
       try {
         return await send(callSignal);
       } catch (error) {
@@ -299,7 +303,10 @@ class PreflightRun {
     const evidence = this.evidence();
     const capabilities = CAPABILITIES.map((definition) => capabilityVerdict(definition, evidence));
     const liftable = [...new Set(capabilities.flatMap((c) => c.remediation?.statements.flatMap((s) => s.Action) ?? []))] as AwsAction[];
-    const explicitNotes = capabilities.flatMap((c) => (c.reasons.some((r) => r.deniedBy?.explicit) && c.remediation ? [c.remediation.summary] : []));
+    // Where an Allow cannot help (explicit denies, SCPs, boundaries), say who must act instead.
+    const notes = [
+      ...new Set(capabilities.flatMap((c) => (c.remediation && c.reasons.some((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy)) ? [c.remediation.summary] : []))),
+    ];
     const { connection, request } = this;
     const credentials = request.credentials;
     return {
@@ -323,7 +330,7 @@ class PreflightRun {
       findings: this.findings,
       remediation: {
         policy: liftable.length ? buildRemediationPolicy(liftable, resourceScope(evidence)) : null,
-        notes: explicitNotes,
+        notes,
       },
     };
   }

@@ -127,16 +127,15 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
   const reasons: Reason[] = [];
   for (const action of allActions) {
     const reason = reasonFor(action, resultOf(action));
-    if (reason) reasons.push(reason);
+    if (reason) addReason(reasons, reason);
   }
-  // Failures reported against actions outside the catalogue entry but inside its probes (e.g. a
-  // query failing on s3:PutObject) still explain this capability.
+  // A probe that exercises this capability's core may fail on an action outside the entry (S3
+  // relaying KMS's refusal, a query failing on its output location): that failure explains it too.
+  // Supporting probes (lifecycle, encryption settings) never decide a verdict.
   for (const probe of evidence.registry) {
-    if (!probe.informs.includes(definition.id)) continue;
-    const report = evidence.probes.get(probe.id);
-    if (report?.error && !reasons.some((r) => r.probe === probe.id && r.action === report.error!.action)) {
-      reasons.push({ probe: probe.id, ...report.error });
-    }
+    if (!probe.informs.includes(definition.id) || !probe.actions.some((action) => core.includes(action))) continue;
+    const error = evidence.probes.get(probe.id)?.error;
+    if (error && !allActions.includes(error.action as AwsAction)) addReason(reasons, { probe: probe.id, ...error });
   }
 
   let status: CapabilityStatus;
@@ -154,7 +153,7 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
     const probe = probeId ? evidence.probes.get(probeId) : undefined;
     const cause = probe?.skipReason === 'prerequisite-failed' ? rootCause(evidence, evidence.skipCauses.get(probe.id)) : undefined;
     if (cause?.error) {
-      reasons.push({ probe: cause.id, ...cause.error });
+      addReason(reasons, { probe: cause.id, ...cause.error });
       status = cause.outcome === 'fail' ? 'unavailable' : 'unknown';
     } else {
       status = 'skipped';
@@ -193,6 +192,10 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
       ? { remediation: { summary: summaryFor(definition, status, missingActions, blockers, reasons), statements } }
       : {}),
   };
+}
+
+function addReason(reasons: Reason[], reason: Reason): void {
+  if (!reasons.some((r) => r.probe === reason.probe && r.action === reason.action && r.code === reason.code)) reasons.push(reason);
 }
 
 /** An answer from AWS (the customer must act), as opposed to "could not tell". */

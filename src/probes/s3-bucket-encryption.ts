@@ -9,7 +9,6 @@ export const s3BucketEncryption: ProbeDefinition = {
   actions: ['s3:GetEncryptionConfiguration'],
   informs: ['encryption'],
   dependsOn: ['s3-bucket-location'],
-  requires: ['s3-bucket-location'],
   skipUnless: needsOutputLocation,
   async run(context) {
     const s3 = await context.client('s3');

@@ -8,7 +8,6 @@ export const s3List: ProbeDefinition = {
   actions: ['s3:ListBucket'],
   informs: ['query-results'],
   dependsOn: ['s3-bucket-location'],
-  requires: ['s3-bucket-location'],
   skipUnless: needsOutputLocation,
   async run(context) {
     const s3 = await context.client('s3');

@@ -13,7 +13,6 @@ export const s3PutMarker: ProbeDefinition = {
   actions: ['s3:PutObject', 'kms:GenerateDataKey'],
   informs: ['query-results', 'encryption'],
   dependsOn: ['s3-bucket-location', 's3-bucket-encryption'],
-  requires: ['s3-bucket-location'],
   skipUnless: (context) => {
     if (!context.connection.writeTest) return { reason: 'disabled-by-option', detail: 'options.writeTest is false' };
     return needsOutputLocation(context);

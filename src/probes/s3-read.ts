@@ -9,7 +9,6 @@ export const s3Read: ProbeDefinition = {
   actions: ['s3:GetObject', 'kms:Decrypt'],
   informs: ['query-results', 'encryption'],
   dependsOn: ['s3-put-marker', 's3-bucket-encryption'],
-  requires: ['s3-bucket-location'],
   skipUnless: needsOutputLocation,
   async run(context) {
     const s3 = await context.client('s3');

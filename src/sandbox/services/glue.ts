@@ -151,8 +151,11 @@ export const glue = jsonService({
     GetDatabases(input, call) {
       const catalogId = catalogOf(call, input);
       const arn = arns(call, catalogId);
-      call.authorize('glue:GetDatabases', [arn.catalog, arn.database('*')]);
-      const { page, nextToken } = paginate(call.state.scenario.glue.databases, input.NextToken, pageSize(input, 100));
+      call.authorize('glue:GetDatabases', arn.catalog);
+      // The listing is filtered to the databases the caller may read; with none at all it is a denial.
+      const readable = call.state.scenario.glue.databases.filter((database) => call.isAuthorized('glue:GetDatabases', arn.database(database.name)));
+      if (readable.length === 0) call.authorize('glue:GetDatabases', arn.database('*'));
+      const { page, nextToken } = paginate(readable, input.NextToken, pageSize(input, 100));
       return { DatabaseList: page.map((database) => databaseShape(call, database, catalogId)), NextToken: nextToken };
     },
 
