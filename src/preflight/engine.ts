@@ -51,7 +51,8 @@ const DEFAULT_RETRY = { maxAttempts: 4, baseDelayMs: 100 };
  * must leave time for the probes that wait on it to try what they can without it.
  */
 const callBudget = (timeoutMs: number) => Math.min(10_000, Math.max(1000, timeoutMs / 2));
-const STATE_RANK: Record<ActionResult['state'], number> = { untested: 0, granted: 1, error: 2, failed: 3 };
+const STATE_RANK: Record<ActionResult['state'], number> = { untested: 0, granted: 2, error: 3, failed: 4 };
+const rank = (result: ActionResult) => ('relayed' in result && result.relayed ? 1 : STATE_RANK[result.state]);
 
 export async function runPreflight(request: PreflightRequest, deps: EngineDependencies, options: RunOptions = {}): Promise<PreflightReport> {
   if (request.credentials.type === 'ambient' && !deps.allowAmbient) {
@@ -183,10 +184,14 @@ class PreflightRun {
     return toProbeError(probe.actions[0] ?? probe.id, classifyError(this.controller.signal.reason, { action: probe.actions[0] ?? probe.id }));
   }
 
-  /** Keeps the strongest evidence per action: failed > error > granted > untested. */
+  /**
+   * Keeps the strongest evidence per action: failed > error > granted > untested. A refusal relayed
+   * by another service concerns other resources (Athena asks Glue about every database), so a
+   * direct grant outranks it.
+   */
   private record(action: string, result: ActionResult): void {
     const previous = this.actions.get(action);
-    if (!previous || STATE_RANK[result.state] > STATE_RANK[previous.state]) this.actions.set(action, result);
+    if (!previous || rank(result) > rank(previous)) this.actions.set(action, result);
   }
 
   private context(probe: ProbeDefinition): ProbeContext {
@@ -219,7 +224,7 @@ class PreflightRun {
           if (classified.relayedAction) {
             // The called service checked its own permission first, then relayed another's refusal (KMS behind S3).
             run.record(action, { state: 'granted', probe: probe.id });
-            run.record(classified.relayedAction, { state: 'failed', probe: probe.id, error: classified });
+            run.record(classified.relayedAction, { state: 'failed', probe: probe.id, error: classified, relayed: true });
             throw new ProbeCallError(classified.relayedAction as AwsAction, classified);
           }
           const answered = ['auth', 'permission', 'not-found', 'config'].includes(classified.category);
@@ -233,6 +238,9 @@ class PreflightRun {
         } catch (error) {
           return { ok: false, error: error as ClassifiedError };
         }
+      },
+      granted(action) {
+        run.record(action, { state: 'granted', probe: probe.id });
       },
       untested(action, why) {
         run.record(action, { state: 'untested', probe: probe.id, why });

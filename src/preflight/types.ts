@@ -109,7 +109,7 @@ export interface PreflightReport {
 export type ActionResult =
   | { state: 'granted'; probe: string }
   // 'failed': AWS said no (permission, auth, not found, config); 'error': we could not tell.
-  | { state: 'failed' | 'error'; probe: string; error: ClassifiedError }
+  | { state: 'failed' | 'error'; probe: string; error: ClassifiedError; /** Refused behind another service's call (KMS behind S3, Glue behind Athena). */ relayed?: boolean }
   | { state: 'untested'; probe?: string; why?: string };
 
 export type { AwsAction };

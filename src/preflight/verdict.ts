@@ -176,7 +176,12 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
   const blockers = reasons
     .filter((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy))
     .map((r) => ({ action: r.action, policyType: r.deniedBy!.policyType, explicit: r.deniedBy!.explicit }));
-  const liftable = missingActions.filter((action) => action !== 'sts:AssumeRole' && !blockers.some((b) => b.action === action));
+  // A feature that does not work needs everything it uses, including what could not be tested
+  // because an earlier call failed: granting only the first refusal would just move the failure.
+  // Only where the failure is a grant we can write: not after a config error, not behind a deny we cannot lift.
+  const grantable = missingActions.length > 0 && blockers.length === 0 && (status === 'unavailable' || status === 'degraded');
+  const wanted = grantable ? [...missingActions, ...untestedActions.filter((a) => !missingActions.includes(a))] : missingActions;
+  const liftable = wanted.filter((action) => action !== 'sts:AssumeRole' && !blockers.some((b) => b.action === action));
   const statements: PolicyStatement[] = liftable.length ? statementsFor(liftable as AwsAction[], resourceScope(evidence)) : [];
   const needsWords = status !== 'ok' && status !== 'skipped';
 

@@ -20,6 +20,7 @@ export const lakeformationDataAccess: ProbeDefinition = {
   async run(context) {
     const table = context.facts.tables!.find((t) => t.governed)!;
     await runQuery(context, `SELECT * FROM "${table.database}"."${table.name}" LIMIT 1`);
+    context.granted('lakeformation:GetDataAccess');
     return `read ${table.database}.${table.name} through Lake Formation`;
   },
 };

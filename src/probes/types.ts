@@ -65,6 +65,8 @@ export interface ProbeContext {
    * records what it proved. Failures propagate as classified errors.
    */
   call<T>(action: AwsAction, send: (signal: AbortSignal) => Promise<T>, options?: CallOptions): Promise<T>;
+  /** Records an action as proved granted by something other than its own call (a governed query that returned rows). */
+  granted(action: AwsAction): void;
   /** Records an action as untested, with why (e.g. no sample to test it on). */
   untested(action: AwsAction, why: string): void;
   /** The same call, but its failure is an answer, not a verdict: nothing is recorded. */

@@ -370,8 +370,11 @@ export const athena = jsonService({
     ListDatabases(input, call) {
       catalogName(call, input);
       const glue = glueArns(call);
-      requireGlue(call, 'glue:GetDatabases', [glue.catalog, glue.database('*')]);
-      const { page, nextToken } = paginate(call.state.scenario.glue.databases, input.NextToken, intField(input, 'MaxResults', 1, 50, 'InvalidRequestException') ?? 50, 'InvalidRequestException');
+      // Athena lists through Glue with the caller's rights: the same filtering as glue:GetDatabases.
+      requireGlue(call, 'glue:GetDatabases', [glue.catalog]);
+      const readable = call.state.scenario.glue.databases.filter((d) => call.isAuthorized('glue:GetDatabases', glue.database(d.name)));
+      if (readable.length === 0) requireGlue(call, 'glue:GetDatabases', [glue.database('*')]);
+      const { page, nextToken } = paginate(readable, input.NextToken, intField(input, 'MaxResults', 1, 50, 'InvalidRequestException') ?? 50, 'InvalidRequestException');
       return { DatabaseList: page.map((d) => ({ Name: d.name, Description: d.description ?? '', Parameters: {} })), NextToken: nextToken };
     },
 

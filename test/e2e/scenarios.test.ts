@@ -1,0 +1,281 @@
+// Every built-in scenario through POST /preflight: the service's SDK clients sign real requests
+// to the sandbox over HTTP. Expected verdicts are derived from IAM semantics and the vendors'
+// guides (the one-line reasons), not from what the code happens to print.
+import { afterAll, describe, expect, it } from 'vitest';
+import { listBuiltInScenarios, loadScenario } from '../../src/sandbox/scenario.js';
+import type { PreflightReport } from '../../src/preflight/types.js';
+import { type Harness, sampleRequest, startHarness, statusOf } from '../support/service.js';
+
+const NR = 'skipped:not-requested';
+const NA = 'skipped:not-applicable';
+const NC = 'skipped:not-configured';
+const NS = 'skipped:no-sample';
+
+const ALL_OK = {
+  connection: 'ok',
+  metadata: 'ok',
+  partitions: 'ok',
+  'schema-history': 'ok',
+  functions: 'ok',
+  search: 'ok',
+  'query-history': 'ok',
+  'user-attribution': 'ok',
+  'athena-catalog': 'ok',
+  'query-results': 'ok',
+  'query-execution': NR,
+  encryption: NA,
+  'lake-formation': NA,
+};
+
+interface Expectation {
+  overall: PreflightReport['status'];
+  capabilities: Record<string, string>;
+  findings?: string[];
+  /** Request fields beyond the scenario's sample. */
+  request?: Record<string, unknown>;
+}
+
+const EXPECTED: Record<string, Expectation> = {
+  'full-access': { overall: 'ok', capabilities: ALL_OK },
+  'coalesce-glue-only': {
+    overall: 'degraded',
+    capabilities: {
+      ...ALL_OK,
+      functions: 'unavailable', // the guide lists the UDF actions but no userDefinedFunction ARN, which Glue checks them against
+      'query-history': 'unavailable',
+      'user-attribution': 'unavailable',
+      'athena-catalog': 'unavailable',
+      'query-results': NC, // GetWorkGroup is denied and the connection names no output location: nothing to test
+    },
+  },
+  'coalesce-glue-athena': {
+    overall: 'degraded',
+    capabilities: { ...ALL_OK, functions: 'unavailable', 'user-attribution': 'unavailable', 'query-results': 'unavailable' /* the guide grants no S3 at all */ },
+  },
+  'coalesce-full': { overall: 'degraded', capabilities: { ...ALL_OK, functions: 'unavailable', 'query-results': 'unavailable' } },
+  qualytics: {
+    overall: 'degraded',
+    capabilities: {
+      ...ALL_OK,
+      'schema-history': 'unavailable',
+      functions: 'unavailable',
+      search: 'unavailable',
+      'query-history': 'unavailable', // the JDBC driver's policy has no ListQueryExecutions
+      'user-attribution': 'unavailable',
+      'athena-catalog': 'degraded', // ListDatabases and ListTableMetadata, but no GetDataCatalog nor athena:GetDatabase
+    },
+    findings: ['MARKER_NOT_DELETED'], // no s3:DeleteObject in the guide
+  },
+  immuta: {
+    overall: 'degraded',
+    capabilities: {
+      ...ALL_OK,
+      partitions: 'degraded', // GetPartitions and GetPartition, no BatchGetPartition
+      'schema-history': 'degraded', // GetTableVersions, no GetTableVersion
+      functions: 'unavailable',
+      search: 'unavailable',
+      'query-history': 'degraded', // list and batch-get granted, ListWorkGroups and GetWorkGroup not
+      'user-attribution': 'unavailable',
+      'athena-catalog': 'unavailable', // only athena actions that do not exist (GetCatalogs, GetTables…)
+    },
+    findings: ['MARKER_NOT_DELETED'],
+  },
+  'skoot-scope-a': {
+    overall: 'degraded',
+    capabilities: {
+      ...ALL_OK,
+      partitions: 'degraded', // only GetPartitions
+      'schema-history': 'unavailable',
+      functions: 'unavailable',
+      search: 'unavailable',
+      'query-history': 'unavailable',
+      'user-attribution': 'unavailable',
+      'athena-catalog': 'unavailable',
+      'query-results': 'degraded', // write, read and delete, but no s3:AbortMultipartUpload
+    },
+  },
+  'skoot-scope-b': {
+    overall: 'degraded',
+    capabilities: {
+      ...ALL_OK,
+      partitions: NS, // the one allowed database has no partitioned table
+      'schema-history': 'unavailable',
+      functions: 'unavailable',
+      search: 'unavailable',
+      'query-history': 'unavailable',
+      'user-attribution': 'unavailable',
+      'athena-catalog': 'unavailable',
+      'query-results': 'degraded',
+    },
+  },
+  'secoda-user': {
+    overall: 'failed',
+    capabilities: {
+      ...ALL_OK,
+      metadata: 'unavailable', // glue:GetTables is not in the guide's list
+      partitions: NS, // no table could be listed to sample
+      'schema-history': NS,
+      functions: 'unavailable',
+      'query-history': 'unavailable', // no BatchGetQueryExecution
+      'user-attribution': 'unavailable',
+      'athena-catalog': 'unavailable',
+    },
+    findings: ['MARKER_NOT_DELETED'],
+  },
+  'secoda-role': {
+    overall: 'failed',
+    capabilities: { ...ALL_OK, metadata: 'unavailable', partitions: NS, 'schema-history': NS, functions: 'unavailable', 'query-history': 'unavailable', 'user-attribution': 'unavailable', 'athena-catalog': 'unavailable' },
+    findings: ['MARKER_NOT_DELETED'], // and no EXTERNAL_ID_NOT_ENFORCED: the trust policy requires it
+  },
+  'kms-encrypted-results': { overall: 'ok', capabilities: { ...ALL_OK, encryption: 'ok' } },
+  'kms-denied': {
+    overall: 'degraded',
+    capabilities: { ...ALL_OK, 'query-results': 'unavailable' /* S3 relays KMS's refusal of the write */, encryption: 'unavailable' },
+  },
+  'lake-formation-governed': {
+    overall: 'degraded',
+    capabilities: { ...ALL_OK, partitions: NS, 'schema-history': NS, 'lake-formation': 'unknown' /* an empty listing in a governed account is never a quiet ok */ },
+    findings: ['LAKE_FORMATION_EMPTY_LISTING'],
+  },
+  'scp-deny-athena': {
+    overall: 'degraded',
+    capabilities: { ...ALL_OK, 'query-history': 'unavailable', 'athena-catalog': 'unavailable' /* the output location is given, so S3 works without GetWorkGroup */ },
+  },
+  'permissions-boundary': {
+    overall: 'degraded',
+    capabilities: { ...ALL_OK, 'query-history': 'unavailable', 'user-attribution': 'unavailable', 'athena-catalog': 'unavailable', 'query-results': 'unavailable' },
+  },
+  'external-id-not-enforced': { overall: 'ok', capabilities: ALL_OK, findings: ['EXTERNAL_ID_NOT_ENFORCED'] },
+  'bucket-other-region': { overall: 'degraded', capabilities: { ...ALL_OK, 'query-results': 'unavailable' }, findings: ['BUCKET_OTHER_REGION'] },
+  'workgroup-enforced-location': { overall: 'ok', capabilities: ALL_OK, findings: ['WORKGROUP_ENFORCED_LOCATION'] },
+  'workgroup-disabled': {
+    overall: 'degraded',
+    capabilities: {
+      ...Object.fromEntries(Object.keys(ALL_OK).map((id) => [id, NR])),
+      connection: 'ok',
+      metadata: 'ok',
+      'query-history': NS, // nobody could run a query in a disabled workgroup
+      'query-results': 'ok',
+      'query-execution': 'unavailable', // InvalidRequestException: the workgroup is disabled
+    },
+    findings: ['WORKGROUP_DISABLED'],
+  },
+  'throttled-cloudtrail': { overall: 'degraded', capabilities: { ...ALL_OK, 'user-attribution': 'unknown' /* throttling outlasted the retries */ } },
+  slow: { overall: 'ok', capabilities: ALL_OK },
+  'hanging-athena': { overall: 'degraded', capabilities: { ...ALL_OK, 'query-history': 'unknown', 'athena-catalog': 'unknown' } },
+};
+
+const harnesses: Harness[] = [];
+afterAll(async () => {
+  await Promise.all(harnesses.map((h) => h.close()));
+});
+
+async function run(scenario: Parameters<typeof startHarness>[0], extra: Record<string, unknown> = {}) {
+  const harness = await startHarness(scenario);
+  harnesses.push(harness);
+  const response = await harness.preflight(sampleRequest(harness.sandbox, extra));
+  expect(response.status).toBe(200);
+  return { harness, report: response.body as PreflightReport };
+}
+
+describe('every built-in scenario end to end', () => {
+  it('has an expectation for every built-in scenario', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(listBuiltInScenarios());
+  });
+
+  for (const [name, expected] of Object.entries(EXPECTED)) {
+    it(`${name}: ${expected.overall}`, async () => {
+      const { report } = await run(name, expected.request);
+      expect(statusOf(report)).toEqual(expected.capabilities);
+      expect(report.status).toBe(expected.overall);
+      expect(report.findings.map((f) => f.code).sort()).toEqual([...(expected.findings ?? [])].sort());
+      expect(report.probes.map((p) => p.outcome).every((o) => ['pass', 'fail', 'skipped', 'error'].includes(o))).toBe(true);
+    });
+  }
+});
+
+describe('what the reports say', () => {
+  it('names the policy type of a denial: an explicit deny in an SCP cannot be lifted by an Allow', async () => {
+    const { report } = await run('scp-deny-athena');
+    const history = report.capabilities.find((c) => c.id === 'query-history')!;
+    expect(history.reasons[0]).toMatchObject({ action: 'athena:ListQueryExecutions', category: 'permission', deniedBy: { policyType: 'scp', explicit: true } });
+    expect(history.remediation?.statements).toEqual([]);
+    expect(report.remediation.policy).toBeNull();
+    expect(report.remediation.notes.join(' ')).toMatch(/Organizations administrator/);
+  });
+
+  it('proves KMS through the S3 round trip and names the refused key action', async () => {
+    const { report } = await run('kms-denied');
+    const encryption = report.capabilities.find((c) => c.id === 'encryption')!;
+    expect(encryption.missingActions).toContain('kms:GenerateDataKey');
+    const statement = report.remediation.policy!.Statement.find((s) => s.Action.includes('kms:GenerateDataKey'))!;
+    expect(statement.Resource).toEqual(['arn:aws:kms:eu-west-1:123456789012:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f']);
+  });
+
+  it('runs a real query with runQuery and reports query-execution', async () => {
+    const { report } = await run('skoot-scope-a', { capabilities: ['connection', 'metadata', 'query-execution'], options: { runQuery: true } });
+    expect(statusOf(report)['query-execution']).toBe('ok');
+    expect(report.probes.find((p) => p.id === 'athena-query')).toMatchObject({ outcome: 'pass' });
+  });
+
+  it('sees Lake Formation-governed tables only with a grant, and reads them only through a query', async () => {
+    const { harness } = await run('lake-formation-governed');
+    const steward = harness.sandbox.scenario.users.find((u) => u.name === 'steward')!;
+    const response = await harness.preflight(
+      sampleRequest(harness.sandbox, {
+        credentials: { type: 'accessKey', accessKeyId: steward.accessKeyId, secretAccessKey: steward.secretAccessKey },
+        options: { runQuery: true },
+      }),
+    );
+    const report = response.body as PreflightReport;
+    expect(statusOf(report)['lake-formation']).toBe('ok'); // DESCRIBE + SELECT grants and lakeformation:GetDataAccess
+    expect(report.findings.map((f) => f.code)).not.toContain('LAKE_FORMATION_EMPTY_LISTING');
+  });
+
+  it('masks the access key id and carries no secret', async () => {
+    const { harness, report } = await run('full-access');
+    const user = harness.sandbox.scenario.users.find((u) => u.name === 'analyst')!;
+    const text = JSON.stringify(report);
+    expect(text).not.toContain(user.secretAccessKey);
+    expect(text).not.toContain(user.accessKeyId);
+    expect(report.connection.accessKeyId).toBe('AKIA…ST01');
+  });
+
+  it('does not leave the marker behind, and says so when it cannot delete it', async () => {
+    const { harness, report } = await run('qualytics');
+    const finding = report.findings.find((f) => f.code === 'MARKER_NOT_DELETED')!;
+    const key = /s3:\/\/acme-athena-results\/(\S+?)\s/.exec(finding.message)?.[1];
+    expect(key).toMatch(/^qualytics\/preflight-marker-[0-9a-f]+\.txt$/);
+    expect(harness.sandbox.state.objects.get('acme-athena-results')!.has(key!)).toBe(true);
+    const clean = await run('full-access');
+    expect([...clean.harness.sandbox.state.objects.get('acme-athena-results')!.keys()].some((k) => k.includes('preflight-marker'))).toBe(false);
+  });
+});
+
+describe('the closed loop: the remediation policy, applied, lifts what it covers', () => {
+  const withMissing = Object.keys(EXPECTED).filter((name) => !['hanging-athena', 'throttled-cloudtrail', 'slow'].includes(name));
+  for (const name of withMissing) {
+    it(name, async () => {
+      const { report } = await run(name, EXPECTED[name]!.request);
+      const policy = report.remediation.policy;
+      if (!policy) {
+        // Nothing an identity policy can lift: either all is well, or someone else must act (and the report says who).
+        const blocked = report.capabilities.filter((c) => c.missingActions.length > 0);
+        if (blocked.length) expect(report.remediation.notes.length).toBeGreaterThan(0);
+        return;
+      }
+      const covered = new Set(policy.Statement.flatMap((s) => s.Action));
+      const lifted = report.capabilities.filter((c) => c.missingActions.length > 0 && c.missingActions.every((a) => covered.has(a)));
+      expect(lifted.length).toBeGreaterThan(0);
+
+      const scenario = structuredClone(loadScenario(name));
+      const [kind, principal] = scenario.sample!.credentials.split(':');
+      const target = kind === 'user' ? scenario.users.find((u) => u.name === principal)! : scenario.roles.find((r) => r.name === principal)!;
+      target.policies.push(policy as (typeof target.policies)[number]);
+      const again = (await run(scenario, EXPECTED[name]!.request)).report;
+      for (const capability of lifted) {
+        expect(again.capabilities.find((c) => c.id === capability.id)!.status, `${capability.id} after remediation`).toBe('ok');
+      }
+    });
+  }
+});
