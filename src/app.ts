@@ -57,7 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.code(500).send({ error: 'internal', message: 'internal error', requestId: request.id });
     }
     const message =
-      error.code === 'FST_ERR_CTP_INVALID_JSON' || error instanceof SyntaxError
+      error.code?.startsWith('FST_ERR_CTP_INVALID_JSON') || error instanceof SyntaxError
         ? 'the body is not valid JSON'
         : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
           ? 'the body is larger than 64 KiB'

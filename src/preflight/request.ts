@@ -170,7 +170,9 @@ function describeIssues(request: unknown, fieldNames: Map<string, string>): Vali
     let path = error.instancePath || '/';
     let message: string;
     const params = error.params as Record<string, unknown>;
-    if (error.keyword === 'additionalProperties') {
+    if (error.keyword === 'boolean' && error.schemaPath.endsWith('/additionalProperties')) {
+      message = 'is not a known field';
+    } else if (error.keyword === 'additionalProperties') {
       const extra = params.additionalProperties ?? params.additionalProperty;
       const names = Array.isArray(extra) ? extra : [extra];
       path = `${path === '/' ? '' : path}/${names[0]}`;
