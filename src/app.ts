@@ -1,10 +1,12 @@
 // buildApp: routes, authentication, limits and the error handler. It never listens and never
 // reads the environment: server.ts, the CLI and the tests give it everything.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type EngineDependencies, PreflightRefused, runPreflight } from './preflight/engine.js';
 import { validatePreflightRequest } from './preflight/request.js';
+import { ErrorSchema, InvalidRequestSchema, PreflightBodySchema, ReportSchema } from './http/schemas.js';
 
 export interface AppOptions {
   config: Pick<Config, 'apiKeys' | 'authDisabled' | 'maxConcurrentRuns'>;
@@ -47,6 +49,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { removeAdditional: false } },
   });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Preflight',
+        version: '0.1.0',
+        description: 'Checks an AWS connection for Glue and Athena, capability by capability, and returns the policy that fixes what is missing.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'One of PREFLIGHT_API_KEYS' } } },
+    },
+  });
   const keys = options.config.apiKeys.map(digest);
   let runsInFlight = 0;
 
@@ -67,10 +80,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(status).send({ error: 'invalid_request', issues: [{ path: '/', message }] });
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async () => ({ status: 'ready' }));
+  const statusSchema = { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } };
+  app.get('/healthz', { schema: { summary: 'Liveness: the process answers (no AWS call)', ...statusSchema } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { summary: 'Readiness: the service accepts preflights (no AWS call)', ...statusSchema } }, async () => ({ status: 'ready' }));
+  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) => reply.type('application/yaml').send(app.swagger({ yaml: true })));
 
-  app.post('/preflight', async (request, reply) => {
+  app.post(
+    '/preflight',
+    {
+      schema: {
+        summary: 'Run a preflight of an AWS connection',
+        description: 'Obtains credentials, runs the probes of the requested capabilities and answers 200 with the report whatever its verdict.',
+        security: [{ apiKey: [] }],
+        body: PreflightBodySchema,
+        response: { 200: ReportSchema, 400: InvalidRequestSchema, 401: ErrorSchema, 503: ErrorSchema },
+      },
+      // The body is validated by validatePreflightRequest (it also takes the flat format and names fields our way).
+      validatorCompiler: () => (value) => ({ value }),
+    },
+    async (request, reply) => {
     if (!options.config.authDisabled) {
       const header = request.headers.authorization ?? '';
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
@@ -99,7 +127,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       runsInFlight -= 1;
       reply.raw.off('close', onClose);
     }
-  });
+  },
+  );
 
   return app;
 }

@@ -1,7 +1,7 @@
 // Athena over awsJson1.1: workgroups, query history, the catalog APIs JDBC/ODBC drivers use, and
 // queries that really "run": they write their CSV to the sandbox's S3 and fail as Athena does
 // when the caller cannot write there, use the key, or read Lake Formation-governed data.
-import { hasLakeFormationPermission, isGoverned, isTableVisible, kmsDecision } from '../governance.js';
+import { hasLakeFormationPermission, isGoverned, isTableVisible, kmsDecision, resolveKmsKey } from '../governance.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioWorkGroup } from '../scenario.js';
 import { type QueryExecutionRecord, etagOf } from '../state.js';
@@ -301,8 +301,10 @@ export const athena = jsonService({
       if (!plan.failure && outputLocation) {
         const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(outputLocation)!;
         const body = Buffer.from(csv(plan.header, plan.rows));
-        const kmsKey = plan.encryption?.option.endsWith('KMS') ? plan.encryption.kmsKey : undefined;
-        const sse = kmsKey ? { algorithm: 'aws:kms' as const, kmsKeyArn: kmsKey } : undefined;
+        // Without a KMS option of its own the write gets the bucket's default encryption, as any S3 write does.
+        const bucketEncryption = call.state.scenario.s3.buckets.find((b) => b.name === bucket)?.encryption;
+        const kmsKey = plan.encryption?.option.endsWith('KMS') ? plan.encryption.kmsKey : bucketEncryption?.algorithm === 'aws:kms' ? bucketEncryption.kmsKeyId : undefined;
+        const sse = kmsKey ? { algorithm: 'aws:kms' as const, kmsKeyArn: resolveKmsKey(call.state, kmsKey)?.arn ?? kmsKey } : undefined;
         const objects = call.state.objects.get(bucket!)!;
         objects.set(key!, { body, etag: etagOf(body), lastModified: submittedAt, contentType: 'text/csv', ...(sse ? { sse } : {}) });
         objects.set(`${key}.metadata`, { body: Buffer.from('sandbox-metadata'), etag: etagOf(Buffer.from('m')), lastModified: submittedAt, ...(sse ? { sse } : {}) });

@@ -1,0 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { renderOpenApi } from '../src/http/openapi.js';
+
+writeFileSync('openapi.yaml', await renderOpenApi());
+process.stdout.write('wrote openapi.yaml\n');
