@@ -1,17 +1,21 @@
 // buildApp: routes, authentication, limits and the error handler. It never listens and never
 // reads the environment: server.ts, the CLI and the tests give it everything.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type EngineDependencies, PreflightRefused, runPreflight } from './preflight/engine.js';
 import { validatePreflightRequest } from './preflight/request.js';
+import { type Metrics, createMetrics } from './http/metrics.js';
 import { ErrorSchema, InvalidRequestSchema, PreflightBodySchema, ReportSchema } from './http/schemas.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'apiKeys' | 'authDisabled' | 'maxConcurrentRuns'>;
+  config: Pick<Config, 'apiKeys' | 'authDisabled' | 'maxConcurrentRuns'> & Partial<Pick<Config, 'rateLimitPerMinute' | 'corsOrigins'>>;
   engine: EngineDependencies;
   logger?: FastifyServerOptions['loggerInstance'] | boolean;
+  metrics?: Metrics;
 }
 
 /** Paths of credentials anywhere in a logged object; pino replaces them before serialising. */
@@ -45,6 +49,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(typeof options.logger === 'object' ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
     bodyLimit: 64 * 1024,
+    // A run never outlasts its server maximum; a request that does is a stuck client.
+    requestTimeout: options.engine.maxRunMs + 10_000,
+    connectionTimeout: options.engine.maxRunMs + 10_000,
+    keepAliveTimeout: 65_000,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { removeAdditional: false } },
@@ -61,10 +69,34 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   const keys = options.config.apiKeys.map(digest);
+  const metrics = options.metrics ?? createMetrics();
   let runsInFlight = 0;
+
+  if (options.config.corsOrigins?.length) {
+    await app.register(cors, { origin: options.config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] });
+  }
+  // Per API key (hashed, never the key itself), or per address for unauthenticated callers.
+  await app.register(rateLimit, {
+    global: false,
+    max: options.config.rateLimitPerMinute ?? 60,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      return token ? `key:${digest(token).toString('hex').slice(0, 16)}` : `ip:${request.ip}`;
+    },
+    onExceeded: () => metrics.rejectedRuns.inc({ reason: 'rate-limited' }),
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'rate_limited', message: `too many requests: at most ${context.max} a minute per API key` }),
+  });
+
+  const authorized = (authorization: string | undefined) => {
+    if (options.config.authDisabled) return true;
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    return Boolean(token) && keys.length > 0 && keyMatches(token!, keys);
+  };
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status === 429) return reply.code(429).send({ error: 'rate_limited', message: error.message });
     if (status >= 500) {
       request.log.error({ err: { type: error.name, code: error.code } }, 'request failed');
       return reply.code(500).send({ error: 'internal', message: 'internal error', requestId: request.id });
@@ -84,6 +116,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/healthz', { schema: { summary: 'Liveness: the process answers (no AWS call)', ...statusSchema } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { summary: 'Readiness: the service accepts preflights (no AWS call)', ...statusSchema } }, async () => ({ status: 'ready' }));
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) => reply.type('application/yaml').send(app.swagger({ yaml: true })));
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (!authorized(request.headers.authorization)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API key is required' });
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 
   app.post(
     '/preflight',
@@ -97,37 +133,51 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       // The body is validated by validatePreflightRequest (it also takes the flat format and names fields our way).
       validatorCompiler: () => (value) => ({ value }),
+      config: { rateLimit: {} },
     },
     async (request, reply) => {
-    if (!options.config.authDisabled) {
-      const header = request.headers.authorization ?? '';
-      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-      if (!token || keys.length === 0 || !keyMatches(token, keys)) {
+      if (!authorized(request.headers.authorization)) {
+        metrics.rejectedRuns.inc({ reason: 'unauthorized' });
         return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API key is required: Authorization: Bearer <key>' });
       }
-    }
-    const validation = validatePreflightRequest(request.body);
-    if (!validation.ok) return reply.code(400).send({ error: 'invalid_request', issues: validation.issues });
-    if (runsInFlight >= options.config.maxConcurrentRuns) {
-      return reply.code(503).header('retry-after', '1').send({ error: 'busy', message: 'too many preflights are running; retry shortly' });
-    }
-    runsInFlight += 1;
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!reply.raw.writableEnded) abort.abort(new Error('the client disconnected'));
-    };
-    reply.raw.on('close', onClose);
-    try {
-      const report = await runPreflight(validation.request, options.engine, { signal: abort.signal, requestId: request.id });
-      return reply.code(200).send(report);
-    } catch (error) {
-      if (error instanceof PreflightRefused) return reply.code(400).send({ error: 'invalid_request', issues: error.issues });
-      throw error;
-    } finally {
-      runsInFlight -= 1;
-      reply.raw.off('close', onClose);
-    }
-  },
+      const validation = validatePreflightRequest(request.body);
+      if (!validation.ok) {
+        metrics.rejectedRuns.inc({ reason: 'invalid' });
+        return reply.code(400).send({ error: 'invalid_request', issues: validation.issues });
+      }
+      if (runsInFlight >= options.config.maxConcurrentRuns) {
+        metrics.rejectedRuns.inc({ reason: 'busy' });
+        return reply.code(503).header('retry-after', '1').send({ error: 'busy', message: 'too many preflights are running; retry shortly' });
+      }
+      runsInFlight += 1;
+      metrics.runsInFlight.inc();
+      const abort = new AbortController();
+      const onClose = () => {
+        if (!reply.raw.writableEnded) abort.abort(new Error('the client disconnected'));
+      };
+      reply.raw.on('close', onClose);
+      const stopTimer = metrics.runDuration.startTimer();
+      try {
+        const report = await runPreflight(validation.request, options.engine, {
+          signal: abort.signal,
+          requestId: request.id,
+          onProbe: ({ probe }) => metrics.probeOutcomes.inc({ probe: probe.id, outcome: probe.outcome, category: probe.error?.category ?? 'none' }),
+        });
+        stopTimer({ status: report.status });
+        request.log.info({ runId: report.id, status: report.status, durationMs: report.durationMs }, 'preflight finished');
+        return reply.code(200).send(report);
+      } catch (error) {
+        if (error instanceof PreflightRefused) {
+          metrics.rejectedRuns.inc({ reason: 'invalid' });
+          return reply.code(400).send({ error: 'invalid_request', issues: error.issues });
+        }
+        throw error;
+      } finally {
+        runsInFlight -= 1;
+        metrics.runsInFlight.dec();
+        reply.raw.off('close', onClose);
+      }
+    },
   );
 
   return app;

@@ -18,16 +18,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // JSON logs; pretty only for a person at a terminal (and only where pino-pretty is installed).
+  const pretty = process.stdout.isTTY && (await import('pino-pretty').then(() => true, () => false));
   const logger = pino({
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    ...(process.stdout.isTTY ? { transport: undefined } : {}),
+    ...(pretty ? { transport: { target: 'pino-pretty' } } : {}),
   });
   const clients = createClientFactory({
     defaultEndpoint: config.aws.defaultEndpoint,
     endpoints: config.aws.endpoints,
     s3ForcePathStyle: config.aws.s3ForcePathStyle,
     caBundle: config.aws.caBundleFile ? readFileSync(config.aws.caBundleFile) : undefined,
+    proxy: { httpsProxy: config.aws.httpsProxy, httpProxy: config.aws.httpProxy, noProxy: config.aws.noProxy },
   });
   // The process's own identity (env, container or instance role): it assumes customers' roles.
   const serviceCredentials = fromNodeProviderChain();

@@ -12,6 +12,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 
 export const AWS_SERVICES = ['sts', 'glue', 'athena', 'cloudtrail', 's3', 'kms', 'lakeformation'] as const;
 export type AwsService = (typeof AWS_SERVICES)[number];
@@ -30,9 +32,11 @@ export interface NetworkSettings {
   /** Per-service endpoint overrides (AWS_ENDPOINT_URL_<SERVICE>), then a global one (AWS_ENDPOINT_URL). */
   endpoints?: Partial<Record<AwsService, string>>;
   defaultEndpoint?: string;
-  /** Agents that route through an HTTP(S) proxy; built at the edge from HTTPS_PROXY/NO_PROXY. */
-  httpAgent?: HttpAgent;
-  httpsAgent?: HttpsAgent;
+  /**
+   * Outbound proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, read at the edge). The SDK ignores those
+   * variables: every client, the role-assuming STS client included, gets a handler that uses them.
+   */
+  proxy?: { httpsProxy?: string; httpProxy?: string; noProxy?: string };
   /** PEM bundle for TLS-intercepting proxies. */
   caBundle?: string | Buffer;
   s3ForcePathStyle?: boolean;
@@ -63,13 +67,29 @@ const loaders: Record<AwsService, () => Promise<ClientConstructor>> = {
 
 export function createClientFactory(settings: NetworkSettings = {}): ClientFactory {
   const maxSockets = settings.maxSockets ?? 256;
-  const httpAgent = settings.httpAgent ?? new HttpAgent({ keepAlive: true, maxSockets });
-  const httpsAgent = settings.httpsAgent ?? new HttpsAgent({ keepAlive: true, maxSockets, ...(settings.caBundle ? { ca: settings.caBundle } : {}) });
-  // Deadlines are enforced per call with abort signals; the handler only bounds connecting.
-  const requestHandler = new NodeHttpHandler({ httpAgent, httpsAgent, connectionTimeout: settings.connectionTimeoutMs ?? 3000 });
+  const tls = settings.caBundle ? { ca: settings.caBundle } : {};
+  const direct = new NodeHttpHandler({
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets, ...tls }),
+    // Deadlines are enforced per call with abort signals; the handler only bounds connecting.
+    connectionTimeout: settings.connectionTimeoutMs ?? 3000,
+  });
+  const proxyUrl = settings.proxy?.httpsProxy ?? settings.proxy?.httpProxy;
+  const proxied = proxyUrl
+    ? new NodeHttpHandler({
+        httpAgent: new HttpProxyAgent(settings.proxy?.httpProxy ?? proxyUrl, { keepAlive: true, maxSockets }),
+        httpsAgent: new HttpsProxyAgent(proxyUrl, { keepAlive: true, maxSockets, ...tls }),
+        connectionTimeout: settings.connectionTimeoutMs ?? 3000,
+      })
+    : undefined;
   const constructors = new Map<AwsService, Promise<ClientConstructor>>();
 
   const endpointFor = (service: AwsService) => settings.endpoints?.[service] ?? settings.defaultEndpoint;
+  const handlerFor = (service: AwsService, region: string) => {
+    if (!proxied) return direct;
+    const host = new URL(endpointFor(service) ?? defaultEndpoint(service, region)).hostname;
+    return bypassesProxy(host, settings.proxy?.noProxy) ? direct : proxied;
+  };
 
   return {
     async create(service, region, credentials) {
@@ -83,7 +103,7 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
       return new Client({
         region,
         credentials,
-        requestHandler,
+        requestHandler: handlerFor(service, region),
         // Retries are ours (throttling only, within the run's deadline): see preflight/call.ts.
         maxAttempts: 1,
         ...(endpoint ? { endpoint } : {}),
@@ -92,12 +112,28 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
       }) as unknown as ClientTypes[typeof service];
     },
     endpointOf(service, region) {
-      return endpointFor(service) ?? `https://${service === 'lakeformation' ? 'lakeformation' : service}.${region}.amazonaws.com`;
+      return endpointFor(service) ?? defaultEndpoint(service, region);
     },
     destroy() {
-      requestHandler.destroy();
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      direct.destroy();
+      proxied?.destroy();
     },
   };
+}
+
+function defaultEndpoint(service: AwsService, region: string): string {
+  return `https://${service}.${region}.amazonaws.com`;
+}
+
+/** NO_PROXY as curl reads it: "*", host names, ".suffix" or "suffix" domain matches, optional ports ignored. */
+export function bypassesProxy(host: string, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  const name = host.toLowerCase();
+  return noProxy
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .some((entry) => {
+      const pattern = entry.toLowerCase().replace(/:\d+$/, '').replace(/^\*?\./, '');
+      return entry === '*' || name === pattern || name.endsWith(`.${pattern}`);
+    });
 }

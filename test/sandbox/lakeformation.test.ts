@@ -1,0 +1,189 @@
+import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { GetDatabaseCommand, GetTableCommand, GetTablesCommand, GlueClient, SearchTablesCommand } from '@aws-sdk/client-glue';
+import { GetDataLakeSettingsCommand, GetEffectivePermissionsForPathCommand, LakeFormationClient, ListPermissionsCommand } from '@aws-sdk/client-lakeformation';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { awsCli, clientConfig, userCredentials } from '../support/sandbox.js';
+
+const ACCOUNT = '123456789012';
+const STEWARD = `arn:aws:iam::${ACCOUNT}:user/steward`;
+const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+// lake-formation-governed with more grants, a user who is a data lake administrator and one
+// without any Lake Formation permission.
+const GRANTS_SCENARIO = {
+  extends: 'lake-formation-governed',
+  name: 'lakeformation-test',
+  description: 'lake-formation-governed with several grants, an admin and a user without Lake Formation rights',
+  lakeFormation: {
+    admins: [`arn:aws:iam::${ACCOUNT}:user/admin`],
+    iamAllowedPrincipalsByDefault: false,
+    grants: [
+      { principal: STEWARD, database: 'finance', table: '*', permissions: ['DESCRIBE', 'SELECT'] },
+      { principal: STEWARD, database: 'finance', permissions: ['DESCRIBE'] },
+      { principal: STEWARD, database: 'sales', table: 'orders', permissions: ['SELECT'] },
+      { principal: `arn:aws:iam::${ACCOUNT}:user/analyst`, database: 'sales', table: 'orders', permissions: ['SELECT'] },
+    ],
+  },
+  users: [
+    { name: 'analyst', accessKeyId: 'AKIALFTESTANALYST001', secretAccessKey: 'sandbox/analyst/secret/not-a-real-key', policies: [ALLOW_ALL] },
+    { name: 'steward', accessKeyId: 'AKIALFTESTSTEWARD001', secretAccessKey: 'sandbox/steward/secret/not-a-real-key', policies: [ALLOW_ALL] },
+    { name: 'admin', accessKeyId: 'AKIALFTESTADMIN00001', secretAccessKey: 'sandbox/admin/secret/not-a-real-key', policies: [ALLOW_ALL] },
+    {
+      name: 'glue-reader',
+      accessKeyId: 'AKIALFTESTGLUEREADR1',
+      secretAccessKey: 'sandbox/glue-reader/secret/not-a-real-key',
+      policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'glue:Get*', Resource: '*' }] }],
+    },
+  ],
+};
+
+describe('sandbox Lake Formation', () => {
+  let governed: Sandbox;
+  let grants: Sandbox;
+  beforeAll(async () => {
+    governed = await startSandbox({ scenario: 'lake-formation-governed' });
+    grants = await startSandbox({ scenario: GRANTS_SCENARIO });
+  });
+  afterAll(async () => {
+    await Promise.all([governed.close(), grants.close()]);
+  });
+
+  const lf = (user: string, on = grants) => new LakeFormationClient(clientConfig(on, userCredentials(on, user)));
+  const glue = (user: string, on = governed) => new GlueClient(clientConfig(on, userCredentials(on, user)));
+
+  it('reports the data lake settings: admins and no IAM_ALLOWED_PRINCIPALS default', async () => {
+    const { DataLakeSettings } = await lf('analyst', governed).send(new GetDataLakeSettingsCommand({}));
+    expect(DataLakeSettings).toMatchObject({
+      DataLakeAdmins: [{ DataLakePrincipalIdentifier: `arn:aws:iam::${ACCOUNT}:role/DataLakeAdmin` }],
+      CreateDatabaseDefaultPermissions: [],
+      CreateTableDefaultPermissions: [],
+    });
+  });
+
+  it('reports IAM_ALLOWED_PRINCIPALS defaults in an account that does not govern new tables', async () => {
+    const plain = await startSandbox({ scenario: 'full-access' });
+    try {
+      const { DataLakeSettings } = await lf('analyst', plain).send(new GetDataLakeSettingsCommand({}));
+      expect(DataLakeSettings!.CreateTableDefaultPermissions).toEqual([{ Principal: { DataLakePrincipalIdentifier: 'IAM_ALLOWED_PRINCIPALS' }, Permissions: ['ALL'] }]);
+      expect(DataLakeSettings!.DataLakeAdmins).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('hides governed tables from Glue GetTables for a principal without a grant, silently', async () => {
+    const result = await glue('analyst').send(new GetTablesCommand({ DatabaseName: 'finance' }));
+    expect(result.TableList).toEqual([]);
+    expect((await glue('analyst').send(new GetTablesCommand({ DatabaseName: 'sales' }))).TableList!.map((t) => t.Name)).toEqual(['orders']);
+  });
+
+  it('shows governed tables to the steward, whom Lake Formation grants them', async () => {
+    const result = await glue('steward').send(new GetTablesCommand({ DatabaseName: 'finance' }));
+    expect(result.TableList!.map((t) => ({ name: t.Name, registered: t.IsRegisteredWithLakeFormation }))).toEqual([
+      { name: 'ledger', registered: true },
+      { name: 'invoices', registered: true },
+    ]);
+  });
+
+  it('refuses Glue GetTable on a governed table without a grant with Lake Formation\'s message', async () => {
+    await expect(glue('analyst').send(new GetTableCommand({ DatabaseName: 'finance', Name: 'ledger' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: 'Insufficient Lake Formation permission(s) on ledger',
+    });
+    await expect(glue('steward').send(new GetTableCommand({ DatabaseName: 'finance', Name: 'ledger' }))).resolves.toMatchObject({ Table: { Name: 'ledger' } });
+  });
+
+  it('leaves governed tables out of Glue SearchTables and shows empty default permissions on databases', async () => {
+    const found = await glue('analyst').send(new SearchTablesCommand({ SearchText: 'amount' }));
+    expect(found.TableList!.map((t) => `${t.DatabaseName}.${t.Name}`)).toEqual(['sales.orders']);
+    const { Database } = await glue('analyst').send(new GetDatabaseCommand({ Name: 'finance' }));
+    expect(Database!.CreateTableDefaultPermissions).toEqual([]);
+  });
+
+  it('fails an Athena query on a governed table without a grant, and runs it for the steward', async () => {
+    const run = async (user: string) => {
+      const athena = new AthenaClient(clientConfig(governed, userCredentials(governed, user)));
+      const { QueryExecutionId } = await athena.send(new StartQueryExecutionCommand({ QueryString: 'SELECT * FROM finance.ledger', WorkGroup: 'primary' }));
+      for (;;) {
+        const { QueryExecution } = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId }));
+        if (!['QUEUED', 'RUNNING'].includes(QueryExecution!.Status!.State!)) return QueryExecution!.Status!;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    expect(await run('analyst')).toMatchObject({ State: 'FAILED', StateChangeReason: "line 1:15: Table 'finance.ledger' does not exist" });
+    expect(await run('steward')).toMatchObject({ State: 'SUCCEEDED' });
+  });
+
+  it('lists only the caller\'s own grants to a principal who is not an administrator', async () => {
+    const { PrincipalResourcePermissions } = await lf('analyst').send(new ListPermissionsCommand({}));
+    expect(PrincipalResourcePermissions).toEqual([
+      {
+        Principal: { DataLakePrincipalIdentifier: `arn:aws:iam::${ACCOUNT}:user/analyst` },
+        Resource: { Table: { CatalogId: ACCOUNT, DatabaseName: 'sales', Name: 'orders' } },
+        Permissions: ['SELECT'],
+        PermissionsWithGrantOption: [],
+      },
+    ]);
+  });
+
+  it('lists every grant to an administrator, across pages with MaxResults and NextToken', async () => {
+    const first = await lf('admin').send(new ListPermissionsCommand({ MaxResults: 3 }));
+    expect(first.PrincipalResourcePermissions).toHaveLength(3);
+    expect(first.PrincipalResourcePermissions![0]!.Resource).toEqual({ Table: { CatalogId: ACCOUNT, DatabaseName: 'finance', TableWildcard: {} } });
+    expect(first.PrincipalResourcePermissions![1]!.Resource).toEqual({ Database: { CatalogId: ACCOUNT, Name: 'finance' } });
+    const second = await lf('admin').send(new ListPermissionsCommand({ MaxResults: 3, NextToken: first.NextToken }));
+    expect(second.PrincipalResourcePermissions!.map((p) => p.Principal!.DataLakePrincipalIdentifier)).toEqual([`arn:aws:iam::${ACCOUNT}:user/analyst`]);
+    expect(second.NextToken).toBeUndefined();
+  });
+
+  it('filters the listing by principal and by database', async () => {
+    const byPrincipal = await lf('admin').send(new ListPermissionsCommand({ Principal: { DataLakePrincipalIdentifier: STEWARD } }));
+    expect(byPrincipal.PrincipalResourcePermissions).toHaveLength(3);
+    const byDatabase = await lf('admin').send(new ListPermissionsCommand({ Resource: { Database: { Name: 'sales' } } }));
+    expect(byDatabase.PrincipalResourcePermissions).toHaveLength(2);
+  });
+
+  it('gives the effective permissions for a registered S3 path', async () => {
+    const { Permissions } = await lf('admin').send(new GetEffectivePermissionsForPathCommand({ ResourceArn: 'arn:aws:s3:::acme-data-lake/finance/ledger/' }));
+    expect(Permissions!.map((p) => p.Permissions)).toEqual([['DESCRIBE', 'SELECT'], ['DESCRIBE']]);
+  });
+
+  it('answers EntityNotFoundException for a path nothing is registered at, and InvalidInputException for a non-S3 ARN', async () => {
+    await expect(lf('admin').send(new GetEffectivePermissionsForPathCommand({ ResourceArn: 'arn:aws:s3:::elsewhere/' }))).rejects.toMatchObject({
+      name: 'EntityNotFoundException',
+      message: 'No resource is registered at arn:aws:s3:::elsewhere/.',
+    });
+    await expect(lf('admin').send(new GetEffectivePermissionsForPathCommand({ ResourceArn: 'not-an-arn' }))).rejects.toMatchObject({ name: 'InvalidInputException' });
+  });
+
+  it('denies a principal without Lake Formation permissions with a 403 AccessDeniedException', async () => {
+    await expect(lf('glue-reader').send(new GetDataLakeSettingsCommand({}))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: `User: arn:aws:iam::${ACCOUNT}:user/glue-reader is not authorized to perform: lakeformation:GetDataLakeSettings because no identity-based policy allows the lakeformation:GetDataLakeSettings action`,
+      $metadata: { httpStatusCode: 403 },
+    });
+  });
+
+  it('rejects MaxResults out of range with InvalidInputException', async () => {
+    await expect(lf('admin').send(new ListPermissionsCommand({ MaxResults: 0 }))).rejects.toMatchObject({
+      name: 'InvalidInputException',
+      message: 'MaxResults must be between 1 and 1000.',
+      $metadata: { httpStatusCode: 400 },
+    });
+  });
+
+  it('is parsed by botocore: settings, a listing across pages and a denial', async () => {
+    const admin = userCredentials(grants, 'admin');
+    const settings = await awsCli(grants, admin, ['lakeformation', 'get-data-lake-settings']);
+    expect(settings.json.DataLakeSettings.DataLakeAdmins).toEqual([{ DataLakePrincipalIdentifier: `arn:aws:iam::${ACCOUNT}:user/admin` }]);
+    // botocore has no paginator for ListPermissions: follow NextToken by hand.
+    const first = await awsCli(grants, admin, ['lakeformation', 'list-permissions', '--max-results', '3']);
+    expect(first.json.PrincipalResourcePermissions).toHaveLength(3);
+    const second = await awsCli(grants, admin, ['lakeformation', 'list-permissions', '--max-results', '3', '--next-token', first.json.NextToken]);
+    expect(second.json.PrincipalResourcePermissions).toHaveLength(1);
+    expect(second.json.NextToken).toBeUndefined();
+    const denied = await awsCli(grants, userCredentials(grants, 'glue-reader'), ['lakeformation', 'get-data-lake-settings']);
+    expect(denied).toMatchObject({ ok: false, errorCode: 'AccessDeniedException' });
+  });
+});
