@@ -84,7 +84,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function send(res: ServerResponse, response: SandboxResponse): void {
   const body = response.body ?? '';
-  res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(body)) });
+  // A HEAD answer declares the length of the body it does not send.
+  res.writeHead(response.status, { 'content-length': String(Buffer.byteLength(body)), ...response.headers });
   res.end(body);
 }
 

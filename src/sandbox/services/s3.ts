@@ -298,9 +298,7 @@ const handlers: Record<string, Handler> = {
 
   HeadObject(call, bucket, key) {
     const object = readable(call, bucket, key);
-    // The router sets Content-Length from the body it is given; Node sends no body for HEAD, so
-    // passing the object's bytes yields the object's length on the wire (as S3) and nothing else.
-    return { status: 200, headers: { 'x-amz-request-id': call.requestId, ...objectHeaders(object) }, body: object.body };
+    return { status: 200, headers: { 'x-amz-request-id': call.requestId, ...objectHeaders(object), 'content-length': String(object.body.length) } };
   },
 
   DeleteObject(call, bucket, key) {
