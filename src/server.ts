@@ -51,7 +51,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs);
     force.unref();
+    // Keep-alive connections that finish their last response after close() began stay open until
+    // they time out; sweep them so the process can exit as soon as the in-flight runs are done.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
     app.close().then(() => {
+      clearInterval(sweep);
       clients.destroy();
       logger.info('stopped');
       process.exitCode = 0;

@@ -1,0 +1,73 @@
+// The real server process: SIGTERM stops accepting, lets the run in flight finish, exits 0.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleRequest } from '../../src/sandbox/sample.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+
+const API_KEY = 'shutdown-test-key-0123456789';
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ scenario: 'slow' });
+});
+afterAll(() => sandbox.close());
+
+async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; address?: string; stderr: () => string }> {
+  // node --import tsx, not the tsx wrapper: the signal must reach the server process itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout! });
+  const address = await new Promise<string | undefined>((resolve) => {
+    lines.on('line', (line) => {
+      const message = JSON.parse(line) as { msg?: string };
+      const found = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(message.msg ?? '')?.[1];
+      if (found) resolve(found);
+    });
+    child.on('exit', () => resolve(undefined));
+  });
+  return { child, address, stderr: () => stderr };
+}
+
+describe('the server process', () => {
+  it('finishes the run in flight on SIGTERM, then exits 0', async () => {
+    const server = await startServer({
+      PREFLIGHT_API_KEYS: API_KEY,
+      AWS_ENDPOINT_URL: sandbox.endpoint,
+      PREFLIGHT_S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: 'AKIASANDBOXSERVICE01',
+      AWS_SECRET_ACCESS_KEY: 'sandbox/service/secret/key/00000000000',
+    });
+    expect(server.address, server.stderr()).toBeDefined();
+    const inFlight = fetch(`${server.address}/preflight`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(sampleRequest(sandbox)),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    server.child.kill('SIGTERM');
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { status: string }).status).toBe('ok');
+    const [code] = (await once(server.child, 'exit')) as [number];
+    expect(code).toBe(0);
+  });
+
+  it('refuses to start with a bad setting, naming the variable', async () => {
+    const server = await startServer({ PORT: 'eighty' });
+    const [code] = server.child.exitCode === null ? ((await once(server.child, 'exit')) as [number]) : [server.child.exitCode];
+    expect(code).toBe(3);
+    expect(server.stderr()).toContain('PORT must be an integer');
+  });
+
+  it('refuses to listen beyond loopback without API keys', async () => {
+    const server = await startServer({ HOST: '0.0.0.0' });
+    const [code] = server.child.exitCode === null ? ((await once(server.child, 'exit')) as [number]) : [server.child.exitCode];
+    expect(code).toBe(3);
+    expect(server.stderr()).toContain('PREFLIGHT_API_KEYS');
+  });
+});
