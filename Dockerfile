@@ -15,7 +15,6 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
-COPY src/sandbox/scenarios ./dist/sandbox/scenarios
 USER nonroot
 EXPOSE 8080
 # No shell or curl in the image: the health check is a Node one-liner.

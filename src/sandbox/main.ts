@@ -26,7 +26,13 @@ export async function runSandboxCli(argv: string[]): Promise<number> {
   try {
     ({ values: options } = parseArgs({
       args: argv,
-      options: { scenario: { type: 'string', short: 's', default: 'full-access' }, port: { type: 'string', short: 'p', default: '0' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        scenario: { type: 'string', short: 's', default: 'full-access' },
+        port: { type: 'string', short: 'p', default: '0' },
+        // Loopback unless told otherwise (the docker-compose demo listens on the compose network).
+        host: { type: 'string', default: '127.0.0.1' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -34,7 +40,7 @@ export async function runSandboxCli(argv: string[]): Promise<number> {
     return 3;
   }
   if (options.help) {
-    process.stderr.write('usage: sandbox [--scenario NAME|FILE] [--port N]\n');
+    process.stderr.write('usage: sandbox [--scenario NAME|FILE] [--port N] [--host ADDRESS]\n');
     return 0;
   }
   const port = Number(options.port);
@@ -43,7 +49,7 @@ export async function runSandboxCli(argv: string[]): Promise<number> {
     return 3;
   }
   try {
-    const sandbox = await startSandbox({ scenario: options.scenario!, port });
+    const sandbox = await startSandbox({ scenario: options.scenario!, port, host: options.host });
     process.stdout.write(`${JSON.stringify(describeSandbox(sandbox))}\n`);
     process.stderr.write(`sandbox: scenario "${sandbox.scenario.name}" listening on ${sandbox.endpoint}\n`);
     const stop = () => void sandbox.close().then(() => process.exit(0));
