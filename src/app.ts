@@ -4,11 +4,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type EngineDependencies, PreflightRefused, runPreflight } from './preflight/engine.js';
 import { validatePreflightRequest } from './preflight/request.js';
 import { type Metrics, createMetrics } from './http/metrics.js';
+import { renderMarkdown } from './report/markdown.js';
+import { renderTable } from './report/text.js';
 import { ErrorSchema, InvalidRequestSchema, PreflightBodySchema, ReportSchema } from './http/schemas.js';
 
 export interface AppOptions {
@@ -16,6 +18,42 @@ export interface AppOptions {
   engine: EngineDependencies;
   logger?: FastifyServerOptions['loggerInstance'] | boolean;
   metrics?: Metrics;
+}
+
+type ResponseFormat = 'json' | 'event-stream' | 'markdown' | 'text';
+
+/** JSON by default; an event stream for the onboarding UI; Markdown or plain text for curl users. */
+function responseFormat(accept: string | undefined): ResponseFormat {
+  const value = accept ?? '';
+  if (value.includes('text/event-stream')) return 'event-stream';
+  if (value.includes('application/json') || value.includes('*/*') || !value) return 'json';
+  if (value.includes('text/markdown')) return 'markdown';
+  if (value.includes('text/plain')) return 'text';
+  return 'json';
+}
+
+interface EventStream {
+  send(event: string, data: unknown, preSerialised?: boolean): void;
+  end(): void;
+}
+
+function openEventStream(reply: FastifyReply): EventStream {
+  reply.hijack();
+  reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  let id = 0;
+  // A comment now and then keeps proxies from closing a quiet stream.
+  const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
+  return {
+    send(event, data, preSerialised = false) {
+      if (reply.raw.writableEnded) return;
+      id += 1;
+      reply.raw.write(`id: ${id}\nevent: ${event}\ndata: ${preSerialised ? (data as string) : JSON.stringify(data)}\n\n`);
+    },
+    end() {
+      clearInterval(heartbeat);
+      if (!reply.raw.writableEnded) reply.raw.end();
+    },
+  };
 }
 
 /** Paths of credentials anywhere in a logged object; pino replaces them before serialising. */
@@ -126,7 +164,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     {
       schema: {
         summary: 'Run a preflight of an AWS connection',
-        description: 'Obtains credentials, runs the probes of the requested capabilities and answers 200 with the report whatever its verdict.',
+        description: [
+          'Obtains credentials, runs the probes of the requested capabilities and answers 200 with the report whatever its verdict.',
+          '',
+          'Content negotiation (Accept): `application/json` (default) the report; `text/markdown` or `text/plain` the same report rendered for people;',
+          '`text/event-stream` live progress: one `probe` event per finished probe, data `{id, service, outcome, durationMs, skipReason?, error?: {code, category},',
+          'capabilities: [{id, status}]}` (capabilities whose probes have all settled), then one `report` event whose data is the report (PreflightReport).',
+          'A client that disconnects aborts its run.',
+        ].join('\n'),
         security: [{ apiKey: [] }],
         body: PreflightBodySchema,
         response: { 200: ReportSchema, 400: InvalidRequestSchema, 401: ErrorSchema, 503: ErrorSchema },
@@ -157,22 +202,59 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       };
       reply.raw.on('close', onClose);
       const stopTimer = metrics.runDuration.startTimer();
+      const format = responseFormat(request.headers.accept);
+      // The event stream opens with the first finished probe, so that a refusal before any probe
+      // (ambient credentials disabled) can still be a plain 400.
+      let events: EventStream | undefined;
+      const stream = () => (events ??= openEventStream(reply));
       try {
         const report = await runPreflight(validation.request, options.engine, {
           signal: abort.signal,
           requestId: request.id,
-          onProbe: ({ probe }) => metrics.probeOutcomes.inc({ probe: probe.id, outcome: probe.outcome, category: probe.error?.category ?? 'none' }),
+          onProbe: ({ probe, capabilities }) => {
+            metrics.probeOutcomes.inc({ probe: probe.id, outcome: probe.outcome, category: probe.error?.category ?? 'none' });
+            if (format === 'event-stream') {
+              stream().send('probe', {
+                id: probe.id,
+                service: probe.service,
+                outcome: probe.outcome,
+                durationMs: probe.durationMs,
+                ...(probe.skipReason ? { skipReason: probe.skipReason } : {}),
+                ...(probe.error ? { error: { code: probe.error.code, category: probe.error.category } } : {}),
+                capabilities,
+              });
+            }
+          },
         });
         stopTimer({ status: report.status });
         request.log.info({ runId: report.id, status: report.status, durationMs: report.durationMs }, 'preflight finished');
-        return reply.code(200).send(report);
+        switch (format) {
+          case 'event-stream':
+            // The report goes through the same response schema as JSON: the allow-list holds here too.
+            stream().send('report', reply.serializeInput(report as unknown as Record<string, unknown>, '200') as string, true);
+            stream().end();
+            return reply;
+          case 'markdown':
+            return reply.code(200).type('text/markdown; charset=utf-8').send(renderMarkdown(report));
+          case 'text':
+            return reply.code(200).type('text/plain; charset=utf-8').send(renderTable(report, { color: false }));
+          default:
+            return reply.code(200).send(report);
+        }
       } catch (error) {
         if (error instanceof PreflightRefused) {
           metrics.rejectedRuns.inc({ reason: 'invalid' });
           return reply.code(400).send({ error: 'invalid_request', issues: error.issues });
         }
+        if (events) {
+          request.log.error({ err: { type: (error as Error).name } }, 'preflight failed while streaming');
+          events.send('error', { error: 'internal', message: 'internal error', requestId: request.id });
+          events.end();
+          return reply;
+        }
         throw error;
       } finally {
+        events?.end();
         runsInFlight -= 1;
         metrics.runsInFlight.dec();
         reply.raw.off('close', onClose);
