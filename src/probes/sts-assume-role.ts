@@ -14,6 +14,14 @@ export const stsAssumeRole: ProbeDefinition = {
   async run(context) {
     const sts = await context.serviceClient('sts');
     const { connection } = context;
+    if (!connection.externalIdGiven) {
+      context.finding({
+        code: 'EXTERNAL_ID_NOT_GIVEN',
+        severity: 'medium',
+        message: 'No external ID was given for the role: nothing distinguishes this customer\'s requests from another\'s naming the same role (the confused-deputy problem).',
+        remediation: 'Require an external ID in the role\'s trust policy ("Condition": {"StringEquals": {"sts:ExternalId": "<id>"}}) and give it in the connection.',
+      });
+    }
     const answer = await context.call('sts:AssumeRole', (abortSignal) =>
       sts.send(
         new AssumeRoleCommand({

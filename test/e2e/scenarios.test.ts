@@ -232,6 +232,14 @@ describe('what the reports say', () => {
     expect(report.findings.map((f) => f.code)).not.toContain('LAKE_FORMATION_EMPTY_LISTING');
   });
 
+  it('warns when a role is used without an external ID', async () => {
+    const { harness } = await run('external-id-not-enforced');
+    const response = await harness.preflight(sampleRequest(harness.sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly' } }));
+    const report = response.body as PreflightReport;
+    expect(report.findings.map((f) => f.code)).toEqual(['EXTERNAL_ID_NOT_GIVEN']);
+    expect(report.probes.find((p) => p.id === 'sts-external-id')).toMatchObject({ outcome: 'skipped', skipReason: 'not-applicable' });
+  });
+
   it('masks the access key id and carries no secret', async () => {
     const { harness, report } = await run('full-access');
     const user = harness.sandbox.scenario.users.find((u) => u.name === 'analyst')!;
