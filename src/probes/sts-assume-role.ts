@@ -1,5 +1,6 @@
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import type { ProbeDefinition } from './types.js';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { buildTrustPolicy } from '../catalogue/remediation.js';
+import { type ProbeDefinition, isCategory } from './types.js';
 
 /** Role mode: the service's own identity assumes the customer's role with the external ID. */
 export const stsAssumeRole: ProbeDefinition = {
@@ -22,17 +23,35 @@ export const stsAssumeRole: ProbeDefinition = {
         remediation: 'Require an external ID in the role\'s trust policy ("Condition": {"StringEquals": {"sts:ExternalId": "<id>"}}) and give it in the connection.',
       });
     }
-    const answer = await context.call('sts:AssumeRole', (abortSignal) =>
-      sts.send(
-        new AssumeRoleCommand({
-          RoleArn: connection.roleArn,
-          RoleSessionName: connection.sessionName ?? `preflight-${context.runId}`,
-          ExternalId: context.externalId(),
-          DurationSeconds: 900,
-        }),
-        { abortSignal },
-      ),
-    );
+    let answer;
+    try {
+      answer = await context.call('sts:AssumeRole', (abortSignal) =>
+        sts.send(
+          new AssumeRoleCommand({
+            RoleArn: connection.roleArn,
+            RoleSessionName: connection.sessionName ?? `preflight-${context.runId}`,
+            ExternalId: context.externalId(),
+            DurationSeconds: 900,
+          }),
+          { abortSignal },
+        ),
+      );
+    } catch (error) {
+      // AWS says the same AccessDenied for a wrong external ID, an untrusted principal and a missing
+      // role; the fix is the trust policy, so name the principal it must trust.
+      if (isCategory(error, 'permission')) {
+        const self = await context.attempt('sts:GetCallerIdentity', (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }));
+        const trusted = self.ok && self.value.Arn ? self.value.Arn : '<the service principal>';
+        const trust = buildTrustPolicy({ trustedPrincipalArn: trusted, externalId: '<the external ID you gave>' });
+        context.finding({
+          code: 'ASSUME_ROLE_DENIED',
+          severity: 'high',
+          message: `The service (${trusted}) could not assume ${connection.roleArn}: the role does not exist, its trust policy does not name the service, or the external ID does not match.`,
+          remediation: `Check the role ARN and give the role this trust policy: ${JSON.stringify(trust)}`,
+        });
+      }
+      throw error;
+    }
     const credentials = answer.Credentials;
     if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
     context.useCredentials({

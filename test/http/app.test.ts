@@ -88,6 +88,9 @@ describe('POST /preflight', () => {
     const wrongId = await harness.preflight(sampleRequest(harness.sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', externalId: 'not-the-id' } }));
     expect(wrongId.body.status).toBe('failed');
     expect(wrongId.body.capabilities[0]).toMatchObject({ id: 'connection', status: 'unavailable', missingActions: ['sts:AssumeRole'] });
+    const denied = wrongId.body.findings.find((f: { code: string }) => f.code === 'ASSUME_ROLE_DENIED');
+    expect(denied.remediation).toContain('"AWS":"arn:aws:iam::999999999999:user/preflight-service"');
+    expect(JSON.stringify(wrongId.body)).not.toContain('not-the-id');
     const mismatch = await harness.preflight(sampleRequest(harness.sandbox, { accountId: '210987654321' }));
     expect(mismatch.body.status).toBe('failed');
     expect(mismatch.body.findings.map((f: { code: string }) => f.code)).toEqual(['ACCOUNT_MISMATCH']);
