@@ -101,3 +101,17 @@ describe('POST /preflight', () => {
     expect((await harness.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 });
+
+describe('ambient credentials, when the operator enables them', () => {
+  it('run with the service\'s own identity', async () => {
+    const ambient = await startHarness('full-access', { allowAmbient: true });
+    try {
+      const response = await ambient.preflight(sampleRequest(ambient.sandbox, { credentials: { type: 'ambient' }, accountId: '999999999999' }));
+      expect(response.status).toBe(200);
+      expect(response.body.identity.arn).toBe('arn:aws:iam::999999999999:user/preflight-service');
+      expect(response.body.connection).toMatchObject({ credentialType: 'ambient' });
+    } finally {
+      await ambient.close();
+    }
+  });
+});
