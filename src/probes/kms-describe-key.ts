@@ -12,7 +12,7 @@ export const kmsDescribeKey: ProbeDefinition = {
   service: 'kms',
   actions: ['kms:DescribeKey'],
   informs: ['encryption'],
-  dependsOn: ['athena-workgroup', 's3-bucket-encryption'],
+  dependsOn: ['athena-workgroup', 's3-bucket-encryption', 's3-put-marker'],
   requires: ['sts-caller-identity'],
   skipUnless: (context) => (resultsKmsKey(context) ? undefined : { reason: 'not-applicable', detail: 'no KMS key protects query results' }),
   async run(context) {

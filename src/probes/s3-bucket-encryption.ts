@@ -8,7 +8,7 @@ export const s3BucketEncryption: ProbeDefinition = {
   service: 's3',
   actions: ['s3:GetEncryptionConfiguration'],
   informs: ['encryption'],
-  dependsOn: ['s3-bucket-location'],
+  dependsOn: ['athena-workgroup'],
   skipUnless: needsOutputLocation,
   async run(context) {
     const s3 = await context.client('s3');

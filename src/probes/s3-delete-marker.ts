@@ -8,7 +8,7 @@ export const s3DeleteMarker: ProbeDefinition = {
   service: 's3',
   actions: ['s3:DeleteObject'],
   informs: [],
-  dependsOn: ['s3-put-marker', 's3-read', 's3-multipart'],
+  dependsOn: ['s3-read'],
   requires: ['s3-put-marker'],
   async run(context) {
     const s3 = await context.client('s3');

@@ -8,7 +8,7 @@ export const s3Lifecycle: ProbeDefinition = {
   service: 's3',
   actions: ['s3:GetLifecycleConfiguration'],
   informs: ['query-results'],
-  dependsOn: ['s3-bucket-location'],
+  dependsOn: ['athena-workgroup'],
   skipUnless: needsOutputLocation,
   async run(context) {
     const s3 = await context.client('s3');

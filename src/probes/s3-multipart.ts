@@ -2,14 +2,13 @@ import { AbortMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-
 import { needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
-/** Large result sets are written in parts; starting and aborting an upload proves the clean-up right. */
+/** Large result sets are written in parts; starting and aborting an upload proves the clean-up right. It needs no marker, so it runs beside the write. */
 export const s3Multipart: ProbeDefinition = {
   id: 's3-multipart',
   service: 's3',
   actions: ['s3:AbortMultipartUpload'],
   informs: ['query-results'],
-  dependsOn: ['s3-put-marker'],
-  requires: ['s3-put-marker'],
+  dependsOn: ['athena-workgroup'],
   skipUnless: (context) => (context.connection.writeTest ? needsOutputLocation(context) : { reason: 'disabled-by-option', detail: 'options.writeTest is false' }),
   async run(context) {
     const s3 = await context.client('s3');

@@ -1,18 +1,19 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { bucketUsesKms, needsOutputLocation, resolveOutput } from './support.js';
+import { needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
 /**
  * Writes one small marker under the output prefix, never overwriting (If-None-Match: *). With
  * SSE-KMS default encryption the write is also the proof of kms:GenerateDataKey: S3 asks KMS on
- * the caller's behalf and relays its denial.
+ * the caller's behalf and relays its denial. The answer says how S3 encrypted the object, so the
+ * write needs no earlier look at the bucket's settings and starts as soon as the output is known.
  */
 export const s3PutMarker: ProbeDefinition = {
   id: 's3-put-marker',
   service: 's3',
   actions: ['s3:PutObject', 'kms:GenerateDataKey'],
   informs: ['query-results', 'encryption'],
-  dependsOn: ['s3-bucket-location', 's3-bucket-encryption'],
+  dependsOn: ['athena-workgroup'],
   skipUnless: (context) => {
     if (!context.connection.writeTest) return { reason: 'disabled-by-option', detail: 'options.writeTest is false' };
     return needsOutputLocation(context);
@@ -22,9 +23,7 @@ export const s3PutMarker: ProbeDefinition = {
     const output = resolveOutput(context)!;
     const key = `${output.prefix}preflight-marker-${context.runId}.txt`;
     context.facts.markerKey = key;
-    const kms = bucketUsesKms(context);
-    if (!kms) context.untested('kms:GenerateDataKey', 'the bucket has no SSE-KMS default encryption');
-    await context.call(
+    const written = await context.call(
       's3:PutObject',
       (abortSignal) =>
         s3.send(
@@ -37,9 +36,14 @@ export const s3PutMarker: ProbeDefinition = {
           }),
           { abortSignal },
         ),
-      { alsoProves: kms ? ['kms:GenerateDataKey'] : [] },
     );
     context.facts.markerWritten = true;
+    if (written.ServerSideEncryption === 'aws:kms') {
+      context.facts.markerEncryption = { algorithm: 'aws:kms', kmsKeyId: written.SSEKMSKeyId };
+      context.granted('kms:GenerateDataKey');
+    } else {
+      context.untested('kms:GenerateDataKey', 'the output location is not encrypted with SSE-KMS');
+    }
     return `wrote s3://${output.bucket}/${key}`;
   },
 };

@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { bucketUsesKms, needsOutputLocation, resolveOutput } from './support.js';
+import { needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
 /** Reads the marker back (or, without a write test, one existing result object). */
@@ -8,7 +8,7 @@ export const s3Read: ProbeDefinition = {
   service: 's3',
   actions: ['s3:GetObject', 'kms:Decrypt'],
   informs: ['query-results', 'encryption'],
-  dependsOn: ['s3-put-marker', 's3-bucket-encryption'],
+  dependsOn: ['s3-put-marker'],
   skipUnless: needsOutputLocation,
   async run(context) {
     const s3 = await context.client('s3');
@@ -24,12 +24,11 @@ export const s3Read: ProbeDefinition = {
     if (!key) {
       context.skip('no-sample', context.connection.writeTest ? 'the marker could not be written' : 'nothing under the prefix to read, and options.writeTest is false');
     }
-    const kms = bucketUsesKms(context);
-    if (!kms) context.untested('kms:Decrypt', 'the bucket has no SSE-KMS default encryption');
-    const object = await context.call('s3:GetObject', (abortSignal) => s3.send(new GetObjectCommand({ Bucket: output.bucket, Key: key, Range: 'bytes=0-63' }), { abortSignal }), {
-      alsoProves: kms ? ['kms:Decrypt'] : [],
-    });
+    const object = await context.call('s3:GetObject', (abortSignal) => s3.send(new GetObjectCommand({ Bucket: output.bucket, Key: key, Range: 'bytes=0-63' }), { abortSignal }));
     await object.Body?.transformToByteArray();
+    // Reading an SSE-KMS object is the proof of kms:Decrypt (S3 decrypts on the caller's behalf).
+    if (object.ServerSideEncryption === 'aws:kms') context.granted('kms:Decrypt');
+    else context.untested('kms:Decrypt', 'the object read is not encrypted with SSE-KMS');
     return `read s3://${output.bucket}/${key}`;
   },
 };

@@ -25,10 +25,8 @@ export const needsOutputLocation: NonNullable<ProbeDefinition['skipUnless']> = (
 export function resultsKmsKey(context: Pick<ProbeContext, 'facts'>): string | undefined {
   const workgroupEncryption = context.facts.workgroup?.encryption;
   if (workgroupEncryption?.option.endsWith('KMS') && workgroupEncryption.kmsKey) return workgroupEncryption.kmsKey;
-  const bucket = context.facts.bucketEncryption;
-  return bucket?.algorithm === 'aws:kms' ? bucket.kmsKeyId : undefined;
-}
-
-export function bucketUsesKms(context: Pick<ProbeContext, 'facts'>): boolean {
-  return context.facts.bucketEncryption?.algorithm === 'aws:kms';
+  for (const encryption of [context.facts.markerEncryption, context.facts.bucketEncryption]) {
+    if (encryption?.algorithm === 'aws:kms' && encryption.kmsKeyId) return encryption.kmsKeyId;
+  }
+  return undefined;
 }

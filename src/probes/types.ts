@@ -31,6 +31,8 @@ export interface RunFacts {
   output?: { bucket: string; prefix: string; uri: string; source: 'request' | 'workgroup' }; // s3 probes via resolveOutput
   bucketRegion?: string; // s3-bucket-location
   bucketEncryption?: { algorithm: string; kmsKeyId?: string }; // s3-bucket-encryption
+  /** How S3 encrypted the marker: proof of the encryption really applied, whoever configured it. */
+  markerEncryption?: { algorithm: string; kmsKeyId?: string }; // s3-put-marker
   markerKey?: string; // s3-put-marker
   markerWritten?: boolean; // s3-put-marker
   dataLakeSettings?: { iamAllowedByDefault: boolean; admins: number }; // lakeformation-settings
