@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type EngineDependencies, PreflightRefused, runPreflight } from './preflight/engine.js';
@@ -106,6 +107,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'One of PREFLIGHT_API_KEYS' } } },
     },
   });
+  // The API's docs page, from the same route schemas as openapi.yaml; static, no key, no AWS.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', tryItOutEnabled: false } });
   const keys = options.config.apiKeys.map(digest);
   const metrics = options.metrics ?? createMetrics();
   let runsInFlight = 0;

@@ -96,6 +96,14 @@ describe('POST /preflight', () => {
     expect(mismatch.body.findings.map((f: { code: string }) => f.code)).toEqual(['ACCOUNT_MISMATCH']);
   });
 
+  it('serves its API description and a docs page', async () => {
+    const yaml = await harness.app.inject({ method: 'GET', url: '/openapi.yaml' });
+    expect(yaml.headers['content-type']).toMatch(/yaml/);
+    expect(yaml.body).toContain('/preflight:');
+    const docs = await harness.app.inject({ method: 'GET', url: '/docs' });
+    expect([200, 302]).toContain(docs.statusCode);
+  });
+
   it('answers health checks without a key and without AWS', async () => {
     expect((await harness.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await harness.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);

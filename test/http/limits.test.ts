@@ -73,3 +73,17 @@ describe('limits', () => {
     expect(text).toContain('preflight_runs_in_flight 0');
   });
 });
+
+describe('CORS', () => {
+  it('is off unless an origin is configured, then allows only that origin', async () => {
+    const closed = await app('full-access');
+    const preflightOff = await closed.inject({ method: 'OPTIONS', url: '/preflight', headers: { origin: 'https://onboarding.example.com', 'access-control-request-method': 'POST' } });
+    expect(preflightOff.headers['access-control-allow-origin']).toBeUndefined();
+    await sandbox!.close();
+    const open = await app('full-access', { corsOrigins: ['https://onboarding.example.com'] });
+    const allowed = await open.inject({ method: 'OPTIONS', url: '/preflight', headers: { origin: 'https://onboarding.example.com', 'access-control-request-method': 'POST' } });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://onboarding.example.com');
+    const other = await open.inject({ method: 'OPTIONS', url: '/preflight', headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'POST' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
