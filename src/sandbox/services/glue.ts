@@ -2,6 +2,7 @@
 // ARNs the Service Authorization Reference lists (catalog, database, table, function), and tables
 // governed by Lake Formation are silently left out for principals without a grant, as in AWS.
 import { isTableVisible } from '../governance.js';
+import { accessDeniedMessage } from '../iam/evaluate.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioTable } from '../scenario.js';
 import { AwsError, type ServiceCall } from '../types.js';
@@ -26,8 +27,9 @@ function catalogOf(call: ServiceCall, input: Input): string {
   const catalogId = stringField(input, 'CatalogId', { code: 'InvalidInputException' }) ?? call.state.accountId;
   if (!/^\d{12}$/.test(catalogId)) throw new AwsError('InvalidInputException', `1 validation error detected: Value '${catalogId}' at 'catalogId' failed to satisfy constraint: Member must satisfy regular expression pattern`);
   if (catalogId !== call.state.accountId) {
-    // Another account's catalog: only reachable through a resource policy this sandbox does not model.
-    call.authorize('glue:GetDatabase', arns(call, catalogId).catalog, { resourceAccountId: catalogId, resourcePolicy: { Statement: [{ Effect: 'Deny', Action: '*', Principal: '*', Resource: '*' }] } });
+    // Another account's catalog is reachable only through its catalog resource policy, which no scenario grants.
+    const action = `glue:${call.operation}`;
+    throw new AwsError('AccessDeniedException', accessDeniedMessage(call.caller.arn, action, arns(call, catalogId).catalog, { policyType: 'resource', explicit: false }));
   }
   return catalogId;
 }
