@@ -20,4 +20,6 @@ EXPOSE 8080
 # No shell or curl in the image: the health check is a Node one-liner.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["/nodejs/bin/node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["/nodejs/bin/node", "dist/server.js"]
+# `docker run IMAGE` serves; `docker run IMAGE check conn.json` runs the CLI with the same image.
+ENTRYPOINT ["/nodejs/bin/node", "dist/main.js"]
+CMD ["serve"]

@@ -1,0 +1,163 @@
+// The real CLI as a child process, against a sandbox and against a listening service.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/sandbox/scenario.js';
+import { sampleRequest } from '../../src/sandbox/sample.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { TEST_API_KEY, startHarness } from '../support/service.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'preflight-cli-'));
+const sandboxes: Sandbox[] = [];
+afterAll(async () => {
+  await Promise.all(sandboxes.map((s) => s.close()));
+});
+
+async function connection(scenario: Parameters<typeof startSandbox>[0]['scenario']) {
+  const sandbox = await startSandbox({ scenario });
+  sandboxes.push(sandbox);
+  const body = sampleRequest(sandbox);
+  const file = join(dir, `${sandbox.scenario.name}.json`);
+  writeFileSync(file, JSON.stringify(body));
+  return { sandbox, body, file, env: { AWS_ENDPOINT_URL: sandbox.endpoint, PREFLIGHT_S3_FORCE_PATH_STYLE: 'true' } };
+}
+
+describe('preflight check', () => {
+  let full: Awaited<ReturnType<typeof connection>>;
+  beforeAll(async () => {
+    full = await connection('full-access');
+  });
+
+  it('exits 0 for ok, 1 for degraded, 2 for failed', async () => {
+    expect((await cli(['check', full.file], { env: full.env })).code).toBe(0);
+    const degraded = await connection('coalesce-glue-athena');
+    expect((await cli(['check', degraded.file], { env: degraded.env })).code).toBe(1);
+    const failed = await connection('secoda-user');
+    expect((await cli(['check', failed.file], { env: failed.env })).code).toBe(2);
+  });
+
+  it('prints the API\'s report with --json, Markdown with --markdown, the policy with --policy', async () => {
+    const json = await cli(['check', full.file, '--json'], { env: full.env });
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ status: 'ok', connection: { accessKeyId: 'AKIA…ST01' } });
+    expect(report.capabilities).toHaveLength(13);
+    const markdown = await cli(['check', full.file, '--markdown'], { env: full.env });
+    expect(markdown.stdout).toMatch(/^## Preflight [0-9a-f]+: ok/);
+    const degraded = await connection('coalesce-glue-only');
+    const policy = await cli(['check', degraded.file, '--policy'], { env: degraded.env });
+    expect(JSON.parse(policy.stdout)).toMatchObject({ Version: '2012-10-17', Statement: expect.any(Array) });
+  });
+
+  it('reads standard input, and prints a table without colours when not on a terminal', async () => {
+    const run = await cli(['check', '-'], { env: full.env, stdin: JSON.stringify(full.body) });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/metadata\s+ok/);
+    expect(run.stdout).not.toContain('\x1b[');
+    expect(run.stderr).toBe(''); // no progress lines when stderr is piped
+  });
+
+  it('asks a running service with --server and gives the same verdicts', async () => {
+    const harness = await startHarness('full-access');
+    try {
+      await harness.app.listen({ host: '127.0.0.1', port: 0 });
+      const server = `http://127.0.0.1:${(harness.app.server.address() as AddressInfo).port}`;
+      const body = sampleRequest(harness.sandbox);
+      const run = await cli(['check', '-', '--json', '--server', server], { env: { PREFLIGHT_API_KEY: TEST_API_KEY }, stdin: JSON.stringify(body) });
+      expect(run.code).toBe(0);
+      const local = JSON.parse((await cli(['check', full.file, '--json'], { env: full.env })).stdout);
+      const remote = JSON.parse(run.stdout);
+      const statuses = (r: { capabilities: Array<{ id: string; status: string }> }) => r.capabilities.map((c) => `${c.id}:${c.status}`);
+      expect(statuses(remote)).toEqual(statuses(local));
+      const noKey = await cli(['check', '-', '--server', server], { stdin: JSON.stringify(body) });
+      expect(noKey.code).toBe(3);
+      expect(noKey.stderr).toContain('PREFLIGHT_API_KEY');
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('explains bad input and exits 3', async () => {
+    const missing = await cli(['check', join(dir, 'nope.json')]);
+    expect(missing).toMatchObject({ code: 3 });
+    expect(missing.stderr).toContain('no such file');
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{\n  "region": "eu-west-1",\n  "accountId": \n}');
+    const invalidJson = await cli(['check', broken]);
+    expect(invalidJson.code).toBe(3);
+    expect(invalidJson.stderr).toMatch(/line 4, column 1/);
+    const invalid = await cli(['check', '-'], { stdin: JSON.stringify({ ...full.body, region: 'mars-1' }) });
+    expect(invalid.code).toBe(3);
+    expect(invalid.stderr).toContain('/region: must be an AWS region');
+    expect((await cli(['frobnicate'])).code).toBe(3);
+  });
+
+  it('never prints a secret of its input', async () => {
+    const credentials = full.body.credentials as { secretAccessKey: string };
+    const role = { ...full.body, credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', externalId: 'acme-7f3c2a' } };
+    for (const format of ['--json', '--markdown', '--policy', '--verbose']) {
+      for (const body of [full.body, role]) {
+        const run = await cli(['check', '-', format], { env: { ...full.env, AWS_ACCESS_KEY_ID: 'AKIASANDBOXSERVICE01', AWS_SECRET_ACCESS_KEY: 'sandbox/service/secret/key/00000000000' }, stdin: JSON.stringify(body) });
+        for (const secret of [credentials.secretAccessKey, 'acme-7f3c2a', 'sandbox/service/secret/key/00000000000']) {
+          expect(run.stdout + run.stderr).not.toContain(secret);
+        }
+      }
+    }
+  });
+});
+
+describe('preflight policy', () => {
+  const base = ['policy', '--region', 'eu-west-1', '--account', '123456789012'];
+
+  it('prints a least-privilege identity policy scoped to the given resources, and the trust policy', async () => {
+    const run = await cli([...base, '--capabilities', 'query-history,query-results', '--workgroup', 'primary', '--output', 's3://acme-athena-results/primary/', '--external-id', 'ext-1234', '--trusted-principal', 'arn:aws:iam::999999999999:role/preflight']);
+    expect(run.code).toBe(0);
+    const { identityPolicy, trustPolicy } = JSON.parse(run.stdout);
+    const resources = identityPolicy.Statement.flatMap((s: { Resource: string[] }) => s.Resource);
+    expect(resources).toContain('arn:aws:athena:eu-west-1:123456789012:workgroup/primary');
+    expect(resources).toContain('arn:aws:s3:::acme-athena-results/primary/*');
+    expect(trustPolicy.Statement[0].Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'ext-1234' } });
+  });
+
+  it('refuses unknown capabilities and bad values, naming the option', async () => {
+    const unknown = await cli([...base, '--capabilities', 'metadata,teleport']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain('--capabilities: unknown teleport');
+    const region = await cli(['policy', '--capabilities', 'metadata', '--region', 'moon', '--account', '123456789012']);
+    expect(region.stderr).toContain('--region');
+  });
+
+  it('closes the loop: the printed policy makes those capabilities ok', async () => {
+    const run = await cli([...base, '--capabilities', 'metadata,functions,query-history,user-attribution', '--workgroup', 'primary']);
+    const scenario = structuredClone(loadScenario('coalesce-glue-only'));
+    scenario.users[0]!.policies = [JSON.parse(run.stdout)];
+    const fixed = await connection(scenario);
+    const report = JSON.parse((await cli(['check', fixed.file, '--json'], { env: fixed.env })).stdout);
+    for (const id of ['metadata', 'functions', 'query-history', 'user-attribution']) {
+      expect(report.capabilities.find((c: { id: string }) => c.id === id).status, id).toBe('ok');
+    }
+  });
+});
