@@ -12,10 +12,11 @@ import { validatePreflightRequest } from './preflight/request.js';
 import { type Metrics, createMetrics } from './http/metrics.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/text.js';
+import { registerWebPage } from './web/page.js';
 import { ErrorSchema, InvalidRequestSchema, PreflightBodySchema, ReportSchema } from './http/schemas.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'apiKeys' | 'authDisabled' | 'maxConcurrentRuns'> & Partial<Pick<Config, 'rateLimitPerMinute' | 'corsOrigins'>>;
+  config: Pick<Config, 'apiKeys' | 'authDisabled' | 'maxConcurrentRuns'> & Partial<Pick<Config, 'rateLimitPerMinute' | 'corsOrigins' | 'webUi'>>;
   engine: EngineDependencies;
   logger?: FastifyServerOptions['loggerInstance'] | boolean;
   metrics?: Metrics;
@@ -153,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(status).send({ error: 'invalid_request', issues: [{ path: '/', message }] });
   });
 
+  if (options.config.webUi ?? true) registerWebPage(app);
   const statusSchema = { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } };
   app.get('/healthz', { schema: { summary: 'Liveness: the process answers (no AWS call)', ...statusSchema } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { summary: 'Readiness: the service accepts preflights (no AWS call)', ...statusSchema } }, async () => ({ status: 'ready' }));
