@@ -1,34 +1,15 @@
 // `npm run bench`: figures measured in one run on loopback, printed as a table, raw JSON kept
 // under bench/results/. Never part of `npm test`.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { type Hash, type Hmac, createHash, createHmac } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
-import { createInterface } from 'node:readline';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { SourceData } from '@smithy/types';
-
-interface Started {
-  endpoint: string;
-  region: string;
-  principals: Array<{ name: string; accessKeyId: string; secretAccessKey: string }>;
-}
+import { coldStart, criticalPath, memory, runbook, throughput } from './measurements.js';
+import { type SandboxProcess, cpuSeconds, startSandboxProcess } from './processes.js';
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), cores: cpus().length, node: process.version };
-
-async function startSandboxProcess(scenario: string): Promise<{ child: ChildProcess; started: Started }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts', '--scenario', scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return { child, started: JSON.parse(line) as Started };
-}
-
-/** CPU seconds a process has used so far (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** The hash constructor the signer wants: SHA-256, or HMAC-SHA-256 when given a key. */
 class NodeSha256 {
@@ -44,7 +25,7 @@ class NodeSha256 {
   }
 }
 
-async function presignedCall(started: Started) {
+async function presignedCall(started: SandboxProcess) {
   const analyst = started.principals.find((p) => p.name === 'analyst')!;
   const url = new URL(started.endpoint);
   const body = JSON.stringify({ MaxResults: 5 });
@@ -69,7 +50,8 @@ async function presignedCall(started: Started) {
 }
 
 async function sandboxThroughput(): Promise<void> {
-  const { child, started } = await startSandboxProcess('full-access');
+  const started = await startSandboxProcess('full-access');
+  const { child } = started;
   try {
     const call = await presignedCall(started);
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -102,23 +84,45 @@ async function sandboxThroughput(): Promise<void> {
     agent.destroy();
     results.sandbox = { requests: done, failed, seconds: elapsed, requestsPerSecond: done / elapsed, sandboxCpuSeconds: cpu, requestsPerCpuSecond: done / cpu };
   } finally {
-    child.kill('SIGTERM');
+    await started.stop();
   }
 }
 
+const f = (value: number, digits = 0) => value.toFixed(digits);
+
 function table(): string {
   const sandbox = results.sandbox as { requestsPerSecond: number; requestsPerCpuSecond: number; failed: number };
+  const path = results.criticalPath as Awaited<ReturnType<typeof criticalPath>>;
+  const book = results.runbook as Awaited<ReturnType<typeof runbook>>;
+  const load = results.throughput as Awaited<ReturnType<typeof throughput>>;
+  const mem = results.memory as Awaited<ReturnType<typeof memory>>;
+  const cold = results.coldStart as Awaited<ReturnType<typeof coldStart>>;
   const rows = [
-    ['measurement', 'figure', 'goal', 'ratio to goal'],
-    ['sandbox: signed Glue GetDatabases per second (16 connections)', sandbox.requestsPerSecond.toFixed(0), '', ''],
-    ['sandbox: requests per CPU-second of the sandbox process (one core)', sandbox.requestsPerCpuSecond.toFixed(0), '>= 2000', (sandbox.requestsPerCpuSecond / 2000).toFixed(2)],
-    ['sandbox: failed requests', String(sandbox.failed), '0', ''],
+    ['measurement', 'figure', 'goal', 'ratio'],
+    ['sandbox: signed Glue GetDatabases per second (16 connections)', f(sandbox.requestsPerSecond), '', ''],
+    ['sandbox: requests per CPU-second of its process', f(sandbox.requestsPerCpuSecond), '>= 2000', `${f(sandbox.requestsPerCpuSecond / 2000, 2)} x goal`],
+    ['critical path (slow, 50 ms a call): preflight wall time, ms', f(path.wallMs), '', ''],
+    [`  lower bound: ${path.chain.length} dependent calls (${path.chain.join(' > ')}), ms`, f(path.boundMs), '<= 1.2 x', `${f(path.ratioToBound, 2)} x bound`],
+    [`  the same ${path.calls} calls one after another, ms`, f(path.sequentialMs), '>= 3 x faster', `${f(path.fasterThanSequential, 1)} x faster`],
+    ['runbook: AWS CLI script vs one preflight over HTTP, ms', `${f(book.runbookMs)} vs ${f(book.preflightMs)}`, '>= 10 x faster', `${f(book.faster, 1)} x faster`],
+    ['throughput at concurrency 32: preflights per second', f(load.perSecond, 1), '>= 100', `${f(load.perSecond / 100, 2)} x goal`],
+    ['  latency p50 / p99, ms', `${f(load.p50Ms)} / ${f(load.p99Ms)}`, '', ''],
+    ['  CPU per preflight: service / sandbox, ms', `${f(load.serviceCpuMsPerPreflight, 1)} / ${f(load.sandboxCpuMsPerPreflight, 1)}`, '', ''],
+    ['memory: peak RSS with 200 runs in flight, MB', f(mem.peakMbWith200InFlight), '<= 200', `${f(mem.peakMbWith200InFlight / 200, 2)} x goal`],
+    ['  RSS after 500 / 5,000 runs, MB', `${f(mem.rssAfter500Mb)} / ${f(mem.rssAfter5000Mb)}`, '<= 10 % growth', `${f(mem.growth * 100, 1)} %`],
+    ['cold start: spawn to /readyz 200, ms', f(cold.readyMs), '<= 500', `${f(cold.readyMs / 500, 2)} x goal`],
+    ['  first preflight vs warm median, ms', `${f(cold.firstPreflightMs)} vs ${f(cold.warmPreflightMs)}`, '', `${f(cold.firstToWarm, 1)} x`],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
 await sandboxThroughput();
+results.criticalPath = await criticalPath();
+results.runbook = await runbook();
+results.throughput = await throughput();
+results.memory = await memory();
+results.coldStart = await coldStart();
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);

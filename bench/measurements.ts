@@ -1,0 +1,195 @@
+// The measurements of issue 6, each against its own processes, figures as ratios of one run.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { PROBES } from '../src/probes/registry.js';
+import { API_KEY, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
+
+const run = promisify(execFile);
+const LATENCY_MS = 50;
+/** AWS calls a probe makes one after another (the rest make one, or several at once). */
+const SEQUENTIAL_CALLS: Record<string, number> = { 's3-multipart': 2 };
+/** AWS calls a probe makes side by side: all of them count when calls are made one at a time. */
+const PARALLEL_CALLS: Record<string, number> = { 'glue-tables': 3, 'glue-functions': 3 };
+
+let nextPort = 18600;
+const port = () => nextPort++;
+
+/** Longest chain of dependent calls among the probes that ran, from the registry's dependsOn. */
+export function criticalChain(ran: ReadonlySet<string>): { ms: number; chain: string[]; calls: number } {
+  const finish = new Map<string, number>();
+  const previous = new Map<string, string | undefined>();
+  let calls = 0;
+  for (const probe of PROBES) {
+    if (!ran.has(probe.id)) continue;
+    calls += PARALLEL_CALLS[probe.id] ?? SEQUENTIAL_CALLS[probe.id] ?? 1;
+    let start = 0;
+    let before: string | undefined;
+    for (const dependency of probe.dependsOn) {
+      if ((finish.get(dependency) ?? 0) > start) [start, before] = [finish.get(dependency)!, dependency];
+    }
+    finish.set(probe.id, start + (SEQUENTIAL_CALLS[probe.id] ?? 1) * LATENCY_MS);
+    previous.set(probe.id, before);
+  }
+  let last = [...finish].sort((a, b) => b[1] - a[1])[0]!;
+  const chain: string[] = [];
+  for (let id: string | undefined = last[0]; id; id = previous.get(id)) chain.unshift(id);
+  return { ms: last[1], chain, calls };
+}
+
+export async function criticalPath() {
+  const sandbox = await startSandboxProcess('slow');
+  const service = await startServiceProcess(sandbox, port());
+  try {
+    await preflight(service, connectionFor(sandbox)); // warm the clients and agents
+    const runs = [];
+    for (let i = 0; i < 5; i++) runs.push(await preflight(service, connectionFor(sandbox)));
+    const median = runs.sort((a, b) => a.report.durationMs - b.report.durationMs)[2]!;
+    const ran = new Set<string>(median.report.probes.filter((p: { outcome: string }) => p.outcome !== 'skipped').map((p: { id: string }) => p.id));
+    const bound = criticalChain(ran);
+    const sequentialMs = bound.calls * LATENCY_MS;
+    return {
+      wallMs: median.report.durationMs,
+      httpMs: Math.round(median.ms),
+      boundMs: bound.ms,
+      chain: bound.chain,
+      calls: bound.calls,
+      sequentialMs,
+      ratioToBound: median.report.durationMs / bound.ms,
+      fasterThanSequential: sequentialMs / median.report.durationMs,
+    };
+  } finally {
+    await service.stop();
+    await sandbox.stop();
+  }
+}
+
+/** What a support engineer does without us: one AWS CLI call after another, against the same sandbox. */
+export async function runbook() {
+  const sandbox = await startSandboxProcess('full-access');
+  const service = await startServiceProcess(sandbox, port());
+  try {
+    const analyst = sandbox.principals.find((p) => p.name === 'analyst')!;
+    const started = performance.now();
+    await run('bash', ['bench/runbook.sh'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ENDPOINT: sandbox.endpoint,
+        AWS_ACCESS_KEY_ID: analyst.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: analyst.secretAccessKey,
+        AWS_DEFAULT_REGION: sandbox.region,
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_PAGER: '',
+      },
+      timeout: 120_000,
+    });
+    const runbookMs = performance.now() - started;
+    await preflight(service, connectionFor(sandbox));
+    const ours = await preflight(service, connectionFor(sandbox));
+    return { runbookMs: Math.round(runbookMs), preflightMs: Math.round(ours.ms), faster: runbookMs / ours.ms };
+  } finally {
+    await service.stop();
+    await sandbox.stop();
+  }
+}
+
+async function load(service: { url: string }, body: unknown, concurrency: number, until: () => boolean) {
+  const latencies: number[] = [];
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (!until()) {
+        try {
+          latencies.push((await preflight(service as never, body)).ms);
+        } catch {
+          failed += 1;
+        }
+      }
+    }),
+  );
+  return { latencies, failed };
+}
+
+export async function throughput() {
+  const sandbox = await startSandboxProcess('full-access');
+  const service = await startServiceProcess(sandbox, port());
+  try {
+    const body = connectionFor(sandbox);
+    const warmUntil = performance.now() + 2000;
+    await load(service, body, 32, () => performance.now() > warmUntil);
+    const cpuBefore = cpuSeconds(service.child.pid!);
+    const sandboxCpuBefore = cpuSeconds(sandbox.child.pid!);
+    const started = performance.now();
+    const { latencies, failed } = await load(service, body, 32, () => performance.now() - started > 8000);
+    const seconds = (performance.now() - started) / 1000;
+    const serviceCpu = cpuSeconds(service.child.pid!) - cpuBefore;
+    const sandboxCpu = cpuSeconds(sandbox.child.pid!) - sandboxCpuBefore;
+    return {
+      preflights: latencies.length,
+      failed,
+      perSecond: latencies.length / seconds,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      serviceCpuMsPerPreflight: (serviceCpu * 1000) / latencies.length,
+      sandboxCpuMsPerPreflight: (sandboxCpu * 1000) / latencies.length,
+    };
+  } finally {
+    await service.stop();
+    await sandbox.stop();
+  }
+}
+
+export async function memory() {
+  const slow = await startSandboxProcess('slow');
+  const fast = await startSandboxProcess('full-access');
+  const onSlow = await startServiceProcess(slow, port());
+  const onFast = await startServiceProcess(fast, port());
+  try {
+    // 200 runs in flight at once against 50 ms calls, RSS sampled while they run.
+    const pid = onSlow.child.pid!;
+    let peak = rssMb(pid);
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 10);
+    await Promise.all(Array.from({ length: 200 }, () => preflight(onSlow, connectionFor(slow))));
+    clearInterval(sampler);
+    peak = Math.max(peak, rssMb(pid));
+
+    // Growth: RSS after 500 runs against after 5,000 (a leak of clients, sockets or timers shows here).
+    let done = 0;
+    const runUntil = async (total: number) => {
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (done < total) {
+            done += 1;
+            await preflight(onFast, connectionFor(fast));
+          }
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return rssMb(onFast.child.pid!);
+    };
+    const after500 = await runUntil(500);
+    const after5000 = await runUntil(5000);
+    return { peakMbWith200InFlight: peak, rssAfter500Mb: after500, rssAfter5000Mb: after5000, growth: after5000 / after500 - 1 };
+  } finally {
+    await Promise.all([onSlow.stop(), onFast.stop()]);
+    await Promise.all([slow.stop(), fast.stop()]);
+  }
+}
+
+export async function coldStart() {
+  const sandbox = await startSandboxProcess('full-access');
+  const service = await startServiceProcess(sandbox, port());
+  try {
+    const first = await preflight(service, connectionFor(sandbox));
+    const warm: number[] = [];
+    for (let i = 0; i < 10; i++) warm.push((await preflight(service, connectionFor(sandbox))).ms);
+    const warmMedian = percentile(warm, 50);
+    return { readyMs: service.readyAfterMs, firstPreflightMs: first.ms, warmPreflightMs: warmMedian, firstToWarm: first.ms / warmMedian };
+  } finally {
+    await service.stop();
+    await sandbox.stop();
+  }
+}
+
+export { API_KEY };

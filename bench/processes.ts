@@ -1,0 +1,107 @@
+// The sandbox and the service as separate processes on loopback, as in production.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+export const API_KEY = 'bench-api-key-0123456789';
+
+export interface SandboxProcess {
+  child: ChildProcess;
+  endpoint: string;
+  region: string;
+  accountId: string;
+  principals: Array<{ name: string; accessKeyId: string; secretAccessKey: string; serviceIdentity?: boolean }>;
+  stop(): Promise<void>;
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  url: string;
+  /** Milliseconds from spawn to the first 200 from /readyz. */
+  readyAfterMs: number;
+  stop(): Promise<void>;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+export async function startSandboxProcess(scenario: string): Promise<SandboxProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts', '--scenario', scenario], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  const started = JSON.parse(line);
+  return { child, ...started, stop: () => stop(child) };
+}
+
+export async function startServiceProcess(sandbox: SandboxProcess, port: number): Promise<ServiceProcess> {
+  const identity = sandbox.principals.find((p) => p.serviceIdentity)!;
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      PREFLIGHT_API_KEYS: API_KEY,
+      PREFLIGHT_MAX_CONCURRENT_RUNS: '1000',
+      PREFLIGHT_RATE_LIMIT_PER_MINUTE: '1000000',
+      PREFLIGHT_WEB_UI: 'false',
+      AWS_ENDPOINT_URL: sandbox.endpoint,
+      PREFLIGHT_S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: identity.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: identity.secretAccessKey,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (child.exitCode !== null) throw new Error('the service exited before it was ready');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return { child, url, readyAfterMs: performance.now() - spawnedAt, stop: () => stop(child) };
+}
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident set size in MB, from /proc. */
+export function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+export function connectionFor(sandbox: SandboxProcess, extra: Record<string, unknown> = {}) {
+  const analyst = sandbox.principals.find((p) => p.name === 'analyst')!;
+  return {
+    region: sandbox.region,
+    accountId: sandbox.accountId,
+    credentials: { type: 'accessKey', accessKeyId: analyst.accessKeyId, secretAccessKey: analyst.secretAccessKey },
+    athena: { workgroup: 'primary' },
+    ...extra,
+  };
+}
+
+export async function preflight(service: ServiceProcess, body: unknown): Promise<{ ms: number; report: any }> {
+  const started = performance.now();
+  const response = await fetch(`${service.url}/preflight`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const report = await response.json();
+  if (response.status !== 200) throw new Error(`preflight answered ${response.status}: ${JSON.stringify(report)}`);
+  return { ms: performance.now() - started, report };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
