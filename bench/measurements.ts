@@ -111,8 +111,10 @@ async function load(service: { url: string }, body: unknown, concurrency: number
   return { latencies, failed };
 }
 
+const THROUGHPUT_SCENARIO = 'bench/scenarios/throughput.json';
+
 export async function throughput() {
-  const sandbox = await startSandboxProcess('full-access');
+  const sandbox = await startSandboxProcess(THROUGHPUT_SCENARIO);
   const service = await startServiceProcess(sandbox, port());
   try {
     const body = connectionFor(sandbox);
@@ -142,7 +144,7 @@ export async function throughput() {
 
 export async function memory() {
   const slow = await startSandboxProcess('slow');
-  const fast = await startSandboxProcess('full-access');
+  const fast = await startSandboxProcess(THROUGHPUT_SCENARIO);
   const onSlow = await startServiceProcess(slow, port());
   const onFast = await startServiceProcess(fast, port());
   try {

@@ -39,7 +39,8 @@ export async function startSandboxProcess(scenario: string): Promise<SandboxProc
 export async function startServiceProcess(sandbox: SandboxProcess, port: number): Promise<ServiceProcess> {
   const identity = sandbox.principals.find((p) => p.serviceIdentity)!;
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // The built JavaScript, as production runs it (bench/run.ts builds it first).
+  const child = spawn(process.execPath, ['dist/server.js'], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

@@ -1,6 +1,6 @@
 // Process edge: environment → config → buildApp → listen; SIGTERM closes with grace.
 import { readFileSync } from 'node:fs';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import pino from 'pino';
 import { REDACTED_PATHS, buildApp } from './app.js';
 import { createClientFactory } from './aws/clients.js';
@@ -33,13 +33,20 @@ async function main(): Promise<void> {
     proxy: { httpsProxy: config.aws.httpsProxy, httpProxy: config.aws.httpProxy, noProxy: config.aws.noProxy },
   });
   // The process's own identity (env, container or instance role): it assumes customers' roles.
-  const serviceCredentials = fromNodeProviderChain();
+  // Loaded on first use: the provider chain pulls in SDK modules that a start should not wait for.
+  let chain: AwsCredentialIdentityProvider | undefined;
+  const serviceCredentials: AwsCredentialIdentityProvider = async (options) => {
+    chain ??= (await import('@aws-sdk/credential-providers')).fromNodeProviderChain();
+    return chain(options);
+  };
   const app = await buildApp({
     config,
     engine: { clients, serviceCredentials, allowAmbient: config.allowAmbient, maxRunMs: config.maxRunMs },
     logger,
   });
   await app.listen({ host: config.host, port: config.port });
+  // Ready first, then load the SDK clients in the background so the first preflight does not wait.
+  clients.preload().catch((error) => logger.error({ err: { type: (error as Error).name } }, 'could not load the AWS SDK clients'));
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -47,10 +47,27 @@ export interface NetworkSettings {
 export interface ClientFactory {
   /** A client for `service` in `region` that signs with exactly these credentials. */
   create<S extends AwsService>(service: S, region: string, credentials: AwsCredentialIdentity): Promise<ClientTypes[S]>;
+  /** Loads every client module now (in the background after start) so that no run waits for it. */
+  preload(): Promise<void>;
   /** The endpoint a service resolves to when overridden, for error messages (never from the request). */
   endpointOf(service: AwsService, region: string): string;
   destroy(): void;
 }
+
+const EXPLICIT_SETTINGS = {
+  useFipsEndpoint: false,
+  useDualstackEndpoint: false,
+  retryMode: 'standard',
+  defaultsMode: 'standard',
+  ignoreConfiguredEndpointUrls: true,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+  disableRequestCompression: true,
+  accountIdEndpointMode: 'disabled',
+  sigv4aSigningRegionSet: [],
+  authSchemePreference: [],
+  userAgentAppId: 'preflight',
+} as const;
 
 type ClientConstructor = new (config: Record<string, unknown>) => { destroy(): void };
 
@@ -91,19 +108,29 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
     return bypassesProxy(host, settings.proxy?.noProxy) ? direct : proxied;
   };
 
+  const load = (service: AwsService) => {
+    let loading = constructors.get(service);
+    if (!loading) {
+      loading = loaders[service]();
+      constructors.set(service, loading);
+    }
+    return loading;
+  };
+
   return {
+    async preload() {
+      await Promise.all(AWS_SERVICES.map(load));
+    },
     async create(service, region, credentials) {
-      let load = constructors.get(service);
-      if (!load) {
-        load = loaders[service]();
-        constructors.set(service, load);
-      }
-      const Client = await load;
+      const Client = await load(service);
       const endpoint = endpointFor(service);
       return new Client({
         region,
         credentials,
         requestHandler: handlerFor(service, region),
+        // Everything the SDK would otherwise look up in the environment and ~/.aws for every new
+        // client (a per-run cost, and reads that belong to the process edge) is given here.
+        ...EXPLICIT_SETTINGS,
         // Retries are ours (throttling only, within the run's deadline): see preflight/call.ts.
         maxAttempts: 1,
         ...(endpoint ? { endpoint } : {}),

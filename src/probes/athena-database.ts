@@ -1,4 +1,3 @@
-import { GetDatabaseCommand } from '@aws-sdk/client-athena';
 import type { ProbeDefinition } from './types.js';
 
 export const athenaDatabase: ProbeDefinition = {
@@ -10,6 +9,7 @@ export const athenaDatabase: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: ({ facts }) => (facts.athenaDatabase ? undefined : { reason: 'no-sample', detail: 'no database in the Athena catalog' }),
   async run(context) {
+    const { GetDatabaseCommand } = await import('@aws-sdk/client-athena');
     const athena = await context.client('athena');
     const { connection } = context;
     await context.call('athena:GetDatabase', (abortSignal) =>

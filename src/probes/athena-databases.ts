@@ -1,4 +1,3 @@
-import { ListDatabasesCommand } from '@aws-sdk/client-athena';
 import { CONNECTION_GATE } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -9,6 +8,7 @@ export const athenaDatabases: ProbeDefinition = {
   informs: ['athena-catalog'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
+    const { ListDatabasesCommand } = await import('@aws-sdk/client-athena');
     const athena = await context.client('athena');
     const { connection } = context;
     const page = await context.call('athena:ListDatabases', (abortSignal) =>

@@ -1,4 +1,3 @@
-import { GetQueryExecutionCommand } from '@aws-sdk/client-athena';
 import type { ProbeDefinition } from './types.js';
 
 export const athenaQueryExecution: ProbeDefinition = {
@@ -10,6 +9,7 @@ export const athenaQueryExecution: ProbeDefinition = {
   requires: ['athena-query-executions'],
   skipUnless: ({ facts }) => (facts.queryExecutionId ? undefined : { reason: 'no-sample', detail: 'the workgroup has no query execution yet' }),
   async run(context) {
+    const { GetQueryExecutionCommand } = await import('@aws-sdk/client-athena');
     const athena = await context.client('athena');
     await context.call('athena:GetQueryExecution', (abortSignal) =>
       athena.send(new GetQueryExecutionCommand({ QueryExecutionId: context.facts.queryExecutionId! }), { abortSignal }),

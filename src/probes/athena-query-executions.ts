@@ -1,4 +1,3 @@
-import { ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
 import { CONNECTION_GATE } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -9,6 +8,7 @@ export const athenaQueryExecutions: ProbeDefinition = {
   informs: ['query-history'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
+    const { ListQueryExecutionsCommand } = await import('@aws-sdk/client-athena');
     const athena = await context.client('athena');
     const page = await context.call('athena:ListQueryExecutions', (abortSignal) =>
       athena.send(new ListQueryExecutionsCommand({ WorkGroup: context.connection.workgroup, MaxResults: 5 }), { abortSignal }),

@@ -1,4 +1,3 @@
-import { ListTableMetadataCommand } from '@aws-sdk/client-athena';
 import type { ProbeDefinition } from './types.js';
 
 export const athenaTableMetadataList: ProbeDefinition = {
@@ -10,6 +9,7 @@ export const athenaTableMetadataList: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: ({ facts }) => (facts.athenaDatabase ? undefined : { reason: 'no-sample', detail: 'no database in the Athena catalog' }),
   async run(context) {
+    const { ListTableMetadataCommand } = await import('@aws-sdk/client-athena');
     const athena = await context.client('athena');
     const { connection } = context;
     const page = await context.call('athena:ListTableMetadata', (abortSignal) =>

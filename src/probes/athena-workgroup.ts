@@ -1,4 +1,3 @@
-import { GetWorkGroupCommand } from '@aws-sdk/client-athena';
 import { parseS3Uri } from '../preflight/connection.js';
 import { CONNECTION_GATE } from './support.js';
 import { type ProbeDefinition, isCategory } from './types.js';
@@ -14,6 +13,7 @@ export const athenaWorkgroup: ProbeDefinition = {
   informs: ['query-history', 'query-results', 'query-execution', 'encryption'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
+    const { GetWorkGroupCommand } = await import('@aws-sdk/client-athena');
     const athena = await context.client('athena');
     const { connection } = context;
     let answer;

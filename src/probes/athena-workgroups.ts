@@ -1,4 +1,3 @@
-import { ListWorkGroupsCommand } from '@aws-sdk/client-athena';
 import { CONNECTION_GATE } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -9,6 +8,7 @@ export const athenaWorkgroups: ProbeDefinition = {
   informs: ['query-history'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
+    const { ListWorkGroupsCommand } = await import('@aws-sdk/client-athena');
     const athena = await context.client('athena');
     const page = await context.call('athena:ListWorkGroups', (abortSignal) => athena.send(new ListWorkGroupsCommand({ MaxResults: 10 }), { abortSignal }));
     return `${page.WorkGroups?.length ?? 0} workgroups on the first page`;

@@ -1,4 +1,3 @@
-import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CONNECTION_GATE } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -10,6 +9,7 @@ export const cloudtrailLookup: ProbeDefinition = {
   informs: ['user-attribution'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
+    const { LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
     const cloudtrail = await context.client('cloudtrail');
     const page = await context.call('cloudtrail:LookupEvents', (abortSignal) =>
       cloudtrail.send(

@@ -1,4 +1,3 @@
-import { BatchGetPartitionCommand } from '@aws-sdk/client-glue';
 import type { ProbeDefinition } from './types.js';
 
 export const glueBatchPartition: ProbeDefinition = {
@@ -10,6 +9,7 @@ export const glueBatchPartition: ProbeDefinition = {
   requires: ['glue-partitions'],
   skipUnless: ({ facts }) => (facts.partitionValues ? undefined : { reason: 'no-sample', detail: 'the partitioned table has no partition yet' }),
   async run(context) {
+    const { BatchGetPartitionCommand } = await import('@aws-sdk/client-glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.partitionedTable!;
     await context.call('glue:BatchGetPartition', (abortSignal) =>

@@ -1,4 +1,3 @@
-import { GetDatabasesCommand } from '@aws-sdk/client-glue';
 import { CONNECTION_GATE } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -10,6 +9,7 @@ export const glueDatabases: ProbeDefinition = {
   informs: ['metadata'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
+    const { GetDatabasesCommand } = await import('@aws-sdk/client-glue');
     const glue = await context.client('glue');
     const page = await context.call('glue:GetDatabases', (abortSignal) =>
       glue.send(new GetDatabasesCommand({ CatalogId: context.connection.catalogId, MaxResults: 10 }), { abortSignal }),

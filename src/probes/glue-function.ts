@@ -1,4 +1,3 @@
-import { GetUserDefinedFunctionCommand } from '@aws-sdk/client-glue';
 import type { ProbeDefinition } from './types.js';
 
 export const glueFunction: ProbeDefinition = {
@@ -10,6 +9,7 @@ export const glueFunction: ProbeDefinition = {
   requires: ['glue-functions'],
   skipUnless: ({ facts }) => (facts.sampleFunction ? undefined : { reason: 'no-sample', detail: 'no user-defined function to describe' }),
   async run(context) {
+    const { GetUserDefinedFunctionCommand } = await import('@aws-sdk/client-glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.sampleFunction!;
     await context.call('glue:GetUserDefinedFunction', (abortSignal) =>

@@ -1,4 +1,3 @@
-import { GetUserDefinedFunctionsCommand } from '@aws-sdk/client-glue';
 import type { ProbeDefinition } from './types.js';
 
 /** Lists user-defined functions across the catalog (one page of one) to find a sample. */
@@ -12,6 +11,7 @@ export const glueFunctions: ProbeDefinition = {
   skipUnless: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to list functions from' },
   async run(context) {
+    const { GetUserDefinedFunctionsCommand } = await import('@aws-sdk/client-glue');
     const glue = await context.client('glue');
     const { connection } = context;
     const databases = (connection.databases.length ? connection.databases : context.facts.databases!).slice(0, 3);

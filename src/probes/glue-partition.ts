@@ -1,4 +1,3 @@
-import { GetPartitionCommand } from '@aws-sdk/client-glue';
 import type { ProbeDefinition } from './types.js';
 
 export const gluePartition: ProbeDefinition = {
@@ -10,6 +9,7 @@ export const gluePartition: ProbeDefinition = {
   requires: ['glue-partitions'],
   skipUnless: ({ facts }) => (facts.partitionValues ? undefined : { reason: 'no-sample', detail: 'the partitioned table has no partition yet' }),
   async run(context) {
+    const { GetPartitionCommand } = await import('@aws-sdk/client-glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.partitionedTable!;
     await context.call('glue:GetPartition', (abortSignal) =>

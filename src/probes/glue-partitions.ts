@@ -1,4 +1,3 @@
-import { GetPartitionsCommand } from '@aws-sdk/client-glue';
 import type { ProbeDefinition } from './types.js';
 
 export const gluePartitions: ProbeDefinition = {
@@ -10,6 +9,7 @@ export const gluePartitions: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: ({ facts }) => (facts.partitionedTable ? undefined : { reason: 'no-sample', detail: 'no partitioned table among the sampled tables' }),
   async run(context) {
+    const { GetPartitionsCommand } = await import('@aws-sdk/client-glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.partitionedTable!;
     const page = await context.call('glue:GetPartitions', (abortSignal) =>

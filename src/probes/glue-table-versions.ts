@@ -1,4 +1,3 @@
-import { GetTableVersionsCommand } from '@aws-sdk/client-glue';
 import type { ProbeDefinition } from './types.js';
 
 export const glueTableVersions: ProbeDefinition = {
@@ -10,6 +9,7 @@ export const glueTableVersions: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: ({ facts }) => (facts.sampleTable ? undefined : { reason: 'no-sample', detail: 'no table visible to read versions of' }),
   async run(context) {
+    const { GetTableVersionsCommand } = await import('@aws-sdk/client-glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.sampleTable!;
     const page = await context.call('glue:GetTableVersions', (abortSignal) =>

@@ -1,4 +1,3 @@
-import { GetTableCommand } from '@aws-sdk/client-glue';
 import type { ProbeDefinition } from './types.js';
 
 export const glueTable: ProbeDefinition = {
@@ -10,6 +9,7 @@ export const glueTable: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: ({ facts }) => (facts.sampleTable ? undefined : { reason: 'no-sample', detail: 'no table visible to describe' }),
   async run(context) {
+    const { GetTableCommand } = await import('@aws-sdk/client-glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.sampleTable!;
     await context.call('glue:GetTable', (abortSignal) =>

@@ -1,4 +1,3 @@
-import { GetBucketEncryptionCommand } from '@aws-sdk/client-s3';
 import { needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -11,6 +10,7 @@ export const s3BucketEncryption: ProbeDefinition = {
   dependsOn: ['athena-workgroup'],
   skipUnless: needsOutputLocation,
   async run(context) {
+    const { GetBucketEncryptionCommand } = await import('@aws-sdk/client-s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const answer = await context.call(

@@ -1,4 +1,3 @@
-import { GetBucketLocationCommand } from '@aws-sdk/client-s3';
 import { needsOutputLocation, resolveOutput } from './support.js';
 import { type ProbeDefinition, isCategory } from './types.js';
 
@@ -12,6 +11,7 @@ export const s3BucketLocation: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: needsOutputLocation,
   async run(context) {
+    const { GetBucketLocationCommand } = await import('@aws-sdk/client-s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     context.facts.output = output;

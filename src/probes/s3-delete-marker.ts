@@ -1,4 +1,3 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { resolveOutput } from './support.js';
 import { type ProbeDefinition, ProbeCallError } from './types.js';
 
@@ -11,6 +10,7 @@ export const s3DeleteMarker: ProbeDefinition = {
   dependsOn: ['s3-read'],
   requires: ['s3-put-marker'],
   async run(context) {
+    const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const key = context.facts.markerKey!;

@@ -1,4 +1,3 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -10,6 +9,7 @@ export const s3List: ProbeDefinition = {
   dependsOn: ['athena-workgroup'],
   skipUnless: needsOutputLocation,
   async run(context) {
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     await context.call('s3:ListBucket', (abortSignal) =>

@@ -1,4 +1,3 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -19,6 +18,7 @@ export const s3PutMarker: ProbeDefinition = {
     return needsOutputLocation(context);
   },
   async run(context) {
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const key = `${output.prefix}preflight-marker-${context.runId}.txt`;

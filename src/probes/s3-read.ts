@@ -1,4 +1,3 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -11,6 +10,7 @@ export const s3Read: ProbeDefinition = {
   dependsOn: ['s3-put-marker'],
   skipUnless: needsOutputLocation,
   async run(context) {
+    const { GetObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     let key = context.facts.markerWritten ? context.facts.markerKey : undefined;

@@ -1,4 +1,3 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { buildTrustPolicy } from '../catalogue/remediation.js';
 import { type ProbeDefinition, isCategory } from './types.js';
 
@@ -13,6 +12,7 @@ export const stsAssumeRole: ProbeDefinition = {
   skipUnless: ({ connection }) =>
     connection.credentialType === 'role' ? undefined : { reason: 'not-applicable', detail: `${connection.credentialType} credentials: no role to assume` },
   async run(context) {
+    const { AssumeRoleCommand, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
     const sts = await context.serviceClient('sts');
     const { connection } = context;
     if (!connection.externalIdGiven) {

@@ -1,4 +1,3 @@
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { ProbeDefinition } from './types.js';
 
 /** Who the credentials are, and whether they reach the account the customer named. */
@@ -10,6 +9,7 @@ export const stsCallerIdentity: ProbeDefinition = {
   dependsOn: ['sts-assume-role'],
   requires: ['sts-assume-role'],
   async run(context) {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
     const sts = await context.client('sts');
     const identity = await context.call('sts:GetCallerIdentity', (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }));
     context.facts.identity = { accountId: identity.Account ?? '', arn: identity.Arn ?? '', userId: identity.UserId ?? '' };

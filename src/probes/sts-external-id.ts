@@ -1,4 +1,3 @@
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { ProbeDefinition } from './types.js';
 
 /**
@@ -18,6 +17,7 @@ export const stsExternalId: ProbeDefinition = {
     return undefined;
   },
   async run(context) {
+    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
     const sts = await context.serviceClient('sts');
     const { connection } = context;
     const attempt = await context.attempt('sts:AssumeRole', (abortSignal) =>

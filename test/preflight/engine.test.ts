@@ -9,6 +9,7 @@ const noClients: ClientFactory = {
   create: () => Promise.reject(new Error('no AWS in this test')),
   endpointOf: () => 'http://nowhere',
   destroy: () => undefined,
+  preload: () => Promise.resolve(),
 };
 
 const request: PreflightRequest = {
