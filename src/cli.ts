@@ -7,7 +7,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsAction } from './catalogue/actions.js';
 import { CAPABILITIES, CAPABILITY_IDS, type CapabilityId } from './catalogue/capabilities.js';
 import { buildRemediationPolicy, buildTrustPolicy } from './catalogue/remediation.js';
-import { createClientFactory } from './aws/clients.js';
+import { createClientFactory, networkSettings } from './aws/clients.js';
 import { jsonErrorPosition } from './json-position.js';
 import { ConfigError, loadConfig } from './config.js';
 import { parseS3Uri } from './preflight/connection.js';
@@ -123,13 +123,7 @@ async function check(args: string[], io: Io): Promise<number> {
     report = await remoteCheck(values.server, values['api-key'] ?? io.env.PREFLIGHT_API_KEY, body, progress);
   } else {
     const config = loadConfig(io.env);
-    const clients = createClientFactory({
-      defaultEndpoint: config.aws.defaultEndpoint,
-      endpoints: config.aws.endpoints,
-      s3ForcePathStyle: config.aws.s3ForcePathStyle,
-      caBundle: config.aws.caBundleFile ? readFileSync(config.aws.caBundleFile) : undefined,
-      proxy: { httpsProxy: config.aws.httpsProxy, httpProxy: config.aws.httpProxy, noProxy: config.aws.noProxy },
-    });
+    const clients = createClientFactory(networkSettings(config.aws));
     try {
       // In-process, the operator runs the tool with their own identity: ambient is theirs to use.
       report = await runPreflight(

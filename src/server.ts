@@ -1,9 +1,8 @@
 // Process edge: environment → config → buildApp → listen; SIGTERM closes with grace.
-import { readFileSync } from 'node:fs';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import pino from 'pino';
 import { REDACTED_PATHS, buildApp } from './app.js';
-import { createClientFactory } from './aws/clients.js';
+import { createClientFactory, networkSettings } from './aws/clients.js';
 import { ConfigError, loadConfig } from './config.js';
 
 async function main(): Promise<void> {
@@ -25,13 +24,7 @@ async function main(): Promise<void> {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     ...(pretty ? { transport: { target: 'pino-pretty' } } : {}),
   });
-  const clients = createClientFactory({
-    defaultEndpoint: config.aws.defaultEndpoint,
-    endpoints: config.aws.endpoints,
-    s3ForcePathStyle: config.aws.s3ForcePathStyle,
-    caBundle: config.aws.caBundleFile ? readFileSync(config.aws.caBundleFile) : undefined,
-    proxy: { httpsProxy: config.aws.httpsProxy, httpProxy: config.aws.httpProxy, noProxy: config.aws.noProxy },
-  });
+  const clients = createClientFactory(networkSettings(config.aws));
   // The process's own identity (env, container or instance role): it assumes customers' roles.
   // Loaded on first use: the provider chain pulls in SDK modules that a start should not wait for.
   let chain: AwsCredentialIdentityProvider | undefined;

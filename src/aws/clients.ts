@@ -1,6 +1,7 @@
 // The one place SDK clients are built. HTTP agents (keep-alive, proxy, CA bundle) are shared by
 // every run because they hold no credentials; clients are created per run, cheaply, with that
 // run's credentials, so two runs can never see each other's identity.
+import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { AthenaClient } from '@aws-sdk/client-athena';
@@ -14,6 +15,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { Config } from '../config.js';
 
 export const AWS_SERVICES = ['sts', 'glue', 'athena', 'cloudtrail', 's3', 'kms', 'lakeformation'] as const;
 export type AwsService = (typeof AWS_SERVICES)[number];
@@ -145,6 +147,17 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
       direct.destroy();
       proxied?.destroy();
     },
+  };
+}
+
+/** The network settings of a validated configuration (the CA bundle read once, at the edge's start). */
+export function networkSettings(aws: Config['aws']): NetworkSettings {
+  return {
+    defaultEndpoint: aws.defaultEndpoint,
+    endpoints: aws.endpoints,
+    s3ForcePathStyle: aws.s3ForcePathStyle,
+    caBundle: aws.caBundleFile ? readFileSync(aws.caBundleFile) : undefined,
+    proxy: { httpsProxy: aws.httpsProxy, httpProxy: aws.httpProxy, noProxy: aws.noProxy },
   };
 }
 
