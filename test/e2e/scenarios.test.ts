@@ -240,6 +240,18 @@ describe('what the reports say', () => {
     expect(report.probes.find((p) => p.id === 'sts-external-id')).toMatchObject({ outcome: 'skipped', skipReason: 'not-applicable' });
   });
 
+  it('finds results that never expire, and an output bucket that does not exist', async () => {
+    const { report } = await run(
+      { extends: 'full-access', name: 'no-lifecycle', description: 'results bucket without a lifecycle rule', s3: { buckets: [{ name: 'acme-athena-results' }] } },
+      { athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' } },
+    );
+    expect(report.findings.map((f) => f.code)).toEqual(['RESULTS_NO_LIFECYCLE']);
+    expect(statusOf(report)['query-results']).toBe('ok');
+    const missing = (await run('full-access', { athena: { workgroup: 'primary', outputLocation: 's3://acme-no-such-bucket/results/' } })).report;
+    expect(missing.findings.map((f) => f.code)).toContain('BUCKET_NOT_FOUND');
+    expect(missing.capabilities.find((c) => c.id === 'query-results')).toMatchObject({ status: 'unavailable', reasons: expect.arrayContaining([expect.objectContaining({ category: 'not-found' })]) });
+  });
+
   it('masks the access key id and carries no secret', async () => {
     const { harness, report } = await run('full-access');
     const user = harness.sandbox.scenario.users.find((u) => u.name === 'analyst')!;
