@@ -255,6 +255,11 @@ export function isRetryable(classified: ClassifiedError): boolean {
   return classified.category === 'throttled' || classified.category === 'service';
 }
 
+/** AWS answered no (the customer must act), as opposed to "could not tell". */
+export function isAnswer(category: ErrorCategory): boolean {
+  return category === 'auth' || category === 'permission' || category === 'not-found' || category === 'config';
+}
+
 export function isDenial(classified: ClassifiedError): boolean {
   return classified.category === 'permission';
 }

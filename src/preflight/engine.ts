@@ -8,7 +8,7 @@ import { buildRemediationPolicy, liftableByIdentityPolicy } from '../catalogue/r
 import type { AwsService, ClientFactory, ClientTypes } from '../aws/clients.js';
 import { PROBES } from '../probes/registry.js';
 import { type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
-import { type ClassifiedError, classifyError, isRetryable } from './classify.js';
+import { type ClassifiedError, classifyError, isAnswer, isRetryable } from './classify.js';
 import { type ResolvedConnection, maskAccessKeyId, resolveConnection } from './connection.js';
 import type { PreflightRequest } from './request.js';
 import type { ActionResult, CapabilityReport, Finding, PreflightReport, ProbeReport, SkipReason } from './types.js';
@@ -170,7 +170,7 @@ class PreflightRun {
       if (error instanceof ProbeSkip) return skip(error.reason, error.detail);
       const classified = error instanceof ProbeCallError ? error.classified : classifyError(error, { action: probe.actions[0] ?? probe.id });
       const action = error instanceof ProbeCallError ? error.action : (probe.actions[0] ?? probe.id);
-      const answered = ['auth', 'permission', 'not-found', 'config'].includes(classified.category);
+      const answered = isAnswer(classified.category);
       finish({ outcome: answered ? 'fail' : 'error', error: toProbeError(action, classified) });
     }
   }
@@ -227,7 +227,7 @@ class PreflightRun {
             run.record(classified.relayedAction, { state: 'failed', probe: probe.id, error: classified, relayed: true });
             throw new ProbeCallError(classified.relayedAction as AwsAction, classified);
           }
-          const answered = ['auth', 'permission', 'not-found', 'config'].includes(classified.category);
+          const answered = isAnswer(classified.category);
           run.record(action, { state: answered ? 'failed' : 'error', probe: probe.id, error: classified });
           throw new ProbeCallError(action, classified);
         }
@@ -247,7 +247,7 @@ class PreflightRun {
       },
       fail(action, partial) {
         const classified: ClassifiedError = { ...partial };
-        const answered = ['auth', 'permission', 'not-found', 'config'].includes(classified.category);
+        const answered = isAnswer(classified.category);
         run.record(action, { state: answered ? 'failed' : 'error', probe: probe.id, error: classified });
         throw new ProbeCallError(action, classified);
       },

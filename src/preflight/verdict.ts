@@ -4,6 +4,7 @@ import type { AwsAction } from '../catalogue/actions.js';
 import { CAPABILITIES, type CapabilityDefinition, type CapabilityId } from '../catalogue/capabilities.js';
 import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, remediationSummary, statementsFor } from '../catalogue/remediation.js';
 import type { ProbeDefinition, RunFacts } from '../probes/types.js';
+import { isAnswer } from './classify.js';
 import type { ResolvedConnection } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
 import { resultsKmsKey, resolveOutput } from '../probes/support.js';
@@ -142,7 +143,7 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
   let skipReason: SkipReason | undefined;
   const coreStates = core.map((action) => resultOf(action).state);
   const coreReasons = reasons.filter((r) => core.includes(r.action as AwsAction) || !allActions.includes(r.action as AwsAction));
-  if (coreStates.includes('failed') || coreReasons.some((r) => isAnswer(r))) {
+  if (coreStates.includes('failed') || coreReasons.some((r) => isAnswer(r.category))) {
     status = 'unavailable';
   } else if (coreStates.includes('error') || coreReasons.length > 0) {
     status = 'unknown';
@@ -201,11 +202,6 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
 
 function addReason(reasons: Reason[], reason: Reason): void {
   if (!reasons.some((r) => r.probe === reason.probe && r.action === reason.action && r.code === reason.code)) reasons.push(reason);
-}
-
-/** An answer from AWS (the customer must act), as opposed to "could not tell". */
-function isAnswer(reason: Reason): boolean {
-  return ['auth', 'permission', 'not-found', 'config'].includes(reason.category);
 }
 
 function probeExercising(evidence: Evidence, action: AwsAction): string | undefined {
