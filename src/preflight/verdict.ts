@@ -195,7 +195,7 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
     untestedActions: untestedActions.filter((action) => !missingActions.includes(action)),
     reasons,
     ...(needsWords || missingActions.length
-      ? { remediation: { summary: summaryFor(definition, status, missingActions, blockers, reasons), statements } }
+      ? { remediation: { summary: summaryFor(definition, status, liftable.length ? liftable : missingActions, blockers, reasons), statements } }
       : {}),
   };
 }
