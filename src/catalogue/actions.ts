@@ -1,4 +1,7 @@
 // Every IAM action the product exercises or asks for, as one union: a typo fails the type check.
+// These are IAM action names, which are not always API names: S3's GetBucketEncryption API is
+// authorised by `s3:GetEncryptionConfiguration`, its GetBucketLifecycleConfiguration API by
+// `s3:GetLifecycleConfiguration` (Service Authorization Reference).
 export const AWS_ACTIONS = [
   'sts:GetCallerIdentity',
   'sts:AssumeRole',
@@ -52,4 +55,9 @@ export type AwsAction = (typeof AWS_ACTIONS)[number];
 
 export function isAwsAction(value: string): value is AwsAction {
   return (AWS_ACTIONS as readonly string[]).includes(value);
+}
+
+/** The IAM service prefix of an action: 'glue' for 'glue:GetTables'. */
+export function serviceOf(action: string): string {
+  return action.slice(0, action.indexOf(':'));
 }

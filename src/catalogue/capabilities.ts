@@ -25,13 +25,15 @@ export interface CapabilityDefinition {
   title: string;
   /** The product feature it enables. */
   feature: string;
-  /** What the customer loses when it is not ok. */
+  /** One sentence: what the customer loses when it is not ok. */
   impact: string;
   /** Any denied: unavailable. */
   core: readonly AwsAction[];
   /** Any denied while the core works: degraded. */
   extended: readonly AwsAction[];
   requestedByDefault: boolean;
+  /** What an IAM policy cannot express and must be done elsewhere as well. */
+  remediationNote?: string;
 }
 
 export const CAPABILITIES = [
@@ -39,7 +41,8 @@ export const CAPABILITIES = [
     id: 'connection',
     title: 'Connection',
     feature: 'Authenticate and confirm the account',
-    impact: 'Nothing can be read: the credentials do not work or reach another account.',
+    impact: 'Nothing can be read: the credentials do not work or belong to another account.',
+    // sts:AssumeRole is not here: in role mode the service's own identity calls it (see assumeRoleAction).
     core: ['sts:GetCallerIdentity'],
     extended: [],
     requestedByDefault: true,
@@ -132,33 +135,47 @@ export const CAPABILITIES = [
     impact: 'Queries for profiling and data quality cannot run.',
     core: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
     extended: ['athena:StopQueryExecution'],
+    // The one probe that costs the customer money: only on request.
     requestedByDefault: false,
   },
   {
     id: 'encryption',
     title: 'Encryption keys',
     feature: 'KMS keys that protect query results or the catalog',
-    impact: 'Encrypted query results cannot be written or read.',
+    impact: 'Encrypted query results or catalog objects cannot be written or read.',
     core: ['kms:GenerateDataKey', 'kms:Decrypt'],
     extended: ['kms:DescribeKey'],
     requestedByDefault: true,
+    remediationNote: 'If the key policy does not delegate to IAM, the key policy itself must allow this principal too.',
   },
   {
     id: 'lake-formation',
     title: 'Lake Formation',
     feature: 'Lake Formation-governed tables are readable',
-    impact: 'Lake Formation-governed tables will be hidden or unreadable (needs DESCRIBE and SELECT grants too).',
+    impact: 'Tables governed by Lake Formation will be missing from listings or unreadable.',
     core: ['lakeformation:GetDataAccess'],
     extended: [],
     requestedByDefault: true,
+    // Lake Formation grants are not IAM actions: no policy statement can carry them.
+    remediationNote: 'In Lake Formation, also grant this principal DESCRIBE on each database and SELECT on each table it must read.',
   },
 ] as const satisfies readonly CapabilityDefinition[];
 
-/** Assumed by the service's own identity in role mode: granted by the role's trust policy, not by the customer's identity policy. */
+/**
+ * Called by the service's own identity in role mode, so it belongs in the role's trust policy and
+ * the service's own policy, never in the customer's remediation policy.
+ */
 export const assumeRoleAction = 'sts:AssumeRole' satisfies AwsAction;
 
 const byId = new Map<CapabilityId, CapabilityDefinition>(CAPABILITIES.map((capability) => [capability.id, capability]));
 
 export function capabilityById(id: CapabilityId): CapabilityDefinition {
-  return byId.get(id)!;
+  const capability = byId.get(id);
+  if (!capability) throw new Error(`unknown capability ${id}`);
+  return capability;
+}
+
+/** Every action a capability uses, core first. */
+export function actionsOf(capability: Pick<CapabilityDefinition, 'core' | 'extended'>): AwsAction[] {
+  return [...capability.core, ...capability.extended];
 }

@@ -1,8 +1,10 @@
 // Remediation generated from the catalogue: the minimal identity policy that lifts what is
-// missing, scoped to the customer's real resources, valid IAM JSON to paste as it is.
-import type { AwsAction } from './actions.js';
-import type { CapabilityDefinition } from './capabilities.js';
-import { type ResourceScope, resourcesFor } from './resources.js';
+// missing, scoped to the customer's real resources, valid IAM JSON to paste as it is; and, where
+// no Allow can help, who must act instead.
+import type { PolicyType } from '../preflight/classify.js';
+import { type AwsAction, serviceOf } from './actions.js';
+import { assumeRoleAction, type CapabilityDefinition } from './capabilities.js';
+import { type ResourceScope, resourceKindOf, resourcesFor } from './resources.js';
 
 export type { ResourceScope };
 
@@ -19,7 +21,8 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-const SERVICE_NAMES: Record<string, string> = {
+// Sids must be alphanumeric: these spell each service as a word.
+const SERVICE_WORDS: Record<string, string> = {
   glue: 'Glue',
   athena: 'Athena',
   cloudtrail: 'CloudTrail',
@@ -29,32 +32,34 @@ const SERVICE_NAMES: Record<string, string> = {
   sts: 'Sts',
 };
 
-/** One statement per distinct resource set, actions sorted, deterministic order and Sids. */
+/**
+ * One statement per service and distinct resource set, actions sorted and deduplicated, in a
+ * deterministic order, with Sids such as PreflightGlueTables. Services are kept apart even when
+ * they share "*", as the vendors' guides do, so each statement reads as one grant.
+ */
 export function statementsFor(actions: readonly AwsAction[], scope: ResourceScope): PolicyStatement[] {
-  const groups = new Map<string, { resources: string[]; actions: Set<string> }>();
+  const groups = new Map<string, { kind: string; service: string; resources: string[]; actions: AwsAction[] }>();
   for (const action of [...new Set(actions)].sort()) {
-    const resources = [...new Set(resourcesFor(action, scope))].sort();
-    const key = `${action.split(':')[0]}|${resources.join(',')}`;
-    const group = groups.get(key) ?? { resources, actions: new Set<string>() };
-    group.actions.add(action);
+    const resources = resourcesFor(action, scope);
+    const service = serviceOf(action);
+    const key = `${service} ${resources.join(' ')}`;
+    const group = groups.get(key) ?? { kind: resourceKindOf(action), service, resources, actions: [] };
+    group.actions.push(action);
     groups.set(key, group);
   }
-  const counts = new Map<string, number>();
+  const sids = new Set<string>();
   return [...groups.values()].map((group) => {
-    const service = [...group.actions][0]!.split(':')[0]!;
-    const count = (counts.get(service) ?? 0) + 1;
-    counts.set(service, count);
-    return {
-      Sid: `Preflight${SERVICE_NAMES[service] ?? 'Access'}${count > 1 ? count : ''}`,
-      Effect: 'Allow' as const,
-      Action: [...group.actions],
-      Resource: group.resources,
-    };
+    const base = `Preflight${SERVICE_WORDS[group.service] ?? 'Access'}${group.kind}`;
+    let sid = base;
+    for (let n = 2; sids.has(sid); n++) sid = `${base}${n}`;
+    sids.add(sid);
+    return { Sid: sid, Effect: 'Allow' as const, Action: group.actions, Resource: group.resources };
   });
 }
 
+/** The customer's identity policy. AssumeRole is left out: the service's identity calls it, not the customer's. */
 export function buildRemediationPolicy(actions: readonly AwsAction[], scope: ResourceScope): PolicyDocument {
-  return { Version: '2012-10-17', Statement: statementsFor(actions, scope) };
+  return { Version: '2012-10-17', Statement: statementsFor(actions.filter((action) => action !== assumeRoleAction), scope) };
 }
 
 export interface TrustPolicyDocument {
@@ -71,62 +76,62 @@ export function buildTrustPolicy(options: { trustedPrincipalArn: string; externa
         Sid: 'PreflightTrustWithExternalId',
         Effect: 'Allow',
         Principal: { AWS: options.trustedPrincipalArn },
-        Action: ['sts:AssumeRole'],
+        Action: [assumeRoleAction],
         Condition: { StringEquals: { 'sts:ExternalId': options.externalId } },
       },
     ],
   };
 }
 
-export type DenyingPolicyType = 'identity' | 'resource' | 'scp' | 'rcp' | 'boundary' | 'session' | 'vpc-endpoint' | 'unknown';
-
-const WHO_ACTS: Record<DenyingPolicyType, string> = {
-  identity: 'remove or narrow the Deny statement in the identity policies attached to this principal',
-  resource: 'change the resource policy (bucket policy, key policy or role trust policy) to allow this principal',
-  scp: 'ask your AWS Organizations administrator: a service control policy denies it, and no IAM policy in the account can override that',
-  rcp: 'ask your AWS Organizations administrator: a resource control policy denies it',
-  boundary: 'ask whoever manages the permissions boundary of this principal to allow it',
-  session: 'assume the role without a session policy that excludes it',
-  'vpc-endpoint': 'ask your network team: the VPC endpoint policy denies it',
-  unknown: 'find the policy that denies it (IAM policy simulator or CloudTrail)',
-};
-
 /** Whether adding an Allow to the principal's identity policy lifts this denial. */
-export function liftableByIdentityPolicy(denial: { policyType: DenyingPolicyType; explicit: boolean } | undefined): boolean {
+export function liftableByIdentityPolicy(denial: { policyType: PolicyType; explicit: boolean } | undefined): boolean {
   return !denial || (!denial.explicit && (denial.policyType === 'identity' || denial.policyType === 'unknown'));
 }
 
-/** One line a person can act on: what to grant, or, where a grant cannot help, who must act. */
-export function remediationSummary(
-  capability: Pick<CapabilityDefinition, 'title'>,
-  missingActions: readonly string[],
-  blockers: ReadonlyArray<{ action: string; policyType: DenyingPolicyType; explicit: boolean }>,
-): string {
-  const blocked = new Set(blockers.map((blocker) => blocker.action));
-  const grantable = missingActions.filter((action) => !blocked.has(action));
-  const parts: string[] = [];
-  const groups = new Map<string, { policyType: DenyingPolicyType; explicit: boolean; actions: string[] }>();
-  for (const blocker of blockers) {
-    const key = `${blocker.policyType}:${blocker.explicit}`;
-    const group = groups.get(key) ?? { policyType: blocker.policyType, explicit: blocker.explicit, actions: [] };
-    if (!group.actions.includes(blocker.action)) group.actions.push(blocker.action);
-    groups.set(key, group);
-  }
-  for (const group of groups.values()) {
-    const how = group.explicit ? 'An explicit deny in' : 'No allow in';
-    parts.push(`${how} ${POLICY_NAMES[group.policyType]} blocks ${group.actions.join(', ')}; an identity policy cannot fix that: ${WHO_ACTS[group.policyType]}.`);
-  }
-  if (grantable.length) parts.push(`Allow ${grantable.join(', ')} to restore ${capability.title.toLowerCase()}.`);
-  return parts.join(' ') || `${capability.title} needs no change.`;
+/** A denial an identity-policy Allow cannot lift. `explicit` defaults to true. */
+export interface Blocker {
+  action: string;
+  policyType: PolicyType;
+  explicit?: boolean;
 }
 
-const POLICY_NAMES: Record<DenyingPolicyType, string> = {
-  identity: 'an identity-based policy',
-  resource: 'a resource-based policy',
-  scp: 'a service control policy',
-  rcp: 'a resource control policy',
-  boundary: 'the permissions boundary',
-  session: 'the session policy',
-  'vpc-endpoint': 'a VPC endpoint policy',
-  unknown: 'a policy',
+// For each kind of policy: how to name it, and who must act when it denies.
+const POLICIES: Record<PolicyType, { name: string; who: string }> = {
+  identity: { name: 'an identity-based policy', who: 'remove or narrow the Deny statement in the policies attached to this principal or its groups' },
+  resource: { name: 'a resource-based policy', who: 'the owner of the bucket policy, key policy or role trust policy must change it to allow this principal' },
+  scp: { name: 'a service control policy', who: 'ask your AWS Organizations administrator to change the service control policy' },
+  rcp: { name: 'a resource control policy', who: 'ask your AWS Organizations administrator to change the resource control policy' },
+  boundary: { name: 'the permissions boundary', who: "ask whoever manages this principal's permissions boundary to allow it" },
+  session: { name: 'the session policy', who: 'whoever creates the session must pass a session policy that allows it, or none' },
+  'vpc-endpoint': { name: 'a VPC endpoint policy', who: 'ask your network team to allow it in the VPC endpoint policy' },
+  unknown: { name: 'a policy', who: 'find the denying policy with the IAM policy simulator or in CloudTrail' },
 };
+
+/** One line a person can act on: what to allow, or, where an Allow cannot help, who must act. */
+export function remediationSummary(
+  capability: Pick<CapabilityDefinition, 'title' | 'remediationNote'>,
+  missingActions: readonly string[],
+  explicitDenies: readonly Blocker[],
+): string {
+  const groups = new Map<string, { policyType: PolicyType; explicit: boolean; actions: string[] }>();
+  for (const denial of explicitDenies) {
+    const explicit = denial.explicit ?? true;
+    const key = `${denial.policyType} ${explicit}`;
+    const group = groups.get(key) ?? { policyType: denial.policyType, explicit, actions: [] };
+    if (!group.actions.includes(denial.action)) group.actions.push(denial.action);
+    groups.set(key, group);
+  }
+  const parts = [...groups.values()].map(({ policyType, explicit, actions }) => {
+    const { name, who } = POLICIES[policyType];
+    return explicit
+      ? `An explicit deny in ${name} blocks ${actions.join(', ')}: ${who}; adding an Allow does not override it.`
+      : `No allow in ${name} covers ${actions.join(', ')}: ${who}; an Allow in an identity policy alone is not enough.`;
+  });
+  const blocked = new Set(explicitDenies.map((denial) => denial.action));
+  const grantable = missingActions.filter((action) => !blocked.has(action));
+  if (grantable.length) {
+    parts.push(`${capability.title}: allow ${grantable.join(', ')} in this principal's identity policy.`);
+    if (capability.remediationNote) parts.push(capability.remediationNote);
+  }
+  return parts.join(' ') || `${capability.title} needs no change.`;
+}

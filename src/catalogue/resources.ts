@@ -1,49 +1,75 @@
-// Which resource ARNs each action is authorised against (Service Authorization Reference), so
-// that a remediation policy grants exactly what the product touches and no more.
+// Which resource ARNs each action is authorised against (Service Authorization Reference, and the
+// Glue and Athena guides where the reference is silent), so that a remediation policy grants what
+// the product touches and no more. Where a scope value is unknown, the narrowest wildcard stands in.
 import type { AwsAction } from './actions.js';
 
 export interface ResourceScope {
   partition?: 'aws' | 'aws-cn' | 'aws-us-gov';
   region: string;
   accountId: string;
+  /** The Glue catalog's owner when it is another account's catalog. */
   glueCatalogId?: string;
   /** Databases the product reads; empty or absent: all of them. */
   databases?: readonly string[];
   workgroup?: string;
+  /** Athena data catalog name; AwsDataCatalog when absent. */
   dataCatalog?: string;
   bucket?: string;
   /** '' or 'a/b/'. */
   prefix?: string;
   kmsKeyArns?: readonly string[];
+  /** The role the service assumes (role mode). */
+  roleArn?: string;
 }
 
-type ResourceRule = (scope: Required<Pick<ResourceScope, 'partition'>> & ResourceScope) => string[];
+type Scope = ResourceScope & { partition: string };
 
-const glue = (s: ResourceScope & { partition: string }) => `arn:${s.partition}:glue:${s.region}:${s.glueCatalogId ?? s.accountId}`;
-const databasesOf = (s: ResourceScope) => (s.databases?.length ? s.databases : ['*']);
-const catalog: ResourceRule = (s) => [`${glue(s)}:catalog`];
-const databases: ResourceRule = (s) => [...catalog(s), ...databasesOf(s).map((d) => `${glue(s)}:database/${d}`)];
-const tables: ResourceRule = (s) => [...databases(s), ...databasesOf(s).map((d) => `${glue(s)}:table/${d}/*`)];
-const tableVersions: ResourceRule = (s) => [...tables(s), ...databasesOf(s).map((d) => `${glue(s)}:tableVersion/${d}/*/*`)];
-const functions: ResourceRule = (s) => [...databases(s), ...databasesOf(s).map((d) => `${glue(s)}:userDefinedFunction/${d}/*`)];
-// SearchTables looks through the whole catalog.
-const allDatabases: ResourceRule = (s) => [...catalog(s), `${glue(s)}:database/*`];
-const everyTable: ResourceRule = (s) => [...allDatabases(s), `${glue(s)}:table/*/*`];
+/** A named kind of resource set: the name becomes part of a statement's Sid. */
+export interface ResourceRule {
+  name: string;
+  arns: (scope: Scope) => string[];
+}
 
-const athena = (s: ResourceScope & { partition: string }) => `arn:${s.partition}:athena:${s.region}:${s.accountId}`;
-const workgroup: ResourceRule = (s) => [`${athena(s)}:workgroup/${s.workgroup ?? '*'}`];
-const dataCatalog: ResourceRule = (s) => [`${athena(s)}:datacatalog/${s.dataCatalog ?? 'AwsDataCatalog'}`];
+const rule = (name: string, arns: ResourceRule['arns']): ResourceRule => ({ name, arns });
 
-const bucket: ResourceRule = (s) => [`arn:${s.partition}:s3:::${s.bucket ?? '*'}`];
-const objects: ResourceRule = (s) => [`arn:${s.partition}:s3:::${s.bucket ?? '*'}/${s.bucket ? (s.prefix ?? '') : ''}*`];
-// Without a known key, the narrowest honest pattern is every key of the account in the region.
-const keys: ResourceRule = (s) => (s.kmsKeyArns?.length ? [...s.kmsKeyArns] : [`arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`]);
-const anything: ResourceRule = () => ['*'];
+const gluePrefix = (s: Scope) => `arn:${s.partition}:glue:${s.region}:${s.glueCatalogId ?? s.accountId}`;
+const databasesOf = (s: Scope) => (s.databases?.length ? s.databases : ['*']);
+const perDatabase = (s: Scope, arn: (database: string) => string) => databasesOf(s).map(arn);
+
+// Glue checks a Data Catalog action on the resource and every ancestor: catalog > database > table/function.
+const catalog = rule('Catalog', (s) => [`${gluePrefix(s)}:catalog`]);
+const databases = rule('Databases', (s) => [...catalog.arns(s), ...perDatabase(s, (d) => `${gluePrefix(s)}:database/${d}`)]);
+// Listing databases is checked against every database (Athena's guide: SHOW DATABASES needs database/*).
+const databaseList = rule('DatabaseList', (s) => [...catalog.arns(s), `${gluePrefix(s)}:database/*`]);
+const tables = rule('Tables', (s) => [...databases.arns(s), ...perDatabase(s, (d) => `${gluePrefix(s)}:table/${d}/*`)]);
+// The reference requires only the table for version reads; tableVersion is added as the vendors'
+// guides do, so that a policy keyed on version ARNs (or a future check of them) still matches.
+const tableVersions = rule('TableVersions', (s) => [...tables.arns(s), ...perDatabase(s, (d) => `${gluePrefix(s)}:tableVersion/${d}/*/*`)]);
+const functions = rule('Functions', (s) => [...databases.arns(s), ...perDatabase(s, (d) => `${gluePrefix(s)}:userDefinedFunction/${d}/*`)]);
+// SearchTables looks through the whole catalog, whatever databases the product is limited to.
+const wholeCatalog = rule('Search', (s) => [...catalog.arns(s), `${gluePrefix(s)}:database/*`, `${gluePrefix(s)}:table/*/*`]);
+
+const athenaPrefix = (s: Scope) => `arn:${s.partition}:athena:${s.region}:${s.accountId}`;
+// Unknown workgroup: any of the account's in the region (query history may span workgroups).
+const workgroup = rule('Workgroup', (s) => [`${athenaPrefix(s)}:workgroup/${s.workgroup ?? '*'}`]);
+// Athena's catalog actions take the data catalog alone, not the workgroup (reference: datacatalog*).
+const dataCatalog = rule('DataCatalog', (s) => [`${athenaPrefix(s)}:datacatalog/${s.dataCatalog ?? 'AwsDataCatalog'}`]);
+
+// S3 ARNs carry neither region nor account. An unknown bucket can only be "any bucket".
+const bucket = rule('Bucket', (s) => [`arn:${s.partition}:s3:::${s.bucket ?? '*'}`]);
+const objects = rule('Objects', (s) => [`arn:${s.partition}:s3:::${s.bucket ? `${s.bucket}/${(s.prefix ?? '').replace(/^\/+/, '')}` : '*/'}*`]);
+
+// "*" would grant every key of every account that trusts this one; without a known key, the
+// narrowest honest pattern is every key of this account in this region.
+const keys = rule('Keys', (s) => (s.kmsKeyArns?.length ? [...s.kmsKeyArns] : [`arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`]));
+const role = rule('Role', (s) => [s.roleArn ?? `arn:${s.partition}:iam::${s.accountId}:role/*`]);
+// These actions support no resource-level permission: "*" is the only value IAM accepts.
+const anyResource = rule('AnyResource', () => ['*']);
 
 const RULES: Record<AwsAction, ResourceRule> = {
-  'sts:GetCallerIdentity': anything,
-  'sts:AssumeRole': anything,
-  'glue:GetDatabases': databases,
+  'sts:GetCallerIdentity': anyResource,
+  'sts:AssumeRole': role,
+  'glue:GetDatabases': databaseList,
   'glue:GetDatabase': databases,
   'glue:GetTables': tables,
   'glue:GetTable': tables,
@@ -54,10 +80,10 @@ const RULES: Record<AwsAction, ResourceRule> = {
   'glue:GetTableVersion': tableVersions,
   'glue:GetUserDefinedFunctions': functions,
   'glue:GetUserDefinedFunction': functions,
-  'glue:SearchTables': everyTable,
+  'glue:SearchTables': wholeCatalog,
   'glue:GetDataCatalogEncryptionSettings': catalog,
-  'athena:ListWorkGroups': anything,
-  'athena:ListDataCatalogs': anything,
+  'athena:ListWorkGroups': anyResource,
+  'athena:ListDataCatalogs': anyResource,
   'athena:GetWorkGroup': workgroup,
   'athena:ListQueryExecutions': workgroup,
   'athena:BatchGetQueryExecution': workgroup,
@@ -70,7 +96,7 @@ const RULES: Record<AwsAction, ResourceRule> = {
   'athena:GetDatabase': dataCatalog,
   'athena:ListTableMetadata': dataCatalog,
   'athena:GetTableMetadata': dataCatalog,
-  'cloudtrail:LookupEvents': anything,
+  'cloudtrail:LookupEvents': anyResource,
   's3:GetBucketLocation': bucket,
   's3:ListBucket': bucket,
   's3:ListBucketMultipartUploads': bucket,
@@ -84,11 +110,19 @@ const RULES: Record<AwsAction, ResourceRule> = {
   'kms:GenerateDataKey': keys,
   'kms:Decrypt': keys,
   'kms:DescribeKey': keys,
-  'lakeformation:GetDataAccess': anything,
-  'lakeformation:GetDataLakeSettings': anything,
-  'lakeformation:ListPermissions': anything,
+  'lakeformation:GetDataAccess': anyResource,
+  'lakeformation:GetDataLakeSettings': anyResource,
+  'lakeformation:ListPermissions': anyResource,
 };
 
+const withDefaults = (scope: ResourceScope): Scope => ({ ...scope, partition: scope.partition ?? 'aws' });
+
+/** The resource ARNs `action` must be allowed on, sorted and without duplicates. */
 export function resourcesFor(action: AwsAction, scope: ResourceScope): string[] {
-  return RULES[action]({ ...scope, partition: scope.partition ?? 'aws' });
+  return [...new Set(RULES[action].arns(withDefaults(scope)))].sort();
+}
+
+/** The kind of resource set an action is checked against ('Tables', 'Workgroup', …). */
+export function resourceKindOf(action: AwsAction): string {
+  return RULES[action].name;
 }

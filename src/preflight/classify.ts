@@ -1,5 +1,7 @@
 // Every AWS error is classified here, once: its category, who denied it and why, and a message
 // in our own words. Raw AWS messages never leave this file: they can name a person's session.
+import { isAwsAction } from '../catalogue/actions.js';
+
 export type ErrorCategory = 'auth' | 'permission' | 'not-found' | 'config' | 'network' | 'throttled' | 'timeout' | 'service' | 'internal';
 export type PolicyType = 'identity' | 'resource' | 'scp' | 'rcp' | 'boundary' | 'session' | 'vpc-endpoint' | 'unknown';
 
@@ -11,8 +13,11 @@ export interface ClassifiedError {
   httpStatus?: number;
   requestId?: string;
   deniedBy?: { policyType: PolicyType; explicit: boolean };
-  /** A denial another service relayed (S3 for KMS, Athena for Glue): the action actually refused. */
+  /** A denial another service relayed (KMS behind S3, Glue behind Athena): the catalogued action actually refused. */
   relayedAction?: string;
+  /** The KMS action refused behind another service's call (S3 with SSE-KMS): 'kms:GenerateDataKey', 'kms:Decrypt'. */
+  kmsAction?: string;
+  /** The kind of resource refused, from the ARN in the message ('glue:table', 's3:object'); never the ARN itself. */
   resourceType?: string;
   /** The host a network error concerns. */
   host?: string;
@@ -65,7 +70,6 @@ const CONFIG_CODES = new Set([
   'KMSInvalidStateException',
   'KMS.KMSInvalidStateException',
   'PreconditionFailed',
-  'BucketInOtherRegion',
 ]);
 const THROTTLING_CODES = new Set([
   'ThrottlingException',
@@ -80,66 +84,109 @@ const THROTTLING_CODES = new Set([
   'BandwidthLimitExceeded',
   'PriorRequestNotComplete',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'EPROTO', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+const TIMEOUT_CODES = new Set(['RequestTimeout', 'RequestTimeoutException']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  'ECONNABORTED',
+  'EPROTO',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+// Names the SDK gives an error whose answer carried no code (S3 HEAD has no body): only the status is left.
+const GENERIC_NAMES = new Set(['Error', 'Unknown', 'UnknownError']);
 
+// Looked for only in the clause that says why, so that a principal or resource named after a policy
+// type cannot mislead.
 const POLICY_PHRASES: Array<[RegExp, PolicyType]> = [
   [/service control polic/i, 'scp'],
   [/resource control polic/i, 'rcp'],
-  [/permissions boundar/i, 'boundary'],
+  [/permissions? boundar/i, 'boundary'],
   [/session polic/i, 'session'],
   [/VPC endpoint polic/i, 'vpc-endpoint'],
   [/resource-based polic/i, 'resource'],
   [/identity-based polic/i, 'identity'],
 ];
+const WHY_CLAUSE = /with an (?:explicit|implicit) deny|because no /i;
 
 /** Reads who denied a request from AWS's access-denied text; the action is never taken from it. */
 export function parseDenial(message: string): { policyType: PolicyType; explicit: boolean } {
-  const explicit = /with an explicit deny/i.test(message);
-  const implicit = /because no .* allows|with an implicit deny/i.test(message);
-  if (explicit || implicit) {
-    const clause = message.slice(message.search(/with an explicit deny|with an implicit deny|because no /i));
-    for (const [pattern, policyType] of POLICY_PHRASES) if (pattern.test(clause)) return { policyType, explicit };
-  }
-  return { policyType: 'unknown', explicit };
+  const at = message.search(WHY_CLAUSE);
+  if (at < 0) return { policyType: 'unknown', explicit: false };
+  const clause = message.slice(at);
+  const explicit = /^with an explicit deny/i.test(clause);
+  const policyType = POLICY_PHRASES.find(([pattern]) => pattern.test(clause))?.[1] ?? 'unknown';
+  return { policyType, explicit };
 }
 
-type SdkLikeError = Error & {
+type ErrorLike = Error & {
   $fault?: 'client' | 'server';
-  $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string };
-  $response?: { statusCode?: number; headers?: Record<string, string> };
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
   Code?: string;
   code?: string;
-  errno?: number;
   hostname?: string;
   address?: string;
+  host?: string;
   cause?: unknown;
+  errors?: unknown[];
 };
 
-function networkCode(error: SdkLikeError | undefined, depth = 0): { code: string; host?: string } | undefined {
-  if (!error || typeof error !== 'object' || depth > 4) return undefined;
-  const code = typeof error.code === 'string' ? error.code : undefined;
-  if (code && NETWORK_CODES.has(code)) {
-    const host = error.hostname ?? error.address ?? /(?:getaddrinfo|connect) \w+ ([^\s:]+)/.exec(error.message ?? '')?.[1];
-    return { code, host };
+/** A Node network error anywhere in the chain (cause, AggregateError), with the host it concerns. */
+function networkFailure(error: unknown, depth = 0): { code: string; host?: string } | undefined {
+  if (!error || typeof error !== 'object' || depth > 5) return undefined;
+  const e = error as ErrorLike;
+  const nested = [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) {
+    const host = e.hostname ?? e.address ?? e.host ?? /(?:getaddrinfo|connect) [A-Z_]+ ([^\s:]+)/.exec(e.message ?? '')?.[1];
+    if (host) return { code: e.code, host };
+    // Node's AggregateError (one failure per address family) keeps the addresses on its members.
+    const inner = nested.map((n) => networkFailure(n, depth + 1)).find((found) => found?.host);
+    return { code: e.code, ...(inner?.host ? { host: inner.host } : {}) };
   }
-  const nested = error.cause as SdkLikeError | undefined;
-  if (nested) return networkCode(nested, depth + 1);
-  if (Array.isArray((error as { errors?: unknown[] }).errors)) {
-    for (const inner of (error as unknown as { errors: SdkLikeError[] }).errors) {
-      const found = networkCode(inner, depth + 1);
-      if (found) return found;
-    }
+  for (const n of nested) {
+    const found = networkFailure(n, depth + 1);
+    if (found) return found;
   }
   return undefined;
+}
+
+function codeOf(e: ErrorLike, status: number | undefined): string {
+  const named = e.Code ?? e.name;
+  if (named && !GENERIC_NAMES.has(named) && !/^\d{3}$/.test(named)) return named;
+  switch (status) {
+    case 403:
+      return 'AccessDenied';
+    case 404:
+      return 'NotFound';
+    case 301:
+      return 'PermanentRedirect';
+    case undefined:
+      return 'Unknown';
+    default:
+      return `Http${status}`;
+  }
 }
 
 /** Classifies anything a call can throw. `action` is the one the probe called. */
 export function classifyError(error: unknown, context: { action: string }): ClassifiedError {
   const { action } = context;
-  if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) {
-    return { code: 'InternalError', category: 'internal', message: `${action}: an unexpected failure of the preflight itself` };
+  if (typeof error !== 'object' || error === null) {
+    return { code: 'InternalError', category: 'internal', message: `${action} failed inside the preflight itself` };
   }
-  const e = error as SdkLikeError;
+  const e = error as ErrorLike;
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const requestId = e.$metadata?.requestId;
   const base = { ...(status ? { httpStatus: status } : {}), ...(requestId ? { requestId } : {}) };
@@ -147,55 +194,74 @@ export function classifyError(error: unknown, context: { action: string }): Clas
   if (e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR') {
     return { ...base, code: 'Timeout', category: 'timeout', message: `${action} did not answer before the deadline` };
   }
-  const network = networkCode(e);
+  const network = networkFailure(e);
   if (network) {
-    return { ...base, code: network.code, category: 'network', message: `${action}: network error ${network.code}${network.host ? ` reaching ${network.host}` : ''}`, ...(network.host ? { host: network.host } : {}) };
+    return {
+      ...base,
+      code: network.code,
+      category: 'network',
+      message: `Network error ${network.code} calling ${action}${network.host ? ` at ${network.host}` : ''}`,
+      ...(network.host ? { host: network.host } : {}),
+    };
   }
 
-  // SDK v3 names errors after the AWS code; S3 HEAD errors have no body, so only the status is left.
-  let code = e.Code ?? e.name;
-  if (!code || code === 'Error' || code === 'Unknown' || code === 'UnknownError' || /^\d{3}$/.test(code)) {
-    code = status === 403 ? 'AccessDenied' : status === 404 ? 'NotFound' : status === 301 ? 'PermanentRedirect' : status ? `Http${status}` : 'Unknown';
-  }
+  const code = codeOf(e, status);
   const text = typeof e.message === 'string' ? e.message : '';
 
   if (AUTH_CODES.has(code)) {
-    const what = /Expired|RequestExpired/.test(code) ? 'the credentials have expired' : /Signature/.test(code) ? 'the secret key does not match the access key' : /Skewed/.test(code) ? "the machine's clock is wrong" : 'the access key or session token is not valid';
-    return { ...base, code, category: 'auth', message: `${action} was refused: ${what}` };
+    return { ...base, code, category: 'auth', message: `Authentication failed for ${action}: ${authWords(code)}` };
   }
-  // Athena wraps Glue's denials in a MetadataException: a denial is a denial under any code.
-  const relayedDenial = code === 'MetadataException' && /not authorized to perform|AccessDenied/i.test(text);
-  if (PERMISSION_CODES.has(code) || relayedDenial || (status === 403 && !THROTTLING_CODES.has(code))) {
-    const relayedAction = relayedActionOf(text, action) ?? (code.startsWith('KMS.') ? kmsActionFor(action) : undefined);
-    const denial = parseDenial(text);
-    const deniedAction = relayedAction ?? action;
-    const by = denial.policyType === 'unknown' ? '' : ` (${denial.explicit ? 'explicit deny in' : 'no allow in'} ${POLICY_WORDS[denial.policyType]})`;
-    return {
-      ...base,
-      code,
-      category: 'permission',
-      message: `access denied for ${deniedAction}${relayedAction && deniedAction !== action ? ` while calling ${action}` : ''}${by}`,
-      deniedBy: denial,
-      ...(relayedAction ? { relayedAction } : {}),
-      ...resourceTypeOf(text),
-    };
+  // A denial is a denial under any code: Athena wraps Glue's refusals in a MetadataException. A bare
+  // 403 already reads AccessDenied (codeOf); a named 403 that is no denial (S3's InvalidObjectState) is not one.
+  if (PERMISSION_CODES.has(code) || /not authorized to perform/i.test(text)) {
+    return { ...base, ...denial(code, text, action) };
   }
   if (NOT_FOUND_CODES.has(code) || status === 404) {
-    return { ...base, code, category: 'not-found', message: `${action}: the resource does not exist` };
+    return { ...base, code, category: 'not-found', message: `${action} named a resource that does not exist` };
   }
   if (THROTTLING_CODES.has(code) || status === 429) {
-    return { ...base, code, category: 'throttled', message: `${action} was throttled` };
+    return { ...base, code, category: 'throttled', message: `${action} was throttled by AWS` };
+  }
+  if (TIMEOUT_CODES.has(code)) {
+    return { ...base, code, category: 'timeout', message: `${action} did not complete in time on the AWS side` };
   }
   if (CONFIG_CODES.has(code) || status === 301 || status === 307) {
-    return { ...base, code, category: 'config', message: `${action} was rejected: ${configWords(code)}` };
+    return { ...base, code, category: 'config', message: `${action} was rejected: ${configWords(code, e)}` };
   }
   if (e.$fault === 'server' || (status !== undefined && status >= 500)) {
-    return { ...base, code, category: 'service', message: `${action}: the AWS service failed (${code})` };
+    return { ...base, code, category: 'service', message: `AWS failed to answer ${action} (${code})` };
   }
   if (e.$fault === 'client' || (status !== undefined && status >= 400)) {
-    return { ...base, code, category: 'config', message: `${action} was rejected (${code})` };
+    return { ...base, code, category: 'config', message: `${action} was rejected as not valid (${code})` };
   }
-  return { ...base, code: 'InternalError', category: 'internal', message: `${action}: an unexpected failure of the preflight itself` };
+  return { ...base, code: 'InternalError', category: 'internal', message: `${action} failed inside the preflight itself` };
+}
+
+function denial(code: string, text: string, action: string): ClassifiedError {
+  const deniedBy = parseDenial(text);
+  const named = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(text)?.[1];
+  // Only another service's action counts as relayed: the missing action is otherwise the one called.
+  const foreign = named && named.split(':')[0] !== action.split(':')[0] ? named : undefined;
+  const kmsAction = foreign?.startsWith('kms:') ? foreign : code.startsWith('KMS.') ? kmsActionFor(action) : undefined;
+  const relayed = [foreign, kmsAction].find((candidate) => candidate !== undefined && isAwsAction(candidate));
+  const refused = foreign ?? kmsAction ?? action;
+  const by =
+    deniedBy.policyType === 'unknown'
+      ? deniedBy.explicit
+        ? ' (explicit deny)'
+        : ''
+      : deniedBy.explicit
+        ? ` (explicit deny in ${POLICY_WORDS[deniedBy.policyType]})`
+        : ` (no ${POLICY_WORDS[deniedBy.policyType].replace(/^an? /, '')} allows it)`;
+  return {
+    code,
+    category: 'permission',
+    message: `Access denied for ${refused}${refused === action ? '' : `, needed by ${action}`}${by}`,
+    deniedBy,
+    ...(relayed ? { relayedAction: relayed } : {}),
+    ...(kmsAction ? { kmsAction } : {}),
+    ...resourceTypeOf(text),
+  };
 }
 
 const POLICY_WORDS: Record<PolicyType, string> = {
@@ -206,17 +272,12 @@ const POLICY_WORDS: Record<PolicyType, string> = {
   boundary: 'a permissions boundary',
   session: 'a session policy',
   'vpc-endpoint': 'a VPC endpoint policy',
-  unknown: 'an unknown policy',
+  unknown: 'a policy',
 };
 
-/** The action a relayed denial names when it is not the one called (a KMS key behind S3, Glue behind Athena). */
-function relayedActionOf(text: string, called: string): string | undefined {
-  const named = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z]+)/.exec(text)?.[1];
-  return named && named.split(':')[0] !== called.split(':')[0] ? named : undefined;
-}
-
+// When KMS's refusal comes back as a bare KMS.* code: what S3 needed the key for.
 function kmsActionFor(action: string): string | undefined {
-  if (/PutObject|CreateMultipartUpload/.test(action)) return 'kms:GenerateDataKey';
+  if (/PutObject|CreateMultipartUpload|UploadPart/.test(action)) return 'kms:GenerateDataKey';
   if (/GetObject/.test(action)) return 'kms:Decrypt';
   return undefined;
 }
@@ -224,18 +285,29 @@ function kmsActionFor(action: string): string | undefined {
 function resourceTypeOf(text: string): { resourceType?: string } {
   const arn = /on resource:\s*"?(arn:[^\s"]+)/.exec(text)?.[1];
   if (!arn) return {};
-  const [, , service, , , rest = ''] = arn.split(':');
-  const type = rest.includes('/') ? rest.split('/')[0] : service === 's3' ? (rest.includes('/') ? 'object' : 'bucket') : rest;
-  return { resourceType: `${service}:${type || 'resource'}` };
+  const [, , service = '', , , ...rest] = arn.split(':');
+  const path = rest.join(':');
+  if (service === 's3') return { resourceType: path.includes('/') ? 's3:object' : 's3:bucket' };
+  const type = path.split('/')[0];
+  return type ? { resourceType: `${service}:${type}` } : {};
 }
 
-function configWords(code: string): string {
+function authWords(code: string): string {
+  if (/Expired|TokenRefreshRequired/.test(code)) return 'the credentials have expired';
+  if (/Signature/.test(code)) return 'the secret key does not match the access key';
+  if (/Skewed/.test(code)) return "the machine's clock is wrong";
+  return 'the access key or session token is not valid';
+}
+
+function configWords(code: string, e: ErrorLike): string {
   switch (code) {
     case 'PermanentRedirect':
     case 'AuthorizationHeaderMalformed':
-    case 'IllegalLocationConstraintException':
-    case 'BucketInOtherRegion':
-      return 'the resource is in another region';
+    case 'IllegalLocationConstraintException': {
+      // S3 names the bucket's region in a header: a safe fact worth saying.
+      const region = e.$response?.headers?.['x-amz-bucket-region'];
+      return `the resource is in another region${region && /^[a-z0-9-]{1,30}$/.test(region) ? ` (${region})` : ''}`;
+    }
     case 'InvalidRequestException':
       return 'the request is not valid for this resource (for example a disabled workgroup)';
     case 'DisabledException':
@@ -250,7 +322,7 @@ function configWords(code: string): string {
   }
 }
 
-/** Throttling and service failures may pass; nothing else is worth asking twice. */
+/** Throttling and service failures may pass on a retry; nothing else is worth asking twice. */
 export function isRetryable(classified: ClassifiedError): boolean {
   return classified.category === 'throttled' || classified.category === 'service';
 }

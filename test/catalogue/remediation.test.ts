@@ -1,20 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { AWS_ACTIONS } from '../../src/catalogue/actions.js';
-import { CAPABILITIES, CAPABILITY_IDS } from '../../src/catalogue/capabilities.js';
-import { buildRemediationPolicy, buildTrustPolicy, remediationSummary, statementsFor } from '../../src/catalogue/remediation.js';
-import type { ResourceScope } from '../../src/catalogue/resources.js';
+import { AWS_ACTIONS, type AwsAction } from '../../src/catalogue/actions.js';
+import { actionsOf, CAPABILITIES, type CapabilityId, capabilityById } from '../../src/catalogue/capabilities.js';
+import {
+  buildRemediationPolicy,
+  buildTrustPolicy,
+  liftableByIdentityPolicy,
+  type PolicyDocument,
+  type PolicyStatement,
+  remediationSummary,
+  statementsFor,
+} from '../../src/catalogue/remediation.js';
+import { type ResourceScope, resourcesFor } from '../../src/catalogue/resources.js';
 
-const scope: ResourceScope = {
-  region: 'ap-south-1',
-  accountId: '123456789012',
-  databases: ['entertainment'],
-  workgroup: 'skoot',
-  bucket: 'skoot-athena-results',
-  prefix: 'results/',
-  kmsKeyArns: ['arn:aws:kms:ap-south-1:123456789012:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f'],
+const ACCOUNT = '123456789012';
+const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f`;
+const full: ResourceScope = {
+  region: 'eu-west-1',
+  accountId: ACCOUNT,
+  databases: ['sales', 'marketing'],
+  workgroup: 'analytics',
+  bucket: 'acme-athena-results',
+  prefix: 'preflight/',
+  kmsKeyArns: [KEY],
 };
+const bare: ResourceScope = { region: 'eu-west-1', accountId: ACCOUNT };
 
-function expectValidIam(policy: { Version: string; Statement: Array<{ Sid?: string; Effect: string; Action: string[]; Resource: string[] }> }) {
+// Actions that support no resource-level permission (Service Authorization Reference): only these may get "*".
+const NO_RESOURCE_TYPES = new Set<AwsAction>([
+  'sts:GetCallerIdentity',
+  'athena:ListWorkGroups',
+  'athena:ListDataCatalogs',
+  'cloudtrail:LookupEvents',
+  'lakeformation:GetDataAccess',
+  'lakeformation:GetDataLakeSettings',
+  'lakeformation:ListPermissions',
+]);
+
+const everything = CAPABILITIES.flatMap((c) => actionsOf(c));
+
+function expectValidIam(policy: PolicyDocument) {
   expect(policy.Version).toBe('2012-10-17');
   expect(policy.Statement.length).toBeGreaterThan(0);
   const sids = policy.Statement.map((s) => s.Sid);
@@ -22,71 +46,279 @@ function expectValidIam(policy: { Version: string; Statement: Array<{ Sid?: stri
   for (const statement of policy.Statement) {
     expect(statement.Sid).toMatch(/^[A-Za-z0-9]+$/);
     expect(statement.Effect).toBe('Allow');
-    expect(statement.Action.length).toBeGreaterThan(0);
-    expect(statement.Resource.length).toBeGreaterThan(0);
-    for (const action of statement.Action) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
-    for (const resource of statement.Resource) expect(resource === '*' || resource.startsWith('arn:aws:')).toBe(true);
+    expect(Array.isArray(statement.Action) && statement.Action.length).toBeTruthy();
+    expect(Array.isArray(statement.Resource) && statement.Resource.length).toBeTruthy();
+    expect(new Set(statement.Action).size).toBe(statement.Action.length);
+    expect([...statement.Action].sort()).toEqual(statement.Action);
+    for (const action of statement.Action) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+    for (const resource of statement.Resource) expect(resource === '*' || /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/.test(resource)).toBe(true);
   }
+  // Round-trips as JSON with nothing lost (no undefined, no functions).
   expect(JSON.parse(JSON.stringify(policy))).toEqual(policy);
 }
 
-describe('the catalogue', () => {
-  it('lists every capability once, in the contract\'s order, with known actions', () => {
-    expect(CAPABILITIES.map((c) => c.id)).toEqual([...CAPABILITY_IDS]);
-    for (const capability of CAPABILITIES) {
-      expect(capability.core.length).toBeGreaterThan(0);
-      for (const action of [...capability.core, ...capability.extended]) expect(AWS_ACTIONS).toContain(action);
+/** IAM's wildcard match: '*' any run of characters, '?' one. */
+function iamMatches(pattern: string, value: string): boolean {
+  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${regex}$`).test(value);
+}
+
+describe('resourcesFor', () => {
+  const glue = `arn:aws:glue:eu-west-1:${ACCOUNT}`;
+  it.each<[AwsAction, ResourceScope, string[]]>([
+    // Listing databases is checked on every database, whatever the product reads afterwards.
+    ['glue:GetDatabases', full, [`${glue}:catalog`, `${glue}:database/*`]],
+    ['glue:GetDatabase', full, [`${glue}:catalog`, `${glue}:database/marketing`, `${glue}:database/sales`]],
+    ['glue:GetTables', full, [`${glue}:catalog`, `${glue}:database/marketing`, `${glue}:database/sales`, `${glue}:table/marketing/*`, `${glue}:table/sales/*`]],
+    ['glue:GetTables', bare, [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`]],
+    ['glue:BatchGetPartition', { ...bare, databases: ['sales'] }, [`${glue}:catalog`, `${glue}:database/sales`, `${glue}:table/sales/*`]],
+    ['glue:GetTableVersions', { ...bare, databases: ['sales'] }, [`${glue}:catalog`, `${glue}:database/sales`, `${glue}:table/sales/*`, `${glue}:tableVersion/sales/*/*`]],
+    ['glue:GetUserDefinedFunctions', bare, [`${glue}:catalog`, `${glue}:database/*`, `${glue}:userDefinedFunction/*/*`]],
+    ['glue:GetUserDefinedFunction', { ...bare, databases: ['sales'] }, [`${glue}:catalog`, `${glue}:database/sales`, `${glue}:userDefinedFunction/sales/*`]],
+    ['glue:SearchTables', full, [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`]],
+    ['glue:GetDataCatalogEncryptionSettings', full, [`${glue}:catalog`]],
+    // Another account's catalog: the catalog owner's ARNs.
+    ['glue:GetDatabase', { ...bare, glueCatalogId: '210987654321', databases: ['shared'] }, ['arn:aws:glue:eu-west-1:210987654321:catalog', 'arn:aws:glue:eu-west-1:210987654321:database/shared']],
+    ['athena:ListQueryExecutions', full, [`arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/analytics`]],
+    ['athena:StartQueryExecution', bare, [`arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/*`]],
+    ['athena:ListDatabases', full, [`arn:aws:athena:eu-west-1:${ACCOUNT}:datacatalog/AwsDataCatalog`]],
+    ['athena:GetTableMetadata', { ...full, dataCatalog: 'hive_prod' }, [`arn:aws:athena:eu-west-1:${ACCOUNT}:datacatalog/hive_prod`]],
+    ['athena:ListWorkGroups', full, ['*']],
+    ['athena:ListDataCatalogs', full, ['*']],
+    ['cloudtrail:LookupEvents', full, ['*']],
+    ['lakeformation:GetDataAccess', full, ['*']],
+    ['s3:PutObject', full, ['arn:aws:s3:::acme-athena-results/preflight/*']],
+    ['s3:DeleteObject', { ...full, prefix: '' }, ['arn:aws:s3:::acme-athena-results/*']],
+    ['s3:GetObject', bare, ['arn:aws:s3:::*/*']],
+    ['s3:ListBucket', full, ['arn:aws:s3:::acme-athena-results']],
+    ['s3:ListBucketMultipartUploads', full, ['arn:aws:s3:::acme-athena-results']],
+    ['s3:GetEncryptionConfiguration', full, ['arn:aws:s3:::acme-athena-results']],
+    ['s3:GetLifecycleConfiguration', full, ['arn:aws:s3:::acme-athena-results']],
+    ['s3:ListMultipartUploadParts', full, ['arn:aws:s3:::acme-athena-results/preflight/*']],
+    ['kms:Decrypt', full, [KEY]],
+    // No known key: every key of the account in the region, never "*".
+    ['kms:GenerateDataKey', bare, [`arn:aws:kms:eu-west-1:${ACCOUNT}:key/*`]],
+    ['sts:AssumeRole', { ...bare, roleArn: `arn:aws:iam::${ACCOUNT}:role/preflight-reader` }, [`arn:aws:iam::${ACCOUNT}:role/preflight-reader`]],
+    ['sts:AssumeRole', bare, [`arn:aws:iam::${ACCOUNT}:role/*`]],
+    ['glue:GetTable', { ...bare, partition: 'aws-cn', region: 'cn-north-1' }, [`arn:aws-cn:glue:cn-north-1:${ACCOUNT}:catalog`, `arn:aws-cn:glue:cn-north-1:${ACCOUNT}:database/*`, `arn:aws-cn:glue:cn-north-1:${ACCOUNT}:table/*/*`]],
+  ])('%s on %j', (action, scope, expected) => {
+    expect(resourcesFor(action, scope)).toEqual(expected);
+  });
+
+  it('gives "*" only to actions that support no resource-level permission', () => {
+    for (const action of AWS_ACTIONS) {
+      for (const scope of [full, bare]) {
+        const resources = resourcesFor(action, scope);
+        expect(resources.length).toBeGreaterThan(0);
+        expect(resources.includes('*')).toBe(NO_RESOURCE_TYPES.has(action));
+      }
     }
-    expect(CAPABILITIES.filter((c) => !c.requestedByDefault).map((c) => c.id)).toEqual(['query-execution']);
   });
 });
 
 describe('remediation policies', () => {
-  it('are valid IAM JSON for every action of every capability', () => {
-    const everything = CAPABILITIES.flatMap((c) => [...c.core, ...c.extended]);
+  it.each([
+    ['every scope value known', full],
+    ['nothing known but region and account', bare],
+  ])('are valid IAM JSON for every action of every capability (%s)', (_name, scope) => {
     expectValidIam(buildRemediationPolicy(everything, scope));
   });
 
-  it('scope each action to the real resources, never "*" where an ARN exists', () => {
-    const policy = buildRemediationPolicy(['glue:GetTables', 'athena:ListQueryExecutions', 's3:PutObject', 's3:ListBucket', 'kms:Decrypt', 'athena:ListWorkGroups', 'cloudtrail:LookupEvents'], scope);
-    const resourcesOf = (action: string) => policy.Statement.find((s) => s.Action.includes(action))!.Resource;
-    expect(resourcesOf('glue:GetTables')).toEqual([
-      'arn:aws:glue:ap-south-1:123456789012:catalog',
-      'arn:aws:glue:ap-south-1:123456789012:database/entertainment',
-      'arn:aws:glue:ap-south-1:123456789012:table/entertainment/*',
+  it('put every action in exactly one statement, with exactly its resources', () => {
+    const policy = buildRemediationPolicy(everything, full);
+    for (const action of new Set(everything)) {
+      const holding = policy.Statement.filter((s) => s.Action.includes(action));
+      expect(holding).toHaveLength(1);
+      expect(holding[0]!.Resource).toEqual(resourcesFor(action, full));
+    }
+  });
+
+  it('group the actions that share a service and resources, with readable Sids', () => {
+    const statements = statementsFor(['glue:GetTable', 'glue:GetTables', 'glue:GetPartitions', 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'], full);
+    expect(statements).toEqual<PolicyStatement[]>([
+      {
+        Sid: 'PreflightAthenaWorkgroup',
+        Effect: 'Allow',
+        Action: ['athena:BatchGetQueryExecution', 'athena:ListQueryExecutions'],
+        Resource: [`arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/analytics`],
+      },
+      {
+        Sid: 'PreflightGlueTables',
+        Effect: 'Allow',
+        Action: ['glue:GetPartitions', 'glue:GetTable', 'glue:GetTables'],
+        Resource: resourcesFor('glue:GetTables', full),
+      },
     ]);
-    expect(resourcesOf('athena:ListQueryExecutions')).toEqual(['arn:aws:athena:ap-south-1:123456789012:workgroup/skoot']);
-    expect(resourcesOf('s3:PutObject')).toEqual(['arn:aws:s3:::skoot-athena-results/results/*']);
-    expect(resourcesOf('s3:ListBucket')).toEqual(['arn:aws:s3:::skoot-athena-results']);
-    expect(resourcesOf('kms:Decrypt')).toEqual(scope.kmsKeyArns);
-    // These two take no resource-level permission: "*" is the only correct value.
-    expect(resourcesOf('athena:ListWorkGroups')).toEqual(['*']);
-    expect(resourcesOf('cloudtrail:LookupEvents')).toEqual(['*']);
   });
 
-  it('group actions that share resources and stay deterministic', () => {
-    const a = statementsFor(['glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'], scope);
-    const b = statementsFor(['glue:GetPartitions', 'glue:GetTables', 'glue:GetTable', 'glue:GetTable'], scope);
-    expect(a).toEqual(b);
-    expect(a).toHaveLength(1);
-    expect(a[0]!.Action).toEqual(['glue:GetPartitions', 'glue:GetTable', 'glue:GetTables']);
+  it('keep services apart even where they share "*"', () => {
+    const statements = statementsFor(['athena:ListWorkGroups', 'cloudtrail:LookupEvents', 'lakeformation:GetDataAccess'], full);
+    expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
+      ['PreflightAthenaAnyResource', ['athena:ListWorkGroups']],
+      ['PreflightCloudTrailAnyResource', ['cloudtrail:LookupEvents']],
+      ['PreflightLakeFormationAnyResource', ['lakeformation:GetDataAccess']],
+    ]);
   });
 
-  it('fall back to the narrowest pattern when a resource is unknown', () => {
-    const policy = buildRemediationPolicy(['kms:GenerateDataKey', 'glue:GetDatabase'], { region: 'eu-west-1', accountId: '123456789012' });
-    expect(policy.Statement.find((s) => s.Action.includes('kms:GenerateDataKey'))!.Resource).toEqual(['arn:aws:kms:eu-west-1:123456789012:key/*']);
-    expect(policy.Statement.find((s) => s.Action.includes('glue:GetDatabase'))!.Resource).toContain('arn:aws:glue:eu-west-1:123456789012:database/*');
+  it('are deterministic: order and duplicates of the input do not matter', () => {
+    const actions = [...everything];
+    const shuffled = [...actions].reverse().concat(actions.slice(0, 5));
+    expect(JSON.stringify(buildRemediationPolicy(shuffled, full))).toBe(JSON.stringify(buildRemediationPolicy(actions, full)));
+  });
+
+  it("leave the service's own sts:AssumeRole out of the customer's policy", () => {
+    const policy = buildRemediationPolicy(['sts:AssumeRole', 'glue:GetTables'], full);
+    expect(policy.Statement.flatMap((s) => s.Action)).toEqual(['glue:GetTables']);
   });
 
   it('write a trust policy that enforces the external ID', () => {
     const trust = buildTrustPolicy({ trustedPrincipalArn: 'arn:aws:iam::999999999999:role/preflight', externalId: 'acme-7f3c2a' });
-    expect(trust.Statement[0]).toMatchObject({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:role/preflight' }, Action: ['sts:AssumeRole'], Condition: { StringEquals: { 'sts:ExternalId': 'acme-7f3c2a' } } });
+    expect(trust).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'PreflightTrustWithExternalId',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::999999999999:role/preflight' },
+          Action: ['sts:AssumeRole'],
+          Condition: { StringEquals: { 'sts:ExternalId': 'acme-7f3c2a' } },
+        },
+      ],
+    });
+  });
+});
+
+// The vendors' guides in seeds/, their statements copied as published (placeholders filled in).
+describe("the vendors' guides", () => {
+  const actionsFor = (...ids: CapabilityId[]) => ids.flatMap((id) => actionsOf(capabilityById(id)));
+
+  it('Coalesce: the same resource types, never wider, plus the function ARN its policy lacks', () => {
+    const region = 'eu-west-1';
+    const p = (arn: string) => arn.replace('<region>', region).replace('<account_id>', ACCOUNT);
+    const coalesce = [
+      {
+        Action: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition', 'glue:SearchTables', 'glue:GetTableVersions', 'glue:GetTableVersion', 'glue:GetUserDefinedFunctions', 'glue:GetUserDefinedFunction'],
+        Resource: ['arn:aws:glue:<region>:<account_id>:tableVersion/*/*/*', 'arn:aws:glue:<region>:<account_id>:table/*/*', 'arn:aws:glue:<region>:<account_id>:catalog', 'arn:aws:glue:<region>:<account_id>:database/*'].map(p),
+      },
+      { Action: ['athena:ListWorkGroups'], Resource: ['*'] },
+      {
+        Action: ['athena:GetWorkGroup', 'athena:ListQueryExecutions', 'athena:GetQueryExecution', 'athena:BatchGetQueryExecution', 'athena:ListDatabases', 'athena:GetDatabase', 'athena:GetDataCatalog', 'athena:ListTableMetadata', 'athena:GetTableMetadata'],
+        Resource: ['arn:aws:athena:<region>:<account_id>:datacatalog/*', 'arn:aws:athena:<region>:<account_id>:workgroup/*'].map(p),
+      },
+      { Action: ['cloudtrail:LookupEvents'], Resource: ['*'] },
+    ];
+    const scope: ResourceScope = { region, accountId: ACCOUNT };
+    const ours = buildRemediationPolicy(actionsFor('metadata', 'partitions', 'schema-history', 'functions', 'search', 'query-history', 'athena-catalog', 'user-attribution'), scope);
+    expectValidIam(ours);
+
+    // Every action of theirs is in ours, and each of our resources falls within their grant for that action,
+    // except the function ARN: the reference requires userDefinedFunction for UDF reads, which their policy omits.
+    const ourActions = new Set(ours.Statement.flatMap((s) => s.Action));
+    const beyond: string[] = [];
+    for (const statement of coalesce) {
+      for (const action of statement.Action) {
+        expect(ourActions).toContain(action);
+        for (const resource of resourcesFor(action as AwsAction, scope)) {
+          if (!statement.Resource.some((pattern) => iamMatches(pattern, resource))) beyond.push(resource);
+        }
+      }
+    }
+    expect([...new Set(beyond)]).toEqual([`arn:aws:glue:${region}:${ACCOUNT}:userDefinedFunction/*/*`]);
+    // And the same resource types: each of their patterns covers at least one of our resources.
+    const ourResources = ours.Statement.flatMap((s) => s.Resource);
+    for (const pattern of coalesce.flatMap((s) => s.Resource)) expect(ourResources.some((resource) => iamMatches(pattern, resource))).toBe(true);
   });
 
-  it('say who must act when an Allow cannot help', () => {
-    const summary = remediationSummary({ title: 'Query history' }, ['athena:ListQueryExecutions'], [{ action: 'athena:ListQueryExecutions', policyType: 'scp', explicit: true }]);
-    expect(summary).toMatch(/explicit deny in a service control policy/);
-    expect(summary).toMatch(/Organizations administrator/);
-    expect(remediationSummary({ title: 'Query history' }, ['athena:ListQueryExecutions'], [])).toBe('Allow athena:ListQueryExecutions to restore query history.');
+  it('Skoot (scope B): its exact ARNs for the workgroup, the results bucket and the selected database', () => {
+    const scope: ResourceScope = { region: 'ap-south-1', accountId: ACCOUNT, databases: ['entertainment'], workgroup: 'skoot', bucket: 'skoot-athena-results', prefix: '' };
+    const skoot = [
+      {
+        Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+        Resource: [`arn:aws:athena:ap-south-1:${ACCOUNT}:workgroup/skoot`],
+      },
+      { Action: ['athena:ListWorkGroups'], Resource: ['*'] },
+      {
+        Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Resource: ['arn:aws:s3:::skoot-athena-results', 'arn:aws:s3:::skoot-athena-results/*'],
+      },
+      {
+        // glue:GetDatabases is left out here: AWS's Athena guide grants database listing on database/*.
+        Action: ['glue:GetDatabase', 'glue:GetTables', 'glue:GetTable', 'glue:GetPartitions'],
+        Resource: [`arn:aws:glue:ap-south-1:${ACCOUNT}:catalog`, `arn:aws:glue:ap-south-1:${ACCOUNT}:database/entertainment`, `arn:aws:glue:ap-south-1:${ACCOUNT}:table/entertainment/*`],
+      },
+    ];
+    for (const statement of skoot) {
+      const ours = statementsFor(statement.Action as AwsAction[], scope);
+      expect(new Set(ours.flatMap((s) => s.Resource))).toEqual(new Set(statement.Resource));
+      expect(ours.flatMap((s) => s.Action).sort()).toEqual([...statement.Action].sort());
+    }
+    expect(resourcesFor('glue:GetDatabases', scope)).toEqual([`arn:aws:glue:ap-south-1:${ACCOUNT}:catalog`, `arn:aws:glue:ap-south-1:${ACCOUNT}:database/*`]);
+  });
+
+  it('Qualytics: objects under the prefix, bucket actions on the bucket', () => {
+    const scope: ResourceScope = { region: 'us-east-1', accountId: ACCOUNT, bucket: 'qualytics-results', prefix: 'athena/' };
+    const statements = statementsFor(actionsFor('query-results'), scope);
+    expect(statements.map((s) => [s.Sid, s.Resource])).toEqual([
+      ['PreflightS3Objects', ['arn:aws:s3:::qualytics-results/athena/*']],
+      ['PreflightS3Bucket', ['arn:aws:s3:::qualytics-results']],
+    ]);
+    expect(statements[1]!.Action).toEqual(['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads']);
+  });
+});
+
+describe('remediationSummary', () => {
+  const queryHistory = capabilityById('query-history');
+
+  it('says what to allow when an Allow is enough', () => {
+    expect(remediationSummary(queryHistory, ['athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'], [])).toBe(
+      "Query history: allow athena:ListQueryExecutions, athena:BatchGetQueryExecution in this principal's identity policy.",
+    );
+  });
+
+  it('says who must act when a service control policy denies explicitly, and asks for no Allow', () => {
+    const summary = remediationSummary(queryHistory, ['athena:ListQueryExecutions'], [{ action: 'athena:ListQueryExecutions', policyType: 'scp' }]);
+    expect(summary).toMatch(/^An explicit deny in a service control policy blocks athena:ListQueryExecutions: ask your AWS Organizations administrator/);
+    expect(summary).not.toMatch(/allow athena:ListQueryExecutions in this principal/);
+    expect(summary.split('\n')).toHaveLength(1);
+  });
+
+  it.each([
+    [{ policyType: 'boundary', explicit: false }, /^No allow in the permissions boundary covers glue:GetTables: ask whoever manages this principal's permissions boundary/],
+    [{ policyType: 'rcp', explicit: true }, /^An explicit deny in a resource control policy .*AWS Organizations administrator/],
+    [{ policyType: 'vpc-endpoint', explicit: true }, /network team/],
+    [{ policyType: 'session', explicit: false }, /session policy that allows it/],
+    [{ policyType: 'resource', explicit: true }, /bucket policy, key policy or role trust policy/],
+    [{ policyType: 'identity', explicit: true }, /remove or narrow the Deny statement/],
+    [{ policyType: 'unknown', explicit: true }, /IAM policy simulator/],
+  ] as const)('names who acts for %j', (denial, expected) => {
+    expect(remediationSummary(capabilityById('metadata'), ['glue:GetTables'], [{ action: 'glue:GetTables', ...denial }])).toMatch(expected);
+  });
+
+  it('separates what an Allow fixes from what it cannot', () => {
+    const summary = remediationSummary(queryHistory, ['athena:ListQueryExecutions', 'athena:GetWorkGroup'], [{ action: 'athena:ListQueryExecutions', policyType: 'scp', explicit: true }]);
+    expect(summary).toMatch(/blocks athena:ListQueryExecutions:/);
+    expect(summary).toMatch(/Query history: allow athena:GetWorkGroup in this principal's identity policy\.$/);
+  });
+
+  it('adds what IAM cannot express: Lake Formation grants', () => {
+    expect(remediationSummary(capabilityById('lake-formation'), ['lakeformation:GetDataAccess'], [])).toMatch(/allow lakeformation:GetDataAccess .* grant this principal DESCRIBE on each database and SELECT on each table/);
+  });
+
+  it('needs nothing when nothing is missing', () => {
+    expect(remediationSummary(queryHistory, [], [])).toBe('Query history needs no change.');
+  });
+});
+
+describe('liftableByIdentityPolicy', () => {
+  it.each([
+    [undefined, true],
+    [{ policyType: 'identity', explicit: false }, true],
+    [{ policyType: 'unknown', explicit: false }, true],
+    [{ policyType: 'identity', explicit: true }, false],
+    [{ policyType: 'scp', explicit: false }, false],
+    [{ policyType: 'boundary', explicit: false }, false],
+    [{ policyType: 'resource', explicit: false }, false],
+  ] as const)('%j → %s', (denial, expected) => {
+    expect(liftableByIdentityPolicy(denial)).toBe(expected);
   });
 });
