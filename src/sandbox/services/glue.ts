@@ -1,14 +1,18 @@
-// Glue Data Catalog reads over awsJson1.1. Each operation is authorised against the resource
-// ARNs the Service Authorization Reference lists (catalog, database, table, function), and tables
-// governed by Lake Formation are silently left out for principals without a grant, as in AWS.
+// Glue Data Catalog reads over awsJson1.1. Every action is checked on the resource and its
+// ancestors (catalog > database > table or function), as the Service Authorization Reference and
+// the Glue guide say. The database, table and search listings check the catalog and the parent
+// and leave out the children the caller may not read, as the guide documents for GetTables
+// ("Filter tables by GetTables permission": no table ARN allowed, an empty list; no database ARN,
+// AccessDeniedException). Tables governed by Lake Formation are likewise left out for principals
+// without a grant.
 import { isTableVisible } from '../governance.js';
-import { accessDeniedMessage } from '../iam/evaluate.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioTable } from '../scenario.js';
 import { AwsError, type ServiceCall } from '../types.js';
 
 type Input = Record<string, unknown>;
 type Database = ServiceCall['state']['scenario']['glue']['databases'][number];
+type UserDefinedFunction = Database['functions'][number];
 
 const CREATED = new Date('2026-01-15T08:00:00Z');
 
@@ -16,26 +20,43 @@ function arns(call: ServiceCall, catalogId: string) {
   const prefix = `arn:aws:glue:${call.region}:${catalogId}`;
   return {
     catalog: `${prefix}:catalog`,
-    database: (name: string) => `${prefix}:database/${name}`,
+    database: (database: string) => `${prefix}:database/${database}`,
     table: (database: string, table: string) => `${prefix}:table/${database}/${table}`,
-    tableVersion: (database: string, table: string, version: string) => `${prefix}:tableVersion/${database}/${table}/${version}`,
     udf: (database: string, name: string) => `${prefix}:userDefinedFunction/${database}/${name}`,
   };
 }
 
+/** The catalog a request names: the caller's account unless CatalogId says otherwise. */
 function catalogOf(call: ServiceCall, input: Input): string {
-  const catalogId = stringField(input, 'CatalogId', { code: 'InvalidInputException' }) ?? call.state.accountId;
-  if (!/^\d{12}$/.test(catalogId)) throw new AwsError('InvalidInputException', `1 validation error detected: Value '${catalogId}' at 'catalogId' failed to satisfy constraint: Member must satisfy regular expression pattern`);
-  if (catalogId !== call.state.accountId) {
-    // Another account's catalog is reachable only through its catalog resource policy, which no scenario grants.
-    const action = `glue:${call.operation}`;
-    throw new AwsError('AccessDeniedException', accessDeniedMessage(call.caller.arn, action, arns(call, catalogId).catalog, { policyType: 'resource', explicit: false }));
-  }
-  return catalogId;
+  const catalogId = stringField(input, 'CatalogId') ?? call.state.accountId;
+  if (catalogId === call.state.accountId) return catalogId;
+  // Another account's catalog needs its resource policy too, and no scenario gives one: IAM refuses
+  // on the identity side, or else "because no resource-based policy allows". Were it allowed, the
+  // catalog would still not be here.
+  call.authorize(`glue:${call.operation}`, arns(call, catalogId).catalog, { resourceAccountId: catalogId });
+  throw new AwsError('EntityNotFoundException', `Catalog ${catalogId} not found.`);
 }
 
 function required(input: Input, name: string): string {
-  return stringField(input, name, { required: true, code: 'InvalidInputException' })!;
+  return stringField(input, name, { required: true })!;
+}
+
+/**
+ * Page size of a catalog listing. The model says 1–100, but Glue cuts larger values (up to the
+ * 1000 it once documented) to 100 instead of refusing them (aws/aws-sdk-go#4203).
+ */
+function catalogPageSize(input: Input): number {
+  return Math.min(intField(input, 'MaxResults', 1, 1000) ?? 100, 100);
+}
+
+/** Glue name patterns are Hive's: `*` matches anything and `|` separates alternatives. */
+function namePattern(pattern: string | undefined): RegExp | undefined {
+  if (!pattern) return undefined;
+  try {
+    return new RegExp(`^(?:${pattern.replace(/\*/g, '.*')})$`, 'i');
+  } catch {
+    throw new AwsError('InvalidInputException', `Invalid pattern: ${pattern}`);
+  }
 }
 
 function findDatabase(call: ServiceCall, name: string): Database {
@@ -47,14 +68,22 @@ function findDatabase(call: ServiceCall, name: string): Database {
 function findTable(call: ServiceCall, database: Database, name: string): ScenarioTable {
   const table = database.tables.find((t) => t.name === name.toLowerCase());
   if (!table) throw new AwsError('EntityNotFoundException', `Table ${name} not found.`);
+  // Named directly, a governed table is refused rather than hidden.
   if (!isTableVisible(call.state, call.caller, database.name, table.name)) {
     throw new AwsError('AccessDeniedException', `Insufficient Lake Formation permission(s) on ${table.name}`);
   }
   return table;
 }
 
-function pageSize(input: Input, max: number): number {
-  return intField(input, 'MaxResults', 1, max, 'InvalidInputException') ?? 100;
+/** A read of one table (its metadata, partitions or versions): checked on the table and its ancestors. */
+function tableContext(call: ServiceCall, input: Input, tableField = 'TableName') {
+  const databaseName = required(input, 'DatabaseName');
+  const tableName = required(input, tableField);
+  const catalogId = catalogOf(call, input);
+  const arn = arns(call, catalogId);
+  call.authorize(`glue:${call.operation}`, [arn.catalog, arn.database(databaseName.toLowerCase()), arn.table(databaseName.toLowerCase(), tableName.toLowerCase())]);
+  const database = findDatabase(call, databaseName);
+  return { catalogId, database, table: findTable(call, database, tableName) };
 }
 
 function databaseShape(call: ServiceCall, database: Database, catalogId: string) {
@@ -75,7 +104,7 @@ function columns(list: ScenarioTable['columns']) {
   return list.map((column) => ({ Name: column.name, Type: column.type, ...(column.comment ? { Comment: column.comment } : {}) }));
 }
 
-function storageDescriptor(table: ScenarioTable, location = table.location) {
+function storageDescriptor(table: ScenarioTable, location: string | undefined) {
   return {
     Columns: columns(table.columns),
     ...(location ? { Location: location } : {}),
@@ -89,6 +118,7 @@ function storageDescriptor(table: ScenarioTable, location = table.location) {
 }
 
 function tableShape(database: Database, table: ScenarioTable, catalogId: string, version = table.versions) {
+  const view = table.type === 'VIRTUAL_VIEW';
   return {
     Name: table.name,
     DatabaseName: database.name,
@@ -96,11 +126,11 @@ function tableShape(database: Database, table: ScenarioTable, catalogId: string,
     CreateTime: CREATED,
     UpdateTime: new Date(CREATED.getTime() + version * 86_400_000),
     Retention: 0,
-    StorageDescriptor: storageDescriptor(table, table.type === 'VIRTUAL_VIEW' ? undefined : table.location),
+    StorageDescriptor: storageDescriptor(table, view ? undefined : table.location),
     PartitionKeys: columns(table.partitionKeys),
     ...(table.viewOriginalText ? { ViewOriginalText: table.viewOriginalText, ViewExpandedText: table.viewOriginalText } : {}),
     TableType: table.type,
-    Parameters: table.type === 'VIRTUAL_VIEW' ? { presto_view: 'true' } : { classification: 'parquet' },
+    Parameters: view ? { presto_view: 'true' } : { classification: 'parquet' },
     IsRegisteredWithLakeFormation: table.registeredWithLakeFormation,
     CatalogId: catalogId,
     VersionId: String(version),
@@ -120,30 +150,41 @@ function partitionShape(database: Database, table: ScenarioTable, values: string
   };
 }
 
-/** The table's ARNs that a read of its data or metadata is checked against. */
-function authorizeTableRead(call: ServiceCall, action: string, catalogId: string, database: string, table: string): void {
-  const arn = arns(call, catalogId);
-  call.authorize(action, [arn.catalog, arn.database(database), arn.table(database, table)]);
+function udfShape(database: Database, udf: UserDefinedFunction, catalogId: string) {
+  return {
+    FunctionName: udf.name,
+    DatabaseName: database.name,
+    ClassName: udf.className,
+    OwnerName: udf.ownerName ?? 'hadoop',
+    OwnerType: 'USER',
+    CreateTime: CREATED,
+    ResourceUris: (udf.resourceUris ?? []).map((uri) => ({ ResourceType: 'JAR', Uri: uri })),
+    CatalogId: catalogId,
+  };
 }
 
-function tableContext(call: ServiceCall, input: Input, action: string) {
-  const catalogId = catalogOf(call, input);
-  const databaseName = required(input, 'DatabaseName');
-  const tableName = required(input, 'TableName');
-  authorizeTableRead(call, action, catalogId, databaseName.toLowerCase(), tableName.toLowerCase());
-  const database = findDatabase(call, databaseName);
-  return { catalogId, database, table: findTable(call, database, tableName) };
+const COMPARISON = /^\s*(\w+)\s*(=|<>|!=|<=|>=|<|>)\s*(?:'([^']*)'|(-?\d+(?:\.\d+)?))\s*$/;
+
+/** A partition predicate of comparisons of a key with a literal, joined by AND and OR (no parentheses). */
+function partitionPredicate(table: ScenarioTable, expression: string | undefined): (values: string[]) => boolean {
+  if (!expression?.trim()) return () => true;
+  const clause = (text: string) => {
+    const match = COMPARISON.exec(text);
+    const index = match ? table.partitionKeys.findIndex((key) => key.name.toLowerCase() === match[1]!.toLowerCase()) : -1;
+    if (!match || index < 0) throw new AwsError('InvalidInputException', `Unsupported expression: ${expression}`);
+    const [, , operator, quoted, number] = match;
+    return (values: string[]) => {
+      const value = values[index] ?? '';
+      const order = number !== undefined ? Math.sign(Number(value) - Number(number)) : value < quoted! ? -1 : value > quoted! ? 1 : 0;
+      return { '=': order === 0, '<>': order !== 0, '!=': order !== 0, '<': order < 0, '<=': order <= 0, '>': order > 0, '>=': order >= 0 }[operator!]!;
+    };
+  };
+  const alternatives = expression.split(/\s+or\s+/i).map((alternative) => alternative.split(/\s+and\s+/i).map(clause));
+  return (values) => alternatives.some((all) => all.every((test) => test(values)));
 }
 
-function matchesPartition(table: ScenarioTable, values: string[], expression: string | undefined): boolean {
-  if (!expression) return true;
-  // Supports the simple `key = 'value'` conjunctions partition filters mostly are.
-  return expression.split(/\s+and\s+/i).every((clause) => {
-    const match = /^\s*(\w+)\s*=\s*'([^']*)'\s*$/.exec(clause);
-    if (!match) throw new AwsError('InvalidInputException', `Unsupported expression: ${expression}`);
-    const index = table.partitionKeys.findIndex((key) => key.name === match[1]);
-    return index >= 0 && values[index] === match[2];
-  });
+function samePartition(values: unknown): (partition: string[]) => boolean {
+  return (partition) => Array.isArray(values) && partition.length === values.length && partition.every((value, index) => value === values[index]);
 }
 
 export const glue = jsonService({
@@ -151,136 +192,150 @@ export const glue = jsonService({
   targetPrefix: 'AWSGlue',
   operations: {
     GetDatabases(input, call) {
+      const size = catalogPageSize(input);
       const catalogId = catalogOf(call, input);
       const arn = arns(call, catalogId);
       call.authorize('glue:GetDatabases', arn.catalog);
-      // The listing is filtered to the databases the caller may read; with none at all it is a denial.
-      const readable = call.state.scenario.glue.databases.filter((database) => call.isAuthorized('glue:GetDatabases', arn.database(database.name)));
-      if (readable.length === 0) call.authorize('glue:GetDatabases', arn.database('*'));
-      const { page, nextToken } = paginate(readable, input.NextToken, pageSize(input, 100));
+      // No database is shared with this account, so FOREIGN and FEDERATED list nothing.
+      const shared = input.ResourceShareType === 'FOREIGN' || input.ResourceShareType === 'FEDERATED';
+      const readable = shared ? [] : call.state.scenario.glue.databases.filter((database) => call.isAuthorized('glue:GetDatabases', arn.database(database.name)));
+      const { page, nextToken } = paginate(readable, input.NextToken, size);
       return { DatabaseList: page.map((database) => databaseShape(call, database, catalogId)), NextToken: nextToken };
     },
 
     GetDatabase(input, call) {
-      const catalogId = catalogOf(call, input);
       const name = required(input, 'Name');
+      const catalogId = catalogOf(call, input);
       const arn = arns(call, catalogId);
       call.authorize('glue:GetDatabase', [arn.catalog, arn.database(name.toLowerCase())]);
       return { Database: databaseShape(call, findDatabase(call, name), catalogId) };
     },
 
     GetTables(input, call) {
-      const catalogId = catalogOf(call, input);
+      const size = catalogPageSize(input);
+      const pattern = namePattern(stringField(input, 'Expression'));
       const databaseName = required(input, 'DatabaseName');
+      const catalogId = catalogOf(call, input);
       const arn = arns(call, catalogId);
-      call.authorize('glue:GetTables', [arn.catalog, arn.database(databaseName.toLowerCase()), arn.table(databaseName.toLowerCase(), '*')]);
+      call.authorize('glue:GetTables', [arn.catalog, arn.database(databaseName.toLowerCase())]);
       const database = findDatabase(call, databaseName);
-      const expression = stringField(input, 'Expression', { code: 'InvalidInputException' });
-      const pattern = expression ? new RegExp(`^${expression.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i') : undefined;
-      const visible = database.tables.filter((table) => isTableVisible(call.state, call.caller, database.name, table.name) && (!pattern || pattern.test(table.name)));
-      const { page, nextToken } = paginate(visible, input.NextToken, pageSize(input, 100));
+      const listed = database.tables.filter(
+        (table) =>
+          (!pattern || pattern.test(table.name)) &&
+          call.isAuthorized('glue:GetTables', arn.table(database.name, table.name)) &&
+          isTableVisible(call.state, call.caller, database.name, table.name),
+      );
+      const { page, nextToken } = paginate(listed, input.NextToken, size);
       return { TableList: page.map((table) => tableShape(database, table, catalogId)), NextToken: nextToken };
     },
 
     GetTable(input, call) {
-      const catalogId = catalogOf(call, input);
-      const databaseName = required(input, 'DatabaseName');
-      const name = required(input, 'Name');
-      authorizeTableRead(call, 'glue:GetTable', catalogId, databaseName.toLowerCase(), name.toLowerCase());
-      const database = findDatabase(call, databaseName);
-      return { Table: tableShape(database, findTable(call, database, name), catalogId) };
+      const { catalogId, database, table } = tableContext(call, input, 'Name');
+      return { Table: tableShape(database, table, catalogId) };
     },
 
     GetPartitions(input, call) {
-      const { catalogId, database, table } = tableContext(call, input, 'glue:GetPartitions');
-      const expression = stringField(input, 'Expression', { code: 'InvalidInputException' });
-      const matching = table.partitions.filter((values) => matchesPartition(table, values, expression));
-      const { page, nextToken } = paginate(matching, input.NextToken, intField(input, 'MaxResults', 1, 1000, 'InvalidInputException') ?? 1000);
+      const size = intField(input, 'MaxResults', 1, 1000) ?? 1000;
+      const expression = stringField(input, 'Expression');
+      const { catalogId, database, table } = tableContext(call, input);
+      const matches = partitionPredicate(table, expression);
+      const { page, nextToken } = paginate(table.partitions.filter(matches), input.NextToken, size);
       return { Partitions: page.map((values) => partitionShape(database, table, values, catalogId)), NextToken: nextToken };
     },
 
     GetPartition(input, call) {
-      const { catalogId, database, table } = tableContext(call, input, 'glue:GetPartition');
-      const values = input.PartitionValues;
-      if (!Array.isArray(values)) throw new AwsError('InvalidInputException', "1 validation error detected: Value null at 'partitionValues' failed to satisfy constraint: Member must not be null");
-      const found = table.partitions.find((partition) => partition.length === values.length && partition.every((value, index) => value === values[index]));
+      const { catalogId, database, table } = tableContext(call, input);
+      if (!Array.isArray(input.PartitionValues)) {
+        throw new AwsError('ValidationException', "1 validation error detected: Value null at 'partitionValues' failed to satisfy constraint: Member must not be null");
+      }
+      const found = table.partitions.find(samePartition(input.PartitionValues));
       if (!found) throw new AwsError('EntityNotFoundException', 'Cannot find partition.');
       return { Partition: partitionShape(database, table, found, catalogId) };
     },
 
     BatchGetPartition(input, call) {
-      const { catalogId, database, table } = tableContext(call, input, 'glue:BatchGetPartition');
+      const { catalogId, database, table } = tableContext(call, input);
       const wanted = input.PartitionsToGet;
-      if (!Array.isArray(wanted) || wanted.length === 0 || wanted.length > 1000) {
-        throw new AwsError('InvalidInputException', "1 validation error detected: Value at 'partitionsToGet' failed to satisfy constraint: Member must have length between 0 and 1000");
+      if (!Array.isArray(wanted)) {
+        throw new AwsError('ValidationException', "1 validation error detected: Value null at 'partitionsToGet' failed to satisfy constraint: Member must not be null");
+      }
+      if (wanted.length > 1000) {
+        throw new AwsError('ValidationException', "1 validation error detected: Value at 'partitionsToGet' failed to satisfy constraint: Member must have length less than or equal to 1000");
       }
       // Partitions that do not exist are simply absent from the answer, as in Glue.
-      const partitions = (wanted as Array<{ Values?: string[] }>).flatMap((entry) => {
-        const values = entry?.Values ?? [];
-        const found = table.partitions.find((partition) => partition.length === values.length && partition.every((value, index) => value === values[index]));
+      const partitions = wanted.flatMap((entry: { Values?: unknown }) => {
+        const found = table.partitions.find(samePartition(entry?.Values));
         return found ? [partitionShape(database, table, found, catalogId)] : [];
       });
       return { Partitions: partitions, UnprocessedKeys: [] };
     },
 
     GetTableVersions(input, call) {
-      const { catalogId, database, table } = tableContext(call, input, 'glue:GetTableVersions');
-      const versions = Array.from({ length: table.versions }, (_, index) => table.versions - index);
-      const { page, nextToken } = paginate(versions, input.NextToken, pageSize(input, 100));
+      const size = catalogPageSize(input);
+      const { catalogId, database, table } = tableContext(call, input);
+      const newestFirst = Array.from({ length: table.versions }, (_, index) => table.versions - index);
+      const { page, nextToken } = paginate(newestFirst, input.NextToken, size);
       return { TableVersions: page.map((version) => ({ Table: tableShape(database, table, catalogId, version), VersionId: String(version) })), NextToken: nextToken };
     },
 
     GetTableVersion(input, call) {
-      const { catalogId, database, table } = tableContext(call, input, 'glue:GetTableVersion');
-      const versionId = stringField(input, 'VersionId', { code: 'InvalidInputException' }) ?? String(table.versions);
+      const { catalogId, database, table } = tableContext(call, input);
+      const versionId = stringField(input, 'VersionId') ?? String(table.versions);
       const version = Number(versionId);
-      if (!Number.isInteger(version) || version < 1 || version > table.versions) throw new AwsError('EntityNotFoundException', `Version ${versionId} not found.`);
-      return { TableVersion: { Table: tableShape(database, table, catalogId, version), VersionId: versionId } };
+      if (!/^\d+$/.test(versionId) || version < 1 || version > table.versions) throw new AwsError('EntityNotFoundException', `Version ${versionId} not found.`);
+      return { TableVersion: { Table: tableShape(database, table, catalogId, version), VersionId: String(version) } };
     },
 
     GetUserDefinedFunctions(input, call) {
+      const size = catalogPageSize(input);
+      const pattern = namePattern(required(input, 'Pattern'))!;
+      const databaseName = stringField(input, 'DatabaseName');
       const catalogId = catalogOf(call, input);
-      const pattern = required(input, 'Pattern');
-      const databaseName = stringField(input, 'DatabaseName', { code: 'InvalidInputException' });
       const arn = arns(call, catalogId);
+      // Unlike GetTables, no guide says this listing is filtered: it is checked against every
+      // function it may return, so a policy without a userDefinedFunction ARN is refused.
       const scope = databaseName?.toLowerCase() ?? '*';
       call.authorize('glue:GetUserDefinedFunctions', [arn.catalog, arn.database(scope), arn.udf(scope, '*')]);
       const databases = databaseName ? [findDatabase(call, databaseName)] : call.state.scenario.glue.databases;
-      const regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
-      const functions = databases.flatMap((database) => database.functions.filter((f) => regex.test(f.name)).map((f) => ({ database, f })));
-      const { page, nextToken } = paginate(functions, input.NextToken, pageSize(input, 100));
-      return {
-        UserDefinedFunctions: page.map(({ database, f }) => udfShape(database, f, catalogId)),
-        NextToken: nextToken,
-      };
+      const functions = databases.flatMap((database) => database.functions.filter((udf) => pattern.test(udf.name)).map((udf) => udfShape(database, udf, catalogId)));
+      const { page, nextToken } = paginate(functions, input.NextToken, size);
+      return { UserDefinedFunctions: page, NextToken: nextToken };
     },
 
     GetUserDefinedFunction(input, call) {
-      const catalogId = catalogOf(call, input);
       const databaseName = required(input, 'DatabaseName');
       const name = required(input, 'FunctionName');
+      const catalogId = catalogOf(call, input);
       const arn = arns(call, catalogId);
       call.authorize('glue:GetUserDefinedFunction', [arn.catalog, arn.database(databaseName.toLowerCase()), arn.udf(databaseName.toLowerCase(), name.toLowerCase())]);
       const database = findDatabase(call, databaseName);
-      const found = database.functions.find((f) => f.name === name.toLowerCase());
+      const found = database.functions.find((udf) => udf.name === name.toLowerCase());
       if (!found) throw new AwsError('EntityNotFoundException', `Function ${name} not found.`);
       return { UserDefinedFunction: udfShape(database, found, catalogId) };
     },
 
     SearchTables(input, call) {
+      const size = intField(input, 'MaxResults', 1, 1000) ?? 100;
+      const text = (stringField(input, 'SearchText') ?? '').toLowerCase();
       const catalogId = catalogOf(call, input);
       const arn = arns(call, catalogId);
-      call.authorize('glue:SearchTables', [arn.catalog, arn.database('*'), arn.table('*', '*')]);
-      const text = (stringField(input, 'SearchText', { code: 'InvalidInputException' }) ?? '').toLowerCase();
-      // Results are filtered to what the caller may read, never denied as a whole.
-      const matches = call.state.scenario.glue.databases.flatMap((database) =>
-        database.tables
-          .filter((table) => !text || table.name.includes(text) || database.name.includes(text) || table.columns.some((c) => c.name.includes(text)))
-          .filter((table) => isTableVisible(call.state, call.caller, database.name, table.name))
-          .filter((table) => call.isAuthorized('glue:GetTable', arn.table(database.name, table.name)))
-          .map((table) => tableShape(database, table, catalogId)),
-      );
-      const { page, nextToken } = paginate(matches, input.NextToken, intField(input, 'MaxResults', 1, 1000, 'InvalidInputException') ?? 100);
+      call.authorize('glue:SearchTables', arn.catalog);
+      const matchesText = (database: Database, table: ScenarioTable) =>
+        !text || [database.name, table.name, ...table.columns.flatMap((c) => [c.name, c.comment ?? ''])].some((field) => field.toLowerCase().includes(text));
+      // The search never fails on what the caller may not read: it leaves it out.
+      const found = call.state.scenario.glue.databases
+        .filter((database) => call.isAuthorized('glue:SearchTables', arn.database(database.name)))
+        .flatMap((database) =>
+          database.tables
+            .filter(
+              (table) =>
+                matchesText(database, table) &&
+                call.isAuthorized('glue:SearchTables', arn.table(database.name, table.name)) &&
+                isTableVisible(call.state, call.caller, database.name, table.name),
+            )
+            .map((table) => tableShape(database, table, catalogId)),
+        );
+      const { page, nextToken } = paginate(found, input.NextToken, size);
       return { TableList: page, NextToken: nextToken };
     },
 
@@ -301,16 +356,3 @@ export const glue = jsonService({
   throttling: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
   serverError: { code: 'InternalServiceException', status: 500, message: 'Internal service exception' },
 });
-
-function udfShape(database: Database, f: Database['functions'][number], catalogId: string) {
-  return {
-    FunctionName: f.name,
-    DatabaseName: database.name,
-    ClassName: f.className,
-    OwnerName: f.ownerName ?? 'hadoop',
-    OwnerType: 'USER',
-    CreateTime: CREATED,
-    ResourceUris: (f.resourceUris ?? []).map((uri) => ({ ResourceType: 'JAR', Uri: uri })),
-    CatalogId: catalogId,
-  };
-}

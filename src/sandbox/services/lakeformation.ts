@@ -1,11 +1,13 @@
-// Lake Formation over restJson1: settings, grants and effective permissions for a path.
+// Lake Formation over restJson1 (POST /<Operation>, JSON in and out): the data lake settings, the
+// grants, and the grants that apply at an S3 path. IAM checks each action on "*"; past that,
+// Lake Formation shows a principal that is not a data lake administrator only its own grants.
 import { isDataLakeAdmin, lakeFormationPrincipal } from '../governance.js';
 import { paginate } from '../protocols.js';
+import type { Scenario } from '../scenario.js';
 import { AwsError, type ServiceCall, type ServiceDefinition } from '../types.js';
 
-const OPERATIONS = ['GetDataLakeSettings', 'ListPermissions', 'GetEffectivePermissionsForPath'] as const;
-type Operation = (typeof OPERATIONS)[number];
 type Input = Record<string, any>;
+type Grant = Scenario['lakeFormation']['grants'][number];
 
 function parseInput(call: ServiceCall): Input {
   if (call.request.body.length === 0) return {};
@@ -18,21 +20,12 @@ function parseInput(call: ServiceCall): Input {
   }
 }
 
-function grantShape(call: ServiceCall, grant: ServiceCall['state']['scenario']['lakeFormation']['grants'][number]) {
-  const catalogId = call.state.accountId;
-  const resource =
-    grant.table === undefined
-      ? { Database: { CatalogId: catalogId, Name: grant.database } }
-      : grant.table === '*'
-        ? { Table: { CatalogId: catalogId, DatabaseName: grant.database, TableWildcard: {} } }
-        : { Table: { CatalogId: catalogId, DatabaseName: grant.database, Name: grant.table } };
-  return { Principal: { DataLakePrincipalIdentifier: grant.principal }, Resource: resource, Permissions: grant.permissions, PermissionsWithGrantOption: [] };
-}
-
-function defaultPermissions(call: ServiceCall) {
-  return call.state.scenario.lakeFormation.iamAllowedPrincipalsByDefault
-    ? [{ Principal: { DataLakePrincipalIdentifier: 'IAM_ALLOWED_PRINCIPALS' }, Permissions: ['ALL'] }]
-    : [];
+/** IAM first, then the catalog: the sandbox holds only the caller's account's. */
+function begin(call: ServiceCall, input: Input): void {
+  call.authorize(`lakeformation:${call.operation}`, '*');
+  if (input.CatalogId !== undefined && input.CatalogId !== call.state.accountId) {
+    throw new AwsError('AccessDeniedException', 'Resource does not exist or requester is not authorized to access requested permissions.', 403);
+  }
 }
 
 function maxResults(input: Input): number {
@@ -42,9 +35,64 @@ function maxResults(input: Input): number {
   return value;
 }
 
-const handlers: Record<Operation, (call: ServiceCall, input: Input) => unknown> = {
-  GetDataLakeSettings(call) {
-    call.authorize('lakeformation:GetDataLakeSettings', '*');
+function defaultPermissions(call: ServiceCall) {
+  return call.state.scenario.lakeFormation.iamAllowedPrincipalsByDefault
+    ? [{ Principal: { DataLakePrincipalIdentifier: 'IAM_ALLOWED_PRINCIPALS' }, Permissions: ['ALL'] }]
+    : [];
+}
+
+/** The grants the caller may see: all of them for an administrator, else its own. */
+function visibleGrants(call: ServiceCall): Grant[] {
+  const { grants } = call.state.scenario.lakeFormation;
+  if (isDataLakeAdmin(call.state, call.caller)) return grants;
+  const self = lakeFormationPrincipal(call.caller);
+  return grants.filter((grant) => grant.principal === self);
+}
+
+function grantShape(call: ServiceCall, grant: Grant) {
+  const CatalogId = call.state.accountId;
+  const resource =
+    grant.table === undefined
+      ? { Database: { CatalogId, Name: grant.database } }
+      : { Table: { CatalogId, DatabaseName: grant.database, ...(grant.table === '*' ? { TableWildcard: {} } : { Name: grant.table }) } };
+  return { Principal: { DataLakePrincipalIdentifier: grant.principal }, Resource: resource, Permissions: grant.permissions, PermissionsWithGrantOption: [] };
+}
+
+/** ListPermissions' Resource filter: the grants on exactly that resource. */
+function resourceFilter(resource: Input | undefined): (grant: Grant) => boolean {
+  if (resource === undefined) return () => true;
+  if (typeof resource !== 'object' || resource === null) throw new AwsError('InvalidInputException', 'Resource must be a structure.');
+  const { Database: database, Table: table } = resource;
+  if (database) return (grant) => grant.table === undefined && grant.database === String(database.Name).toLowerCase();
+  if (table) {
+    if ((table.Name === undefined) === (table.TableWildcard === undefined)) {
+      throw new AwsError('InvalidInputException', 'Exactly one of table name and table wildcard must be given.');
+    }
+    const name = table.TableWildcard === undefined ? String(table.Name).toLowerCase() : '*';
+    return (grant) => grant.database === String(table.DatabaseName).toLowerCase() && grant.table === name;
+  }
+  if (resource.Catalog || resource.DataLocation || resource.DataCellsFilter || resource.LFTag || resource.LFTagPolicy || resource.TableWithColumns) {
+    // The scenarios grant on databases and tables only.
+    return () => false;
+  }
+  throw new AwsError('InvalidInputException', 'Resource must have either the catalog, table or database field populated.');
+}
+
+function resourceTypeFilter(type: unknown): (grant: Grant) => boolean {
+  if (type === undefined) return () => true;
+  if (type === 'DATABASE') return (grant) => grant.table === undefined;
+  if (type === 'TABLE') return (grant) => grant.table !== undefined;
+  return () => false;
+}
+
+/** An S3 location with a trailing slash, so that prefixes compare by whole path segments. */
+function s3Path(location: string): string {
+  return location.endsWith('/') ? location : `${location}/`;
+}
+
+const handlers = {
+  GetDataLakeSettings(call: ServiceCall, input: Input) {
+    begin(call, input);
     const { lakeFormation } = call.state.scenario;
     return {
       DataLakeSettings: {
@@ -60,36 +108,42 @@ const handlers: Record<Operation, (call: ServiceCall, input: Input) => unknown> 
     };
   },
 
-  ListPermissions(call, input) {
-    call.authorize('lakeformation:ListPermissions', '*');
-    // Only data lake administrators see everyone's grants; others see their own.
-    const self = lakeFormationPrincipal(call.caller);
-    const wantedPrincipal: string | undefined = input.Principal?.DataLakePrincipalIdentifier;
-    const wantedDatabase: string | undefined = input.Resource?.Database?.Name ?? input.Resource?.Table?.DatabaseName;
-    const grants = call.state.scenario.lakeFormation.grants.filter(
-      (grant) =>
-        (isDataLakeAdmin(call.state, call.caller) || grant.principal === self) &&
-        (!wantedPrincipal || grant.principal === wantedPrincipal) &&
-        (!wantedDatabase || grant.database === wantedDatabase),
-    );
-    const { page, nextToken } = paginate(grants, input.NextToken, maxResults(input), 'InvalidInputException');
+  ListPermissions(call: ServiceCall, input: Input) {
+    begin(call, input);
+    const size = maxResults(input);
+    const principal: unknown = input.Principal?.DataLakePrincipalIdentifier;
+    const onResource = resourceFilter(input.Resource);
+    const ofType = resourceTypeFilter(input.ResourceType);
+    const grants = visibleGrants(call).filter((grant) => (principal === undefined || grant.principal === principal) && ofType(grant) && onResource(grant));
+    const { page, nextToken } = paginate(grants, input.NextToken, size);
     return { PrincipalResourcePermissions: page.map((grant) => grantShape(call, grant)), NextToken: nextToken };
   },
 
-  GetEffectivePermissionsForPath(call, input) {
-    call.authorize('lakeformation:GetEffectivePermissionsForPath', '*');
+  GetEffectivePermissionsForPath(call: ServiceCall, input: Input) {
+    begin(call, input);
+    const size = maxResults(input);
     const arn: unknown = input.ResourceArn;
-    if (typeof arn !== 'string' || !arn.startsWith('arn:aws:s3:::')) throw new AwsError('InvalidInputException', 'ResourceArn must be an S3 ARN.');
-    const path = `s3://${arn.slice('arn:aws:s3:::'.length)}`;
-    const tables = call.state.scenario.glue.databases.flatMap((database) =>
-      database.tables.filter((table) => table.location?.startsWith(path)).map((table) => ({ database: database.name, table: table.name })),
-    );
-    if (tables.length === 0) throw new AwsError('EntityNotFoundException', `No resource is registered at ${arn}.`);
-    const grants = call.state.scenario.lakeFormation.grants.filter((grant) => tables.some((t) => t.database === grant.database && (grant.table === undefined || grant.table === '*' || grant.table === t.table)));
-    const { page, nextToken } = paginate(grants, input.NextToken, maxResults(input), 'InvalidInputException');
+    if (typeof arn !== 'string' || !/^arn:aws[\w-]*:s3:::[^/]+/.test(arn)) throw new AwsError('InvalidInputException', 'ResourceArn must be the ARN of an S3 path.');
+    const path = s3Path(`s3://${arn.replace(/^arn:aws[\w-]*:s3:::/, '')}`);
+    // A database or table is "at" the path when one lies within the other: a path inside a table
+    // is that table's data, a path above it holds the table.
+    const at = (location: string | undefined) => location !== undefined && (s3Path(location).startsWith(path) || path.startsWith(s3Path(location)));
+    const { databases } = call.state.scenario.glue;
+    const databasesThere = new Set(databases.filter((database) => at(database.locationUri)).map((database) => database.name));
+    const tablesThere = new Set(databases.flatMap((database) => database.tables.filter((table) => at(table.location)).map((table) => `${database.name}.${table.name}`)));
+    if (databasesThere.size === 0 && tablesThere.size === 0) throw new AwsError('EntityNotFoundException', `No resource is registered at ${arn}.`);
+    const applies = (grant: Grant) =>
+      grant.table === undefined
+        ? databasesThere.has(grant.database)
+        : grant.table === '*'
+          ? [...tablesThere].some((table) => table.startsWith(`${grant.database}.`))
+          : tablesThere.has(`${grant.database}.${grant.table}`);
+    const { page, nextToken } = paginate(visibleGrants(call).filter(applies), input.NextToken, size);
     return { Permissions: page.map((grant) => grantShape(call, grant)), NextToken: nextToken };
   },
 };
+
+type Operation = keyof typeof handlers;
 
 export const lakeformation: ServiceDefinition = {
   signingName: 'lakeformation',
@@ -98,8 +152,8 @@ export const lakeformation: ServiceDefinition = {
   throttling: { code: 'ThrottlingException', status: 429, message: 'Rate exceeded' },
   serverError: { code: 'InternalServiceException', status: 500, message: 'Internal service error' },
   resolveOperation(request) {
-    const name = request.path.replace(/^\//, '');
-    return request.method === 'POST' && OPERATIONS.includes(name as Operation) ? name : undefined;
+    const name = request.rawPath.replace(/^\//, '');
+    return request.method === 'POST' && Object.hasOwn(handlers, name) ? name : undefined;
   },
   handle(call) {
     const output = handlers[call.operation as Operation](call, parseInput(call));
