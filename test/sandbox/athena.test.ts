@@ -24,62 +24,128 @@ import { awsCli, clientConfig, userCredentials } from '../support/sandbox.js';
 const ACCOUNT = '123456789012';
 const WORKGROUP_ARN = (name: string) => `arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/${name}`;
 const SEEDED_PRIMARY = ['0b5c6e1a-8f3e-4d7a-9b21-1c2d3e4f5a02', '0b5c6e1a-8f3e-4d7a-9b21-1c2d3e4f5a01'];
+const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f`;
+const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const user = (name: string, accessKeyId: string, ...policies: unknown[]) => ({ name, accessKeyId, secretAccessKey: `sandbox/${name}/secret/not-a-real-key`, policies });
 
-// full-access plus a user with Athena rights on the primary workgroup only, and no Glue or S3 rights.
+// full-access with workgroups for every result-location case, a bucket policy that locks a prefix,
+// an Athena-only user (no Glue or S3 rights) and a user who may read the catalog but not write results.
 const SCENARIO = {
   extends: 'full-access',
   name: 'athena-test',
-  description: 'full-access plus an Athena-only user',
+  description: 'full-access with workgroups for every result-location case and users with partial rights',
   users: [
-    {
-      name: 'analyst',
-      accessKeyId: 'AKIAATHENATESTANALY1',
-      secretAccessKey: 'sandbox/analyst/secret/not-a-real-key',
-      policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }],
-    },
-    {
-      name: 'athena-only',
-      accessKeyId: 'AKIAATHENATESTONLY01',
-      secretAccessKey: 'sandbox/athena-only/secret/not-a-real-key',
-      policies: [
-        {
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Action: 'athena:ListWorkGroups', Resource: '*' },
-            { Effect: 'Allow', Action: 'athena:*', Resource: [WORKGROUP_ARN('primary'), `arn:aws:athena:eu-west-1:${ACCOUNT}:datacatalog/*`] },
-          ],
-        },
+    user('analyst', 'AKIAATHENATESTANALY1', ALLOW_ALL),
+    user('athena-only', 'AKIAATHENATESTONLY01', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'athena:ListWorkGroups', Resource: '*' },
+        { Effect: 'Allow', Action: 'athena:*', Resource: [WORKGROUP_ARN('primary'), `arn:aws:athena:eu-west-1:${ACCOUNT}:datacatalog/*`] },
       ],
-    },
+    }),
+    user('reader', 'AKIAATHENATESTREADR1', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['athena:*', 'glue:Get*', 's3:GetObject', 's3:ListBucket'], Resource: '*' }],
+    }),
   ],
+  athena: {
+    workgroups: [
+      { name: 'primary', description: 'Default workgroup', outputLocation: 's3://acme-athena-results/primary/' },
+      { name: 'analytics', description: 'BI dashboards', outputLocation: 's3://acme-athena-results/analytics/' },
+      { name: 'enforced', outputLocation: 's3://acme-athena-results/enforced/', enforceWorkGroupConfiguration: true, encryption: { option: 'SSE_S3' } },
+      { name: 'managed', managedQueryResults: true },
+      { name: 'bare' },
+      { name: 'locked', outputLocation: 's3://acme-athena-results/locked/' },
+      { name: 'ghost', outputLocation: 's3://no-such-bucket/athena/' },
+      { name: 'elsewhere', outputLocation: 's3://acme-results-us-east-1/athena/' },
+    ],
+  },
+  s3: {
+    buckets: [
+      {
+        name: 'acme-athena-results',
+        objects: [{ key: 'primary/0b5c6e1a-8f3e-4d7a-9b21-1c2d3e4f5a01.csv', body: '"_col0"\n"1843"\n' }],
+        policy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::acme-athena-results/locked/*' }],
+        },
+      },
+      { name: 'acme-data-lake' },
+      { name: 'acme-results-us-east-1', region: 'us-east-1' },
+    ],
+  },
 };
 
-// kms-encrypted-results (the bucket encrypts with SSE-KMS by default) with an analyst who may run queries.
+// kms-encrypted-results (SSE-KMS by default on the results bucket) with a workgroup that enforces
+// SSE-KMS, an administrator, and a user with every right but KMS.
 const ENCRYPTED_SCENARIO = {
   extends: 'kms-encrypted-results',
   name: 'athena-kms-test',
-  description: 'kms-encrypted-results with an administrator analyst',
-  users: [{ ...SCENARIO.users[0]!, accessKeyId: 'AKIAATHENATESTKMS001' }],
+  description: 'kms-encrypted-results with an administrator and a user without KMS rights',
+  users: [
+    user('analyst', 'AKIAATHENATESTKMS001', ALLOW_ALL),
+    user('no-kms', 'AKIAATHENATESTKMS002', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['athena:*', 'glue:*', 's3:*'], Resource: '*' }] }),
+  ],
+  athena: {
+    workgroups: [
+      { name: 'primary', outputLocation: 's3://acme-athena-results/primary/' },
+      { name: 'analytics', outputLocation: 's3://acme-athena-results/analytics/' },
+      { name: 'secure', outputLocation: 's3://acme-athena-results/secure/', enforceWorkGroupConfiguration: true, encryption: { option: 'SSE_KMS', kmsKey: 'alias/athena-results' } },
+    ],
+  },
 };
+
+// lake-formation-governed (finance's tables are governed; the analyst has no grant, the steward
+// DESCRIBE and SELECT) plus a user with DESCRIBE only and one whose IAM denies GetDataAccess.
+const GOVERNED_SCENARIO = {
+  extends: 'lake-formation-governed',
+  name: 'athena-lf-test',
+  description: 'lake-formation-governed with partial grants',
+  users: [
+    user('analyst', 'AKIAATHENATESTLF0001', ALLOW_ALL),
+    user('steward', 'AKIAATHENATESTLF0002', ALLOW_ALL),
+    user('describer', 'AKIAATHENATESTLF0003', ALLOW_ALL),
+    user('no-data-access', 'AKIAATHENATESTLF0004', ALLOW_ALL, {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 'lakeformation:GetDataAccess', Resource: '*' }],
+    }),
+  ],
+  lakeFormation: {
+    grants: [
+      { principal: `arn:aws:iam::${ACCOUNT}:user/steward`, database: 'finance', table: '*', permissions: ['DESCRIBE', 'SELECT'] },
+      { principal: `arn:aws:iam::${ACCOUNT}:user/describer`, database: 'finance', table: '*', permissions: ['DESCRIBE'] },
+      { principal: `arn:aws:iam::${ACCOUNT}:user/no-data-access`, database: 'finance', table: '*', permissions: ['DESCRIBE', 'SELECT'] },
+    ],
+  },
+};
+
+const LEGACY_SCENARIO = { ...SCENARIO, name: 'athena-legacy-test', athena: { ...SCENARIO.athena, legacyDenialMessages: true } };
 
 describe('sandbox Athena', () => {
   let sandbox: Sandbox;
   let scp: Sandbox;
   let disabled: Sandbox;
   let encrypted: Sandbox;
+  let governed: Sandbox;
+  let legacy: Sandbox;
   // Sandbox time: real time unless a test freezes it to watch a query's states.
   let frozenAt: number | undefined;
   beforeAll(async () => {
-    sandbox = await startSandbox({ scenario: SCENARIO, clock: () => frozenAt ?? Date.now() });
-    scp = await startSandbox({ scenario: 'scp-deny-athena' });
-    disabled = await startSandbox({ scenario: 'workgroup-disabled' });
-    encrypted = await startSandbox({ scenario: ENCRYPTED_SCENARIO });
+    [sandbox, scp, disabled, encrypted, governed, legacy] = await Promise.all([
+      startSandbox({ scenario: SCENARIO, clock: () => frozenAt ?? Date.now() }),
+      startSandbox({ scenario: 'scp-deny-athena' }),
+      startSandbox({ scenario: 'workgroup-disabled' }),
+      startSandbox({ scenario: ENCRYPTED_SCENARIO }),
+      startSandbox({ scenario: GOVERNED_SCENARIO }),
+      startSandbox({ scenario: LEGACY_SCENARIO }),
+    ]);
   });
   afterAll(async () => {
-    await Promise.all([sandbox.close(), scp.close(), disabled.close(), encrypted.close()]);
+    await Promise.all([sandbox, scp, disabled, encrypted, governed, legacy].map((s) => s.close()));
   });
 
-  const athena = (user = 'analyst', on = sandbox) => new AthenaClient(clientConfig(on, userCredentials(on, user)));
+  const athena = (name = 'analyst', on = sandbox) => new AthenaClient(clientConfig(on, userCredentials(on, name)));
+  const s3 = (name = 'analyst', on = sandbox) => new S3Client(clientConfig(on, userCredentials(on, name)));
 
   async function waitForQuery(id: string, client = athena()): Promise<QueryExecution> {
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -90,227 +156,445 @@ describe('sandbox Athena', () => {
     throw new Error(`query ${id} did not finish`);
   }
 
-  it('lists workgroups across pages', async () => {
-    const first = await athena().send(new ListWorkGroupsCommand({ MaxResults: 1 }));
-    expect(first.WorkGroups!.map((w) => w.Name)).toEqual(['primary']);
-    const second = await athena().send(new ListWorkGroupsCommand({ MaxResults: 1, NextToken: first.NextToken }));
-    expect(second.WorkGroups).toEqual([expect.objectContaining({ Name: 'analytics', State: 'ENABLED', Description: 'BI dashboards' })]);
-    expect(second.NextToken).toBeUndefined();
-  });
-
-  it('gets a workgroup with its result configuration', async () => {
-    const { WorkGroup } = await athena().send(new GetWorkGroupCommand({ WorkGroup: 'primary' }));
-    expect(WorkGroup).toMatchObject({
-      Name: 'primary',
-      State: 'ENABLED',
-      Configuration: { ResultConfiguration: { OutputLocation: 's3://acme-athena-results/primary/' }, EnforceWorkGroupConfiguration: false },
-    });
-  });
-
-  it('answers InvalidRequestException for an unknown workgroup and query execution', async () => {
-    await expect(athena().send(new GetWorkGroupCommand({ WorkGroup: 'nope' }))).rejects.toMatchObject({
-      name: 'InvalidRequestException',
-      message: 'WorkGroup nope is not found.',
-      $metadata: { httpStatusCode: 400 },
-    });
-    await expect(athena().send(new GetQueryExecutionCommand({ QueryExecutionId: '00000000-0000-4000-8000-000000000000' }))).rejects.toMatchObject({
-      name: 'InvalidRequestException',
-    });
-  });
-
-  it('lists the query history of a workgroup, newest first, across pages', async () => {
-    const first = await athena().send(new ListQueryExecutionsCommand({ WorkGroup: 'analytics', MaxResults: 1 }));
-    expect(first.QueryExecutionIds).toEqual(['0b5c6e1a-8f3e-4d7a-9b21-1c2d3e4f5a03']);
-    expect(first.NextToken).toBeUndefined();
-    const primary: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await athena().send(new ListQueryExecutionsCommand({ WorkGroup: 'primary', MaxResults: 1, NextToken: token }));
-      expect(page.QueryExecutionIds!.length).toBeLessThanOrEqual(1);
-      primary.push(...page.QueryExecutionIds!);
-      token = page.NextToken;
-    } while (token);
-    expect(primary.slice(-2)).toEqual(SEEDED_PRIMARY);
-  });
-
-  it('batch-gets query executions, reporting unknown ids as unprocessed', async () => {
-    const result = await athena().send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: ['0b5c6e1a-8f3e-4d7a-9b21-1c2d3e4f5a03', 'no-such-id'] }));
-    expect(result.QueryExecutions).toEqual([
-      expect.objectContaining({ QueryExecutionId: '0b5c6e1a-8f3e-4d7a-9b21-1c2d3e4f5a03', WorkGroup: 'analytics', Status: expect.objectContaining({ State: 'FAILED' }) }),
-    ]);
-    expect(result.UnprocessedQueryExecutionIds).toEqual([expect.objectContaining({ QueryExecutionId: 'no-such-id', ErrorCode: 'INVALID_INPUT' })]);
-  });
-
-  it('runs a query: start, poll until SUCCEEDED, fetch the results across pages', async () => {
-    const { QueryExecutionId } = await athena().send(
-      new StartQueryExecutionCommand({ QueryString: 'SELECT * FROM orders', QueryExecutionContext: { Database: 'sales' }, WorkGroup: 'primary' }),
+  async function run(query: string, options: { client?: AthenaClient; workgroup?: string; database?: string; outputLocation?: string } = {}): Promise<QueryExecution> {
+    const client = options.client ?? athena();
+    const { QueryExecutionId } = await client.send(
+      new StartQueryExecutionCommand({
+        QueryString: query,
+        WorkGroup: options.workgroup ?? 'primary',
+        ...(options.database ? { QueryExecutionContext: { Database: options.database } } : {}),
+        ...(options.outputLocation ? { ResultConfiguration: { OutputLocation: options.outputLocation } } : {}),
+      }),
     );
-    const execution = await waitForQuery(QueryExecutionId!);
-    expect(execution).toMatchObject({
-      Status: { State: 'SUCCEEDED', SubmissionDateTime: expect.any(Date), CompletionDateTime: expect.any(Date) },
-      StatementType: 'DML',
-      ResultConfiguration: { OutputLocation: `s3://acme-athena-results/primary/${QueryExecutionId}.csv` },
-      QueryExecutionContext: { Database: 'sales', Catalog: 'AwsDataCatalog' },
-      WorkGroup: 'primary',
+    return waitForQuery(QueryExecutionId!, client);
+  }
+
+  describe('workgroups and query history', () => {
+    it('lists workgroups across pages', async () => {
+      const names: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await athena().send(new ListWorkGroupsCommand({ MaxResults: 3, NextToken: token }));
+        expect(page.WorkGroups!.length).toBeLessThanOrEqual(3);
+        names.push(...page.WorkGroups!.map((w) => w.Name!));
+        token = page.NextToken;
+      } while (token);
+      expect(names).toEqual(['primary', 'analytics', 'enforced', 'managed', 'bare', 'locked', 'ghost', 'elsewhere']);
     });
-    const first = await athena().send(new GetQueryResultsCommand({ QueryExecutionId, MaxResults: 2 }));
-    expect(first.ResultSet!.Rows![0]!.Data!.map((d) => d.VarCharValue)).toEqual(['order_id', 'customer_id', 'amount', 'currency']);
-    expect(first.ResultSet!.Rows).toHaveLength(2);
-    expect(first.ResultSet!.ResultSetMetadata!.ColumnInfo!.map((c) => c.Name)).toEqual(['order_id', 'customer_id', 'amount', 'currency']);
-    const second = await athena().send(new GetQueryResultsCommand({ QueryExecutionId, MaxResults: 2, NextToken: first.NextToken }));
-    expect(second.ResultSet!.Rows).toHaveLength(1);
-    expect(second.NextToken).toBeUndefined();
-  });
 
-  it('writes the result CSV to the output location, readable with S3 GetObject', async () => {
-    const { QueryExecutionId } = await athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT * FROM marketing.campaigns', WorkGroup: 'analytics' }));
-    await waitForQuery(QueryExecutionId!);
-    const s3 = new S3Client(clientConfig(sandbox, userCredentials(sandbox, 'analyst')));
-    const object = await s3.send(new GetObjectCommand({ Bucket: 'acme-athena-results', Key: `analytics/${QueryExecutionId}.csv` }));
-    const text = await object.Body!.transformToString();
-    const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toBe('"campaign_id","name","budget"');
-    expect(lines).toHaveLength(3);
-  });
-
-  it('writes results into an SSE-KMS bucket under the bucket\'s default key', async () => {
-    const client = athena('analyst', encrypted);
-    const { QueryExecutionId } = await client.send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'primary' }));
-    expect((await waitForQuery(QueryExecutionId!, client)).Status!.State).toBe('SUCCEEDED');
-    const s3 = new S3Client(clientConfig(encrypted, userCredentials(encrypted, 'analyst')));
-    const head = await s3.send(new HeadObjectCommand({ Bucket: 'acme-athena-results', Key: `primary/${QueryExecutionId}.csv` }));
-    expect(head).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f` });
-  });
-
-  it('moves a query through QUEUED and RUNNING, refuses its results meanwhile, and stops it', async () => {
-    frozenAt = Date.now();
-    try {
-      const { QueryExecutionId } = await athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'primary' }));
-      const state = async () => (await athena().send(new GetQueryExecutionCommand({ QueryExecutionId }))).QueryExecution!.Status!.State;
-      expect(await state()).toBe('QUEUED');
-      await expect(athena().send(new GetQueryResultsCommand({ QueryExecutionId }))).rejects.toMatchObject({
-        name: 'InvalidRequestException',
-        message: 'Query has not yet finished. Current state: QUEUED',
+    it('gets a workgroup with its result configuration, encryption and enforcement', async () => {
+      const { WorkGroup } = await athena().send(new GetWorkGroupCommand({ WorkGroup: 'enforced' }));
+      expect(WorkGroup).toMatchObject({
+        Name: 'enforced',
+        State: 'ENABLED',
+        Configuration: {
+          ResultConfiguration: { OutputLocation: 's3://acme-athena-results/enforced/', EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } },
+          EnforceWorkGroupConfiguration: true,
+          ManagedQueryResultsConfiguration: { Enabled: false },
+        },
       });
-      frozenAt += 30;
-      expect(await state()).toBe('RUNNING');
-      await athena().send(new StopQueryExecutionCommand({ QueryExecutionId }));
-      frozenAt += 1000;
-      const { QueryExecution } = await athena().send(new GetQueryExecutionCommand({ QueryExecutionId }));
-      expect(QueryExecution!.Status).toMatchObject({ State: 'CANCELLED', StateChangeReason: 'Query was cancelled by the user' });
-    } finally {
-      frozenAt = undefined;
-    }
-  });
-
-  it('fails a query on a table that does not exist, with the reason and AthenaError', async () => {
-    const { QueryExecutionId } = await athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT * FROM sales.nope', WorkGroup: 'primary' }));
-    const execution = await waitForQuery(QueryExecutionId!);
-    expect(execution.Status).toMatchObject({
-      State: 'FAILED',
-      StateChangeReason: "line 1:15: Table 'sales.nope' does not exist",
-      AthenaError: { ErrorCategory: 2, ErrorType: 1301, Retryable: false },
+      const managed = await athena().send(new GetWorkGroupCommand({ WorkGroup: 'managed' }));
+      expect(managed.WorkGroup!.Configuration).toMatchObject({ ResultConfiguration: {}, ManagedQueryResultsConfiguration: { Enabled: true } });
     });
-    await expect(athena().send(new GetQueryResultsCommand({ QueryExecutionId }))).rejects.toMatchObject({ name: 'InvalidRequestException' });
-  });
 
-  it('accepts a query it cannot write results for, then fails it with Athena\'s S3 message', async () => {
-    const client = athena('athena-only');
-    const { QueryExecutionId } = await client.send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'primary' }));
-    const execution = await waitForQuery(QueryExecutionId!, client);
-    expect(execution.Status!.State).toBe('FAILED');
-    expect(execution.Status!.StateChangeReason).toMatch(/^Access denied when writing output to url: s3:\/\/acme-athena-results\/primary\/ \. /);
-  });
-
-  it('lists and gets data catalogs', async () => {
-    const { DataCatalogsSummary } = await athena().send(new ListDataCatalogsCommand({}));
-    expect(DataCatalogsSummary).toEqual([{ CatalogName: 'AwsDataCatalog', Type: 'GLUE' }]);
-    const { DataCatalog } = await athena().send(new GetDataCatalogCommand({ Name: 'AwsDataCatalog' }));
-    expect(DataCatalog).toMatchObject({ Name: 'AwsDataCatalog', Type: 'GLUE', Parameters: { 'catalog-id': ACCOUNT } });
-    await expect(athena().send(new GetDataCatalogCommand({ Name: 'nope' }))).rejects.toMatchObject({ name: 'InvalidRequestException' });
-  });
-
-  it('lists databases of the Glue catalog across pages, and gets one', async () => {
-    const first = await athena().send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog', MaxResults: 2 }));
-    expect(first.DatabaseList!.map((d) => d.Name)).toEqual(['sales', 'marketing']);
-    const second = await athena().send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog', MaxResults: 2, NextToken: first.NextToken }));
-    expect(second.DatabaseList!.map((d) => d.Name)).toEqual(['entertainment']);
-    expect(second.NextToken).toBeUndefined();
-    const { Database } = await athena().send(new GetDatabaseCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'marketing' }));
-    expect(Database).toMatchObject({ Name: 'marketing', Description: 'Campaign performance' });
-  });
-
-  it('lists table metadata across pages, and gets one table', async () => {
-    const first = await athena().send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', MaxResults: 2 }));
-    expect(first.TableMetadataList!.map((t) => t.Name)).toEqual(['orders', 'customers']);
-    const second = await athena().send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', MaxResults: 2, NextToken: first.NextToken }));
-    expect(second.TableMetadataList!.map((t) => t.Name)).toEqual(['daily_revenue']);
-    const { TableMetadata } = await athena().send(new GetTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', TableName: 'orders' }));
-    expect(TableMetadata).toMatchObject({ Name: 'orders', PartitionKeys: [{ Name: 'dt', Type: 'string' }], Parameters: { location: 's3://acme-data-lake/sales/orders/' } });
-  });
-
-  it('answers MetadataException for a missing database or table in the catalog APIs', async () => {
-    await expect(athena().send(new GetTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', TableName: 'nope' }))).rejects.toMatchObject({
-      name: 'MetadataException',
-      message: 'Table nope not found.',
+    it('answers InvalidRequestException for an unknown workgroup and query execution', async () => {
+      await expect(athena().send(new GetWorkGroupCommand({ WorkGroup: 'nope' }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: 'WorkGroup nope is not found.',
+        $metadata: { httpStatusCode: 400 },
+      });
+      await expect(athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'nope' }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: 'WorkGroup is not found',
+      });
+      await expect(athena().send(new GetQueryExecutionCommand({ QueryExecutionId: '00000000-0000-4000-8000-000000000000' }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+      });
     });
-    await expect(athena().send(new GetDatabaseCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'nope' }))).rejects.toMatchObject({ name: 'MetadataException' });
-  });
 
-  it('wraps Glue\'s refusal in a MetadataException when the caller lacks Glue rights', async () => {
-    await expect(athena('athena-only').send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog' }))).rejects.toMatchObject({
-      name: 'MetadataException',
-      message: expect.stringMatching(
-        /^User: arn:aws:iam::123456789012:user\/athena-only is not authorized to perform: glue:GetDatabases on resource: arn:aws:glue:eu-west-1:123456789012:catalog because no identity-based policy allows the glue:GetDatabases action \(Service: AmazonDataCatalog; Status Code: 400; Error Code: AccessDeniedException;/,
-      ),
+    it('lists the query history of a workgroup (primary by default), newest first, across pages', async () => {
+      const first = await athena().send(new ListQueryExecutionsCommand({ WorkGroup: 'analytics', MaxResults: 1 }));
+      expect(first.QueryExecutionIds).toEqual(['0b5c6e1a-8f3e-4d7a-9b21-1c2d3e4f5a03']);
+      expect(first.NextToken).toBeUndefined();
+      const primary: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await athena().send(new ListQueryExecutionsCommand({ MaxResults: 1, NextToken: token }));
+        expect(page.QueryExecutionIds!.length).toBeLessThanOrEqual(1);
+        primary.push(...page.QueryExecutionIds!);
+        token = page.NextToken;
+      } while (token);
+      expect(primary.slice(-2)).toEqual(SEEDED_PRIMARY);
+      await expect(athena().send(new ListQueryExecutionsCommand({ MaxResults: 51 }))).rejects.toMatchObject({ name: 'InvalidRequestException' });
+    });
+
+    it('batch-gets query executions, reporting unknown ids as unprocessed', async () => {
+      const result = await athena().send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: ['0b5c6e1a-8f3e-4d7a-9b21-1c2d3e4f5a03', 'no-such-id'] }));
+      expect(result.QueryExecutions).toEqual([
+        expect.objectContaining({ QueryExecutionId: '0b5c6e1a-8f3e-4d7a-9b21-1c2d3e4f5a03', WorkGroup: 'analytics', Status: expect.objectContaining({ State: 'FAILED' }) }),
+      ]);
+      expect(result.UnprocessedQueryExecutionIds).toEqual([expect.objectContaining({ QueryExecutionId: 'no-such-id', ErrorCode: 'INVALID_INPUT' })]);
+    });
+
+    it('reads a seeded query\'s results back from its CSV in S3', async () => {
+      const { ResultSet } = await athena().send(new GetQueryResultsCommand({ QueryExecutionId: SEEDED_PRIMARY[1] }));
+      expect(ResultSet!.Rows!.map((row) => row.Data!.map((d) => d.VarCharValue))).toEqual([['_col0'], ['1843']]);
     });
   });
 
-  it('denies a workgroup outside the caller\'s policy with AccessDeniedException and IAM\'s message', async () => {
-    await expect(athena('athena-only').send(new GetWorkGroupCommand({ WorkGroup: 'analytics' }))).rejects.toMatchObject({
-      name: 'AccessDeniedException',
-      message: `User: arn:aws:iam::${ACCOUNT}:user/athena-only is not authorized to perform: athena:GetWorkGroup on resource: ${WORKGROUP_ARN('analytics')} because no identity-based policy allows the athena:GetWorkGroup action`,
-      $metadata: { httpStatusCode: 400 },
+  describe('running queries', () => {
+    it('runs a query on a table: SUCCEEDED, the table\'s columns, results across pages', async () => {
+      const execution = await run('SELECT * FROM orders', { database: 'sales' });
+      expect(execution).toMatchObject({
+        Status: { State: 'SUCCEEDED', SubmissionDateTime: expect.any(Date), CompletionDateTime: expect.any(Date) },
+        StatementType: 'DML',
+        ResultConfiguration: { OutputLocation: `s3://acme-athena-results/primary/${execution.QueryExecutionId}.csv` },
+        QueryExecutionContext: { Database: 'sales', Catalog: 'AwsDataCatalog' },
+        Statistics: { TotalExecutionTimeInMillis: expect.any(Number) },
+        WorkGroup: 'primary',
+      });
+      const QueryExecutionId = execution.QueryExecutionId;
+      const first = await athena().send(new GetQueryResultsCommand({ QueryExecutionId, MaxResults: 2 }));
+      expect(first.ResultSet!.Rows![0]!.Data!.map((d) => d.VarCharValue)).toEqual(['order_id', 'customer_id', 'amount', 'currency', 'dt']);
+      expect(first.ResultSet!.Rows).toHaveLength(2);
+      expect(first.ResultSet!.ResultSetMetadata!.ColumnInfo!.map((c) => c.Name)).toEqual(['order_id', 'customer_id', 'amount', 'currency', 'dt']);
+      const second = await athena().send(new GetQueryResultsCommand({ QueryExecutionId, MaxResults: 2, NextToken: first.NextToken }));
+      expect(second.ResultSet!.Rows).toHaveLength(1);
+      expect(second.NextToken).toBeUndefined();
+    });
+
+    it('evaluates constant queries: literals, aliases and _colN names', async () => {
+      const { QueryExecutionId } = await run("SELECT 1 AS one, 'it''s', 2.5");
+      const { ResultSet } = await athena().send(new GetQueryResultsCommand({ QueryExecutionId }));
+      expect(ResultSet!.Rows!.map((row) => row.Data!.map((d) => d.VarCharValue))).toEqual([
+        ['one', '_col1', '_col2'],
+        ['1', "it's", '2.5'],
+      ]);
+    });
+
+    it('writes the result CSV and its .metadata to the output location, readable with S3 GetObject', async () => {
+      const { QueryExecutionId } = await run('SELECT campaign_id, name AS title FROM marketing.campaigns LIMIT 1', { workgroup: 'analytics' });
+      const object = await s3().send(new GetObjectCommand({ Bucket: 'acme-athena-results', Key: `analytics/${QueryExecutionId}.csv` }));
+      expect(await object.Body!.transformToString()).toBe('"campaign_id","title"\n"value-1","value-1"\n');
+      await expect(s3().send(new HeadObjectCommand({ Bucket: 'acme-athena-results', Key: `analytics/${QueryExecutionId}.csv.metadata` }))).resolves.toMatchObject({
+        $metadata: { httpStatusCode: 200 },
+      });
+    });
+
+    it('lets the request choose the output location unless the workgroup enforces its own, with its encryption', async () => {
+      const chosen = await run('SELECT 1', { outputLocation: 's3://acme-athena-results/mine/' });
+      expect(chosen.ResultConfiguration!.OutputLocation).toBe(`s3://acme-athena-results/mine/${chosen.QueryExecutionId}.csv`);
+      const enforced = await run('SELECT 1', { workgroup: 'enforced', outputLocation: 's3://acme-athena-results/mine/' });
+      expect(enforced.ResultConfiguration).toEqual({
+        OutputLocation: `s3://acme-athena-results/enforced/${enforced.QueryExecutionId}.csv`,
+        EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+      });
+      const head = await s3().send(new HeadObjectCommand({ Bucket: 'acme-athena-results', Key: `enforced/${enforced.QueryExecutionId}.csv` }));
+      expect(head.ServerSideEncryption).toBe('AES256');
+    });
+
+    it('keeps managed query results out of S3 and still returns them', async () => {
+      const execution = await run('SELECT 7 AS n', { workgroup: 'managed' });
+      expect(execution).toMatchObject({ Status: { State: 'SUCCEEDED' }, ResultConfiguration: {}, ManagedQueryResultsConfiguration: { Enabled: true } });
+      const { ResultSet } = await athena().send(new GetQueryResultsCommand({ QueryExecutionId: execution.QueryExecutionId }));
+      expect(ResultSet!.Rows![1]!.Data![0]!.VarCharValue).toBe('7');
+    });
+
+    it('refuses a query with no output location, a missing bucket or a bucket in another region', async () => {
+      await expect(athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'bare' }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: 'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.',
+      });
+      await expect(athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'ghost' }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: 'Unable to verify/create output bucket no-such-bucket',
+      });
+      await expect(athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'elsewhere' }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: expect.stringMatching(/^The S3 location provided to save your query results is invalid\. Please check your S3 location is correct and is in the same region/),
+      });
+    });
+
+    it('rejects a malformed query at submission with AthenaErrorCode MALFORMED_QUERY', async () => {
+      await expect(athena().send(new StartQueryExecutionCommand({ QueryString: 'SELEC 1' }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        AthenaErrorCode: 'MALFORMED_QUERY',
+        message: expect.stringMatching(/^line 1:1: mismatched input 'SELEC'\. Expecting: /),
+      });
+    });
+
+    it('is idempotent per ClientRequestToken, and refuses the token for a different query', async () => {
+      const token = 'a'.repeat(40);
+      const first = await athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', ClientRequestToken: token }));
+      const again = await athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', ClientRequestToken: token }));
+      expect(again.QueryExecutionId).toBe(first.QueryExecutionId);
+      await expect(athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT 2', ClientRequestToken: token }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        AthenaErrorCode: 'IDEMPOTENT_PARAMETER_MISMATCH',
+        message: 'Idempotent parameters do not match',
+      });
+    });
+
+    it('moves a query through QUEUED and RUNNING, refuses its results meanwhile, and stops it', async () => {
+      frozenAt = Date.now();
+      try {
+        const { QueryExecutionId } = await athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1' }));
+        const state = async () => (await athena().send(new GetQueryExecutionCommand({ QueryExecutionId }))).QueryExecution!.Status!.State;
+        expect(await state()).toBe('QUEUED');
+        await expect(athena().send(new GetQueryResultsCommand({ QueryExecutionId }))).rejects.toMatchObject({
+          name: 'InvalidRequestException',
+          message: 'Query has not yet finished. Current state: QUEUED',
+        });
+        frozenAt += 30;
+        expect(await state()).toBe('RUNNING');
+        await expect(athena().send(new GetQueryResultsCommand({ QueryExecutionId }))).rejects.toMatchObject({ message: 'Query has not yet finished. Current state: RUNNING' });
+        await athena().send(new StopQueryExecutionCommand({ QueryExecutionId }));
+        frozenAt += 1000;
+        const { QueryExecution } = await athena().send(new GetQueryExecutionCommand({ QueryExecutionId }));
+        expect(QueryExecution!.Status).toMatchObject({ State: 'CANCELLED', StateChangeReason: 'Query was cancelled by the user' });
+        await expect(s3().send(new GetObjectCommand({ Bucket: 'acme-athena-results', Key: `primary/${QueryExecutionId}.csv` }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+      } finally {
+        frozenAt = undefined;
+      }
+    });
+
+    it('fails a query on a missing table or column with the engine\'s reason and AthenaError', async () => {
+      const table = await run('SELECT * FROM sales.nope');
+      expect(table.Status).toMatchObject({
+        State: 'FAILED',
+        StateChangeReason: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.sales.nope' does not exist",
+        AthenaError: { ErrorCategory: 2, ErrorType: 1110, Retryable: false },
+      });
+      await expect(athena().send(new GetQueryResultsCommand({ QueryExecutionId: table.QueryExecutionId }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: table.Status!.StateChangeReason,
+      });
+      const column = await run('SELECT\n  nope\nFROM sales.orders');
+      expect(column.Status!.StateChangeReason).toBe("COLUMN_NOT_FOUND: line 2:3: Column 'nope' cannot be resolved");
+    });
+
+    it('accepts a query it cannot write results for (200), then fails it with Athena\'s S3 message', async () => {
+      const client = athena('athena-only');
+      const { QueryExecutionId } = await client.send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1' }));
+      const execution = await waitForQuery(QueryExecutionId!, client);
+      expect(execution.Status).toMatchObject({
+        State: 'FAILED',
+        StateChangeReason: `Access denied when writing output to url: s3://acme-athena-results/primary/${QueryExecutionId}.csv . Please ensure you are allowed to access the S3 bucket. If you are encrypting query results with KMS key, please ensure you are allowed to access your KMS key`,
+        AthenaError: { ErrorCategory: 2, ErrorType: 1501, Retryable: false },
+      });
+    });
+
+    it('fails the query when the bucket policy denies the write, even for an administrator', async () => {
+      const execution = await run('SELECT 1', { workgroup: 'locked' });
+      expect(execution.Status!.State).toBe('FAILED');
+      expect(execution.Status!.StateChangeReason).toMatch(/^Access denied when writing output to url: s3:\/\/acme-athena-results\/locked\//);
+    });
+
+    it('fails a query on a table the caller may not read through Glue, naming glue:GetTable', async () => {
+      const execution = await run('SELECT * FROM sales.orders', { client: athena('athena-only') });
+      expect(execution.Status!.StateChangeReason).toBe(
+        `Insufficient permissions to execute the query. User: arn:aws:iam::${ACCOUNT}:user/athena-only is not authorized to perform: glue:GetTable on resource: arn:aws:glue:eu-west-1:${ACCOUNT}:catalog because no identity-based policy allows the glue:GetTable action`,
+      );
+    });
+
+    it('refuses GetQueryResults to a caller who cannot read the result object', async () => {
+      const { QueryExecutionId } = await run('SELECT 1');
+      await expect(athena('athena-only').send(new GetQueryResultsCommand({ QueryExecutionId }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: expect.stringMatching(/^You do not seem to have access to the S3 location of your query results\./),
+      });
+      await expect(athena('reader').send(new GetQueryResultsCommand({ QueryExecutionId }))).resolves.toMatchObject({ ResultSet: expect.any(Object) });
     });
   });
 
-  it('denies every Athena call under an SCP that denies athena:*, saying so', async () => {
-    await expect(athena('analyst', scp).send(new GetWorkGroupCommand({ WorkGroup: 'primary' }))).rejects.toMatchObject({
-      name: 'AccessDeniedException',
-      message: `User: arn:aws:iam::${ACCOUNT}:user/analyst is not authorized to perform: athena:GetWorkGroup on resource: ${WORKGROUP_ARN('primary')} with an explicit deny in a service control policy`,
+  describe('encrypted results', () => {
+    it('writes results into an SSE-KMS bucket under the bucket\'s default key', async () => {
+      const execution = await run('SELECT 1', { client: athena('analyst', encrypted) });
+      expect(execution.Status!.State).toBe('SUCCEEDED');
+      const head = await s3('analyst', encrypted).send(new HeadObjectCommand({ Bucket: 'acme-athena-results', Key: `primary/${execution.QueryExecutionId}.csv` }));
+      expect(head).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KEY_ARN });
     });
-    await expect(athena('analyst', scp).send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1' }))).rejects.toMatchObject({
-      name: 'AccessDeniedException',
-      message: expect.stringContaining('athena:StartQueryExecution on resource: arn:aws:athena:eu-west-1:123456789012:workgroup/primary with an explicit deny in a service control policy'),
+
+    it('fails the query of a caller who may not use the workgroup\'s key, naming kms:GenerateDataKey', async () => {
+      const execution = await run('SELECT 1', { client: athena('no-kms', encrypted), workgroup: 'secure' });
+      expect(execution.ResultConfiguration!.EncryptionConfiguration).toEqual({ EncryptionOption: 'SSE_KMS', KmsKey: 'alias/athena-results' });
+      expect(execution.Status).toMatchObject({ State: 'FAILED', AthenaError: { ErrorType: 1501 } });
+      expect(execution.Status!.StateChangeReason).toMatch(/^Access denied when writing output to url: s3:\/\/acme-athena-results\/secure\/.+\.csv \. Please ensure/);
+      expect(execution.Status!.StateChangeReason).toContain(`is not authorized to perform: kms:GenerateDataKey on resource: ${KEY_ARN}`);
+    });
+
+    it('refuses the results to a caller who may read the object but not decrypt it', async () => {
+      const { QueryExecutionId } = await run('SELECT 1', { client: athena('analyst', encrypted), workgroup: 'secure' });
+      await expect(athena('no-kms', encrypted).send(new GetQueryResultsCommand({ QueryExecutionId }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: expect.stringContaining('If you are using KMS to encrypt query results, please ensure you have permission to access your KMS key.'),
+      });
     });
   });
 
-  it('rejects a query in a disabled workgroup with InvalidRequestException', async () => {
-    await expect(athena('analyst', disabled).send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'legacy' }))).rejects.toMatchObject({
-      name: 'InvalidRequestException',
-      message: 'Unable to submit query. WorkGroup legacy is disabled.',
-      $metadata: { httpStatusCode: 400 },
+  describe('Lake Formation', () => {
+    const lf = (name: string) => athena(name, governed);
+
+    it('reads a governed table with SELECT and lakeformation:GetDataAccess', async () => {
+      const execution = await run('SELECT * FROM finance.ledger', { client: lf('steward') });
+      expect(execution.Status!.State).toBe('SUCCEEDED');
+      const { ResultSet } = await lf('steward').send(new GetQueryResultsCommand({ QueryExecutionId: execution.QueryExecutionId }));
+      expect(ResultSet!.Rows![0]!.Data!.map((d) => d.VarCharValue)).toEqual(['entry_id', 'amount', 'month']);
     });
-    const { WorkGroup } = await athena('analyst', disabled).send(new GetWorkGroupCommand({ WorkGroup: 'legacy' }));
-    expect(WorkGroup!.State).toBe('DISABLED');
+
+    it('fails the query of a caller without a grant, or with DESCRIBE only, naming Lake Formation', async () => {
+      for (const name of ['analyst', 'describer']) {
+        const execution = await run('SELECT * FROM finance.ledger', { client: lf(name) });
+        expect(execution.Status).toMatchObject({
+          State: 'FAILED',
+          StateChangeReason: 'Insufficient permissions to execute the query. Insufficient Lake Formation permission(s) on ledger',
+          AthenaError: { ErrorCategory: 2, ErrorType: 1500, Retryable: false },
+        });
+      }
+    });
+
+    it('fails the query of a caller whose IAM denies lakeformation:GetDataAccess', async () => {
+      const execution = await run('SELECT * FROM finance.invoices', { client: lf('no-data-access') });
+      expect(execution.Status!.StateChangeReason).toBe(
+        `Insufficient permissions to execute the query. User: arn:aws:iam::${ACCOUNT}:user/no-data-access is not authorized to perform: lakeformation:GetDataAccess with an explicit deny in an identity-based policy`,
+      );
+    });
+
+    it('leaves governed tables out of ListTableMetadata silently, and refuses GetTableMetadata on them', async () => {
+      const hidden = await lf('analyst').send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'finance' }));
+      expect(hidden.TableMetadataList).toEqual([]);
+      const shown = await lf('describer').send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'finance' }));
+      expect(shown.TableMetadataList!.map((t) => t.Name)).toEqual(['ledger', 'invoices']);
+      await expect(lf('analyst').send(new GetTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'finance', TableName: 'ledger' }))).rejects.toMatchObject({
+        name: 'MetadataException',
+        message: expect.stringMatching(/^Insufficient Lake Formation permission\(s\) on ledger \(Service: AmazonDataCatalog; Status Code: 400; Error Code: AccessDeniedException;/),
+      });
+    });
   });
 
-  it('rejects MaxResults out of range with InvalidRequestException', async () => {
-    await expect(athena().send(new ListWorkGroupsCommand({ MaxResults: 51 }))).rejects.toMatchObject({
-      name: 'InvalidRequestException',
-      message: "1 validation error detected: Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50",
+  describe('catalog APIs', () => {
+    it('lists and gets data catalogs', async () => {
+      const { DataCatalogsSummary } = await athena().send(new ListDataCatalogsCommand({}));
+      expect(DataCatalogsSummary).toEqual([{ CatalogName: 'AwsDataCatalog', Type: 'GLUE' }]);
+      const { DataCatalog } = await athena().send(new GetDataCatalogCommand({ Name: 'AwsDataCatalog' }));
+      expect(DataCatalog).toMatchObject({ Name: 'AwsDataCatalog', Type: 'GLUE', Parameters: { 'catalog-id': ACCOUNT } });
+      await expect(athena().send(new GetDataCatalogCommand({ Name: 'nope' }))).rejects.toMatchObject({ name: 'InvalidRequestException' });
     });
-    await expect(athena().send(new ListDataCatalogsCommand({ MaxResults: 1 }))).rejects.toMatchObject({ name: 'InvalidRequestException' });
+
+    it('lists databases of the Glue catalog across pages, and gets one', async () => {
+      const first = await athena().send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog', MaxResults: 2 }));
+      expect(first.DatabaseList!.map((d) => d.Name)).toEqual(['sales', 'marketing']);
+      const second = await athena().send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog', MaxResults: 2, NextToken: first.NextToken }));
+      expect(second.DatabaseList!.map((d) => d.Name)).toEqual(['entertainment']);
+      expect(second.NextToken).toBeUndefined();
+      const { Database } = await athena().send(new GetDatabaseCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'marketing' }));
+      expect(Database).toMatchObject({ Name: 'marketing', Description: 'Campaign performance' });
+    });
+
+    it('lists table metadata across pages and by expression, and gets one table', async () => {
+      const first = await athena().send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', MaxResults: 2 }));
+      expect(first.TableMetadataList!.map((t) => t.Name)).toEqual(['orders', 'customers']);
+      const second = await athena().send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', MaxResults: 2, NextToken: first.NextToken }));
+      expect(second.TableMetadataList!.map((t) => t.Name)).toEqual(['daily_revenue']);
+      const matching = await athena().send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', Expression: 'cust*' }));
+      expect(matching.TableMetadataList!.map((t) => t.Name)).toEqual(['customers']);
+      const { TableMetadata } = await athena().send(new GetTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', TableName: 'orders' }));
+      expect(TableMetadata).toMatchObject({ Name: 'orders', PartitionKeys: [{ Name: 'dt', Type: 'string' }], Parameters: { location: 's3://acme-data-lake/sales/orders/' } });
+    });
+
+    it('relays Glue\'s EntityNotFoundException in a MetadataException for a missing database or table', async () => {
+      const notFound = expect.stringMatching(/^Entity Not Found \(Service: AmazonDataCatalog; Status Code: 400; Error Code: EntityNotFoundException; Request ID: [\w-]+; Proxy: null\)$/);
+      await expect(athena().send(new GetTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', TableName: 'nope' }))).rejects.toMatchObject({
+        name: 'MetadataException',
+        message: notFound,
+      });
+      await expect(athena().send(new GetDatabaseCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'nope' }))).rejects.toMatchObject({ name: 'MetadataException', message: notFound });
+    });
+
+    it('wraps Glue\'s refusal in a MetadataException when the caller lacks Glue rights', async () => {
+      await expect(athena('athena-only').send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog' }))).rejects.toMatchObject({
+        name: 'MetadataException',
+        message: expect.stringMatching(
+          /^User: arn:aws:iam::123456789012:user\/athena-only is not authorized to perform: glue:GetDatabases on resource: arn:aws:glue:eu-west-1:123456789012:catalog because no identity-based policy allows the glue:GetDatabases action \(Service: AmazonDataCatalog; Status Code: 400; Error Code: AccessDeniedException;/,
+        ),
+      });
+      for (const command of [
+        new GetDatabaseCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales' }),
+        new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales' }),
+        new GetTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', TableName: 'orders' }),
+      ]) {
+        await expect(athena('athena-only').send(command as never)).rejects.toMatchObject({ name: 'MetadataException', message: expect.stringMatching(/glue:Get(Database|Tables|Table) on resource/) });
+      }
+    });
   });
 
-  it('is parsed by botocore: a paginated listing, a query, an SCP denial and a disabled workgroup', async () => {
+  describe('authorization and validation', () => {
+    it('denies a workgroup outside the caller\'s policy with AccessDeniedException and IAM\'s message', async () => {
+      await expect(athena('athena-only').send(new GetWorkGroupCommand({ WorkGroup: 'analytics' }))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: `User: arn:aws:iam::${ACCOUNT}:user/athena-only is not authorized to perform: athena:GetWorkGroup on resource: ${WORKGROUP_ARN('analytics')} because no identity-based policy allows the athena:GetWorkGroup action`,
+        $metadata: { httpStatusCode: 400 },
+      });
+    });
+
+    it('checks an execution\'s actions against its workgroup', async () => {
+      await expect(athena('athena-only').send(new GetQueryExecutionCommand({ QueryExecutionId: '0b5c6e1a-8f3e-4d7a-9b21-1c2d3e4f5a03' }))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining(`athena:GetQueryExecution on resource: ${WORKGROUP_ARN('analytics')}`),
+      });
+      await expect(athena('athena-only').send(new GetQueryExecutionCommand({ QueryExecutionId: SEEDED_PRIMARY[0] }))).resolves.toMatchObject({ QueryExecution: expect.any(Object) });
+    });
+
+    it('answers with the older denial text when the scenario asks for it', async () => {
+      await expect(athena('athena-only', legacy).send(new GetWorkGroupCommand({ WorkGroup: 'analytics' }))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: 'You are not authorized to perform: athena:GetWorkGroup on the resource. After your AWS administrator or you have updated your permissions, please try again.',
+      });
+    });
+
+    it('denies every Athena call under an SCP that denies athena:*, saying so', async () => {
+      await expect(athena('analyst', scp).send(new GetWorkGroupCommand({ WorkGroup: 'primary' }))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: `User: arn:aws:iam::${ACCOUNT}:user/analyst is not authorized to perform: athena:GetWorkGroup on resource: ${WORKGROUP_ARN('primary')} with an explicit deny in a service control policy`,
+      });
+      await expect(athena('analyst', scp).send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1' }))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining(`athena:StartQueryExecution on resource: ${WORKGROUP_ARN('primary')} with an explicit deny in a service control policy`),
+      });
+    });
+
+    it('rejects a query in a disabled workgroup with InvalidRequestException', async () => {
+      await expect(athena('analyst', disabled).send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'legacy' }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: 'Unable to submit query. WorkGroup legacy is disabled.',
+        $metadata: { httpStatusCode: 400 },
+      });
+      const { WorkGroup } = await athena('analyst', disabled).send(new GetWorkGroupCommand({ WorkGroup: 'legacy' }));
+      expect(WorkGroup!.State).toBe('DISABLED');
+    });
+
+    it('rejects MaxResults out of the model\'s ranges with InvalidRequestException', async () => {
+      await expect(athena().send(new ListWorkGroupsCommand({ MaxResults: 51 }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: "1 validation error detected: Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50",
+      });
+      await expect(athena().send(new ListDataCatalogsCommand({ MaxResults: 1 }))).rejects.toMatchObject({ name: 'InvalidRequestException' });
+      await expect(athena().send(new GetQueryResultsCommand({ QueryExecutionId: SEEDED_PRIMARY[1], MaxResults: 1001 }))).rejects.toMatchObject({ name: 'InvalidRequestException' });
+    });
+  });
+
+  it('is parsed by botocore: workgroups, paginated history, a query started and polled, an SCP denial, a disabled workgroup', async () => {
     const analyst = userCredentials(sandbox, 'analyst');
-    // The CLI follows NextToken itself; --page-size makes it take three pages of one.
-    const listed = await awsCli(sandbox, analyst, ['athena', 'list-table-metadata', '--catalog-name', 'AwsDataCatalog', '--database-name', 'sales', '--page-size', '1']);
-    expect(listed.json.TableMetadataList.map((t: { Name: string }) => t.Name)).toEqual(['orders', 'customers', 'daily_revenue']);
-    const started = await awsCli(sandbox, analyst, ['athena', 'start-query-execution', '--query-string', 'SELECT 1', '--work-group', 'primary']);
-    const execution = await waitForQuery(started.json.QueryExecutionId);
-    expect(execution.Status!.State).toBe('SUCCEEDED');
+    const listed = await awsCli(sandbox, analyst, ['athena', 'list-work-groups']);
+    expect(listed.json.WorkGroups.map((w: { Name: string }) => w.Name)).toEqual(['primary', 'analytics', 'enforced', 'managed', 'bare', 'locked', 'ghost', 'elsewhere']);
+    // The CLI follows NextToken itself: --page-size 1 takes one page per execution.
+    const history = await awsCli(sandbox, analyst, ['athena', 'list-query-executions', '--page-size', '1']);
+    expect(history.json.QueryExecutionIds.slice(-2)).toEqual(SEEDED_PRIMARY);
+    const started = await awsCli(sandbox, analyst, ['athena', 'start-query-execution', '--query-string', 'SELECT * FROM sales.customers', '--query-execution-context', 'Database=sales']);
+    expect(started.json.QueryExecutionId).toEqual(expect.any(String));
+    await waitForQuery(started.json.QueryExecutionId);
+    const polled = await awsCli(sandbox, analyst, ['athena', 'get-query-execution', '--query-execution-id', started.json.QueryExecutionId]);
+    expect(polled.json.QueryExecution).toMatchObject({ Status: { State: 'SUCCEEDED' }, QueryExecutionContext: { Database: 'sales' }, WorkGroup: 'primary' });
     const denied = await awsCli(scp, userCredentials(scp, 'analyst'), ['athena', 'list-work-groups']);
     expect(denied).toMatchObject({ ok: false, errorCode: 'AccessDeniedException' });
     expect(denied.stderr).toContain('with an explicit deny in a service control policy');

@@ -1,33 +1,63 @@
 // Athena over awsJson1.1: workgroups, query history, the catalog APIs JDBC/ODBC drivers use, and
-// queries that really "run": they write their CSV to the sandbox's S3 and fail as Athena does
-// when the caller cannot write there, use the key, or read Lake Formation-governed data.
+// queries that really "run": they read the Glue catalog with the caller's rights, write their CSV
+// to the sandbox's S3, and fail as Athena does when the caller cannot write there, use the key,
+// or read Lake Formation-governed data.
 import { hasLakeFormationPermission, isGoverned, isTableVisible, kmsDecision, resolveKmsKey } from '../governance.js';
+import { accessDeniedMessage, authorize as evaluate } from '../iam/evaluate.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
-import type { ScenarioWorkGroup } from '../scenario.js';
-import { type QueryExecutionRecord, etagOf } from '../state.js';
+import type { ScenarioTable, ScenarioWorkGroup } from '../scenario.js';
+import { etagOf, type QueryExecutionRecord, type SandboxState, type StoredObject } from '../state.js';
 import { AwsError, type ServiceCall } from '../types.js';
 
 type Input = Record<string, unknown>;
+type Database = SandboxState['scenario']['glue']['databases'][number];
+type Encryption = NonNullable<QueryExecutionRecord['encryption']>;
 
 const QUEUED_MS = 20;
-const RUNNING_MS = 80;
+/** A query runs 50–150 ms of sandbox time in all, queueing included. */
+const MIN_RUN_MS = 50;
+const RUN_JITTER_MS = 100;
 const CREATED = new Date('2026-01-10T12:00:00Z');
+const ENGINE_VERSION = { SelectedEngineVersion: 'AUTO', EffectiveEngineVersion: 'Athena engine version 3' };
+/** Athena error catalog: ErrorCategory 2 is USER; the types are those of the failures modelled here. */
+const ERROR_TYPE = { userError: 1000, tableNotFound: 1110, entityNotFound: 1301, permission: 1500, s3Permission: 1501 } as const;
+const STATEMENT = /^[\s(]*(select|with|values|table|show|describe|desc|explain|create|drop|alter|msck|insert|delete|update|merge|unload|use|prepare|execute|deallocate|optimize|vacuum)\b/i;
+
+/** ClientRequestToken → query execution id, per sandbox: StartQueryExecution is idempotent. */
+const startedByToken = new WeakMap<SandboxState, Map<string, string>>();
 
 function invalid(message: string, athenaErrorCode?: string): AwsError {
-  return new AwsError('InvalidRequestException', message, 400, athenaErrorCode ? { fields: { AthenaErrorCode: athenaErrorCode } } : {});
+  // Athena sends the code twice, as AthenaErrorCode (modelled) and ErrorCode.
+  return new AwsError('InvalidRequestException', message, 400, athenaErrorCode ? { fields: { AthenaErrorCode: athenaErrorCode, ErrorCode: athenaErrorCode } } : {});
+}
+
+function required(input: Input, name: string): string {
+  const value = stringField(input, name, { required: true, code: 'InvalidRequestException' })!;
+  if (value === '') throw invalid(`1 validation error detected: Value '' at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+  return value;
+}
+
+function pageSize(input: Input, min: number, max: number): number {
+  // MaxResults 0 is in ListQueryExecutions' range; it means "the default", not an endless run of empty pages.
+  return intField(input, 'MaxResults', min, max, 'InvalidRequestException') || max;
+}
+
+function page<T>(items: readonly T[], input: Input, min: number, max: number) {
+  return paginate(items, input.NextToken, pageSize(input, min, max), 'InvalidRequestException');
 }
 
 function workgroupArn(call: ServiceCall, name: string): string {
   return `arn:aws:athena:${call.region}:${call.state.accountId}:workgroup/${name}`;
 }
 
-function dataCatalogArn(call: ServiceCall, name: string): string {
-  return `arn:aws:athena:${call.region}:${call.state.accountId}:datacatalog/${name}`;
+function glueArns(call: ServiceCall) {
+  const prefix = `arn:aws:glue:${call.region}:${call.state.accountId}`;
+  return { catalog: `${prefix}:catalog`, database: (d: string) => `${prefix}:database/${d}`, table: (d: string, t: string) => `${prefix}:table/${d}/${t}` };
 }
 
-function findWorkgroup(call: ServiceCall, name: string): ScenarioWorkGroup {
+function findWorkgroup(call: ServiceCall, name: string, notFound = `WorkGroup ${name} is not found.`): ScenarioWorkGroup {
   const workgroup = call.state.scenario.athena.workgroups.find((w) => w.name === name);
-  if (!workgroup) throw invalid(`WorkGroup ${name} is not found.`);
+  if (!workgroup) throw invalid(notFound);
   return workgroup;
 }
 
@@ -37,93 +67,425 @@ function findExecution(call: ServiceCall, id: string): QueryExecutionRecord {
   return execution;
 }
 
-function required(input: Input, name: string): string {
-  return stringField(input, name, { required: true, code: 'InvalidRequestException' })!;
+/** IAM's refusal of an action Athena performs with the caller's rights (Glue, S3, Lake Formation), in IAM's words. */
+function refusal(call: ServiceCall, action: string, resource: string): string | undefined {
+  const { caller } = call;
+  const decision = evaluate({ action, resource, principal: { arn: caller.arn, accountId: caller.accountId, roleArn: caller.roleArn } }, caller.policies);
+  return decision.allowed ? undefined : accessDeniedMessage(caller.arn, action, resource, decision.denial);
 }
 
-/** A query's state moves on with sandbox time: queued, running, then its outcome. */
+// ---- Query state and shapes -------------------------------------------------------------------
+
+/** A query's state moves on with sandbox time, computed when read: queued, running, then its outcome. */
 function currentState(call: ServiceCall, execution: QueryExecutionRecord): QueryExecutionRecord['state'] {
   if (execution.finishesAt === undefined || execution.state === 'CANCELLED') return execution.state;
-  const elapsed = call.state.now() - execution.submittedAt.getTime();
-  if (elapsed < QUEUED_MS) return 'QUEUED';
-  if (call.state.now() < execution.finishesAt) return 'RUNNING';
+  const now = call.state.now();
+  if (now < execution.submittedAt.getTime() + QUEUED_MS) return 'QUEUED';
+  if (now < execution.finishesAt) return 'RUNNING';
   return execution.state;
+}
+
+function statementType(query: string): 'DDL' | 'DML' | 'UTILITY' {
+  const keyword = STATEMENT.exec(query)?.[1]?.toLowerCase();
+  if (keyword && ['create', 'drop', 'alter', 'msck'].includes(keyword)) return 'DDL';
+  if (keyword && ['show', 'describe', 'desc', 'explain'].includes(keyword)) return 'UTILITY';
+  return 'DML';
+}
+
+function encryptionShape(encryption: Encryption | undefined) {
+  return encryption ? { EncryptionConfiguration: { EncryptionOption: encryption.option, ...(encryption.kmsKey ? { KmsKey: encryption.kmsKey } : {}) } } : {};
 }
 
 function workgroupConfiguration(workgroup: ScenarioWorkGroup) {
   return {
-    ResultConfiguration: {
-      ...(workgroup.outputLocation ? { OutputLocation: workgroup.outputLocation } : {}),
-      ...(workgroup.encryption ? { EncryptionConfiguration: { EncryptionOption: workgroup.encryption.option, ...(workgroup.encryption.kmsKey ? { KmsKey: workgroup.encryption.kmsKey } : {}) } } : {}),
-    },
+    ResultConfiguration: { ...(workgroup.outputLocation ? { OutputLocation: workgroup.outputLocation } : {}), ...encryptionShape(workgroup.encryption) },
     ManagedQueryResultsConfiguration: { Enabled: workgroup.managedQueryResults },
     EnforceWorkGroupConfiguration: workgroup.enforceWorkGroupConfiguration,
     PublishCloudWatchMetricsEnabled: true,
     RequesterPaysEnabled: false,
-    EngineVersion: { SelectedEngineVersion: 'AUTO', EffectiveEngineVersion: 'Athena engine version 3' },
+    EngineVersion: ENGINE_VERSION,
   };
 }
 
 function executionShape(call: ServiceCall, execution: QueryExecutionRecord) {
   const state = currentState(call, execution);
-  const done = state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
+  const completedAt = execution.completedAt ?? (execution.finishesAt !== undefined ? new Date(execution.finishesAt) : undefined);
+  const done = (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') && completedAt !== undefined;
+  const managed = call.state.scenario.athena.workgroups.find((w) => w.name === execution.workgroup)?.managedQueryResults ?? false;
+  const totalMs = done ? completedAt.getTime() - execution.submittedAt.getTime() : 0;
   return {
     QueryExecutionId: execution.id,
     Query: execution.query,
-    StatementType: /^\s*(select|with)\b/i.test(execution.query) ? 'DML' : 'DDL',
-    ResultConfiguration: {
-      ...(execution.outputLocation ? { OutputLocation: execution.outputLocation } : {}),
-      ...(execution.encryption ? { EncryptionConfiguration: { EncryptionOption: execution.encryption.option, ...(execution.encryption.kmsKey ? { KmsKey: execution.encryption.kmsKey } : {}) } } : {}),
-    },
+    StatementType: statementType(execution.query),
+    ...(managed ? { ManagedQueryResultsConfiguration: { Enabled: true } } : {}),
+    ResultConfiguration: { ...(execution.outputLocation ? { OutputLocation: execution.outputLocation } : {}), ...encryptionShape(execution.encryption) },
     QueryExecutionContext: { ...(execution.database ? { Database: execution.database } : {}), Catalog: execution.catalog ?? 'AwsDataCatalog' },
     Status: {
       State: state,
       SubmissionDateTime: execution.submittedAt,
-      ...(done ? { CompletionDateTime: execution.completedAt ?? new Date(execution.finishesAt ?? execution.submittedAt.getTime()) } : {}),
+      ...(done ? { CompletionDateTime: completedAt } : {}),
       ...(state === 'FAILED' || state === 'CANCELLED' ? { StateChangeReason: execution.stateChangeReason ?? 'Query failed' } : {}),
       ...(state === 'FAILED' && execution.error
         ? { AthenaError: { ErrorCategory: execution.error.category, ErrorType: execution.error.type, Retryable: false, ErrorMessage: execution.error.message } }
         : {}),
     },
-    Statistics: done ? { EngineExecutionTimeInMillis: 412, DataScannedInBytes: 0, TotalExecutionTimeInMillis: 530, QueryQueueTimeInMillis: 20 } : {},
+    Statistics: done
+      ? { EngineExecutionTimeInMillis: Math.max(totalMs - QUEUED_MS, 0), DataScannedInBytes: 0, TotalExecutionTimeInMillis: totalMs, QueryQueueTimeInMillis: Math.min(QUEUED_MS, totalMs) }
+      : {},
     WorkGroup: execution.workgroup,
-    EngineVersion: { SelectedEngineVersion: 'AUTO', EffectiveEngineVersion: 'Athena engine version 3' },
+    EngineVersion: ENGINE_VERSION,
   };
 }
 
-/** Athena's catalog APIs on the Glue catalog also need the caller's Glue permissions; Glue's refusal comes back wrapped. */
-function requireGlue(call: ServiceCall, action: string, resources: string[]): void {
-  for (const resource of resources) {
-    if (!call.isAuthorized(action, resource)) {
-      throw new AwsError(
-        'MetadataException',
-        `User: ${call.caller.arn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action (Service: AmazonDataCatalog; Status Code: 400; Error Code: AccessDeniedException; Request ID: ${call.requestId}; Proxy: null)`,
-      );
+// ---- Running a query --------------------------------------------------------------------------
+
+interface Failure {
+  reason: string;
+  type: number;
+}
+
+interface Result {
+  header: string[];
+  rows: string[][];
+}
+
+/** "line:column" of an offset in the query, as the engine's messages give it. */
+function position(query: string, offset: number): string {
+  const before = query.slice(0, offset).split('\n');
+  return `${before.length}:${before.at(-1)!.length + 1}`;
+}
+
+function unquote(identifier: string): string {
+  return identifier.trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+}
+
+/** Splits on commas outside parentheses and string literals. */
+function splitTopLevel(text: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") quoted = !quoted;
+    else if (!quoted && c === '(') depth++;
+    else if (!quoted && c === ')') depth--;
+    else if (!quoted && depth === 0 && c === ',') {
+      items.push(text.slice(start, i).trim());
+      start = i + 1;
     }
   }
+  items.push(text.slice(start).trim());
+  return items;
 }
 
-function glueArns(call: ServiceCall) {
-  const prefix = `arn:aws:glue:${call.region}:${call.state.accountId}`;
-  return { catalog: `${prefix}:catalog`, database: (d: string) => `${prefix}:database/${d}`, table: (d: string, t: string) => `${prefix}:table/${d}/${t}` };
+function sampleValue(type: string, n: number): string {
+  if (/int|decimal|double|float|real/.test(type)) return String(n * 7);
+  if (/timestamp/.test(type)) return `2026-11-2${n} 10:00:00.000`;
+  if (/^date/.test(type)) return `2026-11-2${n}`;
+  if (/boolean/.test(type)) return n % 2 ? 'true' : 'false';
+  return `value-${n}`;
 }
 
-function catalogName(call: ServiceCall, input: Input): string {
-  const name = required(input, 'CatalogName');
-  call.authorize(`athena:${call.operation}`, dataCatalogArn(call, name));
-  if (!call.state.scenario.athena.dataCatalogs.some((c) => c.name === name) && name !== 'AwsDataCatalog') {
-    throw new AwsError('MetadataException', `Catalog ${name} was not found`);
+/** What a constant expression evaluates to, near enough: literals as themselves, anything else a sample. */
+function literalValue(expression: string, n: number): string {
+  if (/^-?\d+(\.\d+)?$/.test(expression) || /^(true|false)$/i.test(expression)) return expression.toLowerCase();
+  const text = /^'((?:[^']|'')*)'$/.exec(expression);
+  if (text) return text[1]!.replace(/''/g, "'");
+  if (/^count\s*\(/i.test(expression)) return '2';
+  return `value-${n}`;
+}
+
+/** The tables a query reads (FROM and JOIN), qualified with the context database. */
+function tableReferences(query: string, contextDatabase: string) {
+  const pattern = /\b(?:from|join)\s+((?:"[^"]+"|[\w-]+)(?:\s*\.\s*(?:"[^"]+"|[\w-]+)){0,2})/gi;
+  // FROM inside extract(…), substring(…) and trim(…) names no table.
+  const inFunction = (offset: number) => /\b(?:extract|substring|trim|overlay|position)\s*\([^()]*$/i.test(query.slice(0, offset));
+  return [...query.matchAll(pattern)].filter((match) => !inFunction(match.index!)).map((match) => {
+    const parts = match[1]!.split('.').map(unquote);
+    const [database, table] = parts.length === 1 ? [contextDatabase, parts[0]!] : [parts.at(-2)!, parts.at(-1)!];
+    return { database, table, at: position(query, match.index! + match[0].length - match[1]!.length) };
+  });
+}
+
+/** Athena reads each table through Glue with the caller's rights, then its data through Lake Formation. */
+function readTable(call: ServiceCall, reference: { database: string; table: string; at: string }): ScenarioTable | Failure {
+  const glue = glueArns(call);
+  for (const resource of [glue.catalog, glue.database(reference.database), glue.table(reference.database, reference.table)]) {
+    const why = refusal(call, 'glue:GetTable', resource);
+    if (why) return { reason: `Insufficient permissions to execute the query. ${why}`, type: ERROR_TYPE.permission };
   }
-  return name;
+  const database = call.state.scenario.glue.databases.find((d) => d.name === reference.database);
+  if (!database) return { reason: `SCHEMA_NOT_FOUND: line ${reference.at}: Schema '${reference.database}' does not exist`, type: ERROR_TYPE.entityNotFound };
+  const table = database.tables.find((t) => t.name === reference.table);
+  if (!table) {
+    return { reason: `TABLE_NOT_FOUND: line ${reference.at}: Table 'awsdatacatalog.${reference.database}.${reference.table}' does not exist`, type: ERROR_TYPE.tableNotFound };
+  }
+  const lakeFormationDenial = `Insufficient permissions to execute the query. Insufficient Lake Formation permission(s) on ${table.name}`;
+  // Glue's GetTable refuses a governed table the caller may not even see; reading data asks Lake Formation.
+  if (!isTableVisible(call.state, call.caller, database.name, table.name)) return { reason: lakeFormationDenial, type: ERROR_TYPE.permission };
+  if (isGoverned(call.state, database.name, table.name)) {
+    const why = refusal(call, 'lakeformation:GetDataAccess', '*');
+    if (why) return { reason: `Insufficient permissions to execute the query. ${why}`, type: ERROR_TYPE.permission };
+    if (!hasLakeFormationPermission(call.state, call.caller, database.name, table.name, 'SELECT')) return { reason: lakeFormationDenial, type: ERROR_TYPE.permission };
+  }
+  return table;
 }
 
-function findDatabase(call: ServiceCall, name: string) {
+/** Evaluates the query over the catalog: the columns of a SELECT and a couple of rows of sample values. */
+function evaluateQuery(call: ServiceCall, query: string, contextDatabase: string): Result | Failure {
+  const tables: ScenarioTable[] = [];
+  for (const reference of tableReferences(query, contextDatabase)) {
+    const read = readTable(call, reference);
+    if ('reason' in read) return read;
+    tables.push(read);
+  }
+  const selectList = /^[\s(]*select\s+(?:distinct\s+)?([\s\S]+?)(?=\s+from\s|\s+where\s|\s+group\s|\s+order\s|\s+limit\s|\s*;?\s*$)/i.exec(query);
+  if (!selectList) return { header: [], rows: [] };
+  const columns = tables.flatMap((t) => [...t.columns, ...t.partitionKeys]);
+  const items = splitTopLevel(selectList[1]!);
+  const limit = Number(/\blimit\s+(\d+)\s*;?\s*$/i.exec(query)?.[1] ?? Infinity);
+  const aggregated = items.some((item) => /^(count|sum|avg|min|max)\s*\(/i.test(item)) && !/\bgroup\s+by\b/i.test(query);
+  const rowCount = Math.min(tables.length && !aggregated ? 2 : 1, limit);
+  const output: Array<{ name: string; value: (n: number) => string }> = [];
+  for (const [index, item] of items.entries()) {
+    if (item === '*' || item.endsWith('.*')) {
+      output.push(...columns.map((c) => ({ name: c.name, value: (n: number) => sampleValue(c.type, n) })));
+      continue;
+    }
+    // CASE … END ends with a keyword, not an alias.
+    const alias = /\bend$/i.test(item) ? null : /\s+(?:as\s+)?("?)([A-Za-z_]\w*)\1$/i.exec(item);
+    const expression = alias ? item.slice(0, alias.index).trim() : item;
+    const column = columns.find((c) => c.name === unquote(expression).replace(/^\w+\./, ''));
+    if (!column && /^"?[A-Za-z_][\w.]*"?$/.test(expression) && !/^(true|false|null|current_\w+|localtime|localtimestamp)$/i.test(expression)) {
+      return { reason: `COLUMN_NOT_FOUND: line ${position(query, selectList.index + selectList[0].indexOf(item))}: Column '${unquote(expression)}' cannot be resolved`, type: ERROR_TYPE.userError };
+    }
+    output.push({ name: alias?.[2] ?? column?.name ?? `_col${index}`, value: (n) => (column ? sampleValue(column.type, n) : literalValue(expression, n)) });
+  }
+  return {
+    header: output.map((o) => o.name),
+    rows: Array.from({ length: rowCount }, (_, i) => output.map((o) => o.value(i + 1))),
+  };
+}
+
+function parseS3Url(url: string): { bucket: string; key: string } {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!match) throw invalid(`Invalid S3 location: ${url}`);
+  return { bucket: match[1]!, key: match[2]! };
+}
+
+/** How the result object is encrypted: the query's option, else the bucket's default, as any S3 write. */
+function objectEncryption(call: ServiceCall, encryption: Encryption | undefined, bucketName: string): StoredObject['sse'] {
+  const keyArn = (reference: string | undefined) => (reference ? (resolveKmsKey(call.state, reference)?.arn ?? reference) : undefined);
+  if (encryption?.option === 'SSE_S3') return { algorithm: 'AES256' };
+  if (encryption) return { algorithm: 'aws:kms', kmsKeyArn: keyArn(encryption.kmsKey) };
+  const defaults = call.state.scenario.s3.buckets.find((b) => b.name === bucketName)?.encryption;
+  if (defaults?.algorithm === 'aws:kms') return { algorithm: 'aws:kms', kmsKeyArn: keyArn(defaults.kmsKeyId) };
+  return defaults ? { algorithm: 'AES256' } : undefined;
+}
+
+/** Athena writes results with the caller's rights: s3:PutObject on the object, and the key when KMS encrypts. */
+function writeFailure(call: ServiceCall, url: string, encryption: Encryption | undefined): Failure | undefined {
+  const { bucket: bucketName, key } = parseS3Url(url);
+  const bucket = call.state.scenario.s3.buckets.find((b) => b.name === bucketName)!;
+  const denied = `Access denied when writing output to url: ${url} . Please ensure you are allowed to access the S3 bucket. If you are encrypting query results with KMS key, please ensure you are allowed to access your KMS key`;
+  if (!call.isAuthorized('s3:PutObject', `arn:aws:s3:::${bucketName}/${key}`, { resourcePolicy: bucket.policy, resourceAccountId: bucket.accountId ?? call.state.accountId })) {
+    return { reason: denied, type: ERROR_TYPE.s3Permission };
+  }
+  const keyArn = objectEncryption(call, encryption, bucketName)?.kmsKeyArn;
+  if (!keyArn) return undefined;
+  // SSE-KMS is S3 calling KMS for the caller; CSE-KMS is Athena encrypting before the write.
+  const { decision, missing } = kmsDecision(call.state, call.caller, 'kms:GenerateDataKey', keyArn, encryption?.option === 'CSE_KMS' ? 'athena' : 's3');
+  const state = resolveKmsKey(call.state, keyArn)?.key.state;
+  if (missing || state !== 'Enabled') return { reason: `${denied} (Service: Amazon S3; Status Code: 400; Error Code: KMS.${missing ? 'NotFoundException' : 'KMSInvalidStateException'}; Key: ${keyArn})`, type: ERROR_TYPE.s3Permission };
+  if (!decision.allowed) {
+    return { reason: `${denied} (${accessDeniedMessage(call.caller.arn, 'kms:GenerateDataKey', keyArn, decision.denial)} (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied))`, type: ERROR_TYPE.s3Permission };
+  }
+  return undefined;
+}
+
+/** Where the results go and how they are encrypted: an enforced workgroup's settings win over the request's. */
+function resultSettings(workgroup: ScenarioWorkGroup, requested: Input | undefined): { outputLocation?: string; encryption?: Encryption } {
+  if (requested !== undefined && (typeof requested !== 'object' || requested === null || Array.isArray(requested))) {
+    throw new AwsError('SerializationException', 'Start of list found where not expected');
+  }
+  if (workgroup.managedQueryResults) return { encryption: workgroup.encryption };
+  const requestedEncryption = requested?.EncryptionConfiguration as { EncryptionOption?: unknown; KmsKey?: unknown } | undefined;
+  const option = requestedEncryption?.EncryptionOption;
+  if (option !== undefined && option !== 'SSE_S3' && option !== 'SSE_KMS' && option !== 'CSE_KMS') {
+    throw invalid(`1 validation error detected: Value '${String(option)}' at 'resultConfiguration.encryptionConfiguration.encryptionOption' failed to satisfy constraint: Member must satisfy enum value set: [SSE_S3, SSE_KMS, CSE_KMS]`);
+  }
+  const fromRequest = option ? { option, ...(typeof requestedEncryption?.KmsKey === 'string' ? { kmsKey: requestedEncryption.KmsKey } : {}) } : undefined;
+  const outputLocation = workgroup.enforceWorkGroupConfiguration
+    ? workgroup.outputLocation
+    : typeof requested?.OutputLocation === 'string'
+      ? requested.OutputLocation
+      : workgroup.outputLocation;
+  const encryption = workgroup.enforceWorkGroupConfiguration ? workgroup.encryption : (fromRequest ?? workgroup.encryption);
+  if (!outputLocation) throw invalid('No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.');
+  return { outputLocation, encryption };
+}
+
+/** Checks Athena makes before accepting a query: the bucket must exist, in the workgroup's region. */
+function verifyOutputBucket(call: ServiceCall, outputLocation: string): void {
+  const { bucket: name } = parseS3Url(outputLocation);
+  const bucket = call.state.scenario.s3.buckets.find((b) => b.name === name);
+  if (!bucket) throw invalid(`Unable to verify/create output bucket ${name}`);
+  if ((bucket.region ?? call.state.region) !== call.region) {
+    throw invalid(
+      'The S3 location provided to save your query results is invalid. Please check your S3 location is correct and is in the same region and try again. If you continue to see the issue, contact customer support for further assistance.',
+    );
+  }
+}
+
+function malformed(query: string): AwsError | undefined {
+  if (STATEMENT.test(query)) return undefined;
+  const token = /\S+/.exec(query)!;
+  return invalid(
+    `line ${position(query, token.index)}: mismatched input '${token[0]}'. Expecting: 'ALTER', 'ANALYZE', 'CALL', 'CREATE', 'DEALLOCATE', 'DELETE', 'DESC', 'DESCRIBE', 'DROP', 'EXECUTE', 'EXPLAIN', 'GRANT', 'INSERT', 'MERGE', 'PREPARE', 'RESET', 'REVOKE', 'SET', 'SHOW', 'UNLOAD', 'UPDATE', 'USE', <query>`,
+    'MALFORMED_QUERY',
+  );
+}
+
+function csv(result: Result): string {
+  const line = (cells: string[]) => cells.map((cell) => `"${cell.replace(/"/g, '""')}"`).join(',');
+  return result.header.length ? [result.header, ...result.rows].map((cells) => `${line(cells)}\n`).join('') : '';
+}
+
+function parseCsv(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => [...line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!)));
+}
+
+function startQueryExecution(input: Input, call: ServiceCall) {
+  const query = required(input, 'QueryString');
+  const workgroupName = stringField(input, 'WorkGroup', { code: 'InvalidRequestException' }) ?? 'primary';
+  call.authorize('athena:StartQueryExecution', workgroupArn(call, workgroupName));
+  const workgroup = findWorkgroup(call, workgroupName, 'WorkGroup is not found');
+  if (workgroup.state === 'DISABLED') throw invalid(`Unable to submit query. WorkGroup ${workgroupName} is disabled.`);
+
+  const token = stringField(input, 'ClientRequestToken', { code: 'InvalidRequestException' });
+  if (token !== undefined && (token.length < 32 || token.length > 128)) {
+    throw invalid(`1 validation error detected: Value '${token}' at 'clientRequestToken' failed to satisfy constraint: Member must have length between 32 and 128`);
+  }
+  const tokens = startedByToken.get(call.state) ?? new Map<string, string>();
+  startedByToken.set(call.state, tokens);
+  const earlier = token === undefined ? undefined : call.state.queryExecutions.get(tokens.get(token) ?? '');
+  if (earlier) {
+    if (earlier.query !== query || earlier.workgroup !== workgroupName) throw invalid('Idempotent parameters do not match', 'IDEMPOTENT_PARAMETER_MISMATCH');
+    return { QueryExecutionId: earlier.id };
+  }
+
+  const syntaxError = malformed(query);
+  if (syntaxError) throw syntaxError;
+  const { outputLocation, encryption } = resultSettings(workgroup, input.ResultConfiguration as Input | undefined);
+  if (outputLocation) verifyOutputBucket(call, outputLocation);
+  const context = (input.QueryExecutionContext ?? {}) as { Database?: unknown; Catalog?: unknown };
+  const database = typeof context.Database === 'string' ? context.Database : undefined;
+
+  const id = call.state.nextId();
+  const resultUrl = outputLocation ? `${outputLocation.replace(/\/?$/, '/')}${id}.csv` : undefined;
+  const evaluated = evaluateQuery(call, query, (database ?? 'default').toLowerCase());
+  const failure = 'reason' in evaluated ? evaluated : resultUrl ? writeFailure(call, resultUrl, encryption) : undefined;
+  const result = 'reason' in evaluated ? undefined : evaluated;
+  const submittedAt = new Date(call.state.now());
+  call.state.queryExecutions.set(id, {
+    id,
+    workgroup: workgroupName,
+    query,
+    state: failure ? 'FAILED' : 'SUCCEEDED',
+    ...(failure ? { stateChangeReason: failure.reason, error: { category: 2, type: failure.type, message: failure.reason } } : {}),
+    database,
+    catalog: typeof context.Catalog === 'string' ? context.Catalog : 'AwsDataCatalog',
+    submittedAt,
+    outputLocation: resultUrl,
+    encryption,
+    finishesAt: submittedAt.getTime() + MIN_RUN_MS + Math.floor(call.state.random() * RUN_JITTER_MS),
+    resultRows: result && result.header.length ? [result.header, ...result.rows] : [],
+    userArn: call.caller.arn,
+    startedInSandbox: true,
+  });
+  if (token !== undefined) tokens.set(token, id);
+  if (result && resultUrl) {
+    const { bucket, key } = parseS3Url(resultUrl);
+    const sse = objectEncryption(call, encryption, bucket);
+    const objects = call.state.objects.get(bucket)!;
+    const body = Buffer.from(csv(result));
+    const metadata = Buffer.from(JSON.stringify({ columns: result.header }));
+    objects.set(key, { body, etag: etagOf(body), lastModified: submittedAt, contentType: 'text/csv', ...(sse ? { sse } : {}) });
+    objects.set(`${key}.metadata`, { body: metadata, etag: etagOf(metadata), lastModified: submittedAt, contentType: 'application/octet-stream', ...(sse ? { sse } : {}) });
+  }
+  return { QueryExecutionId: id };
+}
+
+function getQueryResults(input: Input, call: ServiceCall) {
+  const execution = findExecution(call, required(input, 'QueryExecutionId'));
+  call.authorize('athena:GetQueryResults', workgroupArn(call, execution.workgroup));
+  const state = currentState(call, execution);
+  if (state === 'QUEUED' || state === 'RUNNING') throw invalid(`Query has not yet finished. Current state: ${state}`);
+  if (state === 'FAILED') throw invalid(execution.stateChangeReason ?? 'Query failed');
+  if (state === 'CANCELLED') throw invalid('Query was cancelled');
+  let rows = execution.resultRows ?? [['_col0'], ['1']];
+  if (execution.outputLocation) {
+    // The results are read back from S3 with the caller's rights (and key), as Athena does.
+    const { bucket: bucketName, key } = parseS3Url(execution.outputLocation);
+    const bucket = call.state.scenario.s3.buckets.find((b) => b.name === bucketName);
+    const object = call.state.objects.get(bucketName)?.get(key);
+    const noAccess = invalid(
+      'You do not seem to have access to the S3 location of your query results. Please confirm your account has access to the S3 location where your query results are saved and try again. If specifying an expected bucket owner, confirm the bucket is owned by the expected account. If you are using KMS to encrypt query results, please ensure you have permission to access your KMS key. If you continue to see this issue, please contact customer support.',
+    );
+    if (!call.isAuthorized('s3:GetObject', `arn:aws:s3:::${bucketName}/${key}`, { resourcePolicy: bucket?.policy, resourceAccountId: bucket?.accountId ?? call.state.accountId })) throw noAccess;
+    if (object?.sse?.kmsKeyArn && !kmsDecision(call.state, call.caller, 'kms:Decrypt', object.sse.kmsKeyArn, 's3').decision.allowed) throw noAccess;
+    if (object) rows = parseCsv(object.body.toString('utf8'));
+  }
+  const { page: pageRows, nextToken } = page(rows, input, 1, 1000);
+  return {
+    UpdateCount: 0,
+    ResultSet: {
+      Rows: pageRows.map((row) => ({ Data: row.map((value) => ({ VarCharValue: value })) })),
+      ResultSetMetadata: {
+        ColumnInfo: (rows[0] ?? []).map((name) => ({ CatalogName: 'hive', SchemaName: '', TableName: '', Name: name, Label: name, Type: 'varchar', Precision: 2147483647, Scale: 0, Nullable: 'UNKNOWN', CaseSensitive: true })),
+      },
+    },
+    NextToken: nextToken,
+  };
+}
+
+// ---- The catalog APIs ---------------------------------------------------------------------------
+
+/** Athena reads the Glue catalog with the caller's rights and relays Glue's errors inside a MetadataException. */
+function glueError(call: ServiceCall, code: string, message: string): AwsError {
+  return new AwsError('MetadataException', `${message} (Service: AmazonDataCatalog; Status Code: 400; Error Code: ${code}; Request ID: ${call.requestId}; Proxy: null)`);
+}
+
+function requireGlue(call: ServiceCall, action: string, resources: string[]): void {
+  for (const resource of resources) {
+    const why = refusal(call, action, resource);
+    if (why) throw glueError(call, 'AccessDeniedException', why);
+  }
+}
+
+function knownCatalog(call: ServiceCall, name: string) {
+  // AwsDataCatalog, the account's Glue catalog, exists in every account.
+  return call.state.scenario.athena.dataCatalogs.find((c) => c.name === name) ?? (name === 'AwsDataCatalog' ? { name, type: 'GLUE' as const, description: undefined } : undefined);
+}
+
+/** Authorises a catalog action on the datacatalog ARN; every catalog here is backed by the account's Glue catalog. */
+function catalogFor(call: ServiceCall, input: Input): void {
+  const name = required(input, 'CatalogName');
+  call.authorize(`athena:${call.operation}`, `arn:aws:athena:${call.region}:${call.state.accountId}:datacatalog/${name}`);
+  if (!knownCatalog(call, name)) throw new AwsError('MetadataException', `Catalog ${name} was not found`);
+}
+
+function findDatabase(call: ServiceCall, name: string): Database {
   const database = call.state.scenario.glue.databases.find((d) => d.name === name.toLowerCase());
-  if (!database) throw new AwsError('MetadataException', `Database ${name} not found.`);
+  if (!database) throw glueError(call, 'EntityNotFoundException', 'Entity Not Found');
   return database;
 }
 
-function tableMetadata(table: ReturnType<typeof findDatabase>['tables'][number]) {
+function tableMetadata(table: ScenarioTable) {
   return {
     Name: table.name,
     CreateTime: CREATED,
@@ -131,83 +493,8 @@ function tableMetadata(table: ReturnType<typeof findDatabase>['tables'][number])
     TableType: table.type,
     Columns: table.columns.map((c) => ({ Name: c.name, Type: c.type, ...(c.comment ? { Comment: c.comment } : {}) })),
     PartitionKeys: table.partitionKeys.map((c) => ({ Name: c.name, Type: c.type })),
-    Parameters: { classification: 'parquet', ...(table.location ? { location: table.location } : {}) },
+    Parameters: { ...(table.type === 'VIRTUAL_VIEW' ? {} : { classification: 'parquet' }), ...(table.location ? { location: table.location } : {}) },
   };
-}
-
-interface QueryPlan {
-  outputLocation?: string;
-  encryption?: { option: string; kmsKey?: string };
-  failure?: { reason: string; type: number };
-  header: string[];
-  rows: string[][];
-}
-
-/** Decides at submission what the query will do, so that its later states are deterministic. */
-function planQuery(call: ServiceCall, workgroup: ScenarioWorkGroup, query: string, requested: Input | undefined, database: string | undefined): QueryPlan {
-  const enforced = workgroup.enforceWorkGroupConfiguration;
-  const requestedOutput = typeof requested?.OutputLocation === 'string' ? requested.OutputLocation : undefined;
-  const requestedEncryption = requested?.EncryptionConfiguration as { EncryptionOption?: string; KmsKey?: string } | undefined;
-  const outputLocation = workgroup.managedQueryResults ? undefined : enforced ? workgroup.outputLocation : (requestedOutput ?? workgroup.outputLocation);
-  const encryption = enforced || !requestedEncryption?.EncryptionOption ? workgroup.encryption : { option: requestedEncryption.EncryptionOption, kmsKey: requestedEncryption.KmsKey };
-  if (!outputLocation && !workgroup.managedQueryResults) {
-    throw invalid('No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.');
-  }
-  const plan: QueryPlan = { outputLocation, encryption, header: ['_col0'], rows: [['1']] };
-  const fail = (reason: string, type = 1000) => ({ ...plan, failure: { reason, type } });
-
-  const reference = /\bfrom\s+"?([\w-]+)"?(?:\s*\.\s*"?([\w-]+)"?)?/i.exec(query);
-  const [dbName, tableName] = reference?.[2] ? [reference[1]!, reference[2]] : [database, reference?.[1]];
-  if (dbName && tableName) {
-    const db = call.state.scenario.glue.databases.find((d) => d.name === dbName.toLowerCase());
-    const table = db?.tables.find((t) => t.name === tableName.toLowerCase());
-    const glue = glueArns(call);
-    if (!db || !table || !isTableVisible(call.state, call.caller, db.name, table.name)) {
-      return fail(`line 1:15: Table '${dbName}.${tableName}' does not exist`, 1301);
-    }
-    for (const resource of [glue.catalog, glue.database(db.name), glue.table(db.name, table.name)]) {
-      if (!call.isAuthorized('glue:GetTable', resource)) {
-        return fail(`Insufficient permissions to execute the query. User: ${call.caller.arn} is not authorized to perform: glue:GetTable on resource: ${resource} because no identity-based policy allows the glue:GetTable action`);
-      }
-    }
-    if (isGoverned(call.state, db.name, table.name)) {
-      if (!call.isAuthorized('lakeformation:GetDataAccess', '*')) {
-        return fail(`Insufficient permissions to execute the query. User: ${call.caller.arn} is not authorized to perform: lakeformation:GetDataAccess because no identity-based policy allows the lakeformation:GetDataAccess action`);
-      }
-      if (!hasLakeFormationPermission(call.state, call.caller, db.name, table.name, 'SELECT')) {
-        return fail(`Insufficient permissions to execute the query. Insufficient Lake Formation permission(s) on ${table.name}`);
-      }
-    }
-    plan.header = table.columns.map((c) => c.name);
-    plan.rows = [table.columns.map((c) => sampleValue(c.type, 1)), table.columns.map((c) => sampleValue(c.type, 2))];
-  }
-
-  if (outputLocation) {
-    const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(outputLocation)!;
-    const [bucketName, key] = [match[1]!, `${match[2]!.replace(/\/?$/, match[2] ? '/' : '')}`];
-    const bucket = call.state.scenario.s3.buckets.find((b) => b.name === bucketName);
-    const writeFailure = `Access denied when writing output to url: ${outputLocation} . Please ensure you are allowed to access the S3 bucket. If you are encrypting query results with KMS key, please ensure you are allowed to access your KMS key`;
-    if (!bucket) return fail(`Unable to verify/create output bucket ${bucketName}`, 1300);
-    if ((bucket.region ?? call.state.region) !== call.region) return fail(`Unable to verify/create output bucket ${bucketName}. The bucket is in ${bucket.region}`, 1300);
-    const objectArn = `arn:aws:s3:::${bucketName}/${key}x.csv`;
-    if (!call.isAuthorized('s3:PutObject', objectArn, { resourcePolicy: bucket.policy, resourceAccountId: bucket.accountId ?? call.state.accountId })) return fail(writeFailure);
-    const keyRef = encryption?.option.endsWith('KMS') ? encryption.kmsKey : bucket.encryption?.algorithm === 'aws:kms' ? bucket.encryption.kmsKeyId : undefined;
-    if (keyRef && !kmsDecision(call.state, call.caller, 'kms:GenerateDataKey', keyRef, 's3').decision.allowed) {
-      return fail(`${writeFailure} (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; KMS.AccessDeniedException: not authorized to perform: kms:GenerateDataKey)`);
-    }
-  }
-  return plan;
-}
-
-function sampleValue(type: string, n: number): string {
-  if (/int|decimal|double|float/.test(type)) return String(n * 7);
-  if (/timestamp/.test(type)) return `2026-11-2${n} 10:00:00.000`;
-  return `value-${n}`;
-}
-
-function csv(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => cells.map((cell) => `"${cell.replace(/"/g, '""')}"`).join(',');
-  return `${[header, ...rows].map(line).join('\n')}\n`;
 }
 
 export const athena = jsonService({
@@ -223,9 +510,9 @@ export const athena = jsonService({
   operations: {
     ListWorkGroups(input, call) {
       call.authorize('athena:ListWorkGroups', '*');
-      const { page, nextToken } = paginate(call.state.scenario.athena.workgroups, input.NextToken, intField(input, 'MaxResults', 1, 50, 'InvalidRequestException') ?? 50, 'InvalidRequestException');
+      const { page: workgroups, nextToken } = page(call.state.scenario.athena.workgroups, input, 1, 50);
       return {
-        WorkGroups: page.map((w) => ({ Name: w.name, State: w.state, Description: w.description ?? '', CreationTime: CREATED, EngineVersion: { SelectedEngineVersion: 'AUTO', EffectiveEngineVersion: 'Athena engine version 3' } })),
+        WorkGroups: workgroups.map((w) => ({ Name: w.name, State: w.state, Description: w.description ?? '', CreationTime: CREATED, EngineVersion: ENGINE_VERSION })),
         NextToken: nextToken,
       };
     },
@@ -245,13 +532,13 @@ export const athena = jsonService({
         .filter((execution) => execution.workgroup === name)
         .sort((a, b) => b.submittedAt.getTime() - a.submittedAt.getTime())
         .map((execution) => execution.id);
-      const { page, nextToken } = paginate(ids, input.NextToken, intField(input, 'MaxResults', 0, 50, 'InvalidRequestException') ?? 50, 'InvalidRequestException');
-      return { QueryExecutionIds: page, NextToken: nextToken };
+      const { page: pageIds, nextToken } = page(ids, input, 0, 50);
+      return { QueryExecutionIds: pageIds, NextToken: nextToken };
     },
 
     BatchGetQueryExecution(input, call) {
       const ids = input.QueryExecutionIds;
-      if (!Array.isArray(ids) || ids.length < 1 || ids.length > 50) {
+      if (!Array.isArray(ids) || ids.length < 1 || ids.length > 50 || ids.some((id) => typeof id !== 'string')) {
         throw invalid("1 validation error detected: Value at 'queryExecutionIds' failed to satisfy constraint: Member must have length between 1 and 50");
       }
       const found: QueryExecutionRecord[] = [];
@@ -261,6 +548,7 @@ export const athena = jsonService({
         if (execution) found.push(execution);
         else unprocessed.push({ QueryExecutionId: id, ErrorCode: 'INVALID_INPUT', ErrorMessage: `QueryExecution ${id} was not found` });
       }
+      // Each execution is read under its own workgroup's ARN.
       for (const workgroup of new Set(found.map((e) => e.workgroup))) call.authorize('athena:BatchGetQueryExecution', workgroupArn(call, workgroup));
       return { QueryExecutions: found.map((execution) => executionShape(call, execution)), UnprocessedQueryExecutionIds: unprocessed };
     },
@@ -271,46 +559,7 @@ export const athena = jsonService({
       return { QueryExecution: executionShape(call, execution) };
     },
 
-    StartQueryExecution(input, call) {
-      const query = required(input, 'QueryString');
-      const workgroupName = stringField(input, 'WorkGroup', { code: 'InvalidRequestException' }) ?? 'primary';
-      call.authorize('athena:StartQueryExecution', workgroupArn(call, workgroupName));
-      const workgroup = findWorkgroup(call, workgroupName);
-      if (workgroup.state === 'DISABLED') throw invalid(`Unable to submit query. WorkGroup ${workgroupName} is disabled.`);
-      const context = (input.QueryExecutionContext ?? {}) as { Database?: string; Catalog?: string };
-      const plan = planQuery(call, workgroup, query, input.ResultConfiguration as Input | undefined, context.Database);
-      const id = call.state.nextId();
-      const submittedAt = new Date(call.state.now());
-      const outputLocation = plan.outputLocation ? `${plan.outputLocation.replace(/\/?$/, '/')}${id}.csv` : undefined;
-      call.state.queryExecutions.set(id, {
-        id,
-        workgroup: workgroupName,
-        query,
-        state: plan.failure ? 'FAILED' : 'SUCCEEDED',
-        ...(plan.failure ? { stateChangeReason: plan.failure.reason, error: { category: 2, type: plan.failure.type, message: plan.failure.reason } } : {}),
-        database: context.Database,
-        catalog: context.Catalog ?? 'AwsDataCatalog',
-        submittedAt,
-        outputLocation,
-        encryption: plan.encryption,
-        finishesAt: submittedAt.getTime() + QUEUED_MS + RUNNING_MS,
-        resultRows: [plan.header, ...plan.rows],
-        userArn: call.caller.arn,
-        startedInSandbox: true,
-      });
-      if (!plan.failure && outputLocation) {
-        const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(outputLocation)!;
-        const body = Buffer.from(csv(plan.header, plan.rows));
-        // Without a KMS option of its own the write gets the bucket's default encryption, as any S3 write does.
-        const bucketEncryption = call.state.scenario.s3.buckets.find((b) => b.name === bucket)?.encryption;
-        const kmsKey = plan.encryption?.option.endsWith('KMS') ? plan.encryption.kmsKey : bucketEncryption?.algorithm === 'aws:kms' ? bucketEncryption.kmsKeyId : undefined;
-        const sse = kmsKey ? { algorithm: 'aws:kms' as const, kmsKeyArn: resolveKmsKey(call.state, kmsKey)?.arn ?? kmsKey } : undefined;
-        const objects = call.state.objects.get(bucket!)!;
-        objects.set(key!, { body, etag: etagOf(body), lastModified: submittedAt, contentType: 'text/csv', ...(sse ? { sse } : {}) });
-        objects.set(`${key}.metadata`, { body: Buffer.from('sandbox-metadata'), etag: etagOf(Buffer.from('m')), lastModified: submittedAt, ...(sse ? { sse } : {}) });
-      }
-      return { QueryExecutionId: id };
-    },
+    StartQueryExecution: startQueryExecution,
 
     StopQueryExecution(input, call) {
       const execution = findExecution(call, required(input, 'QueryExecutionId'));
@@ -320,68 +569,46 @@ export const athena = jsonService({
         execution.state = 'CANCELLED';
         execution.stateChangeReason = 'Query was cancelled by the user';
         execution.completedAt = new Date(call.state.now());
+        // A cancelled query leaves no results behind.
+        if (execution.outputLocation) {
+          const { bucket, key } = parseS3Url(execution.outputLocation);
+          call.state.objects.get(bucket)?.delete(key);
+          call.state.objects.get(bucket)?.delete(`${key}.metadata`);
+        }
       }
       return {};
     },
 
-    GetQueryResults(input, call) {
-      const execution = findExecution(call, required(input, 'QueryExecutionId'));
-      call.authorize('athena:GetQueryResults', workgroupArn(call, execution.workgroup));
-      const state = currentState(call, execution);
-      if (state === 'QUEUED' || state === 'RUNNING') throw invalid(`Query has not yet finished. Current state: ${state}`);
-      if (state === 'FAILED') throw invalid(execution.stateChangeReason ?? 'Query failed');
-      if (state === 'CANCELLED') throw invalid('Query was cancelled');
-      if (execution.outputLocation) {
-        const [, bucketName, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(execution.outputLocation)!;
-        const bucket = call.state.scenario.s3.buckets.find((b) => b.name === bucketName);
-        if (!call.isAuthorized('s3:GetObject', `arn:aws:s3:::${bucketName}/${key}`, { resourcePolicy: bucket?.policy, resourceAccountId: bucket?.accountId ?? call.state.accountId })) {
-          throw invalid(`Access denied when reading results from ${execution.outputLocation}. Please ensure you are allowed to access the S3 bucket.`);
-        }
-        const object = call.state.objects.get(bucketName!)?.get(key!);
-        if (object?.sse?.kmsKeyArn && !kmsDecision(call.state, call.caller, 'kms:Decrypt', object.sse.kmsKeyArn, 's3').decision.allowed) {
-          throw invalid(`Access denied when reading results from ${execution.outputLocation}: not authorized to perform: kms:Decrypt`);
-        }
-      }
-      const rows = execution.resultRows ?? [['_col0'], ['1']];
-      const { page, nextToken } = paginate(rows, input.NextToken, intField(input, 'MaxResults', 1, 1000, 'InvalidRequestException') ?? 1000, 'InvalidRequestException');
-      return {
-        UpdateCount: 0,
-        ResultSet: {
-          Rows: page.map((row) => ({ Data: row.map((value) => ({ VarCharValue: value })) })),
-          ResultSetMetadata: { ColumnInfo: rows[0]!.map((name) => ({ CatalogName: 'hive', SchemaName: '', TableName: '', Name: name, Label: name, Type: 'varchar', Precision: 2147483647, Scale: 0, Nullable: 'UNKNOWN', CaseSensitive: true })) },
-        },
-        NextToken: nextToken,
-      };
-    },
+    GetQueryResults: getQueryResults,
 
     ListDataCatalogs(input, call) {
       call.authorize('athena:ListDataCatalogs', '*');
-      const catalogs = call.state.scenario.athena.dataCatalogs.length ? call.state.scenario.athena.dataCatalogs : [{ name: 'AwsDataCatalog', type: 'GLUE' as const }];
-      const { page, nextToken } = paginate(catalogs, input.NextToken, intField(input, 'MaxResults', 2, 50, 'InvalidRequestException') ?? 50, 'InvalidRequestException');
-      return { DataCatalogsSummary: page.map((c) => ({ CatalogName: c.name, Type: c.type })), NextToken: nextToken };
+      const catalogs = call.state.scenario.athena.dataCatalogs.length ? call.state.scenario.athena.dataCatalogs : [knownCatalog(call, 'AwsDataCatalog')!];
+      const { page: pageCatalogs, nextToken } = page(catalogs, input, 2, 50);
+      return { DataCatalogsSummary: pageCatalogs.map((c) => ({ CatalogName: c.name, Type: c.type })), NextToken: nextToken };
     },
 
     GetDataCatalog(input, call) {
       const name = required(input, 'Name');
-      call.authorize('athena:GetDataCatalog', dataCatalogArn(call, name));
-      const catalog = call.state.scenario.athena.dataCatalogs.find((c) => c.name === name) ?? (name === 'AwsDataCatalog' ? { name, type: 'GLUE' as const, description: undefined } : undefined);
+      call.authorize('athena:GetDataCatalog', `arn:aws:athena:${call.region}:${call.state.accountId}:datacatalog/${name}`);
+      const catalog = knownCatalog(call, name);
       if (!catalog) throw invalid(`Catalog ${name} was not found`);
       return { DataCatalog: { Name: catalog.name, Type: catalog.type, Description: catalog.description ?? '', Parameters: { 'catalog-id': call.state.accountId } } };
     },
 
     ListDatabases(input, call) {
-      catalogName(call, input);
+      catalogFor(call, input);
       const glue = glueArns(call);
-      // Athena lists through Glue with the caller's rights: the same filtering as glue:GetDatabases.
+      // Athena lists through glue:GetDatabases with the caller's rights, filtered the same way.
       requireGlue(call, 'glue:GetDatabases', [glue.catalog]);
       const readable = call.state.scenario.glue.databases.filter((d) => call.isAuthorized('glue:GetDatabases', glue.database(d.name)));
       if (readable.length === 0) requireGlue(call, 'glue:GetDatabases', [glue.database('*')]);
-      const { page, nextToken } = paginate(readable, input.NextToken, intField(input, 'MaxResults', 1, 50, 'InvalidRequestException') ?? 50, 'InvalidRequestException');
-      return { DatabaseList: page.map((d) => ({ Name: d.name, Description: d.description ?? '', Parameters: {} })), NextToken: nextToken };
+      const { page: databases, nextToken } = page(readable, input, 1, 50);
+      return { DatabaseList: databases.map((d) => ({ Name: d.name, Description: d.description ?? '', Parameters: {} })), NextToken: nextToken };
     },
 
     GetDatabase(input, call) {
-      catalogName(call, input);
+      catalogFor(call, input);
       const name = required(input, 'DatabaseName');
       const glue = glueArns(call);
       requireGlue(call, 'glue:GetDatabase', [glue.catalog, glue.database(name.toLowerCase())]);
@@ -390,25 +617,30 @@ export const athena = jsonService({
     },
 
     ListTableMetadata(input, call) {
-      catalogName(call, input);
+      catalogFor(call, input);
       const name = required(input, 'DatabaseName');
       const glue = glueArns(call);
       requireGlue(call, 'glue:GetTables', [glue.catalog, glue.database(name.toLowerCase()), glue.table(name.toLowerCase(), '*')]);
       const database = findDatabase(call, name);
-      const visible = database.tables.filter((table) => isTableVisible(call.state, call.caller, database.name, table.name));
-      const { page, nextToken } = paginate(visible, input.NextToken, intField(input, 'MaxResults', 1, 50, 'InvalidRequestException') ?? 50, 'InvalidRequestException');
-      return { TableMetadataList: page.map(tableMetadata), NextToken: nextToken };
+      const expression = stringField(input, 'Expression', { code: 'InvalidRequestException' });
+      // Athena hands the expression to Glue's GetTables, where '*' is the wildcard.
+      const pattern = expression ? new RegExp(`^${expression.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i') : undefined;
+      // Governed tables the caller may not see are left out silently, as Glue does.
+      const visible = database.tables.filter((t) => isTableVisible(call.state, call.caller, database.name, t.name) && (!pattern || pattern.test(t.name)));
+      const { page: tables, nextToken } = page(visible, input, 1, 50);
+      return { TableMetadataList: tables.map(tableMetadata), NextToken: nextToken };
     },
 
     GetTableMetadata(input, call) {
-      catalogName(call, input);
-      const databaseName = required(input, 'DatabaseName');
-      const tableName = required(input, 'TableName');
+      catalogFor(call, input);
+      const databaseName = required(input, 'DatabaseName').toLowerCase();
+      const tableName = required(input, 'TableName').toLowerCase();
       const glue = glueArns(call);
-      requireGlue(call, 'glue:GetTable', [glue.catalog, glue.database(databaseName.toLowerCase()), glue.table(databaseName.toLowerCase(), tableName.toLowerCase())]);
+      requireGlue(call, 'glue:GetTable', [glue.catalog, glue.database(databaseName), glue.table(databaseName, tableName)]);
       const database = findDatabase(call, databaseName);
-      const table = database.tables.find((t) => t.name === tableName.toLowerCase());
-      if (!table || !isTableVisible(call.state, call.caller, database.name, table.name)) throw new AwsError('MetadataException', `Table ${tableName} not found.`);
+      const table = database.tables.find((t) => t.name === tableName);
+      if (!table) throw glueError(call, 'EntityNotFoundException', 'Entity Not Found');
+      if (!isTableVisible(call.state, call.caller, database.name, table.name)) throw glueError(call, 'AccessDeniedException', `Insufficient Lake Formation permission(s) on ${table.name}`);
       return { TableMetadata: tableMetadata(table) };
     },
   },
