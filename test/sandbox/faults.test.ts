@@ -1,4 +1,9 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+// Fault injection, through the STS client and through raw signed requests to the other protocols
+// (faults apply before an operation runs, so these tests depend on no other service's behaviour).
+import { createHash, createHmac } from 'node:crypto';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { SourceData } from '@smithy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { clientConfig, userCredentials } from '../support/sandbox.js';
@@ -10,53 +15,186 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function withFaults(faults: unknown[], seed = 1) {
+async function start(faults: unknown[], seed = 1) {
   sandbox = await startSandbox({ scenario: { ...base, seed, faults } });
-  return new STSClient(clientConfig(sandbox, userCredentials(sandbox, 'analyst')));
+  return sandbox;
+}
+
+async function stsWith(faults: unknown[], seed = 1) {
+  const started = await start(faults, seed);
+  return new STSClient(clientConfig(started, userCredentials(started, 'analyst')));
 }
 
 const identity = (client: STSClient, abortSignal?: AbortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal });
 
+class NodeSha256 {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret ? createHmac('sha256', Buffer.from(secret as string)) : createHash('sha256');
+  }
+  update(data: SourceData) {
+    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer));
+  }
+  async digest() {
+    return new Uint8Array(this.hash.digest());
+  }
+}
+
+interface RawCall {
+  service: string;
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** One request signed with the analyst's keys for `service`, sent with fetch. */
+async function signedFetch(target: Sandbox, call: RawCall, signal?: AbortSignal) {
+  const url = new URL(target.endpoint);
+  const { accessKeyId, secretAccessKey } = userCredentials(target, 'analyst');
+  const signer = new SignatureV4({ service: call.service, region: target.scenario.region, credentials: { accessKeyId, secretAccessKey }, sha256: NodeSha256, uriEscapePath: call.service !== 's3' });
+  const body = call.body ?? '';
+  const signed = await signer.sign({
+    method: call.method,
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: call.path,
+    query: call.query ?? {},
+    headers: { host: url.host, 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'), ...call.headers },
+    body,
+  });
+  const query = new URLSearchParams(call.query ?? {}).toString();
+  const response = await fetch(`${target.endpoint}${call.path}${query ? `?${query}` : ''}`, {
+    method: call.method,
+    headers: signed.headers as Record<string, string>,
+    body: call.method === 'GET' ? undefined : body,
+    signal,
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+const json = (service: string, target: string): RawCall => ({
+  service,
+  method: 'POST',
+  path: '/',
+  headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+  body: '{}',
+});
+const LOOKUP_EVENTS = json('cloudtrail', 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents');
+const LIST_WORKGROUPS = json('athena', 'AmazonAthena.ListWorkGroups');
+const GET_DATABASES = json('glue', 'AWSGlue.GetDatabases');
+const DESCRIBE_KEY = json('kms', 'TrentService.DescribeKey');
+const LIST_OBJECTS: RawCall = { service: 's3', method: 'GET', path: '/acme-athena-results', query: { 'list-type': '2' } };
+const DATA_LAKE_SETTINGS: RawCall = { service: 'lakeformation', method: 'POST', path: '/GetDataLakeSettings', headers: { 'content-type': 'application/json' }, body: '{}' };
+
 describe('fault injection', () => {
-  it('adds latency', async () => {
-    const client = await withFaults([{ service: 'sts', latencyMs: 120 }]);
-    const started = Date.now();
+  it('adds at least the given latency', async () => {
+    const client = await stsWith([{ service: 'sts', latencyMs: 150 }]);
+    const started = performance.now();
     await identity(client);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+    // setTimeout may fire up to a millisecond early by the monotonic clock.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(149);
   });
 
-  it('throttles with the protocol\'s throttling error', async () => {
-    const client = await withFaults([{ service: 'sts', operation: 'GetCallerIdentity', throttle: { probability: 1 } }]);
-    await expect(identity(client)).rejects.toMatchObject({ name: 'Throttling', $metadata: { httpStatusCode: 400 } });
+  it('adds latency only where the fault says', async () => {
+    const client = await stsWith([{ service: 'athena', latencyMs: 2000 }]);
+    const started = performance.now();
+    await identity(client);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('throttles with STS\'s throttling error', async () => {
+    const client = await stsWith([{ service: 'sts', operation: 'GetCallerIdentity', throttle: { probability: 1 } }]);
+    await expect(identity(client)).rejects.toMatchObject({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('throttles beyond a rate per second', async () => {
+    const client = await stsWith([{ service: 'sts', throttle: { ratePerSecond: 2 } }]);
+    const results = await Promise.allSettled([identity(client), identity(client), identity(client)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { name: 'Throttling' } });
+  });
+
+  it('leaves the other operations of the service alone', async () => {
+    const client = await stsWith([{ service: 'sts', operation: 'AssumeRole', throttle: { probability: 1 } }]);
+    await expect(identity(client)).resolves.toMatchObject({ Account: '123456789012' });
+    await expect(client.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', RoleSessionName: 's', ExternalId: 'acme-7f3c2a' }))).rejects.toMatchObject({
+      name: 'Throttling',
+    });
+  });
+
+  it.each([
+    ['cloudtrail (awsJson1.1)', LOOKUP_EVENTS, 400, /"__type":"ThrottlingException"/],
+    ['athena (awsJson1.1)', LIST_WORKGROUPS, 400, /"__type":"TooManyRequestsException"/],
+    ['glue (awsJson1.1)', GET_DATABASES, 400, /"__type":"ThrottlingException"/],
+    ['kms (awsJson1.1)', DESCRIBE_KEY, 400, /"__type":"ThrottlingException"/],
+    ['s3 (restXml)', LIST_OBJECTS, 503, /<Code>SlowDown<\/Code>/],
+  ])('throttles %s with that protocol\'s error', async (_name, call, status, body) => {
+    const target = await start([{ service: call.service, throttle: { probability: 1 } }]);
+    const response = await signedFetch(target, call);
+    expect(response.status).toBe(status);
+    expect(response.text).toMatch(body);
+  });
+
+  it('throttles Lake Formation (restJson1) with 429 and the error type header', async () => {
+    const target = await start([{ service: 'lakeformation', throttle: { probability: 1 } }]);
+    const response = await signedFetch(target, DATA_LAKE_SETTINGS);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('x-amzn-errortype')).toBe('ThrottlingException');
   });
 
   it('answers 5xx that the SDK reports as a server fault', async () => {
-    const client = await withFaults([{ serverErrorProbability: 1 }]);
+    const client = await stsWith([{ serverErrorProbability: 1 }]);
     await expect(identity(client)).rejects.toMatchObject({ name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } });
   });
 
+  it.each([
+    ['cloudtrail', LOOKUP_EVENTS, /"__type":"InternalServerError"/],
+    ['athena', LIST_WORKGROUPS, /"__type":"InternalServerException"/],
+    ['s3', LIST_OBJECTS, /<Code>InternalError<\/Code>/],
+  ])('answers 5xx from %s in its protocol', async (_name, call, body) => {
+    const target = await start([{ service: call.service, serverErrorProbability: 1 }]);
+    const response = await signedFetch(target, call);
+    expect(response.status).toBe(500);
+    expect(response.text).toMatch(body);
+  });
+
   it('hangs until the client gives up', async () => {
-    const client = await withFaults([{ service: 'sts', hang: true }]);
-    const started = Date.now();
-    await expect(identity(client, AbortSignal.timeout(300))).rejects.toMatchObject({ name: expect.stringMatching(/AbortError|TimeoutError/) });
-    expect(Date.now() - started).toBeLessThan(2000);
+    const client = await stsWith([{ service: 'sts', hang: true }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = performance.now();
+    await expect(identity(client, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('hangs only the service it names', async () => {
+    const target = await start([{ service: 'athena', hang: true }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    await expect(signedFetch(target, LIST_WORKGROUPS, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    const client = new STSClient(clientConfig(target, userCredentials(target, 'analyst')));
+    await expect(identity(client)).resolves.toMatchObject({ Account: '123456789012' });
   });
 
   it('resets connections', async () => {
-    const client = await withFaults([{ resetProbability: 1 }]);
-    await expect(identity(client)).rejects.toThrow(/ECONNRESET|socket hang up|aborted/i);
-  });
-
-  it('leaves other services alone', async () => {
-    const client = await withFaults([{ service: 'athena', hang: true }]);
-    await expect(identity(client)).resolves.toMatchObject({ Account: '123456789012' });
+    const client = await stsWith([{ resetProbability: 1 }]);
+    const error = await identity(client).then(
+      () => undefined,
+      (caught: NodeJS.ErrnoException) => caught,
+    );
+    expect(error).toBeDefined();
+    expect(`${error!.code} ${error!.message}`).toMatch(/ECONNRESET|socket hang up/);
   });
 
   it('repeats the same outcomes for the same seed', async () => {
     const outcomes = async (seed: number) => {
-      const client = await withFaults([{ throttle: { probability: 0.5 } }], seed);
+      const client = await stsWith([{ throttle: { probability: 0.5 } }], seed);
       const results: boolean[] = [];
-      for (let i = 0; i < 12; i++) results.push(await identity(client).then(() => true, () => false));
+      for (let i = 0; i < 16; i++) results.push(await identity(client).then(() => true, () => false));
       await sandbox!.close();
       sandbox = undefined;
       return results;
@@ -65,5 +203,7 @@ describe('fault injection', () => {
     expect(await outcomes(42)).toEqual(first);
     expect(first).toContain(true);
     expect(first).toContain(false);
+    // The seed is what decides: another seed draws another sequence.
+    expect(await outcomes(43)).not.toEqual(first);
   });
 });

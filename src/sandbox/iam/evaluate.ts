@@ -80,7 +80,7 @@ export function authorize(request: AuthorizationRequest, policies: PolicySet): D
       return narrowed(policies, matchesRequest);
     }
     // A grant naming the principal itself needs no identity policy, as with role trust and key policies.
-    return ALLOWED;
+    return resourceGrant === 'role' ? narrowed(policies, matchesRequest) : ALLOWED;
   }
 
   if (!sameAccount) {
@@ -89,6 +89,7 @@ export function authorize(request: AuthorizationRequest, policies: PolicySet): D
     return narrowed(policies, matchesRequest);
   }
   if (resourceGrant === 'principal') return ALLOWED;
+  if (resourceGrant === 'role') return narrowed(policies, matchesRequest);
   if (!identityAllows) return denied('identity', false);
   return narrowed(policies, matchesRequest);
 }
@@ -110,14 +111,21 @@ function allows(
   return documents.some((document) => statementsOf(document).some((s) => s.Effect === 'Allow' && matchesRequest(s, checkPrincipal)));
 }
 
-/** How a resource policy grants: to the principal itself, to its whole account (delegating to IAM), or not at all. */
-function resourcePolicyGrant(document: PolicyDocument, request: AuthorizationRequest): 'principal' | 'account' | 'none' {
-  let grant: 'principal' | 'account' | 'none' = 'none';
+/**
+ * How a resource policy grants: to the principal itself, to the role of a role session (which the
+ * session's boundary and session policies still limit, unlike a grant to a user or to the session),
+ * to its whole account (delegating to IAM), or not at all.
+ */
+type Grant = 'principal' | 'role' | 'account' | 'none';
+const GRANT_RANK: Record<Grant, number> = { none: 0, account: 1, role: 2, principal: 3 };
+
+/** The strongest grant of a resource policy's Allow statements that apply to the request. */
+function resourcePolicyGrant(document: PolicyDocument, request: AuthorizationRequest): Grant {
+  let grant: Grant = 'none';
   for (const statement of statementsOf(document)) {
     if (statement.Effect !== 'Allow' || !statementApplies(statement, request, false)) continue;
     const match = principalMatch(statement, request);
-    if (match === 'principal') return 'principal';
-    if (match === 'account') grant = 'account';
+    if (GRANT_RANK[match] > GRANT_RANK[grant]) grant = match;
   }
   return grant;
 }
@@ -137,7 +145,7 @@ function statementApplies(statement: PolicyStatement, request: AuthorizationRequ
   return conditionsHold(statement.Condition, request);
 }
 
-function principalMatch(statement: PolicyStatement, request: AuthorizationRequest): 'principal' | 'account' | 'none' {
+function principalMatch(statement: PolicyStatement, request: AuthorizationRequest): Grant {
   const { principal } = request;
   if (statement.NotPrincipal !== undefined) {
     return principalNamed(statement.NotPrincipal, principal) === 'none' ? 'principal' : 'none';
@@ -146,14 +154,15 @@ function principalMatch(statement: PolicyStatement, request: AuthorizationReques
   return principalNamed(statement.Principal, principal);
 }
 
-function principalNamed(spec: PolicyStatement['Principal'], principal: AuthorizationRequest['principal']): 'principal' | 'account' | 'none' {
+function principalNamed(spec: PolicyStatement['Principal'], principal: AuthorizationRequest['principal']): Grant {
   if (spec === '*') return 'principal';
   const aws = spec?.AWS;
   if (aws === undefined) return 'none';
-  let result: 'principal' | 'account' | 'none' = 'none';
+  let result: Grant = 'none';
   for (const entry of typeof aws === 'string' ? [aws] : aws) {
-    if (entry === '*' || entry === principal.arn || (principal.roleArn !== undefined && entry === principal.roleArn)) return 'principal';
-    if (entry === principal.accountId || entry === `arn:aws:iam::${principal.accountId}:root`) result = 'account';
+    if (entry === '*' || entry === principal.arn) return 'principal';
+    if (principal.roleArn !== undefined && entry === principal.roleArn) result = 'role';
+    else if (result === 'none' && (entry === principal.accountId || entry === `arn:aws:iam::${principal.accountId}:root`)) result = 'account';
   }
   return result;
 }
@@ -221,6 +230,7 @@ function conditionHolds(rawOperator: string, actual: ConditionValue, expected: s
   const values = actual === undefined ? [] : (Array.isArray(actual) ? actual : [String(actual)]) as string[];
   if (values.length === 0) {
     if (ifExists || setMode === 'all') return true;
+    if (setMode === 'any') return false; // No value to match, even for a negated operator.
     return operator.includes('Not');
   }
   const test = valueTest(operator);
