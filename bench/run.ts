@@ -1,30 +1,15 @@
 // `npm run bench`: figures measured in one run on loopback, printed as a table, raw JSON kept
 // under bench/results/. Never part of `npm test`.
 import { execFileSync } from 'node:child_process';
-import { type Hash, type Hmac, createHash, createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import { coldStart, criticalPath, memory, runbook, throughput } from './measurements.js';
 import { type SandboxProcess, cpuSeconds, startSandboxProcess } from './processes.js';
+import { NodeSha256 } from '../test/support/sha256.js';
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), cores: cpus().length, node: process.version };
-
-/** The hash constructor the signer wants: SHA-256, or HMAC-SHA-256 when given a key. */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.hash = secret ? createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as ArrayBuffer)) : createHash('sha256');
-  }
-  update(data: SourceData): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 
 async function presignedCall(started: SandboxProcess) {
   const analyst = started.principals.find((p) => p.name === 'analyst')!;

@@ -1,7 +1,7 @@
 // From what the probes proved to what each capability can do. Pure: the same evidence always
 // gives the same verdict, and an action nobody exercised is never counted as granted.
 import type { AwsAction } from '../catalogue/actions.js';
-import { CAPABILITIES, type CapabilityDefinition, type CapabilityId } from '../catalogue/capabilities.js';
+import type { CapabilityDefinition, CapabilityId } from '../catalogue/capabilities.js';
 import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, remediationSummary, statementsFor } from '../catalogue/remediation.js';
 import type { ProbeDefinition, RunFacts } from '../probes/types.js';
 import { isAnswer } from './classify.js';
@@ -236,8 +236,4 @@ export function overallStatus(capabilities: readonly CapabilityReport[]): Overal
   if (blocking) return 'failed';
   const requestedNotOk = capabilities.some((capability) => capability.status !== 'ok' && capability.status !== 'skipped');
   return requestedNotOk ? 'degraded' : 'ok';
-}
-
-export function allVerdicts(evidence: Evidence): CapabilityReport[] {
-  return CAPABILITIES.map((definition) => capabilityVerdict(definition, evidence));
 }

@@ -1,12 +1,12 @@
 // Fault injection, through the STS client and through raw signed requests to the other protocols
 // (faults apply before an operation runs, so these tests depend on no other service's behaviour).
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { clientConfig, userCredentials } from '../support/sandbox.js';
+import { NodeSha256 } from '../support/sha256.js';
 
 const base = { extends: 'full-access', name: 'faulty', description: 'full-access with injected faults' };
 let sandbox: Sandbox | undefined;
@@ -26,19 +26,6 @@ async function stsWith(faults: unknown[], seed = 1) {
 }
 
 const identity = (client: STSClient, abortSignal?: AbortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal });
-
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret ? createHmac('sha256', Buffer.from(secret as string)) : createHash('sha256');
-  }
-  update(data: SourceData) {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 
 interface RawCall {
   service: string;

@@ -1,22 +1,8 @@
 // Query-string authentication (presigned URLs), checked like header signatures.
-import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret ? createHmac('sha256', Buffer.from(secret as string)) : createHash('sha256');
-  }
-  update(data: SourceData) {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}
+import { NodeSha256 } from '../support/sha256.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
