@@ -1,5 +1,8 @@
 // The measurements of issue 6, each against its own processes, figures as ratios of one run.
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROBES } from '../src/probes/registry.js';
 import { API_KEY, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
@@ -42,7 +45,12 @@ export async function criticalPath() {
   try {
     await preflight(service, connectionFor(sandbox)); // warm the clients and agents
     const runs = [];
-    for (let i = 0; i < 5; i++) runs.push(await preflight(service, connectionFor(sandbox)));
+    for (let i = 0; i < 5; i++) {
+      // One preflight at a time, as a customer runs it: a second apart, so that CloudTrail's quota
+      // of 2 LookupEvents a second (which the sandbox enforces) is not spent by the previous run.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      runs.push(await preflight(service, connectionFor(sandbox)));
+    }
     const median = runs.sort((a, b) => a.report.durationMs - b.report.durationMs)[2]!;
     const ran = new Set<string>(median.report.probes.filter((p: { outcome: string }) => p.outcome !== 'skipped').map((p: { id: string }) => p.id));
     const bound = criticalChain(ran);
@@ -112,6 +120,7 @@ async function load(service: { url: string }, body: unknown, concurrency: number
 }
 
 const THROUGHPUT_SCENARIO = 'bench/scenarios/throughput.json';
+const SLOW_MANY_ACCOUNTS_SCENARIO = 'bench/scenarios/slow-unthrottled.json';
 
 export async function throughput() {
   const sandbox = await startSandboxProcess(THROUGHPUT_SCENARIO);
@@ -143,7 +152,7 @@ export async function throughput() {
 }
 
 export async function memory() {
-  const slow = await startSandboxProcess('slow');
+  const slow = await startSandboxProcess(SLOW_MANY_ACCOUNTS_SCENARIO);
   const fast = await startSandboxProcess(THROUGHPUT_SCENARIO);
   const onSlow = await startServiceProcess(slow, port());
   const onFast = await startServiceProcess(fast, port());
@@ -181,15 +190,33 @@ export async function memory() {
 
 export async function coldStart() {
   const sandbox = await startSandboxProcess('full-access');
-  const service = await startServiceProcess(sandbox, port());
   try {
-    const first = await preflight(service, connectionFor(sandbox));
-    const warm: number[] = [];
-    for (let i = 0; i < 10; i++) warm.push((await preflight(service, connectionFor(sandbox))).ms);
-    const warmMedian = percentile(warm, 50);
-    return { readyMs: service.readyAfterMs, firstPreflightMs: first.ms, warmPreflightMs: warmMedian, firstToWarm: first.ms / warmMedian };
+    // A first start ever (empty code cache, as a new container), then starts with the cache warm.
+    const firstEver = await startServiceProcess(sandbox, port(), mkdtempSync(join(tmpdir(), 'preflight-bench-cold-')));
+    await firstEver.stop();
+    const ready: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = await startServiceProcess(sandbox, port());
+      ready.push(started.readyAfterMs);
+      await started.stop();
+    }
+    const service = await startServiceProcess(sandbox, port());
+    try {
+      const first = await preflight(service, connectionFor(sandbox));
+      const warm: number[] = [];
+      for (let i = 0; i < 10; i++) warm.push((await preflight(service, connectionFor(sandbox))).ms);
+      const warmMedian = percentile(warm, 50);
+      return {
+        readyMs: percentile(ready, 50),
+        readyFirstEverMs: firstEver.readyAfterMs,
+        firstPreflightMs: first.ms,
+        warmPreflightMs: warmMedian,
+        firstToWarm: first.ms / warmMedian,
+      };
+    } finally {
+      await service.stop();
+    }
   } finally {
-    await service.stop();
     await sandbox.stop();
   }
 }

@@ -1,7 +1,9 @@
 // The sandbox and the service as separate processes on loopback, as in production.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const API_KEY = 'bench-api-key-0123456789';
@@ -36,12 +38,16 @@ export async function startSandboxProcess(scenario: string): Promise<SandboxProc
   return { child, ...started, stop: () => stop(child) };
 }
 
-export async function startServiceProcess(sandbox: SandboxProcess, port: number): Promise<ServiceProcess> {
+/** V8's code cache for the service processes of this run (as the image keeps it between starts). */
+export const COMPILE_CACHE_DIR = mkdtempSync(join(tmpdir(), 'preflight-bench-cache-'));
+
+export async function startServiceProcess(sandbox: SandboxProcess, port: number, compileCacheDir = COMPILE_CACHE_DIR): Promise<ServiceProcess> {
   const identity = sandbox.principals.find((p) => p.serviceIdentity)!;
   const spawnedAt = performance.now();
-  // The built JavaScript, as production runs it (bench/run.ts builds it first).
-  const child = spawn(process.execPath, ['dist/server.js'], {
+  // The built JavaScript, as the image runs it (bench/run.ts builds it first).
+  const child = spawn(process.execPath, ['dist/main.js', 'serve'], {
     env: {
+      NODE_COMPILE_CACHE: compileCacheDir,
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       PORT: String(port),

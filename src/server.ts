@@ -5,6 +5,8 @@ import { REDACTED_PATHS, buildApp } from './app.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
 import { ConfigError, loadConfig } from './config.js';
 
+const PRELOAD_DELAY_MS = 100;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -39,7 +41,12 @@ async function main(): Promise<void> {
   });
   await app.listen({ host: config.host, port: config.port });
   // Ready first, then load the SDK clients in the background so the first preflight does not wait.
-  clients.preload().catch((error) => logger.error({ err: { type: (error as Error).name } }, 'could not load the AWS SDK clients'));
+  // A short pause first: each client module is evaluated synchronously, and the first health
+  // checks, which make the container ready, should not queue behind them. A preflight that comes
+  // sooner loads what it needs itself.
+  setTimeout(() => {
+    clients.preload().catch((error) => logger.error({ err: { type: (error as Error).name } }, 'could not load the AWS SDK clients'));
+  }, PRELOAD_DELAY_MS).unref();
 
   let closing = false;
   const shutdown = (signal: string) => {

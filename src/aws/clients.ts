@@ -49,6 +49,8 @@ export interface NetworkSettings {
 export interface ClientFactory {
   /** A client for `service` in `region` that signs with exactly these credentials. */
   create<S extends AwsService>(service: S, region: string, credentials: AwsCredentialIdentity): Promise<ClientTypes[S]>;
+  /** The SDK module of a service (its commands), loaded once and then shared. */
+  sdk<S extends AwsService>(service: S): Promise<ClientModules[S]>;
   /** Loads every client module now (in the background after start) so that no run waits for it. */
   preload(): Promise<void>;
   /** The endpoint a service resolves to when overridden, for error messages (never from the request). */
@@ -71,17 +73,34 @@ const EXPLICIT_SETTINGS = {
   userAgentAppId: 'preflight',
 } as const;
 
+/** The SDK module of each service: its client class and its commands. */
+export interface ClientModules {
+  sts: typeof import('@aws-sdk/client-sts');
+  glue: typeof import('@aws-sdk/client-glue');
+  athena: typeof import('@aws-sdk/client-athena');
+  cloudtrail: typeof import('@aws-sdk/client-cloudtrail');
+  s3: typeof import('@aws-sdk/client-s3');
+  kms: typeof import('@aws-sdk/client-kms');
+  lakeformation: typeof import('@aws-sdk/client-lakeformation');
+}
+
 type ClientConstructor = new (config: Record<string, unknown>) => { destroy(): void };
 
-// Importing all seven clients costs a few hundred milliseconds; load each on first use.
-const loaders: Record<AwsService, () => Promise<ClientConstructor>> = {
-  sts: async () => (await import('@aws-sdk/client-sts')).STSClient as unknown as ClientConstructor,
-  glue: async () => (await import('@aws-sdk/client-glue')).GlueClient as unknown as ClientConstructor,
-  athena: async () => (await import('@aws-sdk/client-athena')).AthenaClient as unknown as ClientConstructor,
-  cloudtrail: async () => (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient as unknown as ClientConstructor,
-  s3: async () => (await import('@aws-sdk/client-s3')).S3Client as unknown as ClientConstructor,
-  kms: async () => (await import('@aws-sdk/client-kms')).KMSClient as unknown as ClientConstructor,
-  lakeformation: async () => (await import('@aws-sdk/client-lakeformation')).LakeFormationClient as unknown as ClientConstructor,
+// Importing all seven clients costs a few hundred milliseconds; load each on first use. Once
+// loaded, a module is handed out from the cache: a dynamic import() per call is not free.
+const loaders: { [S in AwsService]: () => Promise<ClientModules[S]> } = {
+  sts: () => import('@aws-sdk/client-sts'),
+  glue: () => import('@aws-sdk/client-glue'),
+  athena: () => import('@aws-sdk/client-athena'),
+  cloudtrail: () => import('@aws-sdk/client-cloudtrail'),
+  s3: () => import('@aws-sdk/client-s3'),
+  kms: () => import('@aws-sdk/client-kms'),
+  lakeformation: () => import('@aws-sdk/client-lakeformation'),
+};
+
+const clientClassOf = (service: AwsService, module: ClientModules[AwsService]): ClientConstructor => {
+  const name = { sts: 'STSClient', glue: 'GlueClient', athena: 'AthenaClient', cloudtrail: 'CloudTrailClient', s3: 'S3Client', kms: 'KMSClient', lakeformation: 'LakeFormationClient' }[service];
+  return (module as unknown as Record<string, ClientConstructor>)[name]!;
 };
 
 export function createClientFactory(settings: NetworkSettings = {}): ClientFactory {
@@ -101,7 +120,7 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
         connectionTimeout: settings.connectionTimeoutMs ?? 3000,
       })
     : undefined;
-  const constructors = new Map<AwsService, Promise<ClientConstructor>>();
+  const modules = new Map<AwsService, Promise<ClientModules[AwsService]>>();
 
   const endpointFor = (service: AwsService) => settings.endpoints?.[service] ?? settings.defaultEndpoint;
   const handlerFor = (service: AwsService, region: string) => {
@@ -110,21 +129,27 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
     return bypassesProxy(host, settings.proxy?.noProxy) ? direct : proxied;
   };
 
-  const load = (service: AwsService) => {
-    let loading = constructors.get(service);
+  const load = <S extends AwsService>(service: S): Promise<ClientModules[S]> => {
+    let loading = modules.get(service);
     if (!loading) {
       loading = loaders[service]();
-      constructors.set(service, loading);
+      modules.set(service, loading);
     }
-    return loading;
+    return loading as Promise<ClientModules[S]>;
   };
 
   return {
     async preload() {
-      await Promise.all(AWS_SERVICES.map(load));
+      // One module at a time, yielding between them: each is evaluated synchronously, and the
+      // process must keep answering (health checks, the first preflight) while this runs.
+      for (const service of AWS_SERVICES) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await load(service);
+      }
     },
+    sdk: load,
     async create(service, region, credentials) {
-      const Client = await load(service);
+      const Client = clientClassOf(service, await load(service));
       const endpoint = endpointFor(service);
       return new Client({
         region,

@@ -1,6 +1,7 @@
 // Runs the probes of one preflight: each starts as soon as the probes it depends on have settled,
 // every AWS call carries the run's deadline, and the report is built from what was proved.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsAction } from '../catalogue/actions.js';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
@@ -89,6 +90,8 @@ class PreflightRun {
     private readonly deps: EngineDependencies,
     private readonly options: RunOptions,
   ) {
+    // Every call in flight listens on the run's signal (and stops listening when it settles).
+    setMaxListeners(0, this.controller.signal);
     this.registry = deps.probes ?? PROBES;
     this.needed = neededProbes(this.registry, connection.requested);
     this.retry = deps.retry ?? DEFAULT_RETRY;
@@ -202,6 +205,7 @@ class PreflightRun {
       facts: this.facts,
       signal,
       runId: this.runId,
+      sdk: (service) => run.deps.clients.sdk(service),
       client: (service) => run.client(service, 'connection'),
       serviceClient: (service) => run.client(service, 'service'),
       externalId: () => (run.request.credentials.type === 'role' ? run.request.credentials.externalId : undefined),
@@ -280,14 +284,22 @@ class PreflightRun {
     for (let attempt = 1; ; attempt++) {
       const remaining = this.deadline - Date.now();
       if (this.controller.signal.aborted || remaining <= 0) throw classifyError(this.controller.signal.reason ?? new DeadlineError(), { action });
-      const callSignal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(Math.min(remaining, callBudget(this.connection.timeoutMs)))]);
+      // A signal of its own per call, its timer cleared as soon as the call settles: a timer left
+      // to expire (AbortSignal.timeout) would keep every finished call's signal alive for seconds.
+      const call = new AbortController();
+      const timer = setTimeout(() => call.abort(new DeadlineError()), Math.min(remaining, callBudget(this.connection.timeoutMs)));
+      const abandon = () => call.abort(this.controller.signal.reason);
+      this.controller.signal.addEventListener('abort', abandon, { once: true });
       try {
-        return await send(callSignal);
+        return await send(call.signal);
       } catch (error) {
         const classified = classifyError(this.controller.signal.aborted ? (this.controller.signal.reason ?? error) : error, { action });
         const backoff = Math.random() * this.retry.baseDelayMs * 2 ** (attempt - 1);
         if (!isRetryable(classified) || attempt >= this.retry.maxAttempts || this.deadline - Date.now() <= backoff) throw classified;
         await new Promise((resolve) => setTimeout(resolve, backoff));
+      } finally {
+        clearTimeout(timer);
+        this.controller.signal.removeEventListener('abort', abandon);
       }
     }
   }

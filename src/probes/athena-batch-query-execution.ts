@@ -9,7 +9,7 @@ export const athenaBatchQueryExecution: ProbeDefinition = {
   requires: ['athena-query-executions'],
   skipUnless: ({ facts }) => (facts.queryExecutionId ? undefined : { reason: 'no-sample', detail: 'the workgroup has no query execution yet' }),
   async run(context) {
-    const { BatchGetQueryExecutionCommand } = await import('@aws-sdk/client-athena');
+    const { BatchGetQueryExecutionCommand } = await context.sdk('athena');
     const athena = await context.client('athena');
     await context.call('athena:BatchGetQueryExecution', (abortSignal) =>
       athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: [context.facts.queryExecutionId!] }), { abortSignal }),

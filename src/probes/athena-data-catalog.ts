@@ -8,7 +8,7 @@ export const athenaDataCatalog: ProbeDefinition = {
   informs: ['athena-catalog'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { GetDataCatalogCommand } = await import('@aws-sdk/client-athena');
+    const { GetDataCatalogCommand } = await context.sdk('athena');
     const athena = await context.client('athena');
     await context.call('athena:GetDataCatalog', (abortSignal) =>
       athena.send(new GetDataCatalogCommand({ Name: context.connection.catalog, WorkGroup: context.connection.workgroup }), { abortSignal }),

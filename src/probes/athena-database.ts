@@ -9,7 +9,7 @@ export const athenaDatabase: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: ({ facts }) => (facts.athenaDatabase ? undefined : { reason: 'no-sample', detail: 'no database in the Athena catalog' }),
   async run(context) {
-    const { GetDatabaseCommand } = await import('@aws-sdk/client-athena');
+    const { GetDatabaseCommand } = await context.sdk('athena');
     const athena = await context.client('athena');
     const { connection } = context;
     await context.call('athena:GetDatabase', (abortSignal) =>

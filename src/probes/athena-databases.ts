@@ -8,7 +8,7 @@ export const athenaDatabases: ProbeDefinition = {
   informs: ['athena-catalog'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { ListDatabasesCommand } = await import('@aws-sdk/client-athena');
+    const { ListDatabasesCommand } = await context.sdk('athena');
     const athena = await context.client('athena');
     const { connection } = context;
     const page = await context.call('athena:ListDatabases', (abortSignal) =>

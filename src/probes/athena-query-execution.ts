@@ -9,7 +9,7 @@ export const athenaQueryExecution: ProbeDefinition = {
   requires: ['athena-query-executions'],
   skipUnless: ({ facts }) => (facts.queryExecutionId ? undefined : { reason: 'no-sample', detail: 'the workgroup has no query execution yet' }),
   async run(context) {
-    const { GetQueryExecutionCommand } = await import('@aws-sdk/client-athena');
+    const { GetQueryExecutionCommand } = await context.sdk('athena');
     const athena = await context.client('athena');
     await context.call('athena:GetQueryExecution', (abortSignal) =>
       athena.send(new GetQueryExecutionCommand({ QueryExecutionId: context.facts.queryExecutionId! }), { abortSignal }),

@@ -8,7 +8,7 @@ export const athenaQueryExecutions: ProbeDefinition = {
   informs: ['query-history'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { ListQueryExecutionsCommand } = await import('@aws-sdk/client-athena');
+    const { ListQueryExecutionsCommand } = await context.sdk('athena');
     const athena = await context.client('athena');
     const page = await context.call('athena:ListQueryExecutions', (abortSignal) =>
       athena.send(new ListQueryExecutionsCommand({ WorkGroup: context.connection.workgroup, MaxResults: 5 }), { abortSignal }),

@@ -9,7 +9,7 @@ export const athenaTableMetadataList: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: ({ facts }) => (facts.athenaDatabase ? undefined : { reason: 'no-sample', detail: 'no database in the Athena catalog' }),
   async run(context) {
-    const { ListTableMetadataCommand } = await import('@aws-sdk/client-athena');
+    const { ListTableMetadataCommand } = await context.sdk('athena');
     const athena = await context.client('athena');
     const { connection } = context;
     const page = await context.call('athena:ListTableMetadata', (abortSignal) =>

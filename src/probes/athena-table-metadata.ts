@@ -9,7 +9,7 @@ export const athenaTableMetadata: ProbeDefinition = {
   requires: ['athena-table-metadata-list'],
   skipUnless: ({ facts }) => (facts.athenaTable ? undefined : { reason: 'no-sample', detail: 'no table in the sampled Athena database' }),
   async run(context) {
-    const { GetTableMetadataCommand } = await import('@aws-sdk/client-athena');
+    const { GetTableMetadataCommand } = await context.sdk('athena');
     const athena = await context.client('athena');
     const { connection, facts } = context;
     await context.call('athena:GetTableMetadata', (abortSignal) =>

@@ -13,7 +13,7 @@ export const athenaWorkgroup: ProbeDefinition = {
   informs: ['query-history', 'query-results', 'query-execution', 'encryption'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { GetWorkGroupCommand } = await import('@aws-sdk/client-athena');
+    const { GetWorkGroupCommand } = await context.sdk('athena');
     const athena = await context.client('athena');
     const { connection } = context;
     let answer;

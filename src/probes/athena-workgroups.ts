@@ -8,7 +8,7 @@ export const athenaWorkgroups: ProbeDefinition = {
   informs: ['query-history'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { ListWorkGroupsCommand } = await import('@aws-sdk/client-athena');
+    const { ListWorkGroupsCommand } = await context.sdk('athena');
     const athena = await context.client('athena');
     const page = await context.call('athena:ListWorkGroups', (abortSignal) => athena.send(new ListWorkGroupsCommand({ MaxResults: 10 }), { abortSignal }));
     return `${page.WorkGroups?.length ?? 0} workgroups on the first page`;

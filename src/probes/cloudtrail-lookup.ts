@@ -9,7 +9,7 @@ export const cloudtrailLookup: ProbeDefinition = {
   informs: ['user-attribution'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
+    const { LookupEventsCommand } = await context.sdk('cloudtrail');
     const cloudtrail = await context.client('cloudtrail');
     const page = await context.call('cloudtrail:LookupEvents', (abortSignal) =>
       cloudtrail.send(

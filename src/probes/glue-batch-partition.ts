@@ -9,7 +9,7 @@ export const glueBatchPartition: ProbeDefinition = {
   requires: ['glue-partitions'],
   skipUnless: ({ facts }) => (facts.partitionValues ? undefined : { reason: 'no-sample', detail: 'the partitioned table has no partition yet' }),
   async run(context) {
-    const { BatchGetPartitionCommand } = await import('@aws-sdk/client-glue');
+    const { BatchGetPartitionCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.partitionedTable!;
     await context.call('glue:BatchGetPartition', (abortSignal) =>

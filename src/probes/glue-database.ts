@@ -11,7 +11,7 @@ export const glueDatabase: ProbeDefinition = {
   skipUnless: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to describe' },
   async run(context) {
-    const { GetDatabaseCommand } = await import('@aws-sdk/client-glue');
+    const { GetDatabaseCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     const { connection } = context;
     const targets = connection.databases.length ? connection.databases : [context.facts.databases![0]!];

@@ -9,7 +9,7 @@ export const glueDatabases: ProbeDefinition = {
   informs: ['metadata'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { GetDatabasesCommand } = await import('@aws-sdk/client-glue');
+    const { GetDatabasesCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     const page = await context.call('glue:GetDatabases', (abortSignal) =>
       glue.send(new GetDatabasesCommand({ CatalogId: context.connection.catalogId, MaxResults: 10 }), { abortSignal }),

@@ -9,7 +9,7 @@ export const glueFunction: ProbeDefinition = {
   requires: ['glue-functions'],
   skipUnless: ({ facts }) => (facts.sampleFunction ? undefined : { reason: 'no-sample', detail: 'no user-defined function to describe' }),
   async run(context) {
-    const { GetUserDefinedFunctionCommand } = await import('@aws-sdk/client-glue');
+    const { GetUserDefinedFunctionCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.sampleFunction!;
     await context.call('glue:GetUserDefinedFunction', (abortSignal) =>

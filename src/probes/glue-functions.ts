@@ -11,7 +11,7 @@ export const glueFunctions: ProbeDefinition = {
   skipUnless: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to list functions from' },
   async run(context) {
-    const { GetUserDefinedFunctionsCommand } = await import('@aws-sdk/client-glue');
+    const { GetUserDefinedFunctionsCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     const { connection } = context;
     const databases = (connection.databases.length ? connection.databases : context.facts.databases!).slice(0, 3);

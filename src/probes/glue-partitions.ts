@@ -9,7 +9,7 @@ export const gluePartitions: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: ({ facts }) => (facts.partitionedTable ? undefined : { reason: 'no-sample', detail: 'no partitioned table among the sampled tables' }),
   async run(context) {
-    const { GetPartitionsCommand } = await import('@aws-sdk/client-glue');
+    const { GetPartitionsCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.partitionedTable!;
     const page = await context.call('glue:GetPartitions', (abortSignal) =>

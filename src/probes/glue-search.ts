@@ -8,7 +8,7 @@ export const glueSearch: ProbeDefinition = {
   informs: ['search'],
   dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { SearchTablesCommand } = await import('@aws-sdk/client-glue');
+    const { SearchTablesCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     await context.call('glue:SearchTables', (abortSignal) =>
       glue.send(new SearchTablesCommand({ CatalogId: context.connection.catalogId, SearchText: '', MaxResults: 1 }), { abortSignal }),

@@ -9,7 +9,7 @@ export const glueTableVersion: ProbeDefinition = {
   requires: ['glue-table-versions'],
   skipUnless: ({ facts }) => (facts.tableVersionId ? undefined : { reason: 'no-sample', detail: 'the table has no stored version' }),
   async run(context) {
-    const { GetTableVersionCommand } = await import('@aws-sdk/client-glue');
+    const { GetTableVersionCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.sampleTable!;
     await context.call('glue:GetTableVersion', (abortSignal) =>

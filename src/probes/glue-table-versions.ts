@@ -9,7 +9,7 @@ export const glueTableVersions: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: ({ facts }) => (facts.sampleTable ? undefined : { reason: 'no-sample', detail: 'no table visible to read versions of' }),
   async run(context) {
-    const { GetTableVersionsCommand } = await import('@aws-sdk/client-glue');
+    const { GetTableVersionsCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.sampleTable!;
     const page = await context.call('glue:GetTableVersions', (abortSignal) =>

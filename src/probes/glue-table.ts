@@ -9,7 +9,7 @@ export const glueTable: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: ({ facts }) => (facts.sampleTable ? undefined : { reason: 'no-sample', detail: 'no table visible to describe' }),
   async run(context) {
-    const { GetTableCommand } = await import('@aws-sdk/client-glue');
+    const { GetTableCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     const { database, name } = context.facts.sampleTable!;
     await context.call('glue:GetTable', (abortSignal) =>

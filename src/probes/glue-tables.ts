@@ -17,7 +17,7 @@ export const glueTables: ProbeDefinition = {
   skipUnless: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to list tables from' },
   async run(context) {
-    const { GetTablesCommand } = await import('@aws-sdk/client-glue');
+    const { GetTablesCommand } = await context.sdk('glue');
     const glue = await context.client('glue');
     const { connection, facts } = context;
     const databases = (connection.databases.length ? connection.databases : facts.databases!).slice(0, DATABASES_TO_SAMPLE);

@@ -15,7 +15,7 @@ export const kmsDescribeKey: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: (context) => (resultsKmsKey(context) ? undefined : { reason: 'not-applicable', detail: 'no KMS key protects query results' }),
   async run(context) {
-    const { DescribeKeyCommand } = await import('@aws-sdk/client-kms');
+    const { DescribeKeyCommand } = await context.sdk('kms');
     const kms = await context.client('kms');
     const key = await context.call('kms:DescribeKey', (abortSignal) => kms.send(new DescribeKeyCommand({ KeyId: resultsKmsKey(context)! }), { abortSignal }));
     return `${key.KeyMetadata?.Arn} is ${key.KeyMetadata?.KeyState}`;

@@ -13,7 +13,7 @@ export const lakeformationSettings: ProbeDefinition = {
   dependsOn: ['glue-tables'],
   requires: ['sts-caller-identity'],
   async run(context) {
-    const { GetDataLakeSettingsCommand } = await import('@aws-sdk/client-lakeformation');
+    const { GetDataLakeSettingsCommand } = await context.sdk('lakeformation');
     const lakeformation = await context.client('lakeformation');
     const answer = await context.call('lakeformation:GetDataLakeSettings', (abortSignal) =>
       lakeformation.send(new GetDataLakeSettingsCommand({ CatalogId: context.connection.catalogId }), { abortSignal }),

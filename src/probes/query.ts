@@ -26,7 +26,7 @@ function failureOf(reason: string): { action: AwsAction; code: string; category:
 }
 
 export async function runQuery(context: ProbeContext, sql: string): Promise<{ queryExecutionId: string; rows: number }> {
-  const { GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } = await import('@aws-sdk/client-athena');
+  const { GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } = await context.sdk('athena');
   const athena = await context.client('athena');
   const { connection } = context;
   const output = resolveOutput(context);
@@ -70,7 +70,7 @@ export async function runQuery(context: ProbeContext, sql: string): Promise<{ qu
 
 /** The deadline came first: stop the query so it costs nothing more (best effort, its own short deadline). */
 async function stopQuietly(context: ProbeContext, queryExecutionId: string): Promise<void> {
-  const { StopQueryExecutionCommand } = await import('@aws-sdk/client-athena');
+  const { StopQueryExecutionCommand } = await context.sdk('athena');
   const athena = await context.client('athena');
   await athena.send(new StopQueryExecutionCommand({ QueryExecutionId: queryExecutionId }), { abortSignal: AbortSignal.timeout(2000) }).catch(() => undefined);
 }

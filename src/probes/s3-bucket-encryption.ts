@@ -10,7 +10,7 @@ export const s3BucketEncryption: ProbeDefinition = {
   dependsOn: ['athena-workgroup'],
   skipUnless: needsOutputLocation,
   async run(context) {
-    const { GetBucketEncryptionCommand } = await import('@aws-sdk/client-s3');
+    const { GetBucketEncryptionCommand } = await context.sdk('s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const answer = await context.call(

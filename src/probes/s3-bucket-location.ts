@@ -11,7 +11,7 @@ export const s3BucketLocation: ProbeDefinition = {
   requires: ['sts-caller-identity'],
   skipUnless: needsOutputLocation,
   async run(context) {
-    const { GetBucketLocationCommand } = await import('@aws-sdk/client-s3');
+    const { GetBucketLocationCommand } = await context.sdk('s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     context.facts.output = output;

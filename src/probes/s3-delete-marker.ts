@@ -10,7 +10,7 @@ export const s3DeleteMarker: ProbeDefinition = {
   dependsOn: ['s3-read'],
   requires: ['s3-put-marker'],
   async run(context) {
-    const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+    const { DeleteObjectCommand } = await context.sdk('s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const key = context.facts.markerKey!;

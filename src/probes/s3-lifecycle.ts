@@ -10,7 +10,7 @@ export const s3Lifecycle: ProbeDefinition = {
   dependsOn: ['athena-workgroup'],
   skipUnless: needsOutputLocation,
   async run(context) {
-    const { GetBucketLifecycleConfigurationCommand } = await import('@aws-sdk/client-s3');
+    const { GetBucketLifecycleConfigurationCommand } = await context.sdk('s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const answer = await context.call(

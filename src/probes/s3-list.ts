@@ -9,7 +9,7 @@ export const s3List: ProbeDefinition = {
   dependsOn: ['athena-workgroup'],
   skipUnless: needsOutputLocation,
   async run(context) {
-    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const { ListObjectsV2Command } = await context.sdk('s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     await context.call('s3:ListBucket', (abortSignal) =>

@@ -10,7 +10,7 @@ export const s3Multipart: ProbeDefinition = {
   dependsOn: ['athena-workgroup'],
   skipUnless: (context) => (context.connection.writeTest ? needsOutputLocation(context) : { reason: 'disabled-by-option', detail: 'options.writeTest is false' }),
   async run(context) {
-    const { AbortMultipartUploadCommand, CreateMultipartUploadCommand } = await import('@aws-sdk/client-s3');
+    const { AbortMultipartUploadCommand, CreateMultipartUploadCommand } = await context.sdk('s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const key = `${output.prefix}preflight-multipart-${context.runId}.txt`;

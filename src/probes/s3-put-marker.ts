@@ -18,7 +18,7 @@ export const s3PutMarker: ProbeDefinition = {
     return needsOutputLocation(context);
   },
   async run(context) {
-    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const { PutObjectCommand } = await context.sdk('s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const key = `${output.prefix}preflight-marker-${context.runId}.txt`;

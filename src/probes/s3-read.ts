@@ -10,7 +10,7 @@ export const s3Read: ProbeDefinition = {
   dependsOn: ['s3-put-marker'],
   skipUnless: needsOutputLocation,
   async run(context) {
-    const { GetObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const { GetObjectCommand, ListObjectsV2Command } = await context.sdk('s3');
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     let key = context.facts.markerWritten ? context.facts.markerKey : undefined;

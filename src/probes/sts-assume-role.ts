@@ -12,7 +12,7 @@ export const stsAssumeRole: ProbeDefinition = {
   skipUnless: ({ connection }) =>
     connection.credentialType === 'role' ? undefined : { reason: 'not-applicable', detail: `${connection.credentialType} credentials: no role to assume` },
   async run(context) {
-    const { AssumeRoleCommand, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const { AssumeRoleCommand, GetCallerIdentityCommand } = await context.sdk('sts');
     const sts = await context.serviceClient('sts');
     const { connection } = context;
     if (!connection.externalIdGiven) {

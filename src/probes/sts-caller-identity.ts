@@ -9,7 +9,7 @@ export const stsCallerIdentity: ProbeDefinition = {
   dependsOn: ['sts-assume-role'],
   requires: ['sts-assume-role'],
   async run(context) {
-    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const { GetCallerIdentityCommand } = await context.sdk('sts');
     const sts = await context.client('sts');
     const identity = await context.call('sts:GetCallerIdentity', (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }));
     context.facts.identity = { accountId: identity.Account ?? '', arn: identity.Arn ?? '', userId: identity.UserId ?? '' };

@@ -17,7 +17,7 @@ export const stsExternalId: ProbeDefinition = {
     return undefined;
   },
   async run(context) {
-    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+    const { AssumeRoleCommand } = await context.sdk('sts');
     const sts = await context.serviceClient('sts');
     const { connection } = context;
     const attempt = await context.attempt('sts:AssumeRole', (abortSignal) =>

@@ -1,6 +1,6 @@
 import type { AwsAction } from '../catalogue/actions.js';
 import type { CapabilityId } from '../catalogue/capabilities.js';
-import type { AwsService, ClientTypes } from '../aws/clients.js';
+import type { AwsService, ClientModules, ClientTypes } from '../aws/clients.js';
 import type { Finding, SkipReason } from '../preflight/types.js';
 import type { ResolvedConnection } from '../preflight/connection.js';
 import type { ClassifiedError } from '../preflight/classify.js';
@@ -60,6 +60,8 @@ export interface ProbeContext {
   readonly facts: RunFacts;
   readonly signal: AbortSignal;
   readonly runId: string;
+  /** The SDK module of a service, for its commands (loaded once per process, not per run). */
+  sdk<S extends AwsService>(service: S): Promise<ClientModules[S]>;
   /** A client signed with the connection's credentials. */
   client<S extends AwsService>(service: S): Promise<ClientTypes[S]>;
   /**

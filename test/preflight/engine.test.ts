@@ -7,6 +7,7 @@ import type { ProbeDefinition } from '../../src/probes/types.js';
 
 const noClients: ClientFactory = {
   create: () => Promise.reject(new Error('no AWS in this test')),
+  sdk: () => Promise.reject(new Error('no AWS in this test')),
   endpointOf: () => 'http://nowhere',
   destroy: () => undefined,
   preload: () => Promise.resolve(),
