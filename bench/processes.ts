@@ -38,16 +38,20 @@ export async function startSandboxProcess(scenario: string): Promise<SandboxProc
   return { child, ...started, stop: () => stop(child) };
 }
 
+/** The service runs with the image's NODE_OPTIONS (its V8 heap limits), read from the Dockerfile. */
+export const IMAGE_NODE_OPTIONS = readFileSync('Dockerfile', 'utf8').match(/^ENV NODE_OPTIONS="([^"]*)"/m)?.[1] ?? '';
+
 /** V8's code cache for the service processes of this run (as the image keeps it between starts). */
 export const COMPILE_CACHE_DIR = mkdtempSync(join(tmpdir(), 'preflight-bench-cache-'));
 
-export async function startServiceProcess(sandbox: SandboxProcess, port: number, compileCacheDir = COMPILE_CACHE_DIR): Promise<ServiceProcess> {
+export async function startServiceProcess(sandbox: SandboxProcess, port: number, compileCacheDir = COMPILE_CACHE_DIR, nodeOptions = IMAGE_NODE_OPTIONS): Promise<ServiceProcess> {
   const identity = sandbox.principals.find((p) => p.serviceIdentity)!;
   const spawnedAt = performance.now();
   // The built JavaScript, as the image runs it (bench/run.ts builds it first).
   const child = spawn(process.execPath, ['dist/main.js', 'serve'], {
     env: {
       NODE_COMPILE_CACHE: compileCacheDir,
+      NODE_OPTIONS: nodeOptions,
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       PORT: String(port),

@@ -22,7 +22,7 @@ await build({
   sourcemap: true,
   // Bundled CommonJS packages call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __preflightRequire } from 'node:module'; const require = __preflightRequire(import.meta.url);" },
-  // swagger-ui serves files from its own package folder; pino-pretty is optional and for terminals only.
-  external: ['@fastify/swagger-ui', 'pino-pretty'],
+  // pino-pretty is optional, for terminals only; swagger-ui is told where its files are (app.ts).
+  external: ['pino-pretty'],
   logLevel: 'warning',
 });

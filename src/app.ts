@@ -1,6 +1,9 @@
 // buildApp: routes, authentication, limits and the error handler. It never listens and never
 // reads the environment: server.ts, the CLI and the tests give it everything.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -109,7 +112,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   // The API's docs page, from the same route schemas as openapi.yaml; static, no key, no AWS.
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', tryItOutEnabled: false } });
+  // Its files are named explicitly: the service runs as a bundle, where the plugin cannot find them
+  // next to its own code.
+  const docsFiles = swaggerUiFiles();
+  const logo = { type: 'image/svg+xml', content: readFileSync(join(docsFiles, 'logo.svg')) };
+  await app.register(swaggerUi, { routePrefix: '/docs', baseDir: docsFiles, logo, uiConfig: { docExpansion: 'list', tryItOutEnabled: false } });
   const keys = options.config.apiKeys.map(digest);
   const metrics = options.metrics ?? createMetrics();
   let runsInFlight = 0;
@@ -268,4 +275,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   return app;
+}
+
+/** Swagger UI's static files, in its package (node_modules, in the image as in development). */
+function swaggerUiFiles(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui/package.json')), 'static');
 }

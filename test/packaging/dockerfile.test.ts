@@ -27,6 +27,19 @@ describe('Dockerfile', () => {
     expect(finalStage.join('\n')).not.toMatch(/npm (install|ci)/);
   });
 
+  it('copies every file `npm run build` reads into the build stage', () => {
+    const build = instructions.slice(0, instructions.indexOf(stages.at(-1)!)).join('\n');
+    const script = JSON.parse(readFileSync('package.json', 'utf8')).scripts.build as string;
+    const read = ['tsconfig.build.json', ...[...script.matchAll(/\b(src|scripts)\/[\w./-]+/g)].map((m) => m[1]!)];
+    const copies = build.split('\n').filter((line) => line.startsWith('COPY '));
+    for (const path of new Set(read)) expect(copies.some((line) => line.split(/\s+/).includes(path)), path).toBe(true);
+  });
+
+  it('limits V8 to the heap a preflight needs, as `npm run bench` measures it', () => {
+    const env = finalStage.filter((line) => line.startsWith('ENV ')).join('\n');
+    expect(env).toMatch(/NODE_OPTIONS="--max-semi-space-size=\d+ --max-old-space-size=\d+"/);
+  });
+
   it('runs as a non-root user, exec-form, with a health check that needs no shell', () => {
     expect(finalStage.some((line) => /^USER (nonroot|\d{3,})/.test(line))).toBe(true);
     expect(finalStage.find((line) => line.startsWith('ENTRYPOINT'))).toMatch(/^ENTRYPOINT \[/);
