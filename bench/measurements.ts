@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROBES } from '../src/probes/registry.js';
-import { API_KEY, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
+import { API_KEY, IMAGE_NODE_OPTIONS, type SandboxProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
 
 const run = promisify(execFile);
 const LATENCY_MS = 50;
@@ -122,11 +122,31 @@ async function load(service: { url: string }, body: unknown, concurrency: number
 const THROUGHPUT_SCENARIO = 'bench/scenarios/throughput.json';
 const SLOW_MANY_ACCOUNTS_SCENARIO = 'bench/scenarios/slow-unthrottled.json';
 
+/** CPU milliseconds the SDK itself spends per AWS call (bench/sdk-floor.ts, a process of its own). */
+async function sdkCpuPerCall(sandbox: SandboxProcess, callsPerPreflight: number): Promise<number> {
+  const analyst = sandbox.principals.find((p) => p.name === 'analyst')!;
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/sdk-floor.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_OPTIONS: IMAGE_NODE_OPTIONS,
+      ENDPOINT: sandbox.endpoint,
+      REGION: sandbox.region,
+      ACCESS_KEY_ID: analyst.accessKeyId,
+      SECRET_ACCESS_KEY: analyst.secretAccessKey,
+      CALLS_PER_CLIENT: String(callsPerPreflight),
+    },
+  });
+  return JSON.parse(stdout).cpuMsPerCall;
+}
+
 export async function throughput() {
   const sandbox = await startSandboxProcess(THROUGHPUT_SCENARIO);
   const service = await startServiceProcess(sandbox, port());
   try {
     const body = connectionFor(sandbox);
+    const sample = await preflight(service, body);
+    const calls = criticalChain(new Set(sample.report.probes.filter((p: { outcome: string }) => p.outcome !== 'skipped').map((p: { id: string }) => p.id))).calls;
+    const sdkMsPerCall = await sdkCpuPerCall(sandbox, calls);
     const warmUntil = performance.now() + 2000;
     await load(service, body, 32, () => performance.now() > warmUntil);
     const cpuBefore = cpuSeconds(service.child.pid!);
@@ -144,6 +164,9 @@ export async function throughput() {
       p99Ms: percentile(latencies, 99),
       serviceCpuMsPerPreflight: (serviceCpu * 1000) / latencies.length,
       sandboxCpuMsPerPreflight: (sandboxCpu * 1000) / latencies.length,
+      callsPerPreflight: calls,
+      sdkFloorMsPerPreflight: sdkMsPerCall * calls,
+      serviceToSdkFloor: (serviceCpu * 1000) / latencies.length / (sdkMsPerCall * calls),
     };
   } finally {
     await service.stop();
@@ -188,9 +211,22 @@ export async function memory() {
   }
 }
 
+/** Spawn to exit of `node -e 0`: what any Node process pays before our first line runs. */
+async function bareNodeMs(): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    await run(process.execPath, ['-e', '0']);
+    times.push(performance.now() - started);
+  }
+  return percentile(times, 50);
+}
+
 export async function coldStart() {
-  const sandbox = await startSandboxProcess('full-access');
+  // Without CloudTrail's quota: the warm preflights come one right after another.
+  const sandbox = await startSandboxProcess(THROUGHPUT_SCENARIO);
   try {
+    const bareMs = await bareNodeMs();
     // A first start ever (empty code cache, as a new container), then starts with the cache warm.
     const firstEver = await startServiceProcess(sandbox, port(), mkdtempSync(join(tmpdir(), 'preflight-bench-cold-')));
     await firstEver.stop();
@@ -208,6 +244,7 @@ export async function coldStart() {
       const warmMedian = percentile(warm, 50);
       return {
         readyMs: percentile(ready, 50),
+        bareNodeMs: bareMs,
         readyFirstEverMs: firstEver.readyAfterMs,
         firstPreflightMs: first.ms,
         warmPreflightMs: warmMedian,

@@ -94,10 +94,12 @@ function table(): string {
     ['throughput at concurrency 32: preflights per second', f(load.perSecond, 1), '>= 100', `${f(load.perSecond / 100, 2)} x goal`],
     ['  latency p50 / p99, ms', `${f(load.p50Ms)} / ${f(load.p99Ms)}`, '', ''],
     ['  CPU per preflight: service / sandbox, ms', `${f(load.serviceCpuMsPerPreflight, 1)} / ${f(load.sandboxCpuMsPerPreflight, 1)}`, '', ''],
+    [`  SDK floor: ${load.callsPerPreflight} bare SDK calls' CPU, ms`, f(load.sdkFloorMsPerPreflight, 1), '', `service ${f(load.serviceToSdkFloor, 2)} x floor`],
     ['memory: peak RSS with 200 runs in flight, MB', f(mem.peakMbWith200InFlight), '<= 200', `${f(mem.peakMbWith200InFlight / 200, 2)} x goal`],
     ['  RSS after 500 / 5,000 runs, MB', `${f(mem.rssAfter500Mb)} / ${f(mem.rssAfter5000Mb)}`, '<= 10 % growth', `${f(mem.growth * 100, 1)} %`],
     ['cold start: spawn to /readyz 200 (median of 5 starts), ms', f(cold.readyMs), '<= 500', `${f(cold.readyMs / 500, 2)} x goal`],
     ['  the first start ever (no V8 code cache on disk yet), ms', f(cold.readyFirstEverMs), '', `${f(cold.readyFirstEverMs / cold.readyMs, 2)} x`],
+    ['  a bare Node process (node -e 0), spawn to exit, ms', f(cold.bareNodeMs), '', `ready = ${f(cold.readyMs / cold.bareNodeMs, 1)} x bare Node`],
     ['  first preflight vs warm median, ms', `${f(cold.firstPreflightMs)} vs ${f(cold.warmPreflightMs)}`, '', `${f(cold.firstToWarm, 1)} x`],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
