@@ -1,11 +1,11 @@
 // The measurements of issue 6, each against its own processes, figures as ratios of one run.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROBES } from '../src/probes/registry.js';
-import { API_KEY, IMAGE_NODE_OPTIONS, type SandboxProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
+import { API_KEY, COMPILE_CACHE_DIR, IMAGE_NODE_OPTIONS, type SandboxProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
 
 const run = promisify(execFile);
 const LATENCY_MS = 50;
@@ -174,6 +174,36 @@ export async function throughput() {
   }
 }
 
+/** What the image's heap limits cost and save at concurrency 32: with them, and with V8's defaults. */
+export async function heapLimits() {
+  const sandbox = await startSandboxProcess(THROUGHPUT_SCENARIO);
+  const measure = async (nodeOptions: string) => {
+    const service = await startServiceProcess(sandbox, port(), COMPILE_CACHE_DIR, nodeOptions);
+    try {
+      const body = connectionFor(sandbox);
+      const warmUntil = performance.now() + 1000;
+      await load(service, body, 32, () => performance.now() > warmUntil);
+      const pid = service.child.pid!;
+      let peakMb = rssMb(pid);
+      const sampler = setInterval(() => (peakMb = Math.max(peakMb, rssMb(pid))), 20);
+      const cpuBefore = cpuSeconds(pid);
+      const started = performance.now();
+      const { latencies } = await load(service, body, 32, () => performance.now() - started > 5000);
+      clearInterval(sampler);
+      return { cpuMsPerPreflight: ((cpuSeconds(pid) - cpuBefore) * 1000) / latencies.length, peakMb };
+    } finally {
+      await service.stop();
+    }
+  };
+  try {
+    const limited = await measure(IMAGE_NODE_OPTIONS);
+    const defaults = await measure('');
+    return { nodeOptions: IMAGE_NODE_OPTIONS, limited, defaults, cpuRatio: limited.cpuMsPerPreflight / defaults.cpuMsPerPreflight, rssRatio: limited.peakMb / defaults.peakMb };
+  } finally {
+    await sandbox.stop();
+  }
+}
+
 export async function memory() {
   const slow = await startSandboxProcess(SLOW_MANY_ACCOUNTS_SCENARIO);
   const fast = await startSandboxProcess(THROUGHPUT_SCENARIO);
@@ -228,8 +258,10 @@ export async function coldStart() {
   try {
     const bareMs = await bareNodeMs();
     // A first start ever (empty code cache, as a new container), then starts with the cache warm.
-    const firstEver = await startServiceProcess(sandbox, port(), mkdtempSync(join(tmpdir(), 'preflight-bench-cold-')));
+    const emptyCache = mkdtempSync(join(tmpdir(), 'preflight-bench-cold-'));
+    const firstEver = await startServiceProcess(sandbox, port(), emptyCache);
     await firstEver.stop();
+    rmSync(emptyCache, { recursive: true, force: true });
     const ready: number[] = [];
     for (let i = 0; i < 5; i++) {
       const started = await startServiceProcess(sandbox, port());

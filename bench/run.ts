@@ -1,12 +1,12 @@
 // `npm run bench`: figures measured in one run on loopback, printed as a table, raw JSON kept
 // under bench/results/. Never part of `npm test`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { coldStart, criticalPath, memory, runbook, throughput } from './measurements.js';
-import { type SandboxProcess, cpuSeconds, startSandboxProcess } from './processes.js';
+import { coldStart, criticalPath, heapLimits, memory, runbook, throughput } from './measurements.js';
+import { COMPILE_CACHE_DIR, type SandboxProcess, cpuSeconds, startSandboxProcess } from './processes.js';
 import { NodeSha256 } from '../test/support/sha256.js';
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), cores: cpus().length, node: process.version };
@@ -82,6 +82,7 @@ function table(): string {
   const book = results.runbook as Awaited<ReturnType<typeof runbook>>;
   const load = results.throughput as Awaited<ReturnType<typeof throughput>>;
   const mem = results.memory as Awaited<ReturnType<typeof memory>>;
+  const heap = results.heapLimits as Awaited<ReturnType<typeof heapLimits>>;
   const cold = results.coldStart as Awaited<ReturnType<typeof coldStart>>;
   const rows = [
     ['measurement', 'figure', 'goal', 'ratio'],
@@ -97,6 +98,8 @@ function table(): string {
     [`  SDK floor: ${load.callsPerPreflight} bare SDK calls' CPU, ms`, f(load.sdkFloorMsPerPreflight, 1), '', `service ${f(load.serviceToSdkFloor, 2)} x floor`],
     ['memory: peak RSS with 200 runs in flight, MB', f(mem.peakMbWith200InFlight), '<= 200', `${f(mem.peakMbWith200InFlight / 200, 2)} x goal`],
     ['  RSS after 500 / 5,000 runs, MB', `${f(mem.rssAfter500Mb)} / ${f(mem.rssAfter5000Mb)}`, '<= 10 % growth', `${f(mem.growth * 100, 1)} %`],
+    ['  the image\'s V8 heap limits vs V8\'s defaults at concurrency 32: CPU per preflight, ms', `${f(heap.limited.cpuMsPerPreflight, 1)} vs ${f(heap.defaults.cpuMsPerPreflight, 1)}`, '', `${f(heap.cpuRatio, 2)} x CPU`],
+    ['    peak RSS, MB', `${f(heap.limited.peakMb)} vs ${f(heap.defaults.peakMb)}`, '', `${f(heap.rssRatio, 2)} x RSS`],
     ['cold start: spawn to /readyz 200 (median of 5 starts), ms', f(cold.readyMs), '<= 500', `${f(cold.readyMs / 500, 2)} x goal`],
     ['  the first start ever (no V8 code cache on disk yet), ms', f(cold.readyFirstEverMs), '', `${f(cold.readyFirstEverMs / cold.readyMs, 2)} x`],
     ['  a bare Node process (node -e 0), spawn to exit, ms', f(cold.bareNodeMs), '', `ready = ${f(cold.readyMs / cold.bareNodeMs, 1)} x bare Node`],
@@ -113,7 +116,9 @@ results.criticalPath = await criticalPath();
 results.runbook = await runbook();
 results.throughput = await throughput();
 results.memory = await memory();
+results.heapLimits = await heapLimits();
 results.coldStart = await coldStart();
+rmSync(COMPILE_CACHE_DIR, { recursive: true, force: true });
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
