@@ -57,7 +57,7 @@ export async function startServiceProcess(sandbox: SandboxProcess, port: number,
       PORT: String(port),
       LOG_LEVEL: 'warn',
       PREFLIGHT_API_KEYS: API_KEY,
-      PREFLIGHT_MAX_CONCURRENT_RUNS: '1000',
+      PREFLIGHT_MAX_CONCURRENT_RUNS: '200', // the memory run's 200 in flight
       PREFLIGHT_RATE_LIMIT_PER_MINUTE: '1000000',
       PREFLIGHT_WEB_UI: 'false',
       AWS_ENDPOINT_URL: sandbox.endpoint,

@@ -110,3 +110,18 @@ export function loadConfig(env: Env): Config {
   }
   return config;
 }
+
+/**
+ * Heap that PREFLIGHT_MAX_CONCURRENT_RUNS needs, from `npm run bench`: with 200 runs in flight a
+ * 96 MB old space ran out and 128 MB did not (each run holds its SDK requests, queued ones too).
+ */
+const HEAP_BASE_MB = 40;
+const HEAP_PER_RUN_MB = 0.45;
+
+/** Why V8's heap limit is too small for the concurrency limit, or undefined when it is not. */
+export function heapShortfall(config: Pick<Config, 'maxConcurrentRuns'>, heapLimitBytes: number): string | undefined {
+  const neededMb = Math.ceil(HEAP_BASE_MB + config.maxConcurrentRuns * HEAP_PER_RUN_MB);
+  const limitMb = Math.floor(heapLimitBytes / 2 ** 20);
+  if (limitMb >= neededMb) return undefined;
+  return `PREFLIGHT_MAX_CONCURRENT_RUNS=${config.maxConcurrentRuns} needs about ${neededMb} MB of heap but V8's limit is ${limitMb} MB: raise --max-old-space-size in NODE_OPTIONS, or lower the limit`;
+}

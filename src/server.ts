@@ -1,9 +1,10 @@
 // Process edge: environment → config → buildApp → listen; SIGTERM closes with grace.
+import { getHeapStatistics } from 'node:v8';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import pino from 'pino';
 import { REDACTED_PATHS, buildApp } from './app.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, heapShortfall, loadConfig } from './config.js';
 
 const PRELOAD_DELAY_MS = 100;
 
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     ...(pretty ? { transport: { target: 'pino-pretty' } } : {}),
   });
+  // The image limits V8's heap (NODE_OPTIONS); a concurrency limit raised without it would run out.
+  const shortfall = heapShortfall(config, getHeapStatistics().heap_size_limit);
+  if (shortfall) logger.warn(shortfall);
   const clients = createClientFactory(networkSettings(config.aws));
   // The process's own identity (env, container or instance role): it assumes customers' roles.
   // Loaded on first use: the provider chain pulls in SDK modules that a start should not wait for.
