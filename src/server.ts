@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   // The image limits V8's heap (NODE_OPTIONS); a concurrency limit raised without it would run out.
   const shortfall = heapShortfall(config, getHeapStatistics().heap_size_limit);
   if (shortfall) logger.warn(shortfall);
-  const clients = createClientFactory(networkSettings(config.aws));
+  const clients = createClientFactory({
+    ...networkSettings(config.aws),
+    // Warnings of the SDK's HTTP handler (all sockets busy under load) as JSON log lines, not console text.
+    logger: { warn: (message) => logger.warn({ source: 'aws-sdk-http' }, message) },
+  });
   // The process's own identity (env, container or instance role): it assumes customers' roles.
   // Loaded on first use: the provider chain pulls in SDK modules that a start should not wait for.
   let chain: AwsCredentialIdentityProvider | undefined;

@@ -44,6 +44,10 @@ export interface NetworkSettings {
   s3ForcePathStyle?: boolean;
   connectionTimeoutMs?: number;
   maxSockets?: number;
+  /** How long a request may wait for a free socket before the handler warns (the SDK's default: 5 s here). */
+  socketWarningMs?: number;
+  /** Where the HTTP handler's warnings go (sockets exhausted under load); the SDK's default is the console. */
+  logger?: { warn(message: string): void };
 }
 
 export interface ClientFactory {
@@ -106,18 +110,23 @@ const clientClassOf = (service: AwsService, module: ClientModules[AwsService]): 
 export function createClientFactory(settings: NetworkSettings = {}): ClientFactory {
   const maxSockets = settings.maxSockets ?? 256;
   const tls = settings.caBundle ? { ca: settings.caBundle } : {};
+  const handlerOptions = {
+    // Deadlines are enforced per call with abort signals; the handler only bounds connecting.
+    connectionTimeout: settings.connectionTimeoutMs ?? 3000,
+    ...(settings.socketWarningMs !== undefined ? { socketAcquisitionWarningTimeout: settings.socketWarningMs } : {}),
+    ...(settings.logger ? { logger: { debug() {}, info() {}, warn: (message: string) => settings.logger!.warn(message), error: (message: string) => settings.logger!.warn(message) } } : {}),
+  };
   const direct = new NodeHttpHandler({
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets, ...tls }),
-    // Deadlines are enforced per call with abort signals; the handler only bounds connecting.
-    connectionTimeout: settings.connectionTimeoutMs ?? 3000,
+    ...handlerOptions,
   });
   const proxyUrl = settings.proxy?.httpsProxy ?? settings.proxy?.httpProxy;
   const proxied = proxyUrl
     ? new NodeHttpHandler({
         httpAgent: new HttpProxyAgent(settings.proxy?.httpProxy ?? proxyUrl, { keepAlive: true, maxSockets }),
         httpsAgent: new HttpsProxyAgent(proxyUrl, { keepAlive: true, maxSockets, ...tls }),
-        connectionTimeout: settings.connectionTimeoutMs ?? 3000,
+        ...handlerOptions,
       })
     : undefined;
   const modules = new Map<AwsService, Promise<ClientModules[AwsService]>>();
