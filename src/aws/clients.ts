@@ -90,6 +90,14 @@ export interface ClientModules {
 
 type ClientConstructor = new (config: Record<string, unknown>) => { destroy(): void };
 
+/**
+ * Steps of every SDK call that do nothing for us but cost CPU on each one (the SDK's own CPU is most
+ * of a preflight's): the logger step builds a redacted copy of every input and output for a logger
+ * we never give it; recursion detection reads Lambda's environment. (The retry step stays, though
+ * retries are ours: the signing step is anchored to it.)
+ */
+const UNUSED_MIDDLEWARE = ['loggerMiddleware', 'recursionDetectionMiddleware'];
+
 // Importing all seven clients costs a few hundred milliseconds; load each on first use. Once
 // loaded, a module is handed out from the cache: a dynamic import() per call is not free.
 const loaders: { [S in AwsService]: () => Promise<ClientModules[S]> } = {
@@ -160,7 +168,7 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
     async create(service, region, credentials) {
       const Client = clientClassOf(service, await load(service));
       const endpoint = endpointFor(service);
-      return new Client({
+      const client: { middlewareStack: { remove(name: string): boolean } } = new Client({
         region,
         credentials,
         requestHandler: handlerFor(service, region),
@@ -172,7 +180,9 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
         ...(endpoint ? { endpoint } : {}),
         ...(service === 's3' ? { forcePathStyle: settings.s3ForcePathStyle ?? Boolean(endpoint), followRegionRedirects: false } : {}),
         ...(service === 'sts' ? { useGlobalEndpoint: false } : {}),
-      }) as unknown as ClientTypes[typeof service];
+      }) as never;
+      for (const name of UNUSED_MIDDLEWARE) client.middlewareStack.remove(name);
+      return client as unknown as ClientTypes[typeof service];
     },
     endpointOf(service, region) {
       return endpointFor(service) ?? defaultEndpoint(service, region);
