@@ -16,6 +16,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Config } from '../config.js';
+import { Sha256 } from './sha256.js';
 
 export const AWS_SERVICES = ['sts', 'glue', 'athena', 'cloudtrail', 's3', 'kms', 'lakeformation'] as const;
 export type AwsService = (typeof AWS_SERVICES)[number];
@@ -175,8 +176,9 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
         // Everything the SDK would otherwise look up in the environment and ~/.aws for every new
         // client (a per-run cost, and reads that belong to the process edge) is given here.
         ...EXPLICIT_SETTINGS,
-        // Retries are ours (throttling only, within the run's deadline): see preflight/call.ts.
+        // Retries are ours (throttling only, within the run's deadline): see preflight/engine.ts.
         maxAttempts: 1,
+        sha256: Sha256,
         ...(endpoint ? { endpoint } : {}),
         ...(service === 's3' ? { forcePathStyle: settings.s3ForcePathStyle ?? Boolean(endpoint), followRegionRedirects: false } : {}),
         ...(service === 'sts' ? { useGlobalEndpoint: false } : {}),
