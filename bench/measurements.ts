@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROBES } from '../src/probes/registry.js';
-import { API_KEY, COMPILE_CACHE_DIR, IMAGE_NODE_OPTIONS, type SandboxProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
+import { API_KEY, COMPILE_CACHE_DIR, IMAGE_NODE_OPTIONS, type SandboxProcess, type ServiceProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
 
 const run = promisify(execFile);
 const LATENCY_MS = 50;
@@ -119,6 +119,37 @@ async function load(service: { url: string }, body: unknown, concurrency: number
   return { latencies, failed };
 }
 
+/** Runs `work` while sampling the process's RSS; returns its result and the peak in MB. */
+async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  let peakMb = rssMb(pid);
+  const sampler = setInterval(() => (peakMb = Math.max(peakMb, rssMb(pid))), 10);
+  try {
+    const result = await work();
+    return { result, peakMb: Math.max(peakMb, rssMb(pid)) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** Preflights at concurrency 32 for `ms` after a warm-up: latencies, CPU per preflight of the service and the sandbox, the service's peak RSS. */
+async function measuredLoad(service: ServiceProcess, sandbox: SandboxProcess, { warmMs, ms }: { warmMs: number; ms: number }) {
+  const body = connectionFor(sandbox);
+  const warmUntil = performance.now() + warmMs;
+  await load(service, body, 32, () => performance.now() > warmUntil);
+  const [servicePid, sandboxPid] = [service.child.pid!, sandbox.child.pid!];
+  const [serviceCpuBefore, sandboxCpuBefore] = [cpuSeconds(servicePid), cpuSeconds(sandboxPid)];
+  const started = performance.now();
+  const { result, peakMb } = await withPeakRss(servicePid, () => load(service, body, 32, () => performance.now() - started > ms));
+  const perPreflightMs = (cpu: number) => (cpu * 1000) / result.latencies.length;
+  return {
+    ...result,
+    seconds: (performance.now() - started) / 1000,
+    serviceCpuMsPerPreflight: perPreflightMs(cpuSeconds(servicePid) - serviceCpuBefore),
+    sandboxCpuMsPerPreflight: perPreflightMs(cpuSeconds(sandboxPid) - sandboxCpuBefore),
+    peakMb,
+  };
+}
+
 const THROUGHPUT_SCENARIO = 'bench/scenarios/throughput.json';
 const SLOW_MANY_ACCOUNTS_SCENARIO = 'bench/scenarios/slow-unthrottled.json';
 
@@ -147,26 +178,18 @@ export async function throughput() {
     const sample = await preflight(service, body);
     const calls = criticalChain(new Set(sample.report.probes.filter((p: { outcome: string }) => p.outcome !== 'skipped').map((p: { id: string }) => p.id))).calls;
     const sdkMsPerCall = await sdkCpuPerCall(sandbox, calls);
-    const warmUntil = performance.now() + 2000;
-    await load(service, body, 32, () => performance.now() > warmUntil);
-    const cpuBefore = cpuSeconds(service.child.pid!);
-    const sandboxCpuBefore = cpuSeconds(sandbox.child.pid!);
-    const started = performance.now();
-    const { latencies, failed } = await load(service, body, 32, () => performance.now() - started > 8000);
-    const seconds = (performance.now() - started) / 1000;
-    const serviceCpu = cpuSeconds(service.child.pid!) - cpuBefore;
-    const sandboxCpu = cpuSeconds(sandbox.child.pid!) - sandboxCpuBefore;
+    const measured = await measuredLoad(service, sandbox, { warmMs: 2000, ms: 8000 });
     return {
-      preflights: latencies.length,
-      failed,
-      perSecond: latencies.length / seconds,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      serviceCpuMsPerPreflight: (serviceCpu * 1000) / latencies.length,
-      sandboxCpuMsPerPreflight: (sandboxCpu * 1000) / latencies.length,
+      preflights: measured.latencies.length,
+      failed: measured.failed,
+      perSecond: measured.latencies.length / measured.seconds,
+      p50Ms: percentile(measured.latencies, 50),
+      p99Ms: percentile(measured.latencies, 99),
+      serviceCpuMsPerPreflight: measured.serviceCpuMsPerPreflight,
+      sandboxCpuMsPerPreflight: measured.sandboxCpuMsPerPreflight,
       callsPerPreflight: calls,
       sdkFloorMsPerPreflight: sdkMsPerCall * calls,
-      serviceToSdkFloor: (serviceCpu * 1000) / latencies.length / (sdkMsPerCall * calls),
+      serviceToSdkFloor: measured.serviceCpuMsPerPreflight / (sdkMsPerCall * calls),
     };
   } finally {
     await service.stop();
@@ -180,17 +203,8 @@ export async function heapLimits() {
   const measure = async (nodeOptions: string) => {
     const service = await startServiceProcess(sandbox, port(), COMPILE_CACHE_DIR, nodeOptions);
     try {
-      const body = connectionFor(sandbox);
-      const warmUntil = performance.now() + 1000;
-      await load(service, body, 32, () => performance.now() > warmUntil);
-      const pid = service.child.pid!;
-      let peakMb = rssMb(pid);
-      const sampler = setInterval(() => (peakMb = Math.max(peakMb, rssMb(pid))), 20);
-      const cpuBefore = cpuSeconds(pid);
-      const started = performance.now();
-      const { latencies } = await load(service, body, 32, () => performance.now() - started > 5000);
-      clearInterval(sampler);
-      return { cpuMsPerPreflight: ((cpuSeconds(pid) - cpuBefore) * 1000) / latencies.length, peakMb };
+      const { serviceCpuMsPerPreflight, peakMb } = await measuredLoad(service, sandbox, { warmMs: 1000, ms: 5000 });
+      return { cpuMsPerPreflight: serviceCpuMsPerPreflight, peakMb };
     } finally {
       await service.stop();
     }
@@ -199,9 +213,10 @@ export async function heapLimits() {
     // Alternated, twice each: the machine's speed drifts over a run, and the ratio should not.
     const runs: Array<Awaited<ReturnType<typeof measure>>> = [];
     for (const nodeOptions of [IMAGE_NODE_OPTIONS, '', IMAGE_NODE_OPTIONS, '']) runs.push(await measure(nodeOptions));
-    const mean = (pair: typeof runs) => ({ cpuMsPerPreflight: (pair[0]!.cpuMsPerPreflight + pair[1]!.cpuMsPerPreflight) / 2, peakMb: Math.max(pair[0]!.peakMb, pair[1]!.peakMb) });
-    const limited = mean([runs[0]!, runs[2]!]);
-    const defaults = mean([runs[1]!, runs[3]!]);
+    // Mean CPU, highest peak.
+    const pooled = (pair: typeof runs) => ({ cpuMsPerPreflight: (pair[0]!.cpuMsPerPreflight + pair[1]!.cpuMsPerPreflight) / 2, peakMb: Math.max(pair[0]!.peakMb, pair[1]!.peakMb) });
+    const limited = pooled([runs[0]!, runs[2]!]);
+    const defaults = pooled([runs[1]!, runs[3]!]);
     return { nodeOptions: IMAGE_NODE_OPTIONS, limited, defaults, cpuRatio: limited.cpuMsPerPreflight / defaults.cpuMsPerPreflight, rssRatio: limited.peakMb / defaults.peakMb };
   } finally {
     await sandbox.stop();
@@ -215,12 +230,7 @@ export async function memory() {
   const onFast = await startServiceProcess(fast, port());
   try {
     // 200 runs in flight at once against 50 ms calls, RSS sampled while they run.
-    const pid = onSlow.child.pid!;
-    let peak = rssMb(pid);
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 10);
-    await Promise.all(Array.from({ length: 200 }, () => preflight(onSlow, connectionFor(slow))));
-    clearInterval(sampler);
-    peak = Math.max(peak, rssMb(pid));
+    const { peakMb: peak } = await withPeakRss(onSlow.child.pid!, () => Promise.all(Array.from({ length: 200 }, () => preflight(onSlow, connectionFor(slow)))));
 
     // Growth: RSS after 500 runs against after 5,000 (a leak of clients, sockets or timers shows here).
     let done = 0;

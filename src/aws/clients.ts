@@ -111,10 +111,18 @@ const loaders: { [S in AwsService]: () => Promise<ClientModules[S]> } = {
   lakeformation: () => import('@aws-sdk/client-lakeformation'),
 };
 
-const clientClassOf = (service: AwsService, module: ClientModules[AwsService]): ClientConstructor => {
-  const name = { sts: 'STSClient', glue: 'GlueClient', athena: 'AthenaClient', cloudtrail: 'CloudTrailClient', s3: 'S3Client', kms: 'KMSClient', lakeformation: 'LakeFormationClient' }[service];
-  return (module as unknown as Record<string, ClientConstructor>)[name]!;
+const CLIENT_CLASS: Record<AwsService, string> = {
+  sts: 'STSClient',
+  glue: 'GlueClient',
+  athena: 'AthenaClient',
+  cloudtrail: 'CloudTrailClient',
+  s3: 'S3Client',
+  kms: 'KMSClient',
+  lakeformation: 'LakeFormationClient',
 };
+
+const clientClassOf = (service: AwsService, module: ClientModules[AwsService]): ClientConstructor =>
+  (module as unknown as Record<string, ClientConstructor>)[CLIENT_CLASS[service]]!;
 
 export function createClientFactory(settings: NetworkSettings = {}): ClientFactory {
   const maxSockets = settings.maxSockets ?? 256;
