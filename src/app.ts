@@ -118,7 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const logo = { type: 'image/svg+xml', content: readFileSync(join(docsFiles, 'logo.svg')) };
   await app.register(swaggerUi, { routePrefix: '/docs', baseDir: docsFiles, logo, uiConfig: { docExpansion: 'list', tryItOutEnabled: false } });
   const keys = options.config.apiKeys.map(digest);
-  const metrics = options.metrics ?? createMetrics();
+  const metrics = options.metrics ?? createMetrics(options.engine.callSlots);
   let runsInFlight = 0;
 
   if (options.config.corsOrigins?.length) {

@@ -11,6 +11,7 @@ export interface Config {
   allowAmbient: boolean;
   maxRunMs: number;
   maxConcurrentRuns: number;
+  maxConcurrentCalls: number;
   rateLimitPerMinute: number;
   corsOrigins: string[];
   webUi: boolean;
@@ -88,6 +89,7 @@ export function loadConfig(env: Env): Config {
     allowAmbient: boolean(env, 'PREFLIGHT_ALLOW_AMBIENT', false),
     maxRunMs: integer(env, 'PREFLIGHT_MAX_RUN_MS', 60_000, 1000, 300_000),
     maxConcurrentRuns: integer(env, 'PREFLIGHT_MAX_CONCURRENT_RUNS', 64, 1, 10_000),
+    maxConcurrentCalls: integer(env, 'PREFLIGHT_MAX_CONCURRENT_CALLS', 256, 1, 10_000),
     rateLimitPerMinute: integer(env, 'PREFLIGHT_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     corsOrigins: (read(env, 'PREFLIGHT_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     webUi: boolean(env, 'PREFLIGHT_WEB_UI', true),
@@ -112,16 +114,18 @@ export function loadConfig(env: Env): Config {
 }
 
 /**
- * Heap that PREFLIGHT_MAX_CONCURRENT_RUNS needs, from `npm run bench`: with 200 runs in flight a
- * 96 MB old space ran out and 128 MB did not (each run holds its SDK requests, queued ones too).
+ * Heap the concurrency limits need, from `npm run bench`: with 200 runs in flight and the default
+ * 256 calls, an 80 MB old space thrashed and 96 MB did not (a run holds its probes' state; a call
+ * in flight holds its SDK request, some 25 KB).
  */
-const HEAP_BASE_MB = 40;
-const HEAP_PER_RUN_MB = 0.45;
+const HEAP_BASE_MB = 34;
+const HEAP_PER_RUN_MB = 0.35;
+const HEAP_PER_CALL_MB = 0.025;
 
-/** Why V8's heap limit is too small for the concurrency limit, or undefined when it is not. */
-export function heapShortfall(config: Pick<Config, 'maxConcurrentRuns'>, heapLimitBytes: number): string | undefined {
-  const neededMb = Math.ceil(HEAP_BASE_MB + config.maxConcurrentRuns * HEAP_PER_RUN_MB);
+/** Why V8's heap limit is too small for the concurrency limits, or undefined when it is not. */
+export function heapShortfall(config: Pick<Config, 'maxConcurrentRuns' | 'maxConcurrentCalls'>, heapLimitBytes: number): string | undefined {
+  const neededMb = Math.ceil(HEAP_BASE_MB + config.maxConcurrentRuns * HEAP_PER_RUN_MB + config.maxConcurrentCalls * HEAP_PER_CALL_MB);
   const limitMb = Math.floor(heapLimitBytes / 2 ** 20);
   if (limitMb >= neededMb) return undefined;
-  return `PREFLIGHT_MAX_CONCURRENT_RUNS=${config.maxConcurrentRuns} needs about ${neededMb} MB of heap but V8's limit is ${limitMb} MB: raise --max-old-space-size in NODE_OPTIONS, or lower the limit`;
+  return `PREFLIGHT_MAX_CONCURRENT_RUNS=${config.maxConcurrentRuns} and PREFLIGHT_MAX_CONCURRENT_CALLS=${config.maxConcurrentCalls} need about ${neededMb} MB of heap but V8's limit is ${limitMb} MB: raise --max-old-space-size in NODE_OPTIONS, or lower the limits`;
 }

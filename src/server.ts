@@ -3,6 +3,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import pino from 'pino';
 import { REDACTED_PATHS, buildApp } from './app.js';
+import { createCallSlots } from './preflight/call-slots.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
 import { ConfigError, heapShortfall, loadConfig } from './config.js';
 
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   };
   const app = await buildApp({
     config,
-    engine: { clients, serviceCredentials, allowAmbient: config.allowAmbient, maxRunMs: config.maxRunMs },
+    engine: { clients, serviceCredentials, allowAmbient: config.allowAmbient, maxRunMs: config.maxRunMs, callSlots: createCallSlots(config.maxConcurrentCalls) },
     logger,
   });
   await app.listen({ host: config.host, port: config.port });

@@ -1,6 +1,7 @@
 // Prometheus metrics, one registry per app (tests build many apps). Labels are probe ids,
 // outcomes and categories: nothing a caller sends ever becomes a label.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CallSlots } from '../preflight/call-slots.js';
 
 export interface Metrics {
   registry: Registry;
@@ -10,9 +11,14 @@ export interface Metrics {
   rejectedRuns: Counter<'reason'>;
 }
 
-export function createMetrics(): Metrics {
+export function createMetrics(callSlots?: CallSlots): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  if (callSlots) {
+    // Calls waiting for a slot mean the service, not AWS, is the bottleneck: scale out or raise the cap.
+    new Gauge({ name: 'preflight_aws_calls_in_flight', help: 'AWS calls in flight across all runs', registers: [registry], collect() { this.set(callSlots.inFlight); } });
+    new Gauge({ name: 'preflight_aws_calls_waiting', help: 'AWS calls waiting for a slot under PREFLIGHT_MAX_CONCURRENT_CALLS', registers: [registry], collect() { this.set(callSlots.waiting); } });
+  }
   return {
     registry,
     runDuration: new Histogram({

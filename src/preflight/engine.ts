@@ -9,6 +9,7 @@ import { buildRemediationPolicy, liftableByIdentityPolicy } from '../catalogue/r
 import type { AwsService, ClientFactory, ClientTypes } from '../aws/clients.js';
 import { PROBES } from '../probes/registry.js';
 import { type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
+import type { CallSlots } from './call-slots.js';
 import { type ClassifiedError, classifyError, isAnswer, isRetryable } from './classify.js';
 import { type ResolvedConnection, maskAccessKeyId, resolveConnection } from './connection.js';
 import type { PreflightRequest } from './request.js';
@@ -24,6 +25,8 @@ export interface EngineDependencies {
   maxRunMs: number;
   probes?: readonly ProbeDefinition[];
   retry?: { maxAttempts: number; baseDelayMs: number };
+  /** Caps AWS calls in flight across all runs (PREFLIGHT_MAX_CONCURRENT_CALLS); unlimited without it. */
+  callSlots?: CallSlots;
 }
 
 export interface ProbeEvent {
@@ -290,14 +293,20 @@ class PreflightRun {
       const timer = setTimeout(() => call.abort(new DeadlineError()), Math.min(remaining, callBudget(this.connection.timeoutMs)));
       const abandon = () => call.abort(this.controller.signal.reason);
       this.controller.signal.addEventListener('abort', abandon, { once: true });
+      let release: (() => void) | undefined;
       try {
+        // Waiting for a slot counts against the call's deadline, as waiting for a socket would.
+        release = await this.deps.callSlots?.acquire(call.signal);
         return await send(call.signal);
       } catch (error) {
         const classified = classifyError(this.controller.signal.aborted ? (this.controller.signal.reason ?? error) : error, { action });
+        // Backing off holds no slot.
+        release?.();
         const backoff = Math.random() * this.retry.baseDelayMs * 2 ** (attempt - 1);
         if (!isRetryable(classified) || attempt >= this.retry.maxAttempts || this.deadline - Date.now() <= backoff) throw classified;
         await new Promise((resolve) => setTimeout(resolve, backoff));
       } finally {
+        release?.();
         clearTimeout(timer);
         this.controller.signal.removeEventListener('abort', abandon);
       }

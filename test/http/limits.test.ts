@@ -4,6 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { createClientFactory } from '../../src/aws/clients.js';
 import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { createCallSlots } from '../../src/preflight/call-slots.js';
 
 const KEY = 'limits-test-key-0123456789';
 const OLD_KEY = 'limits-old-key-0123456789';
@@ -19,7 +20,7 @@ async function app(scenario: string, config: Partial<Parameters<typeof buildApp>
   const identity = serviceIdentityOf(sandbox);
   return buildApp({
     config: { apiKeys: [KEY, OLD_KEY], authDisabled: false, maxConcurrentRuns: 8, rateLimitPerMinute: 100, ...config },
-    engine: { clients, serviceCredentials: identity ? async () => identity : undefined, allowAmbient: false, maxRunMs: 20_000 },
+    engine: { clients, serviceCredentials: identity ? async () => identity : undefined, allowAmbient: false, maxRunMs: 20_000, callSlots: createCallSlots(4) },
   });
 }
 
@@ -71,6 +72,9 @@ describe('limits', () => {
     expect(text).toContain('preflight_probe_outcomes_total{probe="athena-workgroups",outcome="fail",category="permission"} 1');
     expect(text).toContain('preflight_runs_rejected_total{reason="invalid"} 1');
     expect(text).toContain('preflight_runs_in_flight 0');
+    // The run went through the shared call cap (4 at a time), and gave every slot back.
+    expect(text).toContain('preflight_aws_calls_in_flight 0');
+    expect(text).toContain('preflight_aws_calls_waiting 0');
   });
 });
 

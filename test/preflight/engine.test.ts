@@ -1,6 +1,7 @@
 // The scheduler and the verdict rules, with probes that make no AWS call.
 import { describe, expect, it } from 'vitest';
 import type { ClientFactory } from '../../src/aws/clients.js';
+import { createCallSlots } from '../../src/preflight/call-slots.js';
 import { runPreflight } from '../../src/preflight/engine.js';
 import type { PreflightRequest } from '../../src/preflight/request.js';
 import type { ProbeDefinition } from '../../src/probes/types.js';
@@ -153,6 +154,43 @@ describe('the engine', () => {
     expect(aborted).toBe(true);
     expect(report.probes[1]).toMatchObject({ outcome: 'error', error: { category: 'timeout' } });
     expect(report.capabilities.find((c) => c.id === 'metadata')).toMatchObject({ status: 'unknown' });
+  });
+
+  it('keeps AWS calls in flight across runs within the shared cap', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const measured = async () => {
+      most = Math.max(most, ++inFlight);
+      await delay(10);
+      inFlight -= 1;
+      return {};
+    };
+    const probes = [identityProbe(), ...['glue-databases', 'glue-tables', 'glue-search', 'glue-partitions'].map((id) => probe(id, 'glue:GetDatabases', measured))];
+    const callSlots = createCallSlots(3);
+    const reports = await Promise.all(Array.from({ length: 4 }, () => runPreflight(request, deps(probes, { callSlots }))));
+    expect(most).toBe(3);
+    expect(reports.flatMap((report) => report.probes.map((p) => p.outcome))).toEqual(Array(20).fill('pass'));
+    expect({ inFlight: callSlots.inFlight, waiting: callSlots.waiting }).toEqual({ inFlight: 0, waiting: 0 });
+  });
+
+  it('counts waiting for a slot against the deadline, and gives the slot back when a run ends', async () => {
+    const callSlots = createCallSlots(1);
+    const hanging = probe('glue-databases', 'glue:GetDatabases', () => new Promise(() => undefined), {
+      async run(context) {
+        await context.call('glue:GetDatabases', (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })))));
+      },
+    });
+    // The first run holds the only slot for its call's budget (1.5 s); the second waits behind it and runs out of time first.
+    const [holder, waiter] = await Promise.all([
+      runPreflight({ ...request, options: { timeoutMs: 3000 } }, deps([identityProbe(), hanging], { callSlots })),
+      delay(20).then(() => runPreflight({ ...request, options: { timeoutMs: 1000 } }, deps([identityProbe()], { callSlots }))),
+    ]);
+    expect(holder.probes[1]).toMatchObject({ outcome: 'error', error: { category: 'timeout' } });
+    expect(waiter.probes[0]).toMatchObject({ outcome: 'error', error: { category: 'timeout' } });
+    expect({ inFlight: callSlots.inFlight, waiting: callSlots.waiting }).toEqual({ inFlight: 0, waiting: 0 });
+    // Nothing leaked: the next run gets the slot at once.
+    const after = await runPreflight(request, deps([identityProbe()], { callSlots }));
+    expect(after.probes[0]).toMatchObject({ outcome: 'pass' });
   });
 
   it('stops when the caller goes away', async () => {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { type ClientFactory, createClientFactory } from '../../src/aws/clients.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
+import { createCallSlots } from '../../src/preflight/call-slots.js';
 import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 
@@ -28,6 +29,9 @@ export async function startHarness(scenario: Parameters<typeof startSandbox>[0][
       allowAmbient: options.allowAmbient ?? false,
       maxRunMs: options.maxRunMs ?? 30_000,
       retry: { maxAttempts: 3, baseDelayMs: 20 },
+      // As in production, every run's calls go through one shared cap; a small one, so that the
+      // end-to-end runs also wait for slots.
+      callSlots: createCallSlots(6),
     },
   });
   return {
