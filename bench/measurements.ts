@@ -1,8 +1,11 @@
 // The measurements of issue 6, each against its own processes, figures as ratios of one run.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { PROBES } from '../src/probes/registry.js';
 import { API_KEY, COMPILE_CACHE_DIR, IMAGE_NODE_OPTIONS, type SandboxProcess, type ServiceProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
@@ -39,6 +42,39 @@ export function criticalChain(ran: ReadonlySet<string>): { ms: number; chain: st
   return { ms: last[1], chain, calls };
 }
 
+/**
+ * The machine's own floor for a chain of `hops` calls: plain Node HTTP round trips, one after
+ * another, to a server in another process that answers each after LATENCY_MS. No SDK, no signing,
+ * no sandbox logic: what loopback and timers alone cost on top of the bound (median of 5 chains).
+ */
+async function loopbackChainMs(hops: number): Promise<number> {
+  const server = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => setTimeout(() => s.end('{}'), ${LATENCY_MS})); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
+  const child = spawn(process.execPath, ['-e', server], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const agent = new Agent({ keepAlive: true });
+    const roundTrip = () =>
+      new Promise<void>((resolve, reject) => {
+        const call = request({ host: '127.0.0.1', port: Number(line), method: 'POST', agent, headers: { 'content-type': 'application/x-amz-json-1.1' } }, (response) => {
+          response.resume();
+          response.on('end', resolve);
+        });
+        call.on('error', reject);
+        call.end('{}');
+      });
+    const chains: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const started = performance.now();
+      for (let hop = 0; hop < hops; hop++) await roundTrip();
+      if (i > 0) chains.push(performance.now() - started); // the first one connects
+    }
+    agent.destroy();
+    return percentile(chains, 50);
+  } finally {
+    child.kill();
+  }
+}
+
 export async function criticalPath() {
   const sandbox = await startSandboxProcess('slow');
   const service = await startServiceProcess(sandbox, port());
@@ -55,7 +91,10 @@ export async function criticalPath() {
     const ran = new Set<string>(median.report.probes.filter((p: { outcome: string }) => p.outcome !== 'skipped').map((p: { id: string }) => p.id));
     const bound = criticalChain(ran);
     const sequentialMs = bound.calls * LATENCY_MS;
+    const loopbackMs = await loopbackChainMs(bound.chain.length);
     return {
+      loopbackMs: Math.round(loopbackMs),
+      ratioToLoopback: median.report.durationMs / loopbackMs,
       wallMs: median.report.durationMs,
       httpMs: Math.round(median.ms),
       boundMs: bound.ms,

@@ -91,6 +91,7 @@ function table(): string {
     ['critical path (slow, 50 ms a call): preflight wall time, ms', f(path.wallMs), '', ''],
     [`  lower bound: ${path.chain.length} dependent calls (${path.chain.join(' > ')}), ms`, f(path.boundMs), '<= 1.2 x', `${f(path.ratioToBound, 2)} x bound`],
     [`  the same ${path.calls} calls one after another, ms`, f(path.sequentialMs), '>= 3 x faster', `${f(path.fasterThanSequential, 1)} x faster`],
+    [`  the machine's floor: ${path.chain.length} plain HTTP round trips to a server that waits 50 ms, ms`, f(path.loopbackMs), '', `${f(path.ratioToLoopback, 2)} x floor`],
     ['runbook: AWS CLI script vs one preflight over HTTP, ms', `${f(book.runbookMs)} vs ${f(book.preflightMs)}`, '>= 10 x faster', `${f(book.faster, 1)} x faster`],
     ['throughput at concurrency 32: preflights per second', f(load.perSecond, 1), '>= 100', `${f(load.perSecond / 100, 2)} x goal`],
     ['  latency p50 / p99, ms', `${f(load.p50Ms)} / ${f(load.p99Ms)}`, '', ''],
