@@ -142,7 +142,7 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
   const proxied = proxyUrl
     ? new NodeHttpHandler({
         httpAgent: new HttpProxyAgent(settings.proxy?.httpProxy ?? proxyUrl, { keepAlive: true, maxSockets }),
-        httpsAgent: new HttpsProxyAgent(proxyUrl, { keepAlive: true, maxSockets, ...tls }),
+        httpsAgent: new TunnelAgent(proxyUrl, { keepAlive: true, maxSockets, ...tls }, tls),
         ...handlerOptions,
       })
     : undefined;
@@ -202,6 +202,25 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
       proxied?.destroy();
     },
   };
+}
+
+/**
+ * https-proxy-agent applies its options to the connection to the proxy only: through the CONNECT
+ * tunnel, TLS to AWS would be verified against the default CAs, and a CA bundle for a
+ * TLS-intercepting proxy would be ignored exactly where it is needed.
+ */
+class TunnelAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: string,
+    options: ConstructorParameters<typeof HttpsProxyAgent<string>>[1],
+    private readonly endpointTls: { ca?: string | Buffer },
+  ) {
+    super(proxy, options);
+  }
+
+  override connect(request: Parameters<HttpsProxyAgent<string>['connect']>[0], options: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
+    return super.connect(request, { ...options, ...this.endpointTls });
+  }
 }
 
 /** The network settings of a validated configuration (the CA bundle read once, at the edge's start). */

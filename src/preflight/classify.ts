@@ -85,6 +85,15 @@ const THROTTLING_CODES = new Set([
   'PriorRequestNotComplete',
 ]);
 const TIMEOUT_CODES = new Set(['RequestTimeout', 'RequestTimeoutException']);
+/** TLS refusals: trying again does not help; trusting the right CA (or fixing the endpoint) does. */
+const CERTIFICATE_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -99,12 +108,17 @@ const NETWORK_CODES = new Set([
   'EPROTO',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_SOCKET',
-  'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  ...CERTIFICATE_CODES,
 ]);
+
+export const isCertificateError = (code: string) => CERTIFICATE_CODES.has(code);
+
+function certificateMessage(code: string, host: string, action: string): string {
+  const prefix = `The TLS certificate of ${host}`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `${prefix} is for another host (${code}) calling ${action}: check the endpoint URL`;
+  if (code === 'CERT_HAS_EXPIRED') return `${prefix} has expired (${code}) calling ${action}`;
+  return `${prefix} is not trusted (${code}) calling ${action}: behind a proxy that re-signs TLS, give the service that proxy's CA (AWS_CA_BUNDLE)`;
+}
 // Names the SDK gives an error whose answer carried no code (S3 HEAD has no body): only the status is left.
 const GENERIC_NAMES = new Set(['Error', 'Unknown', 'UnknownError']);
 
@@ -180,8 +194,11 @@ function codeOf(e: ErrorLike, status: number | undefined): string {
   }
 }
 
-/** Classifies anything a call can throw. `action` is the one the probe called. */
-export function classifyError(error: unknown, context: { action: string }): ClassifiedError {
+/**
+ * Classifies anything a call can throw. `action` is the one the probe called; `host`, the endpoint
+ * it was sent to, names the place of a network error that does not say (TLS errors never do).
+ */
+export function classifyError(error: unknown, context: { action: string; host?: string }): ClassifiedError {
   const { action } = context;
   if (typeof error !== 'object' || error === null) {
     return { code: 'InternalError', category: 'internal', message: `${action} failed inside the preflight itself` };
@@ -196,13 +213,11 @@ export function classifyError(error: unknown, context: { action: string }): Clas
   }
   const network = networkFailure(e);
   if (network) {
-    return {
-      ...base,
-      code: network.code,
-      category: 'network',
-      message: `Network error ${network.code} calling ${action}${network.host ? ` at ${network.host}` : ''}`,
-      ...(network.host ? { host: network.host } : {}),
-    };
+    const host = network.host ?? context.host;
+    const message = isCertificateError(network.code)
+      ? certificateMessage(network.code, host ?? 'the endpoint', action)
+      : `Network error ${network.code} calling ${action}${host ? ` at ${host}` : ''}`;
+    return { ...base, code: network.code, category: 'network', message, ...(host ? { host } : {}) };
   }
 
   const code = codeOf(e, status);

@@ -6,7 +6,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { AwsAction } from '../catalogue/actions.js';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
 import { buildRemediationPolicy, liftableByIdentityPolicy } from '../catalogue/remediation.js';
-import type { AwsService, ClientFactory, ClientTypes } from '../aws/clients.js';
+import { AWS_SERVICES, type AwsService, type ClientFactory, type ClientTypes } from '../aws/clients.js';
 import { PROBES } from '../probes/registry.js';
 import { type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
 import type { CallSlots } from './call-slots.js';
@@ -299,7 +299,7 @@ class PreflightRun {
         release = await this.deps.callSlots?.acquire(call.signal);
         return await send(call.signal);
       } catch (error) {
-        const classified = classifyError(this.controller.signal.aborted ? (this.controller.signal.reason ?? error) : error, { action });
+        const classified = classifyError(this.controller.signal.aborted ? (this.controller.signal.reason ?? error) : error, { action, host: this.endpointHost(action) });
         // Backing off holds no slot.
         release?.();
         const backoff = Math.random() * this.retry.baseDelayMs * 2 ** (attempt - 1);
@@ -311,6 +311,13 @@ class PreflightRun {
         this.controller.signal.removeEventListener('abort', abandon);
       }
     }
+  }
+
+  /** The host an action's calls go to (for network errors that do not name it). */
+  private endpointHost(action: string): string | undefined {
+    const service = action.slice(0, action.indexOf(':')) as AwsService;
+    if (!AWS_SERVICES.includes(service)) return undefined;
+    return new URL(this.deps.clients.endpointOf(service, this.connection.region)).host;
   }
 
   private emit(probe: ProbeReport): void {

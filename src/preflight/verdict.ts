@@ -4,7 +4,7 @@ import type { AwsAction } from '../catalogue/actions.js';
 import type { CapabilityDefinition, CapabilityId } from '../catalogue/capabilities.js';
 import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, remediationSummary, statementsFor } from '../catalogue/remediation.js';
 import type { ProbeDefinition, RunFacts } from '../probes/types.js';
-import { isAnswer } from './classify.js';
+import { isAnswer, isCertificateError } from './classify.js';
 import type { ResolvedConnection } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
 import { resultsKmsKey, resolveOutput } from '../probes/support.js';
@@ -225,6 +225,7 @@ function summaryFor(
   }
   const first = reasons[0];
   if (!first) return definition.impact;
+  if (status === 'unknown' && isCertificateError(first.code)) return `Could not tell: ${first.message}.`;
   if (status === 'unknown') return `Could not tell (${first.category}: ${first.message}); run the preflight again.`;
   return `${first.action} failed (${first.code}): ${first.message}.`;
 }

@@ -11,7 +11,7 @@ import { GetDataLakeSettingsCommand, LakeFormationClient } from '@aws-sdk/client
 import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { type ClassifiedError, classifyError, type ErrorCategory, isDenial, isRetryable, parseDenial } from '../../src/preflight/classify.js';
+import { type ClassifiedError, classifyError, type ErrorCategory, isCertificateError, isDenial, isRetryable, parseDenial } from '../../src/preflight/classify.js';
 
 const ACCOUNT = '123456789012';
 const PRINCIPAL = `arn:aws:sts::${ACCOUNT}:assumed-role/DataEngineer/jane.doe@example.com`;
@@ -338,6 +338,34 @@ describe('classifyError over network failures and deadlines', () => {
     const classified = classifyError(error, { action: 'glue:GetTables' });
     expect(classified).toMatchObject(expected);
     expect(classified.message).toMatch(/glue:GetTables/);
+  });
+});
+
+describe('classifyError over TLS refusals', () => {
+  const tlsError = (code: string) => Object.assign(new Error(code), { code });
+  const endpoint = { action: 'glue:GetTables', host: 'glue.eu-west-1.amazonaws.com' };
+
+  it('names the endpoint the call went to (TLS errors carry no host) and the fix for an untrusted CA', () => {
+    const classified = classifyError(tlsError('SELF_SIGNED_CERT_IN_CHAIN'), endpoint);
+    expect(classified).toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN', category: 'network', host: 'glue.eu-west-1.amazonaws.com' });
+    expect(classified.message).toBe("The TLS certificate of glue.eu-west-1.amazonaws.com is not trusted (SELF_SIGNED_CERT_IN_CHAIN) calling glue:GetTables: behind a proxy that re-signs TLS, give the service that proxy's CA (AWS_CA_BUNDLE)");
+  });
+
+  it.each([
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'is for another host'],
+    ['CERT_HAS_EXPIRED', 'has expired'],
+    ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'AWS_CA_BUNDLE'],
+  ])('%s: %s', (code, words) => {
+    const classified = classifyError(tlsError(code), endpoint);
+    expect(classified.category).toBe('network');
+    expect(classified.message).toContain(words);
+    expect(isCertificateError(classified.code)).toBe(true);
+  });
+
+  it('keeps the host the error names over the endpoint', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:443'), { code: 'ECONNREFUSED', address: '10.0.0.5' });
+    expect(classifyError(refused, endpoint)).toMatchObject({ host: '10.0.0.5' });
+    expect(isCertificateError('ECONNREFUSED')).toBe(false);
   });
 });
 
