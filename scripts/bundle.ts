@@ -3,7 +3,32 @@
 // The AWS SDK clients stay lazy: each is its own chunk, imported on first use. The rest of dist/
 // (CLI, sandbox) is tsc's output, as before.
 import { rmSync } from 'node:fs';
-import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { type Plugin, build } from 'esbuild';
+
+/**
+ * An ESM `import` of a Node built-in makes Node build a facade that reads every export, and
+ * node:http's WebSocket, CloseEvent and MessageEvent getters load undici to answer: some 10 % of a
+ * start, for classes we never use. The bundle takes http and https through `require` instead,
+ * with the same exports but those three.
+ */
+const UNDICI_GETTERS = new Set(['WebSocket', 'CloseEvent', 'MessageEvent']);
+const builtinsViaRequire: Plugin = {
+  name: 'builtins-via-require',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^(node:)?https?$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      // The module's own require() is the real built-in, left to Node.
+      if (args.namespace === 'builtin-via-require') return { path: `node:${name}`, external: true };
+      return { path: name, namespace: 'builtin-via-require' };
+    });
+    bundle.onLoad({ filter: /.*/, namespace: 'builtin-via-require' }, (args) => {
+      const names = Object.keys(createRequire(import.meta.url)(`node:${args.path}`)).filter((name) => !UNDICI_GETTERS.has(name));
+      const contents = [`const builtin = require('node:${args.path}');`, 'export default builtin;', ...names.map((name) => `export const ${name} = builtin.${name};`)];
+      return { contents: contents.join('\n'), loader: 'js' };
+    });
+  },
+};
 
 rmSync('dist/server-chunks', { recursive: true, force: true }); // chunk names change with content
 
@@ -24,5 +49,6 @@ await build({
   banner: { js: "import { createRequire as __preflightRequire } from 'node:module'; const require = __preflightRequire(import.meta.url);" },
   // pino-pretty is optional, for terminals only; swagger-ui is told where its files are (app.ts).
   external: ['pino-pretty'],
+  plugins: [builtinsViaRequire],
   logLevel: 'warning',
 });
