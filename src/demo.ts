@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
 import { createClientFactory } from './aws/clients.js';
+import { createCallSlots } from './preflight/call-slots.js';
 import type { PreflightReport } from './preflight/types.js';
 import { renderTable } from './report/text.js';
 import { sampleRequest, serviceIdentityOf } from './sandbox/sample.js';
@@ -19,7 +20,7 @@ const serviceIdentity = serviceIdentityOf(sandbox);
 const apiKey = 'demo-key-not-secret-0000';
 const app = await buildApp({
   config: { apiKeys: [apiKey], authDisabled: false, maxConcurrentRuns: 16 },
-  engine: { clients, serviceCredentials: serviceIdentity ? async () => serviceIdentity : undefined, allowAmbient: false, maxRunMs: 60_000 },
+  engine: { clients, serviceCredentials: serviceIdentity ? async () => serviceIdentity : undefined, allowAmbient: false, maxRunMs: 60_000, callSlots: createCallSlots(256) },
 });
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 process.stderr.write(`demo: sandbox scenario "${sandbox.scenario.name}" at ${sandbox.endpoint}; service at ${address}\n`);
