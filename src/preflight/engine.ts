@@ -324,10 +324,10 @@ class PreflightRun {
     if (!this.options.onProbe) return;
     const evidence = this.evidence();
     const capabilities: ProbeEvent['capabilities'] = [];
+    const informingOf = informingProbes(this.registry);
     for (const definition of CAPABILITIES) {
       if (this.emitted.has(definition.id)) continue;
-      const informing = this.registry.filter((p) => p.informs.includes(definition.id));
-      if (informing.every((p) => this.probeReports.has(p.id))) {
+      if (informingOf.get(definition.id)!.every((id) => this.probeReports.has(id))) {
         this.emitted.add(definition.id);
         capabilities.push({ id: definition.id, status: capabilityVerdict(definition, evidence).status });
       }
@@ -391,6 +391,18 @@ function toProbeError(action: string, classified: ClassifiedError) {
 }
 
 /** Probes that inform a requested capability, and every probe they depend on. */
+const INFORMING = new WeakMap<readonly ProbeDefinition[], Map<CapabilityId, string[]>>();
+
+/** The probes that inform each capability, worked out once per registry. */
+function informingProbes(registry: readonly ProbeDefinition[]): Map<CapabilityId, string[]> {
+  let informing = INFORMING.get(registry);
+  if (!informing) {
+    informing = new Map(CAPABILITIES.map((definition) => [definition.id, registry.filter((probe) => probe.informs.includes(definition.id)).map((probe) => probe.id)]));
+    INFORMING.set(registry, informing);
+  }
+  return informing;
+}
+
 export function neededProbes(registry: readonly ProbeDefinition[], requested: ReadonlySet<CapabilityId>): Set<string> {
   const needed = new Set<string>();
   for (let index = registry.length - 1; index >= 0; index--) {
