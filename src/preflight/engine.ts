@@ -390,7 +390,6 @@ function toProbeError(action: string, classified: ClassifiedError) {
   };
 }
 
-/** Probes that inform a requested capability, and every probe they depend on. */
 const INFORMING = new WeakMap<readonly ProbeDefinition[], Map<CapabilityId, string[]>>();
 
 /** The probes that inform each capability, worked out once per registry. */
@@ -403,6 +402,7 @@ function informingProbes(registry: readonly ProbeDefinition[]): Map<CapabilityId
   return informing;
 }
 
+/** Probes that inform a requested capability, and every probe they depend on. */
 export function neededProbes(registry: readonly ProbeDefinition[], requested: ReadonlySet<CapabilityId>): Set<string> {
   const needed = new Set<string>();
   for (let index = registry.length - 1; index >= 0; index--) {
