@@ -1,11 +1,15 @@
 // Route schemas: the source of openapi.yaml, and for responses an allow-list: a field that is not
 // declared here is never serialised, so nothing secret can slip into a report by accident.
-import Type from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import { CAPABILITY_IDS } from '../catalogue/capabilities.js';
 import { PreflightRequestSchema } from '../preflight/request.js';
 import { FINDING_CODES } from '../preflight/types.js';
 
-const literals = (values: readonly string[]) => Type.Union(values.map((value) => Type.Literal(value)));
+// Strings from a fixed set are `enum`s, and the one nullable object says so with a type list:
+// fast-json-stringify writes both directly, where a union (anyOf) makes it run Ajv over every
+// branch to pick one: some 150 ms of validator compiling on the first report, and work on each.
+const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+const nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: ['object', 'null'] });
 
 const Category = literals(['auth', 'permission', 'not-found', 'config', 'network', 'throttled', 'timeout', 'service', 'internal']);
 const PolicyType = literals(['identity', 'resource', 'scp', 'rcp', 'boundary', 'session', 'vpc-endpoint', 'unknown']);
@@ -94,7 +98,7 @@ export const ReportSchema = Type.Object(
         probe: Type.Optional(Type.String()),
       }),
     ),
-    remediation: Type.Object({ policy: Type.Union([PolicyDocument, Type.Null()]), notes: Type.Array(Type.String()) }),
+    remediation: Type.Object({ policy: nullable(PolicyDocument), notes: Type.Array(Type.String()) }),
   },
   { $id: 'PreflightReport', description: 'The verdict for every capability, with reasons and the policy that fixes what is missing' },
 );
