@@ -5,11 +5,11 @@ import { CAPABILITY_IDS } from '../catalogue/capabilities.js';
 import { PreflightRequestSchema } from '../preflight/request.js';
 import { FINDING_CODES } from '../preflight/types.js';
 
-// Strings from a fixed set are `enum`s, and the one nullable object says so with a type list:
+// Strings from a fixed set are `enum`s, and a nullable schema says so with a type list:
 // fast-json-stringify writes both directly, where a union (anyOf) makes it run Ajv over every
 // branch to pick one: some 150 ms of validator compiling on the first report, and work on each.
 const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
-const nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: ['object', 'null'] });
+const nullable = <T extends TSchema & { type: string }>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 
 const Category = literals(['auth', 'permission', 'not-found', 'config', 'network', 'throttled', 'timeout', 'service', 'internal']);
 const PolicyType = literals(['identity', 'resource', 'scp', 'rcp', 'boundary', 'session', 'vpc-endpoint', 'unknown']);

@@ -119,6 +119,7 @@ function certificateMessage(code: string, host: string, action: string): string 
   if (code === 'CERT_HAS_EXPIRED') return `${prefix} has expired (${code}) calling ${action}`;
   return `${prefix} is not trusted (${code}) calling ${action}: behind a proxy that re-signs TLS, give the service that proxy's CA (AWS_CA_BUNDLE)`;
 }
+
 // Names the SDK gives an error whose answer carried no code (S3 HEAD has no body): only the status is left.
 const GENERIC_NAMES = new Set(['Error', 'Unknown', 'UnknownError']);
 

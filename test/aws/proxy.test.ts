@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bypassesProxy, createClientFactory } from '../../src/aws/clients.js';
 import { runPreflight } from '../../src/preflight/engine.js';
 import { validatePreflightRequest } from '../../src/preflight/request.js';
-import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
+import { sampleRequest } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { type RecordingProxy, startProxy } from '../support/proxy.js';
+import { runAsRole } from '../support/role-run.js';
 
 let sandbox: Sandbox;
 let proxy: RecordingProxy;
@@ -19,16 +20,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function roleRun(noProxy?: string) {
-  const clients = createClientFactory({ defaultEndpoint: sandbox.endpoint, s3ForcePathStyle: true, proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy } });
-  const identity = serviceIdentityOf(sandbox)!;
-  const body = sampleRequest(sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', externalId: 'acme-7f3c2a' } });
-  const validation = validatePreflightRequest(body);
-  if (!validation.ok) throw new Error('bad sample');
-  const report = await runPreflight(validation.request, { clients, serviceCredentials: async () => identity, allowAmbient: false, maxRunMs: 20_000 });
-  clients.destroy();
-  return report;
-}
+const roleRun = (noProxy?: string) => runAsRole(sandbox, { proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy } });
 
 describe('an outbound proxy', () => {
   it('carries every AWS call of a run, the role assumption included', async () => {

@@ -9,12 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NetworkSettings, createClientFactory } from '../../src/aws/clients.js';
-import { runPreflight } from '../../src/preflight/engine.js';
-import { validatePreflightRequest } from '../../src/preflight/request.js';
-import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
+import type { NetworkSettings } from '../../src/aws/clients.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { type RecordingProxy, startProxy } from '../support/proxy.js';
+import { runAsRole } from '../support/role-run.js';
 
 let sandbox: Sandbox;
 let proxy: RecordingProxy;
@@ -63,17 +61,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(settings: NetworkSettings) {
-  const clients = createClientFactory({ defaultEndpoint: endpoint, s3ForcePathStyle: true, ...settings });
-  const identity = serviceIdentityOf(sandbox)!;
-  const validation = validatePreflightRequest(sampleRequest(sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', externalId: 'acme-7f3c2a' } }));
-  if (!validation.ok) throw new Error('bad sample');
-  try {
-    return await runPreflight(validation.request, { clients, serviceCredentials: async () => identity, allowAmbient: false, maxRunMs: 20_000 });
-  } finally {
-    clients.destroy();
-  }
-}
+// The sandbox as reached through the TLS front.
+const run = (settings: NetworkSettings) => runAsRole(sandbox, { defaultEndpoint: endpoint, ...settings });
 
 describe('AWS behind TLS signed by a private CA', () => {
   it('works with the CA bundle, the role assumption included', async () => {
