@@ -24,9 +24,14 @@ export interface AppOptions {
   engine: EngineDependencies;
   logger?: FastifyServerOptions['loggerInstance'] | boolean;
   metrics?: Metrics;
+  /** Aborted when the process shuts down: every run stops, cleans up and answers with what it has. */
+  shutdownSignal?: AbortSignal;
 }
 
 type ResponseFormat = 'json' | 'event-stream' | 'markdown' | 'text';
+
+/** Findings about what a run left in the customer's account. */
+const LEFT_BEHIND = new Set(['MARKER_NOT_DELETED', 'MULTIPART_UPLOAD_NOT_ABORTED']);
 
 /** JSON by default; an event stream for the onboarding UI; Markdown or plain text for curl users. */
 function responseFormat(accept: string | undefined): ResponseFormat {
@@ -214,7 +219,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const onClose = () => {
         if (!reply.raw.writableEnded) abort.abort(new Error('the client disconnected'));
       };
+      const onShutdown = () => abort.abort(new Error('the service is shutting down'));
       reply.raw.on('close', onClose);
+      options.shutdownSignal?.addEventListener('abort', onShutdown, { once: true });
+      if (options.shutdownSignal?.aborted) onShutdown();
       const stopTimer = metrics.runDuration.startTimer();
       const format = responseFormat(request.headers.accept);
       // The event stream opens with the first finished probe, so that a refusal before any probe
@@ -243,6 +251,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         stopTimer({ status: report.status });
         for (const probe of report.probes) metrics.probeOutcomes.inc({ probe: probe.id, outcome: probe.outcome, category: probe.error?.category ?? 'none' });
         request.log.info({ runId: report.id, status: report.status, durationMs: report.durationMs }, 'preflight finished');
+        if (abort.signal.aborted && reply.raw.destroyed) {
+          // Nobody will read this report: what the run left in the customer's account goes to the log (keys are not secret).
+          const leftBehind = report.findings.filter((finding) => LEFT_BEHIND.has(finding.code));
+          if (leftBehind.length) request.log.warn({ runId: report.id, leftBehind: leftBehind.map((f) => f.message) }, 'the client left; objects the run could not clean up');
+        }
         switch (format) {
           case 'event-stream':
             // The report goes through the same response schema as JSON: the allow-list holds here too.
@@ -273,6 +286,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         runsInFlight -= 1;
         metrics.runsInFlight.dec();
         reply.raw.off('close', onClose);
+        options.shutdownSignal?.removeEventListener('abort', onShutdown);
       }
     },
   );

@@ -74,6 +74,11 @@ export function loadConfig(env: Env): Config {
   const apiKeys = (read(env, 'PREFLIGHT_API_KEYS') ?? '').split(',').map((key) => key.trim()).filter(Boolean);
   const shortKey = apiKeys.find((key) => key.length < 16);
   if (shortKey !== undefined) throw new ConfigError('PREFLIGHT_API_KEYS: every key must be at least 16 characters');
+  // A key no client can send (a space inside it, a character an HTTP header cannot carry) would
+  // be accepted here and then never match: every request would be refused with no hint why.
+  if (apiKeys.some((key) => !/^[\x21-\x7e]+$/.test(key))) {
+    throw new ConfigError('PREFLIGHT_API_KEYS: keys may contain only visible ASCII characters (no spaces), as an Authorization header carries them');
+  }
   const endpoints: Config['aws']['endpoints'] = {};
   for (const service of SERVICES) {
     const endpoint = url(env, `AWS_ENDPOINT_URL_${service}`);
@@ -87,7 +92,7 @@ export function loadConfig(env: Env): Config {
     apiKeys,
     authDisabled: boolean(env, 'PREFLIGHT_AUTH_DISABLED', false),
     allowAmbient: boolean(env, 'PREFLIGHT_ALLOW_AMBIENT', false),
-    maxRunMs: integer(env, 'PREFLIGHT_MAX_RUN_MS', 60_000, 1000, 300_000),
+    maxRunMs: integer(env, 'PREFLIGHT_MAX_RUN_MS', 25_000, 1000, 300_000),
     maxConcurrentRuns: integer(env, 'PREFLIGHT_MAX_CONCURRENT_RUNS', 64, 1, 10_000),
     maxConcurrentCalls: integer(env, 'PREFLIGHT_MAX_CONCURRENT_CALLS', 256, 1, 10_000),
     rateLimitPerMinute: integer(env, 'PREFLIGHT_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),

@@ -4,10 +4,13 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import pino from 'pino';
 import { REDACTED_PATHS, buildApp } from './app.js';
 import { createCallSlots } from './preflight/call-slots.js';
+import { CLEANUP_GRACE_MS } from './preflight/engine.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
 import { ConfigError, heapShortfall, loadConfig } from './config.js';
 
 const PRELOAD_DELAY_MS = 100;
+/** Time, within the shutdown grace, for a stopped run's report to be built and sent. */
+const SHUTDOWN_MARGIN_MS = 1000;
 
 async function main(): Promise<void> {
   let config;
@@ -31,6 +34,11 @@ async function main(): Promise<void> {
   // The image limits V8's heap (NODE_OPTIONS); a concurrency limit raised without it would run out.
   const shortfall = heapShortfall(config, getHeapStatistics().heap_size_limit);
   if (shortfall) logger.warn(shortfall);
+  if (config.authDisabled) logger.warn('PREFLIGHT_AUTH_DISABLED=true: every caller can run preflights and read metrics without an API key');
+  const stopBy = config.shutdownGraceMs - CLEANUP_GRACE_MS - SHUTDOWN_MARGIN_MS;
+  if (config.maxRunMs > stopBy) {
+    logger.warn(`PREFLIGHT_MAX_RUN_MS (${config.maxRunMs}) is longer than PREFLIGHT_SHUTDOWN_GRACE_MS allows: on shutdown, runs are stopped after ${Math.max(0, stopBy)} ms and answer with what they have`);
+  }
   const clients = createClientFactory({
     ...networkSettings(config.aws),
     // Warnings of the SDK's HTTP handler (all sockets busy under load) as JSON log lines, not console text.
@@ -43,8 +51,11 @@ async function main(): Promise<void> {
     chain ??= (await import('@aws-sdk/credential-providers')).fromNodeProviderChain();
     return chain(options);
   };
+  // On SIGTERM, runs are stopped early enough to clean up (the marker) and still answer in the grace.
+  const shutdown = new AbortController();
   const app = await buildApp({
     config,
+    shutdownSignal: shutdown.signal,
     engine: { clients, serviceCredentials, allowAmbient: config.allowAmbient, maxRunMs: config.maxRunMs, callSlots: createCallSlots(config.maxConcurrentCalls) },
     logger,
   });
@@ -58,10 +69,12 @@ async function main(): Promise<void> {
   }, PRELOAD_DELAY_MS).unref();
 
   let closing = false;
-  const shutdown = (signal: string) => {
+  const stop = (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down: finishing in-flight preflights');
+    const stopRuns = setTimeout(() => shutdown.abort(), Math.max(0, config.shutdownGraceMs - CLEANUP_GRACE_MS - SHUTDOWN_MARGIN_MS));
+    stopRuns.unref();
     const force = setTimeout(() => {
       logger.warn('grace period over: exiting with preflights still running');
       process.exit(1);
@@ -72,13 +85,14 @@ async function main(): Promise<void> {
     const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
     app.close().then(() => {
       clearInterval(sweep);
+      clearTimeout(stopRuns);
       clients.destroy();
       logger.info('stopped');
       process.exitCode = 0;
     });
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 void main();

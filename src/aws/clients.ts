@@ -44,6 +44,11 @@ export interface NetworkSettings {
   caBundle?: string | Buffer;
   s3ForcePathStyle?: boolean;
   connectionTimeoutMs?: number;
+  /**
+   * A socket silent for this long is closed, the body being read included. The engine's abort
+   * signals come first; this bounds what a caller forgets to put under one (default 10 s).
+   */
+  socketTimeoutMs?: number;
   maxSockets?: number;
   /** How long a request may wait for a free socket before the handler warns (the SDK's default: 5 s here). */
   socketWarningMs?: number;
@@ -127,9 +132,14 @@ const clientClassOf = (service: AwsService, module: ClientModules[AwsService]): 
 export function createClientFactory(settings: NetworkSettings = {}): ClientFactory {
   const maxSockets = settings.maxSockets ?? 256;
   const tls = settings.caBundle ? { ca: settings.caBundle } : {};
+  const socketTimeout = settings.socketTimeoutMs ?? 10_000;
   const handlerOptions = {
-    // Deadlines are enforced per call with abort signals; the handler only bounds connecting.
+    // Deadlines are enforced per call with abort signals; the handler bounds connecting, waiting
+    // for an answer and a silent socket, so that nothing depends on a signal alone.
     connectionTimeout: settings.connectionTimeoutMs ?? 3000,
+    requestTimeout: socketTimeout,
+    throwOnRequestTimeout: true,
+    socketTimeout,
     ...(settings.socketWarningMs !== undefined ? { socketAcquisitionWarningTimeout: settings.socketWarningMs } : {}),
     ...(settings.logger ? { logger: { debug() {}, info() {}, warn: (message: string) => settings.logger!.warn(message), error: (message: string) => settings.logger!.warn(message) } } : {}),
   };

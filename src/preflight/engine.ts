@@ -8,7 +8,7 @@ import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
 import { buildRemediationPolicy, liftableByIdentityPolicy } from '../catalogue/remediation.js';
 import { AWS_SERVICES, type AwsService, type ClientFactory, type ClientTypes } from '../aws/clients.js';
 import { PROBES } from '../probes/registry.js';
-import { type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
+import { type CallOptions, type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
 import type { CallSlots } from './call-slots.js';
 import { type ClassifiedError, classifyError, isAnswer, isRetryable } from './classify.js';
 import { type ResolvedConnection, maskAccessKeyId, resolveConnection } from './connection.js';
@@ -51,6 +51,19 @@ export class PreflightRefused extends Error {
 
 const DEFAULT_RETRY = { maxAttempts: 4, baseDelayMs: 100 };
 /**
+ * Once a run stops (its deadline, its client gone, a shutdown), cleanup calls (deleting the marker,
+ * aborting a multipart upload) still get this long; then the report is built whatever is still
+ * pending. A run therefore always ends by its timeout plus this grace plus SETTLE_MARGIN_MS.
+ */
+export const CLEANUP_GRACE_MS = 2000;
+const SETTLE_MARGIN_MS = 250;
+
+/** The signal and deadline that bound a call: the run's, or the cleanup grace that outlives it. */
+interface Budget {
+  signal: AbortSignal;
+  deadline(): number;
+}
+/**
  * One call may use at most half the run's budget (and never more than 10 s): a service that hangs
  * must leave time for the probes that wait on it to try what they can without it.
  */
@@ -74,6 +87,11 @@ class PreflightRun {
   private readonly runId = randomBytes(6).toString('hex');
   private readonly startedAt = Date.now();
   private readonly controller = new AbortController();
+  /** Aborts when the cleanup grace after the run's stop is over. */
+  private readonly cleanupController = new AbortController();
+  private stoppedAt: number | undefined;
+  /** Set when the report was built: a probe still running then can no longer change it. */
+  private closed = false;
   private readonly facts: RunFacts = {};
   private readonly actions = new Map<string, ActionResult>();
   private readonly probeReports = new Map<string, ProbeReport>();
@@ -107,9 +125,30 @@ class PreflightRun {
     }
   }
 
+  private readonly runBudget: Budget = { signal: this.controller.signal, deadline: () => this.deadline };
+  private readonly cleanupBudget: Budget = {
+    signal: this.cleanupController.signal,
+    deadline: () => Math.min(this.stoppedAt ?? Infinity, this.deadline) + CLEANUP_GRACE_MS,
+  };
+
   async execute(): Promise<PreflightReport> {
-    const timer = setTimeout(() => this.controller.abort(new DeadlineError()), this.connection.timeoutMs);
+    const timers: Array<ReturnType<typeof setTimeout>> = [];
+    timers.push(setTimeout(() => this.controller.abort(new DeadlineError()), this.connection.timeoutMs));
     const onClientAbort = () => this.controller.abort(this.options.signal?.reason ?? new Error('the client went away'));
+    let giveUp!: () => void;
+    const gaveUp = new Promise<void>((resolve) => (giveUp = resolve));
+    // However the run stops, cleanup gets its grace; after that (and a margin for aborted calls to
+    // settle) the report is built, whatever a probe is still waiting for.
+    const onStop = () => {
+      this.stoppedAt = Date.now();
+      timers.push(
+        setTimeout(() => {
+          this.cleanupController.abort(new DeadlineError('the clean-up after the run ran out of time'));
+          timers.push(setTimeout(giveUp, SETTLE_MARGIN_MS));
+        }, CLEANUP_GRACE_MS),
+      );
+    };
+    this.controller.signal.addEventListener('abort', onStop, { once: true });
     this.options.signal?.addEventListener('abort', onClientAbort, { once: true });
     if (this.options.signal?.aborted) onClientAbort();
     try {
@@ -122,12 +161,35 @@ class PreflightRun {
         });
         settled.set(probe.id, Promise.all(dependencies).then(() => this.runProbe(probe)));
       }
-      await Promise.all(settled.values());
+      await Promise.race([Promise.all(settled.values()), gaveUp]);
     } finally {
-      clearTimeout(timer);
+      for (const timer of timers) clearTimeout(timer);
+      this.controller.signal.removeEventListener('abort', onStop);
       this.options.signal?.removeEventListener('abort', onClientAbort);
     }
+    this.settleUnfinished();
+    this.closed = true;
     return this.buildReport();
+  }
+
+  /** Probes still running when the run gave up: what they were doing could not be told. */
+  private settleUnfinished(): void {
+    for (const probe of this.registry) {
+      if (this.probeReports.has(probe.id)) continue;
+      const error = this.abortError(probe);
+      const action = probe.actions[0];
+      if (action) this.record(action, { state: 'error', probe: probe.id, error: classifyError(new DeadlineError(), { action }) });
+      this.probeReports.set(probe.id, {
+        id: probe.id,
+        service: probe.service,
+        actions: probe.actions,
+        outcome: 'error',
+        detail: 'had not finished when the run ended',
+        error,
+        startedAtMs: Date.now() - this.startedAt,
+        durationMs: 0,
+      });
+    }
   }
 
   private evidence(): Evidence {
@@ -153,6 +215,7 @@ class PreflightRun {
         startedAtMs: started - this.startedAt,
         durationMs: Date.now() - started,
       };
+      if (this.closed) return;
       for (const action of probe.actions) this.record(action, { state: 'untested', probe: probe.id, why: report.detail });
       this.probeReports.set(probe.id, full);
       this.emit(full);
@@ -165,12 +228,13 @@ class PreflightRun {
     if (!this.needed.has(probe.id)) return skip('not-requested', 'no requested capability needs it');
     const blocker = (probe.requires ?? ['sts-caller-identity']).find((id) => !this.passedOrNotApplicable(id));
     if (blocker) return skip('prerequisite-failed', `${blocker} did not pass`, blocker);
-    if (this.controller.signal.aborted) return finish({ outcome: 'error', detail: 'the run ended before it started', error: this.abortError(probe) });
+    const budget = probe.cleanup ? this.cleanupBudget : this.runBudget;
+    if (budget.signal.aborted) return finish({ outcome: 'error', detail: 'the run ended before it started', error: this.abortError(probe) });
     const rule = probe.skipUnless?.({ connection: this.connection, facts: this.facts });
     if (rule) return skip(rule.reason, rule.detail);
 
     try {
-      const detail = await probe.run(this.context(probe));
+      const detail = await probe.run(this.context(probe, budget));
       finish({ outcome: 'pass', ...(detail ? { detail } : {}) });
     } catch (error) {
       if (error instanceof ProbeSkip) return skip(error.reason, error.detail);
@@ -200,9 +264,10 @@ class PreflightRun {
     if (!previous || rank(result) > rank(previous)) this.actions.set(action, result);
   }
 
-  private context(probe: ProbeDefinition): ProbeContext {
+  private context(probe: ProbeDefinition, budget: Budget): ProbeContext {
     const run = this;
-    const signal = this.controller.signal;
+    const signal = budget.signal;
+    const budgetOf = (options: CallOptions = {}) => (options.cleanup ? run.cleanupBudget : budget);
     return {
       connection: this.connection,
       facts: this.facts,
@@ -218,7 +283,7 @@ class PreflightRun {
       },
       async call(action, send, callOptions = {}) {
         try {
-          const value = await run.send(action, send);
+          const value = await run.send(action, send, budgetOf(callOptions));
           run.record(action, { state: 'granted', probe: probe.id });
           for (const proved of callOptions.alsoProves ?? []) run.record(proved, { state: 'granted', probe: probe.id });
           return value;
@@ -241,7 +306,7 @@ class PreflightRun {
       },
       async attempt(action, send) {
         try {
-          return { ok: true, value: await run.send(action, send) };
+          return { ok: true, value: await run.send(action, send, budget) };
         } catch (error) {
           return { ok: false, error: error as ClassifiedError };
         }
@@ -259,6 +324,7 @@ class PreflightRun {
         throw new ProbeCallError(action, classified);
       },
       finding(finding) {
+        if (run.closed) return;
         run.findings.push({ ...finding, probe: probe.id });
       },
       skip(reason, detail) {
@@ -283,32 +349,33 @@ class PreflightRun {
    * One AWS call under the run's deadline. Throttling and 5xx are retried with full-jitter backoff
    * while time remains; denials, auth errors and not-found never are. Throws a ClassifiedError.
    */
-  private async send<T>(action: string, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async send<T>(action: string, send: (signal: AbortSignal) => Promise<T>, budget: Budget): Promise<T> {
+    const stop = budget.signal;
     for (let attempt = 1; ; attempt++) {
-      const remaining = this.deadline - Date.now();
-      if (this.controller.signal.aborted || remaining <= 0) throw classifyError(this.controller.signal.reason ?? new DeadlineError(), { action });
+      const remaining = budget.deadline() - Date.now();
+      if (stop.aborted || remaining <= 0) throw classifyError(stop.reason ?? new DeadlineError(), { action });
       // A signal of its own per call, its timer cleared as soon as the call settles: a timer left
       // to expire (AbortSignal.timeout) would keep every finished call's signal alive for seconds.
       const call = new AbortController();
       const timer = setTimeout(() => call.abort(new DeadlineError()), Math.min(remaining, callBudget(this.connection.timeoutMs)));
-      const abandon = () => call.abort(this.controller.signal.reason);
-      this.controller.signal.addEventListener('abort', abandon, { once: true });
+      const abandon = () => call.abort(stop.reason);
+      stop.addEventListener('abort', abandon, { once: true });
       let release: (() => void) | undefined;
       try {
         // Waiting for a slot counts against the call's deadline, as waiting for a socket would.
         release = await this.deps.callSlots?.acquire(call.signal);
         return await send(call.signal);
       } catch (error) {
-        const classified = classifyError(this.controller.signal.aborted ? (this.controller.signal.reason ?? error) : error, { action, host: this.endpointHost(action) });
+        const classified = classifyError(stop.aborted ? (stop.reason ?? error) : error, { action, host: this.endpointHost(action) });
         // Backing off holds no slot.
         release?.();
         const backoff = Math.random() * this.retry.baseDelayMs * 2 ** (attempt - 1);
-        if (!isRetryable(classified) || attempt >= this.retry.maxAttempts || this.deadline - Date.now() <= backoff) throw classified;
+        if (!isRetryable(classified) || attempt >= this.retry.maxAttempts || budget.deadline() - Date.now() <= backoff) throw classified;
         await new Promise((resolve) => setTimeout(resolve, backoff));
       } finally {
         release?.();
         clearTimeout(timer);
-        this.controller.signal.removeEventListener('abort', abandon);
+        stop.removeEventListener('abort', abandon);
       }
     }
   }
@@ -363,7 +430,7 @@ class PreflightRun {
       ...(this.facts.identity ? { identity: this.facts.identity } : {}),
       capabilities,
       probes: this.registry.map((probe) => this.probeReports.get(probe.id)!),
-      findings: this.findings,
+      findings: [...this.findings],
       remediation: {
         policy: liftable.length ? buildRemediationPolicy(liftable, resourceScope(evidence)) : null,
         notes,
@@ -374,8 +441,8 @@ class PreflightRun {
 
 class DeadlineError extends Error {
   override name = 'TimeoutError';
-  constructor() {
-    super('the preflight ran out of time');
+  constructor(message = 'the preflight ran out of time') {
+    super(message);
   }
 }
 

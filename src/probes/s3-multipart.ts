@@ -1,5 +1,5 @@
 import { needsOutputLocation, resolveOutput } from './support.js';
-import type { ProbeDefinition } from './types.js';
+import { type ProbeDefinition, ProbeCallError } from './types.js';
 
 /** Large result sets are written in parts; starting and aborting an upload proves the clean-up right. It needs no marker, so it runs beside the write. */
 export const s3Multipart: ProbeDefinition = {
@@ -15,8 +15,19 @@ export const s3Multipart: ProbeDefinition = {
     const output = resolveOutput(context)!;
     const key = `${output.prefix}preflight-multipart-${context.runId}.txt`;
     const upload = await context.call('s3:PutObject', (abortSignal) => s3.send(new CreateMultipartUploadCommand({ Bucket: output.bucket, Key: key }), { abortSignal }));
-    await context.call('s3:AbortMultipartUpload', (abortSignal) =>
-      s3.send(new AbortMultipartUploadCommand({ Bucket: output.bucket, Key: key, UploadId: upload.UploadId }), { abortSignal }),
-    );
+    // Under the cleanup grace: an upload left open keeps its parts (and their cost) until a lifecycle rule ends it.
+    await context
+      .call('s3:AbortMultipartUpload', (abortSignal) => s3.send(new AbortMultipartUploadCommand({ Bucket: output.bucket, Key: key, UploadId: upload.UploadId }), { abortSignal }), {
+        cleanup: true,
+      })
+      .catch((error: unknown) => {
+        context.finding({
+          code: 'MULTIPART_UPLOAD_NOT_ABORTED',
+          severity: 'low',
+          message: `The multipart upload ${upload.UploadId} to s3://${output.bucket}/${key} could not be aborted${error instanceof ProbeCallError ? ` (${error.classified.code})` : ''}.`,
+          remediation: `Abort it by hand: aws s3api abort-multipart-upload --bucket ${output.bucket} --key ${key} --upload-id ${upload.UploadId}`,
+        });
+        throw error;
+      });
   },
 };

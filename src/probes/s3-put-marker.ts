@@ -1,5 +1,6 @@
 import { needsOutputLocation, resolveOutput } from './support.js';
-import type { ProbeDefinition } from './types.js';
+import { isAnswer } from '../preflight/classify.js';
+import { type ProbeDefinition, ProbeCallError } from './types.js';
 
 /**
  * Writes one small marker under the output prefix, never overwriting (If-None-Match: *). With
@@ -22,6 +23,7 @@ export const s3PutMarker: ProbeDefinition = {
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const key = `${output.prefix}preflight-marker-${context.runId}.txt`;
+    // Set before the call: a write that times out may still have been applied, and is cleaned up.
     context.facts.markerKey = key;
     const written = await context.call(
       's3:PutObject',
@@ -36,7 +38,11 @@ export const s3PutMarker: ProbeDefinition = {
           }),
           { abortSignal },
         ),
-    );
+    ).catch((error: unknown) => {
+      // A refusal (S3's or KMS's) wrote nothing: there is nothing to clean up.
+      if (error instanceof ProbeCallError && isAnswer(error.classified.category)) delete context.facts.markerKey;
+      throw error;
+    });
     context.facts.markerWritten = true;
     if (written.ServerSideEncryption === 'aws:kms') {
       context.facts.markerEncryption = { algorithm: 'aws:kms', kmsKeyId: written.SSEKMSKeyId };

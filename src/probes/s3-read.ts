@@ -1,3 +1,4 @@
+import { readBody } from '../aws/body.js';
 import { needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -24,8 +25,12 @@ export const s3Read: ProbeDefinition = {
     if (!key) {
       context.skip('no-sample', context.connection.writeTest ? 'the marker could not be written' : 'nothing under the prefix to read, and options.writeTest is false');
     }
-    const object = await context.call('s3:GetObject', (abortSignal) => s3.send(new GetObjectCommand({ Bucket: output.bucket, Key: key, Range: 'bytes=0-63' }), { abortSignal }));
-    await object.Body?.transformToByteArray();
+    // The body is read inside the call, so its bytes are under the call's deadline as well.
+    const object = await context.call('s3:GetObject', async (abortSignal) => {
+      const answer = await s3.send(new GetObjectCommand({ Bucket: output.bucket, Key: key, Range: 'bytes=0-63' }), { abortSignal });
+      await readBody(answer.Body, abortSignal);
+      return answer;
+    });
     // Reading an SSE-KMS object is the proof of kms:Decrypt (S3 decrypts on the caller's behalf).
     if (object.ServerSideEncryption === 'aws:kms') context.granted('kms:Decrypt');
     else context.untested('kms:Decrypt', 'the object read is not encrypted with SSE-KMS');

@@ -53,6 +53,11 @@ export interface CallOptions {
   alsoProves?: readonly AwsAction[];
   /** Error codes that are an answer, not a failure (e.g. 404 where absence is the fact we want). */
   acceptCodes?: readonly string[];
+  /**
+   * The call undoes something the run did (aborting a multipart upload): it is still made after the
+   * run's deadline or its client's disconnect, within the engine's short cleanup grace.
+   */
+  cleanup?: boolean;
 }
 
 export interface ProbeContext {
@@ -101,6 +106,11 @@ export interface ProbeDefinition {
    * without an earlier one's facts lists it only in dependsOn.
    */
   requires?: readonly string[];
+  /**
+   * The probe undoes what others did (deletes the marker): it runs even after the run was stopped,
+   * and its calls use the cleanup grace instead of the run's deadline.
+   */
+  cleanup?: boolean;
   /** Skip before any call (not requested, disabled by an option, nothing to test on). */
   skipUnless?(context: Pick<ProbeContext, 'connection' | 'facts'>): { reason: SkipReason; detail: string } | undefined;
   run(context: ProbeContext): Promise<string | void>;

@@ -234,6 +234,13 @@ const Fault = Type.Object(
     serverErrorProbability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /** Accept the request and never answer. */
     hang: Type.Optional(Type.Boolean()),
+    /**
+     * Answer with the real status and headers, send this many bytes of the body, then stall with
+     * the connection open: a client that stops waiting only for the headers hangs.
+     */
+    stallBodyAfterBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Carry the request out (a write is applied), then never answer: the client cannot tell it happened. */
+    hangAfterApplying: Type.Optional(Type.Boolean()),
     resetProbability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   },
   { additionalProperties: false },

@@ -126,7 +126,10 @@ async function handleRequest(state: SandboxState, req: IncomingMessage, res: Ser
 
     const fault = await applyFaults(state, service, operation, res);
     if (fault === 'handled') return;
-    send(res, await service.handle(call));
+    const response = await service.handle(call);
+    if (fault.hangAfterApplying) return;
+    if (fault.stallBodyAfterBytes !== undefined) stallBody(res, response, fault.stallBodyAfterBytes);
+    else send(res, response);
   } catch (error) {
     const protocol = service?.protocol ?? 'json';
     if (error instanceof AwsError) {
@@ -247,8 +250,20 @@ function makeCall(state: SandboxState, service: ServiceDefinition, operation: st
   return call;
 }
 
-/** Injects the scenario's faults; 'handled' when the fault already answered (or will never answer). */
-async function applyFaults(state: SandboxState, service: ServiceDefinition, operation: string, res: ServerResponse): Promise<'handled' | 'none'> {
+/** Sends the headers and the first bytes of the body, then nothing more (the server's close() ends it). */
+function stallBody(res: ServerResponse, response: SandboxResponse, bytes: number): void {
+  const body = Buffer.from(response.body ?? '');
+  res.writeHead(response.status, { 'content-length': String(body.byteLength), ...response.headers });
+  res.write(body.subarray(0, Math.min(bytes, Math.max(0, body.byteLength - 1))));
+}
+
+/**
+ * Injects the scenario's faults: 'handled' when the fault already answered (or will never answer),
+ * else how the answer must be sent.
+ */
+async function applyFaults(state: SandboxState, service: ServiceDefinition, operation: string, res: ServerResponse): Promise<'handled' | { stallBodyAfterBytes?: number; hangAfterApplying?: boolean }> {
+  let stallBodyAfterBytes: number | undefined;
+  let hangAfterApplying = false;
   for (const fault of state.scenario.faults) {
     if (fault.service && fault.service !== service.signingName) continue;
     if (fault.operation && fault.operation !== operation) continue;
@@ -269,6 +284,8 @@ async function applyFaults(state: SandboxState, service: ServiceDefinition, oper
     if (fault.serverErrorProbability !== undefined && state.random() < fault.serverErrorProbability) {
       throw new AwsError(service.serverError.code, service.serverError.message, service.serverError.status, { sender: false });
     }
+    stallBodyAfterBytes ??= fault.stallBodyAfterBytes;
+    hangAfterApplying ||= fault.hangAfterApplying === true;
   }
-  return 'none';
+  return { stallBodyAfterBytes, hangAfterApplying };
 }

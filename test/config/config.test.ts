@@ -2,6 +2,7 @@
 // anything it cannot use (never a stack trace, never a silent fallback).
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { CLEANUP_GRACE_MS } from '../../src/preflight/engine.js';
 
 const KEY = 'k'.repeat(24);
 
@@ -53,6 +54,19 @@ describe('loadConfig', () => {
     const attempt = () => loadConfig({ PREFLIGHT_API_KEYS: `${KEY},tooshort` });
     expect(attempt).toThrow(/PREFLIGHT_API_KEYS: every key must be at least 16 characters/);
     expect(attempt).not.toThrow(/tooshort/);
+  });
+
+  it('refuses API keys that no Authorization header can carry, without echoing them', () => {
+    for (const bad of ['key with a space inside', 'clé-non-ascii-0123456789', 'ключ-0123456789abcdef']) {
+      const attempt = () => loadConfig({ PREFLIGHT_API_KEYS: `${KEY},${bad}` });
+      expect(attempt, bad).toThrow(/only visible ASCII characters/);
+      expect(attempt, bad).not.toThrow(new RegExp(bad));
+    }
+  });
+
+  it('lets a run at its default maximum, its clean-up and its answer fit in the default shutdown grace', () => {
+    const config = loadConfig({});
+    expect(config.maxRunMs + CLEANUP_GRACE_MS).toBeLessThan(config.shutdownGraceMs);
   });
 
   it('refuses to listen beyond loopback without API keys, unless authentication is disabled on purpose', () => {

@@ -60,6 +60,42 @@ describe('the server process', () => {
     expect(code).toBe(0);
   });
 
+  it('stops a run that would outlast the grace in time to clean up, answers with its report, and exits 0', async () => {
+    const hanging = await startSandbox({
+      scenario: { extends: 'full-access', name: 'hanging-read', description: 'the marker read never answers', faults: [{ service: 's3', operation: 'GetObject', hang: true }] },
+    });
+    try {
+      const server = await startServer({
+        PREFLIGHT_API_KEYS: API_KEY,
+        PREFLIGHT_SHUTDOWN_GRACE_MS: '4000',
+        AWS_ENDPOINT_URL: hanging.endpoint,
+        PREFLIGHT_S3_FORCE_PATH_STYLE: 'true',
+      });
+      expect(server.address, server.stderr()).toBeDefined();
+      const markers = () => [...hanging.state.objects.values()].flatMap((objects) => [...objects.keys()]).filter((key) => key.includes('preflight-marker'));
+      const inFlight = fetch(`${server.address}/preflight`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(sampleRequest(hanging, { options: { timeoutMs: 60_000 } })),
+      });
+      for (let waited = 0; markers().length === 0; waited += 20) {
+        if (waited > 10_000) throw new Error('the marker was never written');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      server.child.kill('SIGTERM');
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      const report = (await response.json()) as { probes: Array<{ id: string; outcome: string }> };
+      expect(report.probes.find((p) => p.id === 's3-read')?.outcome).toBe('error');
+      expect(report.probes.find((p) => p.id === 's3-delete-marker')?.outcome).toBe('pass');
+      expect(markers()).toEqual([]);
+      const [code] = (await once(server.child, 'exit')) as [number];
+      expect(code).toBe(0);
+    } finally {
+      await hanging.close();
+    }
+  });
+
   it('refuses to start with a bad setting, naming the variable', async () => {
     const server = await startServer({ PORT: 'eighty' });
     const [code] = server.child.exitCode === null ? ((await once(server.child, 'exit')) as [number]) : [server.child.exitCode];

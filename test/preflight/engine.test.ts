@@ -193,6 +193,44 @@ describe('the engine', () => {
     expect(after.probes[0]).toMatchObject({ outcome: 'pass' });
   });
 
+  it('ends a run even when a probe waits for something that ignores every signal', async () => {
+    const deaf = probe('glue-databases', 'glue:GetDatabases', async () => undefined, {
+      async run() {
+        await new Promise(() => undefined); // a body read outside any call, say
+      },
+    });
+    const after = probe('glue-tables', 'glue:GetTables', async () => undefined, { dependsOn: ['glue-databases'] });
+    const report = await runPreflight({ ...request, options: { timeoutMs: 200 } }, deps([identityProbe(), deaf, after]));
+    expect(report.probes.map((p) => p.outcome)).toEqual(['pass', 'error', 'error']);
+    expect(report.probes[1]).toMatchObject({ detail: 'had not finished when the run ended', error: { category: 'timeout' } });
+    expect(report.capabilities.find((c) => c.id === 'metadata')).toMatchObject({ status: 'unknown' });
+  });
+
+  it('still runs clean-up after the deadline, within its own grace, and after the caller went away', async () => {
+    for (const stop of ['deadline', 'caller'] as const) {
+      const calls: string[] = [];
+      const hanging = probe('glue-databases', 'glue:GetDatabases', async () => undefined, {
+        async run(context) {
+          await context.call('glue:GetDatabases', (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+        },
+      });
+      const cleanup = probe('glue-tables', 'glue:GetTables', async () => undefined, {
+        dependsOn: ['glue-databases'],
+        cleanup: true,
+        async run(context) {
+          await context.call('glue:GetTables', async (signal) => {
+            calls.push(signal.aborted ? 'aborted' : 'live');
+          });
+        },
+      });
+      const caller = new AbortController();
+      if (stop === 'caller') setTimeout(() => caller.abort(), 50);
+      const report = await runPreflight({ ...request, options: { timeoutMs: stop === 'deadline' ? 200 : 10_000 } }, deps([identityProbe(), hanging, cleanup]), { signal: caller.signal });
+      expect(calls, stop).toEqual(['live']);
+      expect(report.probes.map((p) => p.outcome), stop).toEqual(['pass', 'error', 'pass']);
+    }
+  });
+
   it('stops when the caller goes away', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
