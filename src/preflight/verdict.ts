@@ -7,7 +7,7 @@ import type { ProbeDefinition, RunFacts } from '../probes/types.js';
 import { isAnswer, isCertificateError } from './classify.js';
 import type { ResolvedConnection } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
-import { resultsKmsKey, resolveOutput } from '../probes/support.js';
+import { resultsKmsKeys, resolveOutput } from '../probes/support.js';
 
 export interface Evidence {
   connection: ResolvedConnection;
@@ -40,7 +40,7 @@ function applicability(id: CapabilityId, evidence: Evidence): { status: 'skipped
       return undefined;
     case 'encryption': {
       const kmsSeen = [...actions].some(([action, result]) => action.startsWith('kms:') && result.state !== 'untested');
-      if (!resultsKmsKey(evidence) && !kmsSeen) return { status: 'skipped', skipReason: 'not-applicable', reason: 'no KMS key protects query results' };
+      if (!resultsKmsKeys(evidence).length && !kmsSeen) return { status: 'skipped', skipReason: 'not-applicable', reason: 'no KMS key protects query results' };
       return undefined;
     }
     case 'lake-formation':
@@ -90,7 +90,7 @@ function rootCause(evidence: Evidence, probeId: string | undefined): ProbeReport
 export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>): ResourceScope {
   const { connection } = evidence;
   const output = resolveOutput(evidence);
-  const key = resultsKmsKey(evidence);
+  const keys = resultsKmsKeys(evidence);
   return {
     region: connection.region,
     accountId: connection.accountId,
@@ -100,7 +100,7 @@ export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>):
     dataCatalog: connection.catalog,
     bucket: output?.bucket,
     prefix: output?.prefix,
-    kmsKeyArns: key ? [key.startsWith('arn:') ? key : `arn:aws:kms:${connection.region}:${connection.accountId}:key/${key}`] : undefined,
+    kmsKeyArns: keys.length ? keys.map((key) => (key.startsWith('arn:') ? key : `arn:aws:kms:${connection.region}:${connection.accountId}:key/${key}`)) : undefined,
   };
 }
 

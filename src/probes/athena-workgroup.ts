@@ -41,7 +41,10 @@ export const athenaWorkgroup: ProbeDefinition = {
       encryption: result?.EncryptionConfiguration?.EncryptionOption
         ? { option: result.EncryptionConfiguration.EncryptionOption, kmsKey: result.EncryptionConfiguration.KmsKey }
         : undefined,
+      acl: result?.AclConfiguration?.S3AclOption,
+      expectedBucketOwner: result?.ExpectedBucketOwner,
       managedResults: configuration?.ManagedQueryResultsConfiguration?.Enabled === true,
+      managedResultsKmsKey: configuration?.ManagedQueryResultsConfiguration?.EncryptionConfiguration?.KmsKey,
     };
     context.facts.workgroup = facts;
 

@@ -1,4 +1,4 @@
-import { resultsKmsKey } from './support.js';
+import { resultsKmsKeys } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
 /**
@@ -13,11 +13,11 @@ export const kmsDescribeKey: ProbeDefinition = {
   informs: ['encryption'],
   dependsOn: ['athena-workgroup', 's3-bucket-encryption', 's3-put-marker'],
   requires: ['sts-caller-identity'],
-  skipUnless: (context) => (resultsKmsKey(context) ? undefined : { reason: 'not-applicable', detail: 'no KMS key protects query results' }),
+  skipUnless: (context) => (resultsKmsKeys(context).length ? undefined : { reason: 'not-applicable', detail: 'no KMS key protects query results' }),
   async run(context) {
     const { DescribeKeyCommand } = await context.sdk('kms');
     const kms = await context.client('kms');
-    const key = await context.call('kms:DescribeKey', (abortSignal) => kms.send(new DescribeKeyCommand({ KeyId: resultsKmsKey(context)! }), { abortSignal }));
+    const key = await context.call('kms:DescribeKey', (abortSignal) => kms.send(new DescribeKeyCommand({ KeyId: resultsKmsKeys(context)[0]! }), { abortSignal }));
     return `${key.KeyMetadata?.Arn} is ${key.KeyMetadata?.KeyState}`;
   },
 };

@@ -23,6 +23,7 @@ import { glueTable } from './glue-table.js';
 import { glueTableVersion } from './glue-table-version.js';
 import { glueTableVersions } from './glue-table-versions.js';
 import { glueTables } from './glue-tables.js';
+import { kmsDataKey } from './kms-data-key.js';
 import { kmsDescribeKey } from './kms-describe-key.js';
 import { lakeformationDataAccess } from './lakeformation-data-access.js';
 import { lakeformationSettings } from './lakeformation-settings.js';
@@ -75,6 +76,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   s3Multipart,
   s3DeleteMarker,
   kmsDescribeKey,
+  kmsDataKey,
   athenaQuery,
   lakeformationSettings,
   lakeformationDataAccess,

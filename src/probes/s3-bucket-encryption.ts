@@ -1,4 +1,4 @@
-import { needsOutputLocation, resolveOutput } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
 /** The bucket's default encryption tells whether a KMS key is in play for results. */
@@ -15,7 +15,7 @@ export const s3BucketEncryption: ProbeDefinition = {
     const output = resolveOutput(context)!;
     const answer = await context.call(
       's3:GetEncryptionConfiguration',
-      (abortSignal) => s3.send(new GetBucketEncryptionCommand({ Bucket: output.bucket }), { abortSignal }),
+      (abortSignal) => s3.send(new GetBucketEncryptionCommand({ Bucket: output.bucket, ...bucketOwnerCheck(context) }), { abortSignal }),
       { acceptCodes: ['ServerSideEncryptionConfigurationNotFoundError'] },
     );
     const rule = answer?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;

@@ -1,4 +1,4 @@
-import { needsOutputLocation, resolveOutput } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
 import { type ProbeDefinition, isCategory } from './types.js';
 
 /** Where the output bucket lives: Athena cannot write results to a bucket in another region. */
@@ -18,7 +18,7 @@ export const s3BucketLocation: ProbeDefinition = {
     const { connection } = context;
     let answer;
     try {
-      answer = await context.call('s3:GetBucketLocation', (abortSignal) => s3.send(new GetBucketLocationCommand({ Bucket: output.bucket }), { abortSignal }));
+      answer = await context.call('s3:GetBucketLocation', (abortSignal) => s3.send(new GetBucketLocationCommand({ Bucket: output.bucket, ...bucketOwnerCheck(context) }), { abortSignal }));
     } catch (error) {
       if (isCategory(error, 'not-found')) {
         context.finding({

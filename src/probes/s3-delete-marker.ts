@@ -1,4 +1,4 @@
-import { resolveOutput } from './support.js';
+import { bucketOwnerCheck, resolveOutput } from './support.js';
 import { type ProbeDefinition, ProbeCallError } from './types.js';
 
 /**
@@ -20,7 +20,7 @@ export const s3DeleteMarker: ProbeDefinition = {
     const output = resolveOutput(context)!;
     const key = context.facts.markerKey!;
     try {
-      await context.call('s3:DeleteObject', (abortSignal) => s3.send(new DeleteObjectCommand({ Bucket: output.bucket, Key: key }), { abortSignal }));
+      await context.call('s3:DeleteObject', (abortSignal) => s3.send(new DeleteObjectCommand({ Bucket: output.bucket, Key: key, ...bucketOwnerCheck(context) }), { abortSignal }));
     } catch (error) {
       context.finding({
         code: 'MARKER_NOT_DELETED',

@@ -1,4 +1,4 @@
-import { needsOutputLocation, resolveOutput } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
 /** Athena never deletes results: without an expiration rule they pile up (and cost) forever. */
@@ -15,7 +15,7 @@ export const s3Lifecycle: ProbeDefinition = {
     const output = resolveOutput(context)!;
     const answer = await context.call(
       's3:GetLifecycleConfiguration',
-      (abortSignal) => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: output.bucket }), { abortSignal }),
+      (abortSignal) => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: output.bucket, ...bucketOwnerCheck(context) }), { abortSignal }),
       { acceptCodes: ['NoSuchLifecycleConfiguration'] },
     );
     const expires = (answer?.Rules ?? []).some((rule) => {

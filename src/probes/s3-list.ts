@@ -1,4 +1,4 @@
-import { needsOutputLocation, resolveOutput } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
 export const s3List: ProbeDefinition = {
@@ -13,7 +13,7 @@ export const s3List: ProbeDefinition = {
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     await context.call('s3:ListBucket', (abortSignal) =>
-      s3.send(new ListObjectsV2Command({ Bucket: output.bucket, Prefix: output.prefix, MaxKeys: 1 }), { abortSignal }),
+      s3.send(new ListObjectsV2Command({ Bucket: output.bucket, Prefix: output.prefix, MaxKeys: 1, ...bucketOwnerCheck(context) }), { abortSignal }),
     );
   },
 };

@@ -1,4 +1,4 @@
-import { needsOutputLocation, resolveOutput } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation, resolveOutput, resultWriteSettings } from './support.js';
 import { type ProbeDefinition, ProbeCallError } from './types.js';
 
 /** Large result sets are written in parts; starting and aborting an upload proves the clean-up right. It needs no marker, so it runs beside the write. */
@@ -14,10 +14,10 @@ export const s3Multipart: ProbeDefinition = {
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const key = `${output.prefix}preflight-multipart-${context.runId}.txt`;
-    const upload = await context.call('s3:PutObject', (abortSignal) => s3.send(new CreateMultipartUploadCommand({ Bucket: output.bucket, Key: key }), { abortSignal }));
+    const upload = await context.call('s3:PutObject', (abortSignal) => s3.send(new CreateMultipartUploadCommand({ Bucket: output.bucket, Key: key, ...resultWriteSettings(context) }), { abortSignal }));
     // Under the cleanup grace: an upload left open keeps its parts (and their cost) until a lifecycle rule ends it.
     await context
-      .call('s3:AbortMultipartUpload', (abortSignal) => s3.send(new AbortMultipartUploadCommand({ Bucket: output.bucket, Key: key, UploadId: upload.UploadId }), { abortSignal }), {
+      .call('s3:AbortMultipartUpload', (abortSignal) => s3.send(new AbortMultipartUploadCommand({ Bucket: output.bucket, Key: key, UploadId: upload.UploadId, ...bucketOwnerCheck(context) }), { abortSignal }), {
         cleanup: true,
       })
       .catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { needsOutputLocation, resolveOutput } from './support.js';
+import { isKmsAlgorithm, needsOutputLocation, resolveOutput, resultWriteSettings } from './support.js';
 import { isAnswer } from '../preflight/classify.js';
 import { type ProbeDefinition, ProbeCallError } from './types.js';
 
@@ -35,6 +35,8 @@ export const s3PutMarker: ProbeDefinition = {
             Body: `Written by a connection preflight check (run ${context.runId}); safe to delete.\n`,
             ContentType: 'text/plain',
             IfNoneMatch: '*',
+            // As Athena writes results: its encryption, ACL and expected owner headers.
+            ...resultWriteSettings(context),
           }),
           { abortSignal },
         ),
@@ -44,8 +46,8 @@ export const s3PutMarker: ProbeDefinition = {
       throw error;
     });
     context.facts.markerWritten = true;
-    if (written.ServerSideEncryption === 'aws:kms') {
-      context.facts.markerEncryption = { algorithm: 'aws:kms', kmsKeyId: written.SSEKMSKeyId };
+    if (isKmsAlgorithm(written.ServerSideEncryption)) {
+      context.facts.markerEncryption = { algorithm: written.ServerSideEncryption!, kmsKeyId: written.SSEKMSKeyId };
       context.granted('kms:GenerateDataKey');
     } else {
       context.untested('kms:GenerateDataKey', 'the output location is not encrypted with SSE-KMS');

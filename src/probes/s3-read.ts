@@ -1,5 +1,5 @@
 import { readBody } from '../aws/body.js';
-import { needsOutputLocation, resolveOutput } from './support.js';
+import { bucketOwnerCheck, isKmsAlgorithm, needsOutputLocation, resolveOutput, resultsKmsKeys, sameKmsKey } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
 /** Reads the marker back (or, without a write test, one existing result object). */
@@ -18,7 +18,7 @@ export const s3Read: ProbeDefinition = {
     if (!key) {
       // No marker: read one existing object under the prefix, if listing is allowed and finds one.
       const listing = await context.attempt('s3:ListBucket', (abortSignal) =>
-        s3.send(new ListObjectsV2Command({ Bucket: output.bucket, Prefix: output.prefix, MaxKeys: 5 }), { abortSignal }),
+        s3.send(new ListObjectsV2Command({ Bucket: output.bucket, Prefix: output.prefix, MaxKeys: 5, ...bucketOwnerCheck(context) }), { abortSignal }),
       );
       key = listing.ok ? listing.value.Contents?.find((object) => (object.Size ?? 0) > 0)?.Key : undefined;
     }
@@ -27,13 +27,16 @@ export const s3Read: ProbeDefinition = {
     }
     // The body is read inside the call, so its bytes are under the call's deadline as well.
     const object = await context.call('s3:GetObject', async (abortSignal) => {
-      const answer = await s3.send(new GetObjectCommand({ Bucket: output.bucket, Key: key, Range: 'bytes=0-63' }), { abortSignal });
+      const answer = await s3.send(new GetObjectCommand({ Bucket: output.bucket, Key: key, Range: 'bytes=0-63', ...bucketOwnerCheck(context) }), { abortSignal });
       await readBody(answer.Body, abortSignal);
       return answer;
     });
-    // Reading an SSE-KMS object is the proof of kms:Decrypt (S3 decrypts on the caller's behalf).
-    if (object.ServerSideEncryption === 'aws:kms') context.granted('kms:Decrypt');
-    else context.untested('kms:Decrypt', 'the object read is not encrypted with SSE-KMS');
+    // Reading an SSE-KMS object is the proof of kms:Decrypt (S3 decrypts on the caller's behalf), for
+    // the key that encrypted it: the marker's, or one of the keys Athena's results use.
+    const keyUsed = object.SSEKMSKeyId;
+    const resultsKey = context.facts.markerWritten || (keyUsed !== undefined && resultsKmsKeys(context).some((key) => sameKmsKey(key, keyUsed)));
+    if (isKmsAlgorithm(object.ServerSideEncryption) && resultsKey) context.granted('kms:Decrypt');
+    else context.untested('kms:Decrypt', isKmsAlgorithm(object.ServerSideEncryption) ? 'the object read is encrypted with another key than the results' : 'the object read is not encrypted with SSE-KMS');
     return `read s3://${output.bucket}/${key}`;
   },
 };

@@ -22,7 +22,13 @@ export interface RunFacts {
     outputLocation?: string;
     enforced: boolean;
     encryption?: { option: string; kmsKey?: string };
+    /** ResultConfiguration.AclConfiguration.S3AclOption: Athena sends it as x-amz-acl with every result write. */
+    acl?: string;
+    /** ResultConfiguration.ExpectedBucketOwner: Athena sends it with every call to the output bucket. */
+    expectedBucketOwner?: string;
     managedResults: boolean;
+    /** The key that encrypts managed query results, if any. */
+    managedResultsKmsKey?: string;
   }; // athena-workgroup
   queryExecutionId?: string; // athena-query-executions
   athenaDatabase?: string; // athena-databases

@@ -127,6 +127,12 @@ const WorkGroup = Type.Object(
     ),
     /** Athena managed query results: no S3 output location at all. */
     managedQueryResults: Type.Boolean({ default: false }),
+    /** The KMS key that encrypts managed query results (ManagedQueryResultsConfiguration.EncryptionConfiguration). */
+    managedQueryResultsKmsKey: Type.Optional(Str),
+    /** ResultConfiguration.AclConfiguration: the canned ACL Athena sends with every result write. */
+    aclOption: Type.Optional(Type.Literal('BUCKET_OWNER_FULL_CONTROL')),
+    /** ResultConfiguration.ExpectedBucketOwner: Athena sends it with every call to the output bucket. */
+    expectedBucketOwner: Type.Optional(AccountId),
   },
   { additionalProperties: false },
 );
@@ -168,7 +174,12 @@ const Bucket = Type.Object(
     accountId: Type.Optional(AccountId),
     encryption: Type.Optional(
       Type.Object(
-        { algorithm: Type.Union([Type.Literal('AES256'), Type.Literal('aws:kms')]), kmsKeyId: Type.Optional(Str), bucketKeyEnabled: Type.Optional(Type.Boolean()) },
+        {
+          // aws:kms:dsse is dual-layer SSE with KMS: for key access it behaves as aws:kms.
+          algorithm: Type.Union([Type.Literal('AES256'), Type.Literal('aws:kms'), Type.Literal('aws:kms:dsse')]),
+          kmsKeyId: Type.Optional(Str),
+          bucketKeyEnabled: Type.Optional(Type.Boolean()),
+        },
         { additionalProperties: false },
       ),
     ),

@@ -9,7 +9,7 @@ export interface StoredObject {
   etag: string;
   lastModified: Date;
   contentType?: string;
-  sse?: { algorithm: 'AES256' | 'aws:kms'; kmsKeyArn?: string };
+  sse?: { algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse'; kmsKeyArn?: string };
 }
 
 export interface RoleSession {

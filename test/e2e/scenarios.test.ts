@@ -130,6 +130,16 @@ const EXPECTED: Record<string, Expectation> = {
     findings: ['MARKER_NOT_DELETED'], // and no EXTERNAL_ID_NOT_ENFORCED: the trust policy requires it
   },
   'kms-encrypted-results': { overall: 'ok', capabilities: { ...ALL_OK, encryption: 'ok' } },
+  // The key Athena uses is the workgroup's, sent with the write; the bucket policy requires the header.
+  'workgroup-kms-key': {
+    overall: 'degraded',
+    capabilities: { ...ALL_OK, encryption: 'unavailable', 'query-results': 'unavailable' /* S3 relays KMS's refusal of the workgroup's key */ },
+    findings: ['WORKGROUP_ENCRYPTION'],
+  },
+  // Written with the workgroup's ACL and expected owner, as Athena writes, the bucket policy lets it in.
+  'results-bucket-owner-acl': { overall: 'ok', capabilities: ALL_OK },
+  // CSE_KMS: Athena calls KMS itself; the direct data-key round trip is refused.
+  'cse-kms-results': { overall: 'degraded', capabilities: { ...ALL_OK, encryption: 'unavailable' }, findings: ['WORKGROUP_ENCRYPTION'] },
   'kms-denied': {
     overall: 'degraded',
     capabilities: { ...ALL_OK, 'query-results': 'unavailable' /* S3 relays KMS's refusal of the write */, encryption: 'unavailable' },
@@ -212,6 +222,23 @@ describe('what the reports say', () => {
     expect(encryption.missingActions).toContain('kms:GenerateDataKey');
     const statement = report.remediation.policy!.Statement.find((s) => s.Action.includes('kms:GenerateDataKey'))!;
     expect(statement.Resource).toEqual(['arn:aws:kms:eu-west-1:123456789012:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f']);
+  });
+
+  it("writes the marker as Athena writes results: the workgroup's key is the one judged, the bucket policy is not blamed", async () => {
+    const { report } = await run('workgroup-kms-key');
+    const workgroupKey = 'arn:aws:kms:eu-west-1:123456789012:key/7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
+    const results = report.capabilities.find((c) => c.id === 'query-results')!;
+    expect(results.reasons.map((r) => [r.action, r.deniedBy?.policyType])).toEqual([['kms:GenerateDataKey', 'identity']]);
+    const encryption = report.capabilities.find((c) => c.id === 'encryption')!;
+    expect(encryption.missingActions).toContain('kms:GenerateDataKey');
+    const statement = report.remediation.policy!.Statement.find((s) => s.Action.includes('kms:GenerateDataKey'))!;
+    expect(statement.Resource).toContain(workgroupKey);
+  });
+
+  it('proves a client-side (CSE_KMS) key with a direct data-key round trip', async () => {
+    const { report } = await run('cse-kms-results');
+    expect(report.probes.find((p) => p.id === 'kms-data-key')).toMatchObject({ outcome: 'fail', error: { action: 'kms:GenerateDataKey', category: 'permission' } });
+    expect(report.capabilities.find((c) => c.id === 'encryption')!.missingActions).toContain('kms:GenerateDataKey');
   });
 
   it('runs a real query with runQuery and reports query-execution', async () => {

@@ -263,3 +263,62 @@ describe('sandbox S3', () => {
     expect(redirected.json).toEqual({ LocationConstraint: null });
   });
 });
+
+describe('S3: what bucket policies and headers decide on writes', () => {
+  // The results bucket encrypts by default with SSE-KMS, and its policy requires the header anyway.
+  const REQUIRES_SSE = {
+    extends: 'kms-encrypted-results',
+    name: 's3-headers-test',
+    description: 'a results bucket whose policy requires SSE-KMS and the bucket-owner ACL',
+    s3: {
+      buckets: [
+        {
+          name: RESULTS,
+          encryption: { algorithm: 'aws:kms:dsse', kmsKeyId: KEY_ARN },
+          policy: {
+            Version: '2012-10-17',
+            Statement: [
+              { Sid: 'RequireKms', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${RESULTS}/*`, Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } } },
+              { Sid: 'RequireOwnerAcl', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${RESULTS}/*`, Condition: { StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } } },
+            ],
+          },
+        },
+      ],
+    },
+  };
+  let target: Sandbox;
+  let client: S3Client;
+  beforeAll(async () => {
+    target = await startSandbox({ scenario: REQUIRES_SSE });
+    client = new S3Client(clientConfig(target, userCredentials(target, 'analyst')));
+  });
+  afterAll(() => target.close());
+
+  it('refuses a write without the required headers even though the bucket encrypts by default (policies are judged first)', async () => {
+    const error = await failure(client.send(new PutObjectCommand({ Bucket: RESULTS, Key: 'x/plain.txt', Body: 'x' })));
+    expect(error.name).toBe('AccessDenied');
+    expect(error.message).toContain('explicit deny in a resource-based policy');
+  });
+
+  it('accepts the same write with the SSE-KMS header, the key and the ACL, and encrypts with the key sent', async () => {
+    const written = await client.send(
+      new PutObjectCommand({ Bucket: RESULTS, Key: 'x/athena.txt', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KEY_ARN, ACL: 'bucket-owner-full-control' }),
+    );
+    expect(written).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KEY_ARN });
+  });
+
+  it('refuses any call whose expected bucket owner is another account with a bare 403', async () => {
+    const error = await failure(client.send(new GetBucketLocationCommand({ Bucket: RESULTS, ExpectedBucketOwner: '210987654321' })));
+    expect(rawResponse(error).statusCode).toBe(403);
+    expect(error.name).toBe('AccessDenied');
+    await expect(client.send(new GetBucketLocationCommand({ Bucket: RESULTS, ExpectedBucketOwner: ACCOUNT }))).resolves.toBeDefined();
+  });
+
+  it('is parsed by botocore: the header-less write refused, the dual-layer KMS default reported', async () => {
+    const credentials = userCredentials(target, 'analyst');
+    const refused = await awsCli(target, credentials, ['s3api', 'put-object', '--bucket', RESULTS, '--key', 'x/cli.txt']);
+    expect(refused.errorCode).toBe('AccessDenied');
+    const encryption = await awsCli(target, credentials, ['s3api', 'get-bucket-encryption', '--bucket', RESULTS]);
+    expect(encryption.json.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms:dsse');
+  });
+});

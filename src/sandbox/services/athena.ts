@@ -98,8 +98,16 @@ function encryptionShape(encryption: Encryption | undefined) {
 
 function workgroupConfiguration(workgroup: ScenarioWorkGroup) {
   return {
-    ResultConfiguration: { ...(workgroup.outputLocation ? { OutputLocation: workgroup.outputLocation } : {}), ...encryptionShape(workgroup.encryption) },
-    ManagedQueryResultsConfiguration: { Enabled: workgroup.managedQueryResults },
+    ResultConfiguration: {
+      ...(workgroup.outputLocation ? { OutputLocation: workgroup.outputLocation } : {}),
+      ...encryptionShape(workgroup.encryption),
+      ...(workgroup.aclOption ? { AclConfiguration: { S3AclOption: workgroup.aclOption } } : {}),
+      ...(workgroup.expectedBucketOwner ? { ExpectedBucketOwner: workgroup.expectedBucketOwner } : {}),
+    },
+    ManagedQueryResultsConfiguration: {
+      Enabled: workgroup.managedQueryResults,
+      ...(workgroup.managedQueryResultsKmsKey ? { EncryptionConfiguration: { KmsKey: workgroup.managedQueryResultsKmsKey } } : {}),
+    },
     EnforceWorkGroupConfiguration: workgroup.enforceWorkGroupConfiguration,
     PublishCloudWatchMetricsEnabled: true,
     RequesterPaysEnabled: false,
@@ -280,16 +288,28 @@ function objectEncryption(call: ServiceCall, encryption: Encryption | undefined,
   if (encryption?.option === 'SSE_S3') return { algorithm: 'AES256' };
   if (encryption) return { algorithm: 'aws:kms', kmsKeyArn: keyArn(encryption.kmsKey) };
   const defaults = call.state.scenario.s3.buckets.find((b) => b.name === bucketName)?.encryption;
-  if (defaults?.algorithm === 'aws:kms') return { algorithm: 'aws:kms', kmsKeyArn: keyArn(defaults.kmsKeyId) };
+  if (defaults?.algorithm.startsWith('aws:kms')) return { algorithm: defaults.algorithm as 'aws:kms', kmsKeyArn: keyArn(defaults.kmsKeyId) };
   return defaults ? { algorithm: 'AES256' } : undefined;
 }
 
-/** Athena writes results with the caller's rights: s3:PutObject on the object, and the key when KMS encrypts. */
-function writeFailure(call: ServiceCall, url: string, encryption: Encryption | undefined): Failure | undefined {
+/**
+ * Athena writes results with the caller's rights and the result configuration's headers: SSE_S3 and
+ * SSE_KMS as x-amz-server-side-encryption (with the key), the ACL option as x-amz-acl, and the
+ * expected bucket owner. Bucket policies see exactly these.
+ */
+function writeFailure(call: ServiceCall, url: string, settings: ResultSettings): Failure | undefined {
+  const { encryption } = settings;
   const { bucket: bucketName, key } = parseS3Url(url);
   const bucket = call.state.scenario.s3.buckets.find((b) => b.name === bucketName)!;
   const denied = `Access denied when writing output to url: ${url} . Please ensure you are allowed to access the S3 bucket. If you are encrypting query results with KMS key, please ensure you are allowed to access your KMS key`;
-  if (!call.isAuthorized('s3:PutObject', `arn:aws:s3:::${bucketName}/${key}`, { resourcePolicy: bucket.policy, resourceAccountId: bucket.accountId ?? call.state.accountId })) {
+  const owner = bucket.accountId ?? call.state.accountId;
+  const headers: Record<string, string> = {
+    ...(encryption?.option === 'SSE_S3' ? { 's3:x-amz-server-side-encryption': 'AES256' } : {}),
+    ...(encryption?.option === 'SSE_KMS' ? { 's3:x-amz-server-side-encryption': 'aws:kms', ...(encryption.kmsKey ? { 's3:x-amz-server-side-encryption-aws-kms-key-id': encryption.kmsKey } : {}) } : {}),
+    ...(settings.acl ? { 's3:x-amz-acl': 'bucket-owner-full-control' } : {}),
+  };
+  if (settings.expectedBucketOwner && settings.expectedBucketOwner !== owner) return { reason: denied, type: ERROR_TYPE.s3Permission };
+  if (!call.isAuthorized('s3:PutObject', `arn:aws:s3:::${bucketName}/${key}`, { resourcePolicy: bucket.policy, resourceAccountId: owner, context: headers })) {
     return { reason: denied, type: ERROR_TYPE.s3Permission };
   }
   const keyArn = objectEncryption(call, encryption, bucketName)?.kmsKeyArn;
@@ -304,8 +324,15 @@ function writeFailure(call: ServiceCall, url: string, encryption: Encryption | u
   return undefined;
 }
 
-/** Where the results go and how they are encrypted: an enforced workgroup's settings win over the request's. */
-function resultSettings(workgroup: ScenarioWorkGroup, requested: Input | undefined): { outputLocation?: string; encryption?: Encryption } {
+interface ResultSettings {
+  outputLocation?: string;
+  encryption?: Encryption;
+  acl?: 'BUCKET_OWNER_FULL_CONTROL';
+  expectedBucketOwner?: string;
+}
+
+/** Where the results go and how they are written: an enforced workgroup's settings win over the request's. */
+function resultSettings(workgroup: ScenarioWorkGroup, requested: Input | undefined): ResultSettings {
   if (requested !== undefined && (typeof requested !== 'object' || requested === null || Array.isArray(requested))) {
     throw new AwsError('SerializationException', 'Start of list found where not expected');
   }
@@ -323,7 +350,15 @@ function resultSettings(workgroup: ScenarioWorkGroup, requested: Input | undefin
       : workgroup.outputLocation;
   const encryption = workgroup.enforceWorkGroupConfiguration ? workgroup.encryption : (fromRequest ?? workgroup.encryption);
   if (!outputLocation) throw invalid('No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.');
-  return { outputLocation, encryption };
+  const requestedAcl = (requested?.AclConfiguration as { S3AclOption?: unknown } | undefined)?.S3AclOption === 'BUCKET_OWNER_FULL_CONTROL' ? 'BUCKET_OWNER_FULL_CONTROL' : undefined;
+  const requestedOwner = typeof requested?.ExpectedBucketOwner === 'string' ? requested.ExpectedBucketOwner : undefined;
+  const enforced = workgroup.enforceWorkGroupConfiguration;
+  return {
+    outputLocation,
+    encryption,
+    acl: enforced ? workgroup.aclOption : (requestedAcl ?? workgroup.aclOption),
+    expectedBucketOwner: enforced ? workgroup.expectedBucketOwner : (requestedOwner ?? workgroup.expectedBucketOwner),
+  };
 }
 
 /** Checks Athena makes before accepting a query: the bucket must exist, in the workgroup's region. */
@@ -380,7 +415,8 @@ function startQueryExecution(input: Input, call: ServiceCall) {
 
   const syntaxError = malformed(query);
   if (syntaxError) throw syntaxError;
-  const { outputLocation, encryption } = resultSettings(workgroup, input.ResultConfiguration as Input | undefined);
+  const settings = resultSettings(workgroup, input.ResultConfiguration as Input | undefined);
+  const { outputLocation, encryption } = settings;
   if (outputLocation) verifyOutputBucket(call, outputLocation);
   const context = (input.QueryExecutionContext ?? {}) as { Database?: unknown; Catalog?: unknown };
   const database = typeof context.Database === 'string' ? context.Database : undefined;
@@ -388,7 +424,7 @@ function startQueryExecution(input: Input, call: ServiceCall) {
   const id = call.state.nextId();
   const resultUrl = outputLocation ? `${outputLocation.replace(/\/?$/, '/')}${id}.csv` : undefined;
   const evaluated = evaluateQuery(call, query, (database ?? 'default').toLowerCase());
-  const failure = 'reason' in evaluated ? evaluated : resultUrl ? writeFailure(call, resultUrl, encryption) : undefined;
+  const failure = 'reason' in evaluated ? evaluated : resultUrl ? writeFailure(call, resultUrl, settings) : undefined;
   const result = 'reason' in evaluated ? undefined : evaluated;
   const submittedAt = new Date(call.state.now());
   call.state.queryExecutions.set(id, {

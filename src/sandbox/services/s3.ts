@@ -244,7 +244,7 @@ const handlers: Record<string, Handler> = {
   },
 
   PutObject(call, bucket, key) {
-    authorize(call, bucket, 's3:PutObject', `arn:aws:s3:::${bucket.name}/${key}`);
+    authorize(call, bucket, 's3:PutObject', `arn:aws:s3:::${bucket.name}/${key}`, writeConditions(call.request));
     const store = objects(call, bucket);
     const sse = encryptionForWrite(call, bucket);
     if (call.request.headers['if-none-match'] === '*' && store.has(key)) {
@@ -263,7 +263,7 @@ const handlers: Record<string, Handler> = {
   },
 
   CreateMultipartUpload(call, bucket, key) {
-    authorize(call, bucket, 's3:PutObject', `arn:aws:s3:::${bucket.name}/${key}`);
+    authorize(call, bucket, 's3:PutObject', `arn:aws:s3:::${bucket.name}/${key}`, writeConditions(call.request));
     encryptionForWrite(call, bucket);
     const uploadId = Buffer.from(call.state.nextId()).toString('base64url');
     call.state.multipartUploads.set(uploadId, { bucket: bucket.name, key });
@@ -308,17 +308,40 @@ const handlers: Record<string, Handler> = {
   },
 };
 
-/** The encryption a new object gets: the request's SSE headers, else the bucket default. */
+/**
+ * The request values that bucket policies test on writes. A key is present only when its header
+ * was sent: default encryption does not fill it in, so a policy that requires the header refuses a
+ * write without it even on a bucket that encrypts by default ("Amazon S3 evaluates and applies
+ * bucket policies before applying bucket encryption settings", S3 User Guide, default encryption).
+ */
+function writeConditions(request: IncomingRequest): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const header of ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id', 'x-amz-acl']) {
+    const value = request.headers[header];
+    if (typeof value === 'string') context[`s3:${header}`] = value;
+  }
+  return context;
+}
+
+const SSE_ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
+
+/**
+ * The encryption a new object gets: the request's SSE headers, else the bucket default. Without a
+ * key id, aws:kms means the AWS managed key aws/s3 (PutObject API reference), not the bucket's key.
+ */
 function encryptionForWrite(call: ServiceCall, bucket: ScenarioBucket): NonNullable<StoredObject['sse']> {
   const header = call.request.headers['x-amz-server-side-encryption'];
   const requestedKey = call.request.headers['x-amz-server-side-encryption-aws-kms-key-id'];
   const defaults = bucketEncryption(bucket);
-  const algorithm = header === 'aws:kms' || header === 'AES256' ? header : defaults.algorithm;
+  if (typeof header === 'string' && !SSE_ALGORITHMS.has(header)) {
+    throw new AwsError('InvalidArgument', 'The encryption method specified is not supported', 400, { fields: { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: header } });
+  }
+  const algorithm = (typeof header === 'string' ? header : defaults.algorithm) as NonNullable<StoredObject['sse']>['algorithm'];
   if (algorithm === 'AES256') return { algorithm };
-  const keyReference = typeof requestedKey === 'string' ? requestedKey : 'kmsKeyId' in defaults ? defaults.kmsKeyId : undefined;
+  const keyReference = typeof requestedKey === 'string' ? requestedKey : typeof header === 'string' ? undefined : 'kmsKeyId' in defaults ? defaults.kmsKeyId : undefined;
   // The AWS managed key aws/s3 is usable by any principal of the account: nothing to check.
-  if (!keyReference) return { algorithm: 'aws:kms' };
-  return { algorithm: 'aws:kms', kmsKeyArn: requireKey(call, 'kms:GenerateDataKey', keyReference) };
+  if (!keyReference) return { algorithm };
+  return { algorithm, kmsKeyArn: requireKey(call, 'kms:GenerateDataKey', keyReference) };
 }
 
 function readable(call: ServiceCall, bucket: ScenarioBucket, key: string): StoredObject {
@@ -356,6 +379,10 @@ export const s3: ServiceDefinition = {
         fields: { Bucket: bucket.name, Endpoint: `${bucket.name}.s3.${regionOf(call, bucket)}.amazonaws.com` },
       });
     }
+    // "If the bucket owner doesn't match, the request fails with HTTP 403 Forbidden (access denied)"
+    // (S3 User Guide, Verifying bucket ownership with bucket owner condition).
+    const expectedOwner = call.request.headers['x-amz-expected-bucket-owner'];
+    if (typeof expectedOwner === 'string' && expectedOwner !== (bucket.accountId ?? call.state.accountId)) throw new AwsError('AccessDenied', 'Access Denied', 403);
     return handlers[call.operation]!(call, bucket, key ?? '');
   },
 };

@@ -1,0 +1,26 @@
+import { clientSideKmsKey } from './support.js';
+import type { ProbeDefinition } from './types.js';
+
+/**
+ * With CSE_KMS (and for managed query results) Athena asks KMS for a data key itself and encrypts
+ * before anything reaches S3, so no S3 round trip can prove the key: a data key is generated and
+ * decrypted directly, as Athena does when it writes and reads results. A key policy that allows
+ * the key only through Athena (kms:ViaService) refuses these direct calls; the reason then says so.
+ */
+export const kmsDataKey: ProbeDefinition = {
+  id: 'kms-data-key',
+  service: 'kms',
+  actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+  informs: ['encryption'],
+  dependsOn: ['athena-workgroup'],
+  skipUnless: (context) =>
+    clientSideKmsKey(context) ? undefined : { reason: 'not-applicable', detail: 'the workgroup does not encrypt results client-side (CSE_KMS) or in managed storage with its own key' },
+  async run(context) {
+    const { DecryptCommand, GenerateDataKeyCommand } = await context.sdk('kms');
+    const kms = await context.client('kms');
+    const keyId = clientSideKmsKey(context)!;
+    const dataKey = await context.call('kms:GenerateDataKey', (abortSignal) => kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }), { abortSignal }));
+    await context.call('kms:Decrypt', (abortSignal) => kms.send(new DecryptCommand({ CiphertextBlob: dataKey.CiphertextBlob, KeyId: keyId }), { abortSignal }));
+    return `generated and decrypted a data key with ${dataKey.KeyId ?? keyId}`;
+  },
+};
