@@ -6,10 +6,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import cors from '@fastify/cors';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type EngineDependencies, PreflightRefused, runPreflight } from './preflight/engine.js';
 import { validatePreflightRequest } from './preflight/request.js';
@@ -26,6 +26,8 @@ export interface AppOptions {
   metrics?: Metrics;
   /** Aborted when the process shuts down: every run stops, cleans up and answers with what it has. */
   shutdownSignal?: AbortSignal;
+  /** Client addresses whose rate-limit counters are kept, least recently seen dropped first (default 5,000). */
+  addressCounters?: number;
 }
 
 type ResponseFormat = 'json' | 'event-stream' | 'markdown' | 'text';
@@ -50,7 +52,16 @@ interface EventStream {
 
 function openEventStream(reply: FastifyReply): EventStream {
   reply.hijack();
-  reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  // The stream writes its own head, past Fastify's onSend hooks: it keeps every header the hooks
+  // have set by now (CORS, rate limit), or a page on another origin could not read it.
+  const set = Object.entries(reply.getHeaders()).filter(([name, value]) => value !== undefined && name !== 'content-length');
+  reply.raw.writeHead(200, {
+    ...Object.fromEntries(set),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   let id = 0;
   // A comment now and then keeps proxies from closing a quiet stream.
   const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
@@ -86,12 +97,16 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** Constant-time check against every configured key (several at once allow rotation). */
-function keyMatches(given: string, keys: readonly Buffer[]): boolean {
+/** The configured key (its digest) that `given` is, compared in constant time against every one (several at once allow rotation). */
+function matchingKey(given: string, keys: readonly Buffer[]): Buffer | undefined {
   const candidate = digest(given);
-  let match = false;
-  for (const key of keys) match = timingSafeEqual(candidate, key) || match;
+  let match: Buffer | undefined;
+  for (const key of keys) if (timingSafeEqual(candidate, key)) match = key;
   return match;
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -131,23 +146,36 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.config.corsOrigins?.length) {
     await app.register(cors, { origin: options.config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] });
   }
-  // Per API key (hashed, never the key itself), or per address for unauthenticated callers.
+  /** The digest of the configured key the request carries, or undefined: no key, or not one of ours. */
+  const verifiedKey = (authorization: string | undefined) => {
+    const token = bearerToken(authorization);
+    return token === undefined ? undefined : matchingKey(token, keys);
+  };
+  const authorized = (authorization: string | undefined) => options.config.authDisabled || verifiedKey(authorization) !== undefined;
+
+  // Rate limits that no flood of made-up keys can reset. A request with a valid key counts against
+  // that key (by its digest), in a store with room for every configured key, so nothing can evict
+  // a key's counter; any other request (every request, with authentication off) counts against
+  // its client address (an IPv6 /64), in a store of its own. An invalid token never gets a counter.
   await app.register(rateLimit, {
     global: false,
     max: options.config.rateLimitPerMinute ?? 60,
     timeWindow: 60_000,
-    keyGenerator: (request) => {
-      const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-      return token ? `key:${digest(token).toString('hex').slice(0, 16)}` : `ip:${request.ip}`;
-    },
     onExceeded: () => metrics.rejectedRuns.inc({ reason: 'rate-limited' }),
+  });
+  const limitPerKey = app.rateLimit({
+    cache: Math.max(keys.length, 1),
+    keyGenerator: (request) => `key:${verifiedKey(request.headers.authorization)!.toString('hex').slice(0, 16)}`,
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'rate_limited', message: `too many requests: at most ${context.max} a minute per API key` }),
   });
-
-  const authorized = (authorization: string | undefined) => {
-    if (options.config.authDisabled) return true;
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    return Boolean(token) && keys.length > 0 && keyMatches(token!, keys);
+  const limitPerAddress = app.rateLimit({
+    cache: options.addressCounters ?? 5000,
+    keyGenerator: (request) => `ip:${normalizeIP(request.ip)}`,
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'rate_limited', message: `too many requests: at most ${context.max} a minute per address without a valid API key` }),
+  });
+  const limitRequests = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+    const perKey = !options.config.authDisabled && verifiedKey(request.headers.authorization) !== undefined;
+    return (perKey ? limitPerKey : limitPerAddress).call(this, request, reply);
   };
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -197,7 +225,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       // The body is validated by validatePreflightRequest (it also takes the flat format and names fields our way).
       validatorCompiler: () => (value) => ({ value }),
-      config: { rateLimit: {} },
+      onRequest: limitRequests,
     },
     async (request, reply) => {
       if (!authorized(request.headers.authorization)) {

@@ -1,6 +1,6 @@
 // The service wired to a sandbox, as in production but with explicit endpoints and keys.
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
 import { type ClientFactory, createClientFactory } from '../../src/aws/clients.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { createCallSlots } from '../../src/preflight/call-slots.js';
@@ -17,12 +17,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(scenario: Parameters<typeof startSandbox>[0]['scenario'], options: { maxRunMs?: number; allowAmbient?: boolean } = {}): Promise<Harness> {
+export async function startHarness(scenario: Parameters<typeof startSandbox>[0]['scenario'], options: { maxRunMs?: number; allowAmbient?: boolean; config?: Partial<AppOptions['config']> } = {}): Promise<Harness> {
   const sandbox = await startSandbox({ scenario });
   const clients = createClientFactory({ defaultEndpoint: sandbox.endpoint, s3ForcePathStyle: true });
   const identity = serviceIdentityOf(sandbox);
   const app = await buildApp({
-    config: { apiKeys: [TEST_API_KEY], authDisabled: false, maxConcurrentRuns: 64 },
+    config: { apiKeys: [TEST_API_KEY], authDisabled: false, maxConcurrentRuns: 64, ...options.config },
     engine: {
       clients,
       serviceCredentials: identity ? async () => identity : undefined,
