@@ -62,10 +62,23 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (error instanceof UsageError || error instanceof InputError || error instanceof ConfigError) {
       io.stderr.write(`preflight: ${error.message}\n${error instanceof UsageError ? USAGE : ''}`);
     } else {
-      io.stderr.write(`preflight: internal error: ${(error as Error).message}\n${verbose ? `${(error as Error).stack}\n` : '(--verbose shows the stack)\n'}`);
+      // An exception's words may quote its input (a secret): a fixed text, and under --verbose the stack's frames without them.
+      io.stderr.write(verbose ? `preflight: internal error (${errorName(error)})\n${stackFrames(error)}\n` : 'preflight: internal error (--verbose shows the stack)\n');
     }
     return EXIT.usage;
   }
+}
+
+function errorName(error: unknown): string {
+  const name = (error as Error | undefined)?.name;
+  return typeof name === 'string' && /^\w{1,64}$/.test(name) ? name : 'Error';
+}
+
+/** The `at …` lines of a stack: the message that heads it is left out. */
+function stackFrames(error: unknown): string {
+  const stack = (error as Error | undefined)?.stack;
+  const frames = typeof stack === 'string' ? stack.split('\n').filter((line) => /^\s+at /.test(line)) : [];
+  return frames.length ? frames.join('\n') : '    (no stack)';
 }
 
 function options<T extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(args: string[], spec: T) {
@@ -91,15 +104,11 @@ async function readInput(source: string, io: Io): Promise<unknown> {
   }
   try {
     return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${source === '-' ? 'standard input' : source} is not valid JSON: ${where(text, error as Error)}`);
+  } catch {
+    // Not JSON.parse's message: it quotes the text around the error, which may be a secret.
+    const position = jsonErrorPosition(text);
+    throw new InputError(`${source === '-' ? 'standard input' : source} is not valid JSON${position ? `: line ${position.line}, column ${position.column}` : ''}`);
   }
-}
-
-/** Line and column of a JSON syntax error. */
-function where(text: string, error: Error): string {
-  const position = jsonErrorPosition(text);
-  return position ? `line ${position.line}, column ${position.column}` : error.message;
 }
 
 async function check(args: string[], io: Io): Promise<number> {

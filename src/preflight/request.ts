@@ -80,23 +80,23 @@ export type PreflightRequest = Static<typeof PreflightRequestSchema>;
 export type CredentialsInput = PreflightRequest['credentials'];
 
 /** The seeds' flat connection format (Coalesce, Skoot, …): accepted and turned into the canonical one. */
-const FLAT_FIELDS = {
-  aws_region: '/region',
-  aws_account_id: '/accountId',
-  access_key_id: '/credentials/accessKeyId',
-  access_key_secret: '/credentials/secretAccessKey',
-  secret_access_key: '/credentials/secretAccessKey',
-  session_token: '/credentials/sessionToken',
-  role_arn: '/credentials/roleArn',
-  external_id: '/credentials/externalId',
-  workgroup: '/athena/workgroup',
-  catalog: '/athena/catalog',
-  s3_output_location: '/athena/outputLocation',
-  s3_staging_dir: '/athena/outputLocation',
-} as const;
+const FLAT_FIELDS = new Map<string, string>([
+  ['aws_region', '/region'],
+  ['aws_account_id', '/accountId'],
+  ['access_key_id', '/credentials/accessKeyId'],
+  ['access_key_secret', '/credentials/secretAccessKey'],
+  ['secret_access_key', '/credentials/secretAccessKey'],
+  ['session_token', '/credentials/sessionToken'],
+  ['role_arn', '/credentials/roleArn'],
+  ['external_id', '/credentials/externalId'],
+  ['workgroup', '/athena/workgroup'],
+  ['catalog', '/athena/catalog'],
+  ['s3_output_location', '/athena/outputLocation'],
+  ['s3_staging_dir', '/athena/outputLocation'],
+]);
 
 export function isFlatRequest(body: unknown): body is Record<string, unknown> {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) && ('aws_region' in body || 'aws_account_id' in body);
+  return isPlainObject(body) && (Object.hasOwn(body, 'aws_region') || Object.hasOwn(body, 'aws_account_id'));
 }
 
 export interface Normalised {
@@ -106,26 +106,29 @@ export interface Normalised {
 }
 
 export function normaliseFlat(body: Record<string, unknown>): Normalised {
-  const request: Record<string, any> = {};
+  const request: Record<string, unknown> = {};
   const fieldNames = new Map<string, string>();
-  const unknown: string[] = [];
+  // Canonical sections may sit beside flat fields (capabilities, options, glue…): they go first,
+  // so that the flat fields land in them whatever the order of the body.
+  for (const [key, value] of Object.entries(body)) if (!FLAT_FIELDS.has(key)) setOwn(request, key, value);
   for (const [key, value] of Object.entries(body)) {
-    const path = FLAT_FIELDS[key as keyof typeof FLAT_FIELDS];
-    if (!path) {
-      // Canonical sections may sit beside flat fields (capabilities, options, glue…).
-      request[key] = value;
-      if (!['capabilities', 'required', 'options', 'glue', 'athena', 'credentials'].includes(key)) unknown.push(key);
+    const path = FLAT_FIELDS.get(key);
+    if (!path) continue;
+    const [section, field] = path.slice(1).split('/') as [string, string | undefined];
+    fieldNames.set(path, key);
+    if (field === undefined) {
+      setOwn(request, section, value);
       continue;
     }
-    const segments = path.split('/').slice(1);
-    let target = request;
-    for (const segment of segments.slice(0, -1)) target = target[segment] ??= {};
-    target[segments.at(-1)!] = value;
-    fieldNames.set(path, key);
+    if (!Object.hasOwn(request, section)) setOwn(request, section, {});
+    const target = request[section];
+    // A section that is not an object (credentials: "x") is the issue, named as such; its flat fields wait.
+    if (isPlainObject(target)) setOwn(target, field, value);
   }
   const credentials = request.credentials;
-  if (credentials && typeof credentials === 'object' && !('type' in credentials)) {
-    credentials.type = 'roleArn' in credentials ? 'role' : 'accessKey';
+  const flatCredentials = [...fieldNames.keys()].some((path) => path.startsWith('/credentials/'));
+  if (flatCredentials && isPlainObject(credentials) && !Object.hasOwn(credentials, 'type')) {
+    credentials.type = Object.hasOwn(credentials, 'roleArn') ? 'role' : 'accessKey';
   }
   return { request, fieldNames };
 }
@@ -137,80 +140,131 @@ export interface ValidationIssue {
 
 const checker = Compile(PreflightRequestSchema);
 
+/** Hints by path, an array's items as `*`: what a field must be, never what it was. */
 const FIELD_HINTS: Record<string, string> = {
   '/region': 'must be an AWS region such as eu-west-1',
   '/accountId': 'must be a 12-digit AWS account id',
   '/credentials/roleArn': 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/name',
   '/credentials/accessKeyId': 'must be an AWS access key id (AKIA… or ASIA…)',
   '/credentials/secretAccessKey': 'must be a secret access key (16 to 128 characters)',
+  '/credentials/sessionToken': 'must be a session token (16 to 4096 characters)',
   '/credentials/externalId': 'must be 2 to 1224 characters of letters, digits and +=,.@:/-',
   '/credentials/sessionName': 'must be 2 to 64 characters of letters, digits and +=,.@_-',
   '/athena/outputLocation': 'must be an S3 URI such as s3://bucket/prefix/',
   '/athena/workgroup': 'must be an Athena workgroup name (letters, digits, ., _ and -)',
+  '/athena/catalog': 'must be a data catalog name (1 to 256 letters, digits, _, @ and -)',
   '/glue/catalogId': 'must be a 12-digit AWS account id',
+  '/glue/databases/*': 'must be a database name (1 to 255 characters, no spaces or backticks)',
+  '/capabilities/*': `must be one of ${CAPABILITY_IDS.join(', ')}`,
+  '/required/*': `must be one of ${CAPABILITY_IDS.join(', ')}`,
+  '/options/timeoutMs': 'must be an integer from 1000 to 300000',
 };
+
+/**
+ * No valid request nests deeper than 3 (body, glue, databases, a name). Deeper containers are cut
+ * to empty ones before validation, which recurses through values (uniqueItems hashes them): they
+ * sit inside a value that is wrong whatever they hold, and that value is the one named.
+ */
+const MAX_DEPTH = 8;
 
 /** Validates a body (canonical or flat) into a canonical request, or the issues that name each field. */
 export function validatePreflightRequest(body: unknown): { ok: true; request: PreflightRequest } | { ok: false; issues: ValidationIssue[] } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  if (!isPlainObject(body)) {
     return { ok: false, issues: [{ path: '/', message: 'the body must be a JSON object' }] };
   }
-  const { request, fieldNames } = isFlatRequest(body) ? normaliseFlat(body) : { request: body, fieldNames: new Map<string, string>() };
+  const copy = boundedCopy(body, 0) as Record<string, unknown>;
+  const { request, fieldNames } = isFlatRequest(copy) ? normaliseFlat(copy) : { request: copy, fieldNames: new Map<string, string>() };
   if (checker.Check(request)) {
     const crossIssues = crossFieldIssues(request);
     return crossIssues.length ? { ok: false, issues: crossIssues } : { ok: true, request };
   }
-  return { ok: false, issues: describeIssues(request, fieldNames) };
-}
-
-function describeIssues(request: unknown, fieldNames: Map<string, string>): ValidationIssue[] {
   const issues = new Map<string, string>();
-  const credentialType = (request as { credentials?: { type?: unknown } }).credentials?.type;
-  for (const error of checker.Errors(request)) {
-    let path = error.instancePath || '/';
-    let message: string;
-    const params = error.params as Record<string, unknown>;
-    if (error.keyword === 'boolean' && error.schemaPath.endsWith('/additionalProperties')) {
-      message = 'is not a known field';
-    } else if (error.keyword === 'additionalProperties') {
-      const extra = params.additionalProperties ?? params.additionalProperty;
-      const names = Array.isArray(extra) ? extra : [extra];
-      path = `${path === '/' ? '' : path}/${names[0]}`;
-      message = 'is not a known field';
-    } else if (error.keyword === 'required') {
-      const missing = params.requiredProperties ?? params.missingProperty;
-      const names = Array.isArray(missing) ? missing : [missing];
-      path = `${path === '/' ? '' : path}/${names[0]}`;
-      message = 'is required';
-    } else {
-      message = FIELD_HINTS[path] ?? error.message;
-    }
-    // A union of credential shapes reports every branch; keep those of the type the caller chose.
-    if (path.startsWith('/credentials/')) {
-      if (!['accessKey', 'role', 'ambient'].includes(credentialType as string)) {
-        path = '/credentials/type';
-        message = 'must be one of accessKey, role, ambient';
-      } else if (!credentialErrorBelongsTo(path, credentialType as string)) {
-        continue;
-      }
-    }
-    const named = fieldNames.get(path) ? `/${fieldNames.get(path)}` : path;
+  collectIssues(PreflightRequestSchema, request, '', (path, message) => {
+    const named = fieldNames.has(path) ? `/${fieldNames.get(path)}` : path || '/';
     if (!issues.has(named)) issues.set(named, message);
-  }
+  });
   if (issues.size === 0) issues.set('/', 'the body does not match the preflight request schema');
-  return [...issues].map(([path, message]) => ({ path, message })).slice(0, 20);
+  return { ok: false, issues: [...issues].map(([path, message]) => ({ path, message })).slice(0, 20) };
 }
 
-const CREDENTIAL_FIELDS: Record<string, string[]> = {
-  accessKey: ['type', 'accessKeyId', 'secretAccessKey', 'sessionToken'],
-  role: ['type', 'roleArn', 'externalId', 'sessionName'],
-  ambient: ['type'],
-};
+type Schema = Record<string, any>;
+type Report = (path: string, message: string) => void;
 
-function credentialErrorBelongsTo(path: string, type: string): boolean {
-  const field = path.split('/')[2];
-  if (field === undefined) return false;
-  return CREDENTIAL_FIELDS[type]!.includes(field) || !Object.values(CREDENTIAL_FIELDS).flat().includes(field);
+/**
+ * Every missing, unknown or wrong field of `value`, walking objects and arrays field by field (the
+ * compiled checker stops at a few errors and reports every branch of a union). The credentials
+ * are judged by the branch their `type` chooses.
+ */
+function collectIssues(schema: Schema, value: unknown, path: string, report: Report): void {
+  if (schema.type === 'object' && schema.properties) {
+    if (!isPlainObject(value)) return report(path, 'must be an object');
+    for (const [key, property] of Object.entries(schema.properties as Record<string, Schema>)) {
+      if (Object.hasOwn(value, key)) collectIssues(property, value[key], `${path}/${key}`, report);
+      else if ((schema.required as string[] | undefined)?.includes(key)) report(`${path}/${key}`, 'is required');
+    }
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(schema.properties, key)) report(`${path}/${pointerSegment(key)}`, 'is not a known field');
+    }
+    return;
+  }
+  const branches = discriminatedBranches(schema);
+  if (branches) {
+    if (!isPlainObject(value)) return report(path, 'must be an object');
+    const branch = branches.get(value.type as string);
+    if (typeof value.type !== 'string' || !branch) return report(`${path}/type`, `must be one of ${[...branches.keys()].join(', ')}`);
+    return collectIssues(branch, value, path, report);
+  }
+  if (schema.type === 'array' && schema.items) {
+    if (!Array.isArray(value)) return report(path, 'must be an array');
+    let wrongItems = false;
+    value.forEach((item, index) => collectIssues(schema.items, item, `${path}/${index}`, (itemPath, message) => ((wrongItems = true), report(itemPath, message))));
+    if (wrongItems) return;
+  }
+  const validator = compiled(schema);
+  if (validator.Check(value)) return;
+  const errors = [...validator.Errors(value)];
+  const error = errors.find((e) => e.instancePath === '') ?? errors[0];
+  if (error?.keyword === 'type') return report(path, `must be ${TYPE_NAMES[error.params.type as string] ?? `of type ${error.params.type}`}`);
+  report(path, FIELD_HINTS[path.replace(/\/\d+(?=\/|$)/g, '/*')] ?? error?.message ?? 'is not valid');
+}
+
+const TYPE_NAMES: Record<string, string> = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean', array: 'an array', object: 'an object' };
+
+const validators = new WeakMap<Schema, ReturnType<typeof Compile>>();
+function compiled(schema: Schema) {
+  let validator = validators.get(schema);
+  if (!validator) validators.set(schema, (validator = Compile(schema as typeof PreflightRequestSchema)));
+  return validator;
+}
+
+/** A union of objects told apart by a constant `type` (the credentials): type → its schema. */
+function discriminatedBranches(schema: Schema): Map<string, Schema> | undefined {
+  const anyOf = schema.anyOf as Schema[] | undefined;
+  if (!anyOf?.every((branch) => branch.type === 'object' && typeof branch.properties?.type?.const === 'string')) return undefined;
+  return new Map(anyOf.map((branch) => [branch.properties.type.const as string, branch]));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Sets an own property, also one named __proto__ (JSON.parse makes it an own key; assignment would set the prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown) {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A copy of JSON-like data, made of plain objects and arrays, containers deeper than MAX_DEPTH emptied. */
+function boundedCopy(value: unknown, depth: number): unknown {
+  if (Array.isArray(value)) return depth >= MAX_DEPTH ? [] : value.map((item) => boundedCopy(item, depth + 1));
+  if (!isPlainObject(value)) return value;
+  const copy: Record<string, unknown> = {};
+  if (depth < MAX_DEPTH) for (const key of Object.keys(value)) setOwn(copy, key, boundedCopy(value[key], depth + 1));
+  return copy;
+}
+
+/** A key as a JSON Pointer segment (RFC 6901). */
+function pointerSegment(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function crossFieldIssues(request: PreflightRequest): ValidationIssue[] {

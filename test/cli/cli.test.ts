@@ -115,6 +115,29 @@ describe('preflight check', () => {
     expect((await cli(['frobnicate'])).code).toBe(3);
   });
 
+  // Issue 14 (3): bodies that once ended in an internal error whose message held the secret.
+  it('answers bodies that crashed validation by naming the field, with no input value in its words', async () => {
+    const secret = 'cli-secret-DO-NOT-PRINT-0005';
+    const flat = `"aws_region":"eu-west-1","aws_account_id":"123456789012","access_key_id":"AKIAEXAMPLEEXAMPLE01","access_key_secret":"${secret}"`;
+    const deep = (depth: number) => `${'['.repeat(depth)}"${secret}"${']'.repeat(depth)}`;
+    const cases: Array<[string, string]> = [
+      [`{"credentials":"${secret}",${flat}}`, '/credentials: must be an object'],
+      [`{${flat},"athena":true}`, '/athena: must be an object'],
+      [`{${flat},"constructor":"${secret}"}`, '/constructor: is not a known field'],
+      [`{${flat},"__proto__":{"credentials":"${secret}"}}`, '/__proto__: is not a known field'],
+      [`{${flat},"capabilities":${deep(5000)}}`, '/capabilities/0: must be'],
+      [`{${flat},"capabilities":${deep(5000).slice(0, -1)}}`, 'is not valid JSON: line 1, column'],
+      [`{${flat},"workgroup":"\\x${secret}"}`, 'is not valid JSON: line 1, column'],
+    ];
+    for (const [body, expected] of cases) {
+      const run = await cli(['check', '-'], { stdin: body });
+      expect(run.code, body.slice(0, 100)).toBe(3);
+      expect(run.stderr).toContain(expected);
+      expect(run.stderr).not.toContain('internal error');
+      expect(run.stdout + run.stderr).not.toContain(secret);
+    }
+  });
+
   it('never prints a secret of its input', async () => {
     const credentials = full.body.credentials as { secretAccessKey: string };
     const role = { ...full.body, credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', externalId: 'acme-7f3c2a' } };
