@@ -32,6 +32,11 @@ export interface CapabilityDefinition {
   /** Any denied while the core works: degraded. */
   extended: readonly AwsAction[];
   requestedByDefault: boolean;
+  /**
+   * What the service checks for the caller when it carries out an action (Athena asks Glue, S3 asks
+   * KMS): a feature that fails needs these granted too, or the fix only moves the failure.
+   */
+  relays?: Partial<Record<AwsAction, readonly AwsAction[]>>;
   /** What an IAM policy cannot express and must be done elsewhere as well. */
   remediationNote?: string;
 }
@@ -117,6 +122,14 @@ export const CAPABILITIES = [
     impact: 'JDBC/ODBC drivers will not list databases and tables through Athena.',
     core: ['athena:ListDatabases', 'athena:ListTableMetadata'],
     extended: ['athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata'],
+    // Athena answers its catalog APIs from the Glue Data Catalog with the caller's rights (Athena
+    // User Guide, "Fine-grained access to databases and tables in the AWS Glue Data Catalog").
+    relays: {
+      'athena:ListDatabases': ['glue:GetDatabases'],
+      'athena:ListTableMetadata': ['glue:GetTables'],
+      'athena:GetDatabase': ['glue:GetDatabase'],
+      'athena:GetTableMetadata': ['glue:GetTable'],
+    },
     requestedByDefault: true,
   },
   {
@@ -135,6 +148,12 @@ export const CAPABILITIES = [
     impact: 'Queries for profiling and data quality cannot run.',
     core: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
     extended: ['athena:StopQueryExecution'],
+    // A query reads the catalog and writes its results with the caller's rights (Athena User Guide,
+    // "Identity and access management in Athena": Glue and S3 permissions for the results location).
+    relays: {
+      'athena:StartQueryExecution': ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 's3:GetBucketLocation', 's3:PutObject'],
+      'athena:GetQueryResults': ['s3:GetObject'],
+    },
     // The one probe that costs the customer money: only on request.
     requestedByDefault: false,
   },

@@ -104,6 +104,10 @@ const POLICIES: Record<PolicyType, { name: string; who: string }> = {
   boundary: { name: 'the permissions boundary', who: "ask whoever manages this principal's permissions boundary to allow it" },
   session: { name: 'the session policy', who: 'whoever creates the session must pass a session policy that allows it, or none' },
   'vpc-endpoint': { name: 'a VPC endpoint policy', who: 'ask your network team to allow it in the VPC endpoint policy' },
+  'lake-formation': {
+    name: 'Lake Formation permissions',
+    who: 'a Lake Formation administrator must grant this principal DESCRIBE and SELECT on the table (aws lakeformation grant-permissions)',
+  },
   unknown: { name: 'a policy', who: 'find the denying policy with the IAM policy simulator or in CloudTrail' },
 };
 

@@ -2,6 +2,7 @@
 // declared here is never serialised, so nothing secret can slip into a report by accident.
 import Type, { type Static, type TSchema } from 'typebox';
 import { CAPABILITY_IDS } from '../catalogue/capabilities.js';
+import { POLICY_TYPES } from '../preflight/classify.js';
 import { PreflightRequestSchema } from '../preflight/request.js';
 import { FINDING_CODES } from '../preflight/types.js';
 
@@ -12,7 +13,7 @@ const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T
 const nullable = <T extends TSchema & { type: string }>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 
 const Category = literals(['auth', 'permission', 'not-found', 'config', 'network', 'throttled', 'timeout', 'service', 'internal']);
-const PolicyType = literals(['identity', 'resource', 'scp', 'rcp', 'boundary', 'session', 'vpc-endpoint', 'unknown']);
+const PolicyType = literals(POLICY_TYPES);
 const SkipReason = literals(['not-requested', 'not-applicable', 'prerequisite-failed', 'disabled-by-option', 'not-configured', 'no-sample']);
 const DeniedBy = Type.Object({ policyType: PolicyType, explicit: Type.Boolean() });
 

@@ -3,7 +3,12 @@
 import { isAwsAction } from '../catalogue/actions.js';
 
 export type ErrorCategory = 'auth' | 'permission' | 'not-found' | 'config' | 'network' | 'throttled' | 'timeout' | 'service' | 'internal';
-export type PolicyType = 'identity' | 'resource' | 'scp' | 'rcp' | 'boundary' | 'session' | 'vpc-endpoint' | 'unknown';
+/**
+ * Who refused. 'lake-formation' is Lake Formation's own permissions (grants, not IAM policies):
+ * "Insufficient Lake Formation permission(s) on <name>" is fixed by a grant, never by an Allow.
+ */
+export const POLICY_TYPES = ['identity', 'resource', 'scp', 'rcp', 'boundary', 'session', 'vpc-endpoint', 'lake-formation', 'unknown'] as const;
+export type PolicyType = (typeof POLICY_TYPES)[number];
 
 export interface ClassifiedError {
   code: string;
@@ -138,6 +143,8 @@ const WHY_CLAUSE = /with an (?:explicit|implicit) deny|because no /i;
 
 /** Reads who denied a request from AWS's access-denied text; the action is never taken from it. */
 export function parseDenial(message: string): { policyType: PolicyType; explicit: boolean } {
+  // Glue, Athena and Lake Formation say so when Lake Formation, not IAM, refused (or hid) a name.
+  if (/Insufficient Lake Formation permission/i.test(message)) return { policyType: 'lake-formation', explicit: false };
   const at = message.search(WHY_CLAUSE);
   if (at < 0) return { policyType: 'unknown', explicit: false };
   const clause = message.slice(at);
@@ -288,6 +295,7 @@ const POLICY_WORDS: Record<PolicyType, string> = {
   boundary: 'a permissions boundary',
   session: 'a session policy',
   'vpc-endpoint': 'a VPC endpoint policy',
+  'lake-formation': 'Lake Formation permissions',
   unknown: 'a policy',
 };
 

@@ -7,7 +7,7 @@ import type { ProbeDefinition, RunFacts } from '../probes/types.js';
 import { isAnswer, isCertificateError } from './classify.js';
 import type { ResolvedConnection } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
-import { resultsKmsKeys, resolveOutput } from '../probes/support.js';
+import { lakeFormationPrincipalOf, resultsKmsKeys, resolveOutput } from '../probes/support.js';
 
 export interface Evidence {
   connection: ResolvedConnection;
@@ -48,6 +48,15 @@ function applicability(id: CapabilityId, evidence: Evidence): { status: 'skipped
         return { status: 'unknown', reason: 'Glue listed no table in an account that governs tables with Lake Formation' };
       }
       if (!facts.tables?.some((table) => table.governed)) return { status: 'skipped', skipReason: 'not-applicable', reason: 'no Lake Formation-governed table among the sampled tables' };
+      // lakeformation:GetDataAccess has no API of its own: without a query nothing proves it, and a
+      // governed table the product cannot read must not leave the run ok.
+      if (!connection.runQuery) {
+        return {
+          status: 'unknown',
+          reason:
+            'The sampled tables include Lake Formation-governed ones, whose data only a query can prove readable (lakeformation:GetDataAccess and a SELECT grant): run the preflight with options.runQuery to prove it.',
+        };
+      }
       return undefined;
     case 'query-execution':
       if (!connection.runQuery) return { status: 'skipped', skipReason: 'disabled-by-option', reason: 'options.runQuery is false' };
@@ -166,6 +175,22 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
     status = 'ok';
   }
 
+  // An empty listing is never ok and never a quiet skip: nothing visible is the finding itself.
+  const emptiness = EMPTY_LISTINGS.map((code) => evidence.findings.find((f) => f.code === code)).find(Boolean);
+  // No database visible hides everything Glue would answer; no table, what the table listing informs.
+  const listedHere =
+    emptiness &&
+    evidence.registry.some((probe) => probe.informs.includes(definition.id) && (emptiness.code === 'NO_DATABASES_VISIBLE' ? probe.service === 'glue' : probe.id === emptiness.probe));
+  // Its fix is in words (the finding's two causes): a Glue Allow that the policy may already have
+  // would be a policy that changes nothing.
+  if (emptiness && ((status === 'skipped' && skipReason === 'no-sample') || (status === 'ok' && listedHere))) {
+    const nothingVisible = emptiness.code === 'NO_DATABASES_VISIBLE';
+    status = nothingVisible && base.required ? 'unavailable' : 'degraded';
+    skipReason = undefined;
+    const probe = evidence.registry.find((p) => p.id === emptiness.probe);
+    addReason(reasons, { probe: emptiness.probe ?? 'glue-databases', action: probe?.actions[0] ?? 'glue:GetDatabases', code: emptiness.code, category: 'not-found', message: emptiness.message });
+  }
+
   const missingActions = allActions.filter((action) => {
     const result = resultOf(action);
     return result.state === 'failed' && (result.error.category === 'permission' || result.error.category === 'auth');
@@ -181,7 +206,8 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
   // because an earlier call failed: granting only the first refusal would just move the failure.
   // Only where the failure is a grant we can write: not after a config error, not behind a deny we cannot lift.
   const grantable = missingActions.length > 0 && blockers.length === 0 && (status === 'unavailable' || status === 'degraded');
-  const wanted = grantable ? [...missingActions, ...untestedActions.filter((a) => !missingActions.includes(a))] : missingActions;
+  const relayed = grantable ? allActions.flatMap((action) => definition.relays?.[action] ?? []) : [];
+  const wanted = grantable ? [...new Set([...missingActions, ...untestedActions, ...relayed])] : missingActions;
   const liftable = wanted.filter((action) => action !== 'sts:AssumeRole' && !blockers.some((b) => b.action === action));
   const statements: PolicyStatement[] = liftable.length ? statementsFor(liftable as AwsAction[], resourceScope(evidence)) : [];
   const needsWords = status !== 'ok' && status !== 'skipped';
@@ -195,9 +221,20 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
     untestedActions: untestedActions.filter((action) => !missingActions.includes(action)),
     reasons,
     ...(needsWords || missingActions.length
-      ? { remediation: { summary: summaryFor(definition, status, liftable.length ? liftable : missingActions, blockers, reasons), statements } }
+      ? { remediation: { summary: withLakeFormationGrant(summaryFor(definition, status, liftable.length ? liftable : missingActions, blockers, reasons, evidence.findings), reasons, evidence), statements } }
       : {}),
   };
+}
+
+const EMPTY_LISTINGS = ['NO_DATABASES_VISIBLE', 'NO_TABLES_VISIBLE'] as const;
+
+/** Where Lake Formation refused, the grant to make, as a command (it is not an IAM statement). */
+function withLakeFormationGrant(summary: string, reasons: readonly Reason[], evidence: Evidence): string {
+  if (!reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) return summary;
+  const table = evidence.facts.tables?.find((t) => t.governed);
+  const principal = lakeFormationPrincipalOf(evidence.facts.identity?.arn ?? '<principal-arn>');
+  const resource = table ? `'{"Table":{"DatabaseName":"${table.database}","Name":"${table.name}"}}'` : `'{"Table":{"DatabaseName":"<database>","Name":"<table>"}}'`;
+  return `${summary} aws lakeformation grant-permissions --catalog-id ${evidence.connection.catalogId} --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE SELECT --resource ${resource}`;
 }
 
 function addReason(reasons: Reason[], reason: Reason): void {
@@ -216,6 +253,7 @@ function summaryFor(
   missingActions: readonly string[],
   blockers: Parameters<typeof remediationSummary>[2],
   reasons: readonly Reason[],
+  findings: readonly Finding[],
 ): string {
   if (missingActions.includes('sts:AssumeRole')) {
     return 'The service could not assume the role: its trust policy must name the service\'s principal and require the external ID you gave, and the external ID must match exactly.';
@@ -225,6 +263,8 @@ function summaryFor(
   }
   const first = reasons[0];
   if (!first) return definition.impact;
+  const emptiness = findings.find((f) => f.code === first.code);
+  if (emptiness) return `${emptiness.message} ${emptiness.remediation}`;
   if (status === 'unknown' && isCertificateError(first.code)) return `Could not tell: ${first.message}.`;
   if (status === 'unknown') return `Could not tell (${first.category}: ${first.message}); run the preflight again.`;
   return `${first.action} failed (${first.code}): ${first.message}.`;

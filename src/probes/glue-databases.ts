@@ -1,4 +1,4 @@
-import { CONNECTION_GATE } from './support.js';
+import { CONNECTION_GATE, emptyListingFixes } from './support.js';
 import type { ProbeDefinition } from './types.js';
 
 /** One small page of databases: enough to prove the listing and pick samples. */
@@ -15,6 +15,15 @@ export const glueDatabases: ProbeDefinition = {
       glue.send(new GetDatabasesCommand({ CatalogId: context.connection.catalogId, MaxResults: 10 }), { abortSignal }),
     );
     context.facts.databases = (page.DatabaseList ?? []).map((database) => database.Name!).filter(Boolean);
+    // An empty catalog is rare; an empty listing usually means the connection cannot see it.
+    if (context.facts.databases.length === 0 && context.connection.databases.length === 0) {
+      context.finding({
+        code: 'NO_DATABASES_VISIBLE',
+        severity: 'high',
+        message: `Glue listed no database in catalog ${context.connection.catalogId}: nothing can be ingested.`,
+        remediation: emptyListingFixes(context, 'databases'),
+      });
+    }
     return `${context.facts.databases.length}${page.NextToken ? '+' : ''} databases on the first page`;
   },
 };

@@ -1,3 +1,4 @@
+import { emptyListingFixes } from './support.js';
 import type { ProbeDefinition, RunFacts } from './types.js';
 
 const DATABASES_TO_SAMPLE = 3;
@@ -38,6 +39,14 @@ export const glueTables: ProbeDefinition = {
       })),
     );
     facts.tables = tables.map(({ view: _view, ...table }) => table);
+    if (tables.length === 0) {
+      context.finding({
+        code: 'NO_TABLES_VISIBLE',
+        severity: 'high',
+        message: `Glue listed no table in ${databases.join(', ')}: no table can be ingested from ${databases.length > 1 ? 'them' : 'it'}.`,
+        remediation: emptyListingFixes(context, 'tables', databases.length === 1 ? databases[0] : undefined),
+      });
+    }
     const sample = tables.find((t) => !t.view && !t.governed) ?? tables.find((t) => !t.view) ?? tables[0];
     if (sample) facts.sampleTable = { database: sample.database, name: sample.name };
     const partitioned = tables.find((t) => t.partitioned && !t.governed) ?? tables.find((t) => t.partitioned);

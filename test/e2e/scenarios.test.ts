@@ -140,14 +140,29 @@ const EXPECTED: Record<string, Expectation> = {
   'results-bucket-owner-acl': { overall: 'ok', capabilities: ALL_OK },
   // CSE_KMS: Athena calls KMS itself; the direct data-key round trip is refused.
   'cse-kms-results': { overall: 'degraded', capabilities: { ...ALL_OK, encryption: 'unavailable' }, findings: ['WORKGROUP_ENCRYPTION'] },
+  // Glue lists nothing when the policy names only the catalog: never a quiet ok or skip.
+  'glue-catalog-only': {
+    overall: 'failed',
+    capabilities: {
+      ...ALL_OK,
+      metadata: 'unavailable', // required, and nothing at all is visible
+      partitions: 'degraded',
+      'schema-history': 'degraded',
+      functions: 'degraded',
+      search: 'degraded',
+      'athena-catalog': 'unavailable', // Athena relays Glue's refusal of the database ARNs
+    },
+    findings: ['NO_DATABASES_VISIBLE'],
+  },
   'kms-denied': {
     overall: 'degraded',
     capabilities: { ...ALL_OK, 'query-results': 'unavailable' /* S3 relays KMS's refusal of the write */, encryption: 'unavailable' },
   },
   'lake-formation-governed': {
     overall: 'degraded',
-    capabilities: { ...ALL_OK, partitions: NS, 'schema-history': NS, 'lake-formation': 'unknown' /* an empty listing in a governed account is never a quiet ok */ },
-    findings: ['LAKE_FORMATION_EMPTY_LISTING'],
+    // An empty listing in a governed account is never a quiet ok: what it hides is degraded, with the finding's two causes.
+    capabilities: { ...ALL_OK, metadata: 'degraded', partitions: 'degraded', 'schema-history': 'degraded', 'lake-formation': 'unknown' },
+    findings: ['LAKE_FORMATION_EMPTY_LISTING', 'NO_TABLES_VISIBLE'],
   },
   'scp-deny-athena': {
     overall: 'degraded',
@@ -259,6 +274,42 @@ describe('what the reports say', () => {
     const report = response.body as PreflightReport;
     expect(statusOf(report)['lake-formation']).toBe('ok'); // DESCRIBE + SELECT grants and lakeformation:GetDataAccess
     expect(report.findings.map((f) => f.code)).not.toContain('LAKE_FORMATION_EMPTY_LISTING');
+  });
+
+  it('says unknown, not ok, for governed tables while no query proved their data readable', async () => {
+    const { harness } = await run('lake-formation-governed');
+    const steward = harness.sandbox.scenario.users.find((u) => u.name === 'steward')!;
+    const response = await harness.preflight(
+      sampleRequest(harness.sandbox, { credentials: { type: 'accessKey', accessKeyId: steward.accessKeyId, secretAccessKey: steward.secretAccessKey } }),
+    );
+    const report = response.body as PreflightReport;
+    const lakeFormation = report.capabilities.find((c) => c.id === 'lake-formation')!;
+    expect(lakeFormation.status).toBe('unknown');
+    expect(lakeFormation.remediation?.summary).toMatch(/options\.runQuery/);
+    expect(report.status).not.toBe('ok');
+  });
+
+  it('answers a query refused by Lake Formation with a Lake Formation grant, not an IAM Allow', async () => {
+    const base = loadScenario('lake-formation-governed');
+    const describeOnly = {
+      ...base,
+      name: 'lake-formation-describe-only',
+      extends: undefined,
+      lakeFormation: { ...base.lakeFormation, grants: base.lakeFormation.grants.map((grant) => ({ ...grant, permissions: ['DESCRIBE'] })) },
+    };
+    const { harness } = await run(describeOnly as never);
+    const steward = harness.sandbox.scenario.users.find((u) => u.name === 'steward')!;
+    const response = await harness.preflight(
+      sampleRequest(harness.sandbox, { credentials: { type: 'accessKey', accessKeyId: steward.accessKeyId, secretAccessKey: steward.secretAccessKey }, options: { runQuery: true } }),
+    );
+    const report = response.body as PreflightReport;
+    const lakeFormation = report.capabilities.find((c) => c.id === 'lake-formation')!;
+    expect(lakeFormation.status).toBe('unavailable');
+    expect(lakeFormation.reasons[0]).toMatchObject({ action: 'lakeformation:GetDataAccess', deniedBy: { policyType: 'lake-formation' } });
+    expect(lakeFormation.remediation?.statements).toEqual([]);
+    expect(lakeFormation.remediation?.summary).toContain('aws lakeformation grant-permissions');
+    expect(lakeFormation.remediation?.summary).toContain('DataLakePrincipalIdentifier=arn:aws:iam::123456789012:user/steward');
+    expect(report.remediation.policy?.Statement.flatMap((s) => s.Action) ?? []).not.toContain('lakeformation:GetDataAccess');
   });
 
   it('warns when a role is used without an external ID', async () => {
