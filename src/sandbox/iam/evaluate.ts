@@ -1,6 +1,7 @@
 // IAM policy evaluation as AWS documents it ("Policy evaluation logic"): an explicit deny in any
 // policy wins; organisations' SCPs must allow; then identity and resource-based policies, with
 // cross-account requests needing both sides; boundaries and session policies only ever narrow.
+import { BlockList, isIP } from 'node:net';
 import type { PolicyDocument, PolicyStatement } from '../scenario.js';
 
 export type PolicyKind = 'identity' | 'resource' | 'scp' | 'rcp' | 'boundary' | 'session' | 'vpc-endpoint';
@@ -215,6 +216,18 @@ function toList(value: string | boolean | readonly (string | boolean)[]): string
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
+/** Negated operators and the operator they negate: true only when no policy value matches ("NOR"). */
+const NEGATED: Record<string, string> = {
+  StringNotEquals: 'StringEquals',
+  StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
+  StringNotLike: 'StringLike',
+  ArnNotEquals: 'ArnEquals',
+  ArnNotLike: 'ArnLike',
+  NumericNotEquals: 'NumericEquals',
+  DateNotEquals: 'DateEquals',
+  NotIpAddress: 'IpAddress',
+};
+
 function conditionHolds(rawOperator: string, actual: ConditionValue, expected: string[]): boolean {
   let operator = rawOperator;
   let setMode: 'any' | 'all' | undefined;
@@ -227,51 +240,120 @@ function conditionHolds(rawOperator: string, actual: ConditionValue, expected: s
     const isNull = actual === undefined || (Array.isArray(actual) && actual.length === 0);
     return expected.some((value) => (value === 'true') === isNull);
   }
+  const negated = Object.hasOwn(NEGATED, operator);
+  const test = valueTest(NEGATED[operator] ?? operator);
   const values = actual === undefined ? [] : (Array.isArray(actual) ? actual : [String(actual)]) as string[];
   if (values.length === 0) {
     if (ifExists || setMode === 'all') return true;
     if (setMode === 'any') return false; // No value to match, even for a negated operator.
-    return operator.includes('Not');
+    // A missing key matches nothing: the condition is false, but true for a negated operator.
+    return negated && test !== undefined;
   }
-  const test = valueTest(operator);
   if (!test) return false; // An operator we do not know never grants and never denies by accident of omission.
-  const negated = /Not(Equals|Like)/.test(operator) && operator !== 'NotIpAddress';
-  const matchOne = (value: string) => (negated ? !expected.some((e) => test(e, value)) : expected.some((e) => test(e, value)));
+  // A value that cannot be compared (not a number, a date, an address) satisfies neither form.
+  const matchOne = (value: string) => (negated ? expected.every((e) => test(e, value) === false) : expected.some((e) => test(e, value) === true));
   if (setMode === 'all') return values.every(matchOne);
   if (setMode === 'any') return values.some(matchOne);
   return negated ? values.every(matchOne) : values.some(matchOne);
 }
 
-function valueTest(operator: string): ((expected: string, actual: string) => boolean) | undefined {
+/** Whether a request value matches one policy value; undefined when the two cannot be compared. */
+type ValueTest = (expected: string, actual: string) => boolean | undefined;
+
+function valueTest(operator: string): ValueTest | undefined {
   switch (operator) {
     case 'StringEquals':
-    case 'StringNotEquals':
-    case 'ArnEquals':
-    case 'ArnNotEquals':
-      return (e, a) => (operator.startsWith('Arn') ? globMatch(e, a, false) : e === a);
+      return (e, a) => e === a;
     case 'StringEqualsIgnoreCase':
-    case 'StringNotEqualsIgnoreCase':
       return (e, a) => e.toLowerCase() === a.toLowerCase();
     case 'StringLike':
-    case 'StringNotLike':
-    case 'ArnLike':
-    case 'ArnNotLike':
       return (e, a) => globMatch(e, a, false);
+    // "Each of the six colon-delimited components of the ARN is checked separately" (condition
+    // operators, ARN): a wildcard matches within its component, never across a colon.
+    case 'ArnEquals':
+    case 'ArnLike':
+      return arnMatch;
     case 'Bool':
       return (e, a) => e.toLowerCase() === a.toLowerCase();
+    case 'BinaryEquals':
+      return (e, a) => e === a;
     case 'NumericEquals':
-      return (e, a) => Number(a) === Number(e);
+      return numeric((e, a) => a === e);
     case 'NumericLessThan':
-      return (e, a) => Number(a) < Number(e);
+      return numeric((e, a) => a < e);
     case 'NumericLessThanEquals':
-      return (e, a) => Number(a) <= Number(e);
+      return numeric((e, a) => a <= e);
     case 'NumericGreaterThan':
-      return (e, a) => Number(a) > Number(e);
+      return numeric((e, a) => a > e);
     case 'NumericGreaterThanEquals':
-      return (e, a) => Number(a) >= Number(e);
+      return numeric((e, a) => a >= e);
+    case 'DateEquals':
+      return date((e, a) => a === e);
+    case 'DateLessThan':
+      return date((e, a) => a < e);
+    case 'DateLessThanEquals':
+      return date((e, a) => a <= e);
+    case 'DateGreaterThan':
+      return date((e, a) => a > e);
+    case 'DateGreaterThanEquals':
+      return date((e, a) => a >= e);
+    case 'IpAddress':
+      return ipInRange;
     default:
       return undefined;
   }
+}
+
+function arnMatch(pattern: string, value: string): boolean | undefined {
+  const patternParts = arnComponents(pattern);
+  const valueParts = arnComponents(value);
+  if (!patternParts || !valueParts) return false;
+  return patternParts.every((part, index) => globMatch(part, valueParts[index]!, false));
+}
+
+/** arn, partition, service, region, account and resource (which keeps any further colons). */
+function arnComponents(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6) return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+function numeric(compare: (expected: number, actual: number) => boolean): ValueTest {
+  const parse = (text: string) => (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text.trim()) ? Number(text) : undefined);
+  return (e, a) => {
+    const [expected, actual] = [parse(e), parse(a)];
+    return expected === undefined || actual === undefined ? undefined : compare(expected, actual);
+  };
+}
+
+/**
+ * Dates "in one of the W3C implementations of the ISO 8601 date formats or in epoch (UNIX) time"
+ * (condition operators, Date), compared as instants whichever form each side uses.
+ */
+function date(compare: (expected: number, actual: number) => boolean): ValueTest {
+  const parse = (text: string) => {
+    if (/^\d+$/.test(text)) return Number(text) * 1000;
+    if (!/^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/.test(text)) return undefined;
+    const time = Date.parse(text);
+    return Number.isNaN(time) ? undefined : time;
+  };
+  return (e, a) => {
+    const [expected, actual] = [parse(e), parse(a)];
+    return expected === undefined || actual === undefined ? undefined : compare(expected, actual);
+  };
+}
+
+/** IpAddress: the address is in the policy's CIDR range (a bare address is a /32 or /128). */
+function ipInRange(range: string, address: string): boolean | undefined {
+  const [base, bits, ...rest] = range.split('/');
+  const family = isIP(base ?? '');
+  const addressFamily = isIP(address);
+  const prefix = bits === undefined ? (family === 6 ? 128 : 32) : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
+  if (!family || !addressFamily || rest.length > 0 || !(prefix >= 0 && prefix <= (family === 6 ? 128 : 32))) return undefined;
+  if (family !== addressFamily) return false; // an IPv4 range holds no IPv6 address, and the reverse
+  const list = new BlockList();
+  list.addSubnet(base!, prefix, family === 6 ? 'ipv6' : 'ipv4');
+  return list.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 const POLICY_PHRASE: Record<PolicyKind, string> = {
