@@ -47,7 +47,7 @@ await build({
   sourcemap: true,
   // Bundled CommonJS packages call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __preflightRequire } from 'node:module'; const require = __preflightRequire(import.meta.url);" },
-  // pino-pretty is optional, for terminals only; swagger-ui is told where its files are (app.ts).
+  // pino-pretty is optional, for terminals only; swagger-ui is told where its files are (src/http/docs.ts).
   external: ['pino-pretty'],
   plugins: [builtinsViaRequire],
   logLevel: 'warning',

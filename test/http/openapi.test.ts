@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderOpenApi } from '../../src/http/openapi.js';
+import { renderOpenApi } from '../../src/app.js';
 
 describe('openapi.yaml', () => {
   it('is what the route schemas generate (run `npm run openapi` after changing a route)', async () => {
