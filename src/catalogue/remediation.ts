@@ -4,16 +4,16 @@
 import type { PolicyType } from '../preflight/classify.js';
 import { type AwsAction, serviceOf } from './actions.js';
 import { assumeRoleAction, type CapabilityDefinition } from './capabilities.js';
-import { type ResourceScope, resourceKindOf, resourcesFor } from './resources.js';
+import { canonicalJson, type Grant, grantsFor, type PolicyCondition, type ResourceScope } from './resources.js';
 
-export type { ResourceScope };
+export type { PolicyCondition, ResourceScope };
 
 export interface PolicyStatement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
+  Condition?: PolicyCondition;
 }
 
 export interface PolicyDocument {
@@ -32,34 +32,205 @@ const SERVICE_WORDS: Record<string, string> = {
   sts: 'Sts',
 };
 
+// What a resource is, for a Sid ("every" when its name is only wildcards), in a policy's reading order.
+const KINDS: ReadonlyArray<readonly [type: string, one: string, every: string]> = [
+  ['*', 'AnyResource', 'AnyResource'],
+  ['catalog', 'Catalog', 'Catalog'],
+  ['database', 'Databases', 'AllDatabases'],
+  ['table', 'Tables', 'AllTables'],
+  ['userDefinedFunction', 'Functions', 'AllFunctions'],
+  ['workgroup', 'Workgroup', 'AllWorkgroups'],
+  ['datacatalog', 'DataCatalog', 'AllDataCatalogs'],
+  ['bucket', 'Bucket', 'AllBuckets'],
+  ['object', 'Objects', 'AllObjects'],
+  ['key', 'Keys', 'AllKeys'],
+  ['role', 'Role', 'AllRoles'],
+];
+
+function kindOf(arn: string): { rank: number; word: string } {
+  if (arn === '*') return { rank: 0, word: 'AnyResource' };
+  const [, , service, , , ...rest] = arn.split(':');
+  const resource = rest.join(':');
+  // S3 ARNs are "bucket" or "bucket/key": no type word.
+  const [type, name] = service === 's3' ? [resource.includes('/') ? 'object' : 'bucket', resource] : [resource.split('/')[0]!, resource.slice(resource.indexOf('/') + 1)];
+  const rank = KINDS.findIndex(([kind]) => kind === type);
+  if (rank < 0) return { rank: KINDS.length, word: type.charAt(0).toUpperCase() + type.slice(1).replace(/[^A-Za-z0-9]/g, '') };
+  return { rank, word: KINDS[rank]![/^[*/]+$/.test(name) && resource.includes('*') ? 2 : 1] };
+}
+
+/** The Sid's word for what narrows a statement: UnderPrefix (s3:prefix), ViaS3 (kms:ViaService), ByAlias (kms:ResourceAliases). */
+function conditionWord(condition: PolicyCondition | undefined): string {
+  const entries = Object.values(condition ?? {}).flatMap((keys) => Object.entries(keys));
+  const words = entries.map(([key, value]) => {
+    switch (key.toLowerCase()) {
+      case 's3:prefix':
+        return 'UnderPrefix';
+      case 'kms:resourcealiases':
+        return 'ByAlias';
+      case 'kms:viaservice':
+        return `Via${SERVICE_WORDS[String(Array.isArray(value) ? value[0] : value).split('.')[0]!] ?? 'Service'}`;
+      default:
+        return 'Conditional';
+    }
+  });
+  return [...new Set(words)].sort().join('');
+}
+
+type ActionGrant = Grant & { action: string };
+
 /**
- * One statement per service and distinct resource set, actions sorted and deduplicated, in a
- * deterministic order, with Sids such as PreflightGlueTables. Services are kept apart even when
- * they share "*", as the vendors' guides do, so each statement reads as one grant.
+ * Statements that grant exactly these (action, resource, condition) triples: each resource named
+ * once per service and condition, in the statement of the actions that need it. So a Glue policy
+ * reads catalog, databases, tables, functions, each with its actions, instead of naming the catalog
+ * and every database again in each action's statement (25 databases of 32-character names and every
+ * capability: some 9,400 characters rather than 19,300). Services are kept apart even where they
+ * share "*", as the vendors' guides do; actions sorted; a deterministic order and alphanumeric
+ * Sids such as PreflightGlueTables.
  */
-export function statementsFor(actions: readonly AwsAction[], scope: ResourceScope): PolicyStatement[] {
-  const groups = new Map<string, { kind: string; service: string; resources: string[]; actions: AwsAction[] }>();
-  for (const action of [...new Set(actions)].sort()) {
-    const resources = resourcesFor(action, scope);
+function fromGrants(grants: readonly ActionGrant[]): PolicyStatement[] {
+  const conditionKey = (condition?: PolicyCondition) => (condition ? canonicalJson(condition) : '');
+  const byResource = new Map<string, { service: string; arn: string; condition?: PolicyCondition; actions: Set<string> }>();
+  for (const { action, arn, condition } of grants) {
     const service = serviceOf(action);
-    const key = `${service} ${resources.join(' ')}`;
-    const group = groups.get(key) ?? { kind: resourceKindOf(action), service, resources, actions: [] };
-    group.actions.push(action);
+    const key = JSON.stringify([service, conditionKey(condition), arn]);
+    const entry = byResource.get(key) ?? { service, arn, condition, actions: new Set<string>() };
+    entry.actions.add(action);
+    byResource.set(key, entry);
+  }
+  const groups = new Map<string, { service: string; condition?: PolicyCondition; actions: string[]; resources: string[] }>();
+  for (const { service, arn, condition, actions } of byResource.values()) {
+    const sorted = [...actions].sort();
+    const key = JSON.stringify([service, conditionKey(condition), sorted]);
+    const group = groups.get(key) ?? { service, condition, actions: sorted, resources: [] };
+    group.resources.push(arn);
     groups.set(key, group);
   }
-  const sids = new Set<string>();
-  return [...groups.values()].map((group) => {
-    const base = `Preflight${SERVICE_WORDS[group.service] ?? 'Access'}${group.kind}`;
-    let sid = base;
-    for (let n = 2; sids.has(sid); n++) sid = `${base}${n}`;
-    sids.add(sid);
-    return { Sid: sid, Effect: 'Allow' as const, Action: group.actions, Resource: group.resources };
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const described = [...groups.values()].map((group) => {
+    const resources = group.resources.sort();
+    const kinds = resources.map(kindOf);
+    const rank = Math.max(...kinds.map((kind) => kind.rank));
+    const words = new Set(kinds.filter((kind) => kind.rank === rank).map((kind) => kind.word));
+    // Mixed "every" and named resources of one kind read as the named kind.
+    const word = words.size === 1 ? [...words][0]! : KINDS[rank]?.[1] ?? [...words][0]!;
+    return { ...group, resources, rank, name: `Preflight${SERVICE_WORDS[group.service] ?? 'Access'}${word}${conditionWord(group.condition)}` };
   });
+  described.sort(
+    (a, b) =>
+      compare(a.service, b.service) ||
+      a.rank - b.rank ||
+      Number(Boolean(a.condition)) - Number(Boolean(b.condition)) ||
+      compare(a.actions[0]!, b.actions[0]!) ||
+      compare(a.resources.join(' '), b.resources.join(' ')) ||
+      compare(conditionKey(a.condition), conditionKey(b.condition)),
+  );
+  const sids = new Set<string>();
+  return described.map(({ name, actions, resources, condition }) => {
+    // Two statements of one kind: the one for a single action is named after it (PreflightKmsKeysDescribeKey).
+    let sid = sids.has(name) && actions.length === 1 ? `${name}${actions[0]!.slice(actions[0]!.indexOf(':') + 1)}` : name;
+    for (let n = 2; sids.has(sid); n++) sid = `${name}${n}`;
+    sids.add(sid);
+    return { Sid: sid, Effect: 'Allow' as const, Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) };
+  });
+}
+
+/** The statements that allow `actions` on the scope's resources, under the conditions that narrow them (see fromGrants). */
+export function statementsFor(actions: readonly AwsAction[], scope: ResourceScope): PolicyStatement[] {
+  return fromGrants([...new Set(actions)].flatMap((action) => grantsFor(action, scope).map((grant) => ({ action, ...grant }))));
+}
+
+/**
+ * Allow statements from anywhere (several capabilities' remediation, each with its own scope)
+ * rewritten as statementsFor writes them: the same grants, each resource named once per service
+ * and condition. Any other statement is kept as it is, after them.
+ */
+export function mergeStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
+  const allows = statements.filter((statement) => statement.Effect === 'Allow');
+  const grants = allows.flatMap((s) => s.Action.flatMap((action) => s.Resource.map((arn) => ({ action, arn, ...(s.Condition ? { condition: s.Condition } : {}) }))));
+  return [...fromGrants(grants), ...statements.filter((statement) => statement.Effect !== 'Allow')];
 }
 
 /** The customer's identity policy. AssumeRole is left out: the service's identity calls it, not the customer's. */
 export function buildRemediationPolicy(actions: readonly AwsAction[], scope: ResourceScope): PolicyDocument {
   return { Version: '2012-10-17', Statement: statementsFor(actions.filter((action) => action !== assumeRoleAction), scope) };
+}
+
+/**
+ * IAM's quotas on the size of policies, in characters, whitespace not counted (IAM User Guide,
+ * "IAM and AWS STS quotas"): one managed policy; all the inline policies of one role together.
+ */
+export const IAM_POLICY_LIMITS = { managedPolicy: 6144, roleInlinePolicies: 10_240 } as const;
+
+/** The characters IAM counts, or a few more: compact JSON, whose only whitespace is inside strings. */
+export function policySize(policy: PolicyDocument): number {
+  return JSON.stringify(policy).length;
+}
+
+/** One of the policies that, attached together, grant what one policy too large for IAM would. */
+export interface NumberedPolicy {
+  /** `preflight-remediation-1`, `-2`, …: a name to create it under. */
+  name: string;
+  document: PolicyDocument;
+  /** policySize(document): at most the limit asked for. */
+  characters: number;
+}
+
+export interface SplitOptions {
+  /** At most this many characters per policy: IAM's managed-policy quota unless smaller. */
+  maxCharacters?: number;
+  /** The policies' names, before their number. */
+  name?: string;
+}
+
+/**
+ * The statements, merged (mergeStatements), as numbered policies of at most maxCharacters each:
+ * one when it fits; else the statements packed in order into as few as fit (first fit), a
+ * statement too large for any one policy cut by its resources (Sids …Part1, …Part2). Together
+ * they grant exactly what the statements grant. Several fit a role as managed policies (ten by
+ * default); as inline policies only while their sum is within roleInlinePolicies.
+ */
+export function splitIntoPolicies(statements: readonly PolicyStatement[], options: SplitOptions = {}): NumberedPolicy[] {
+  const max = options.maxCharacters ?? IAM_POLICY_LIMITS.managedPolicy;
+  const empty = policySize({ Version: '2012-10-17', Statement: [] });
+  const cost = (statement: PolicyStatement) => JSON.stringify(statement).length;
+  const pieces = mergeStatements(statements).flatMap((statement) => (empty + cost(statement) <= max ? [statement] : byResources(statement, max - empty)));
+  const bins: Array<{ statements: PolicyStatement[]; size: number }> = [];
+  for (const piece of pieces) {
+    const bin = bins.find((candidate) => candidate.size + 1 + cost(piece) <= max); // 1: the comma
+    if (bin) {
+      bin.statements.push(piece);
+      bin.size += 1 + cost(piece);
+    } else {
+      bins.push({ statements: [piece], size: empty + cost(piece) });
+    }
+  }
+  return bins.map((bin, i) => {
+    const document: PolicyDocument = { Version: '2012-10-17', Statement: bin.statements };
+    return { name: `${options.name ?? 'preflight-remediation'}-${i + 1}`, document, characters: policySize(document) };
+  });
+}
+
+/** A statement cut into parts of as many resources as fit `room` characters each. */
+function byResources(statement: PolicyStatement, room: number): PolicyStatement[] {
+  const parts: PolicyStatement[] = [];
+  const part = (resources: string[]) => ({ ...statement, Sid: `${statement.Sid ?? 'Preflight'}Part${parts.length + 1}`, Resource: resources });
+  let current: string[] = [];
+  for (const arn of statement.Resource) {
+    if (current.length && JSON.stringify(part([...current, arn])).length > room) {
+      parts.push(part(current));
+      current = [];
+    }
+    current.push(arn);
+  }
+  parts.push(part(current));
+  const tooLarge = parts.find((p) => JSON.stringify(p).length > room);
+  if (tooLarge) throw new Error(`${tooLarge.Sid} does not fit in a policy even with one resource`);
+  return parts;
+}
+
+/** buildRemediationPolicy's grants as numbered policies that each fit IAM's quota (splitIntoPolicies). */
+export function buildRemediationPolicies(actions: readonly AwsAction[], scope: ResourceScope, options: SplitOptions = {}): NumberedPolicy[] {
+  return splitIntoPolicies(buildRemediationPolicy(actions, scope).Statement, options);
 }
 
 export interface TrustPolicyDocument {

