@@ -89,6 +89,33 @@ const THROTTLING_CODES = new Set([
   'BandwidthLimitExceeded',
   'PriorRequestNotComplete',
 ]);
+/**
+ * Request quotas AWS documents per action. The account's other tools spend the same quota, so a
+ * throttled call of such an action is tried again at the quota's pace until the run's deadline
+ * (engine.ts), and only then reported, saying the quota is shared. Other throttling is a burst,
+ * retried a few times with short jittered backoff.
+ */
+export interface RequestQuota {
+  requestsPerSecond: number;
+  /** What the quota is counted over. */
+  per: string;
+}
+const REQUEST_QUOTAS = new Map<string, RequestQuota>([
+  // AWS CloudTrail API Reference, LookupEvents: "The rate of lookup requests is limited to two per
+  // second, per account, per Region. If this limit is exceeded, a throttling error occurs."
+  // https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html; also
+  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html
+  ['cloudtrail:LookupEvents', { requestsPerSecond: 2, per: 'account and region' }],
+]);
+
+export const requestQuotaOf = (action: string): RequestQuota | undefined => REQUEST_QUOTAS.get(action);
+
+function throttledWords(action: string): string {
+  const quota = requestQuotaOf(action);
+  if (!quota) return `${action} was throttled by AWS`;
+  return `${action} was throttled by AWS (quota shared with other tools: ${quota.requestsPerSecond} requests a second per ${quota.per})`;
+}
+
 const TIMEOUT_CODES = new Set(['RequestTimeout', 'RequestTimeoutException']);
 /** TLS refusals: trying again does not help; trusting the right CA (or fixing the endpoint) does. */
 const CERTIFICATE_CODES = new Set([
@@ -243,7 +270,7 @@ export function classifyError(error: unknown, context: { action: string; host?: 
     return { ...base, code, category: 'not-found', message: `${action} named a resource that does not exist` };
   }
   if (THROTTLING_CODES.has(code) || status === 429) {
-    return { ...base, code, category: 'throttled', message: `${action} was throttled by AWS` };
+    return { ...base, code, category: 'throttled', message: throttledWords(action) };
   }
   if (TIMEOUT_CODES.has(code)) {
     return { ...base, code, category: 'timeout', message: `${action} did not complete in time on the AWS side` };
@@ -349,6 +376,34 @@ function configWords(code: string, e: ErrorLike): string {
 /** Throttling and service failures may pass on a retry; nothing else is worth asking twice. */
 export function isRetryable(classified: ClassifiedError): boolean {
   return classified.category === 'throttled' || classified.category === 'service';
+}
+
+/**
+ * How long to wait before trying a failed call again, or undefined to give up and report the error.
+ * `attempt` is the attempt that just failed (from 1); `remainingMs`, what the run's deadline leaves.
+ * - Nothing but throttling and 5xx is tried again (isRetryable): never a denial.
+ * - Throttling of an action with a documented quota (REQUEST_QUOTAS): at least one quota interval,
+ *   jittered up to three, for as long as the deadline leaves another interval for the call after
+ *   the wait, whatever the attempt count. Giving up therefore means the deadline ran out.
+ * - Other throttling and 5xx: full-jitter exponential backoff, up to `maxAttempts`, within the deadline.
+ */
+export function retryDelayMs(
+  action: string,
+  classified: ClassifiedError,
+  attempt: number,
+  remainingMs: number,
+  defaults: { maxAttempts: number; baseDelayMs: number },
+  random: () => number = Math.random,
+): number | undefined {
+  if (!isRetryable(classified)) return undefined;
+  const quota = classified.category === 'throttled' ? requestQuotaOf(action) : undefined;
+  if (quota) {
+    const interval = 1000 / quota.requestsPerSecond;
+    const wait = Math.min(interval * (1 + random() * Math.min(2 ** (attempt - 1), 2)), remainingMs - interval);
+    return wait >= interval ? wait : undefined;
+  }
+  const backoff = random() * defaults.baseDelayMs * 2 ** (attempt - 1);
+  return attempt < defaults.maxAttempts && backoff < remainingMs ? backoff : undefined;
 }
 
 /** AWS answered no (the customer must act), as opposed to "could not tell". */

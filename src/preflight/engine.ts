@@ -10,7 +10,7 @@ import { AWS_SERVICES, type AwsService, type ClientFactory, type ClientTypes } f
 import { PROBES } from '../probes/registry.js';
 import { type CallOptions, type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
 import type { CallSlots } from './call-slots.js';
-import { type ClassifiedError, classifyError, isAnswer, isRetryable } from './classify.js';
+import { type ClassifiedError, classifyError, isAnswer, retryDelayMs } from './classify.js';
 import { type ResolvedConnection, maskAccessKeyId, resolveConnection } from './connection.js';
 import type { PreflightRequest } from './request.js';
 import type { ActionResult, CapabilityReport, Finding, PreflightReport, ProbeReport, SkipReason } from './types.js';
@@ -346,8 +346,10 @@ class PreflightRun {
   }
 
   /**
-   * One AWS call under the run's deadline. Throttling and 5xx are retried with full-jitter backoff
-   * while time remains; denials, auth errors and not-found never are. Throws a ClassifiedError.
+   * One AWS call under the run's deadline. Throttling and 5xx are retried while time remains
+   * (retryDelayMs: a few full-jitter attempts, or for an action with a documented quota, at the
+   * quota's pace until the deadline); denials, auth errors and not-found never are. Throws a
+   * ClassifiedError.
    */
   private async send<T>(action: string, send: (signal: AbortSignal) => Promise<T>, budget: Budget): Promise<T> {
     const stop = budget.signal;
@@ -367,11 +369,12 @@ class PreflightRun {
         return await send(call.signal);
       } catch (error) {
         const classified = classifyError(stop.aborted ? (stop.reason ?? error) : error, { action, host: this.endpointHost(action) });
-        // Backing off holds no slot.
+        // Backing off holds no slot, and no timer of the call that failed.
         release?.();
-        const backoff = Math.random() * this.retry.baseDelayMs * 2 ** (attempt - 1);
-        if (!isRetryable(classified) || attempt >= this.retry.maxAttempts || budget.deadline() - Date.now() <= backoff) throw classified;
-        await new Promise((resolve) => setTimeout(resolve, backoff));
+        clearTimeout(timer);
+        const wait = retryDelayMs(action, classified, attempt, budget.deadline() - Date.now(), this.retry);
+        if (wait === undefined) throw classified;
+        await pause(wait, stop);
       } finally {
         release?.();
         clearTimeout(timer);
@@ -437,6 +440,20 @@ class PreflightRun {
       },
     };
   }
+}
+
+/** Waits `ms`, or less if `signal` aborts meanwhile (the caller then sees the signal's reason). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 class DeadlineError extends Error {

@@ -28,7 +28,8 @@ export async function startHarness(scenario: Parameters<typeof startSandbox>[0][
       serviceCredentials: identity ? async () => identity : undefined,
       allowAmbient: options.allowAmbient ?? false,
       maxRunMs: options.maxRunMs ?? 30_000,
-      retry: { maxAttempts: 3, baseDelayMs: 20 },
+      // No retry override: end-to-end runs retry as production does (the default attempts, and
+      // CloudTrail's quota waited out at its pace).
       // As in production, every run's calls go through one shared cap; a small one, so that the
       // end-to-end runs also wait for slots.
       callSlots: createCallSlots(6),
