@@ -16,6 +16,7 @@ export const CAPABILITY_IDS = [
   'query-execution',
   'encryption',
   'lake-formation',
+  'table-data',
 ] as const;
 
 export type CapabilityId = (typeof CAPABILITY_IDS)[number];
@@ -177,6 +178,17 @@ export const CAPABILITIES = [
     requestedByDefault: true,
     // Lake Formation grants are not IAM actions: no policy statement can carry them.
     remediationNote: 'In Lake Formation, also grant this principal DESCRIBE on each database and SELECT on each table it must read.',
+  },
+  {
+    id: 'table-data',
+    title: 'Table data',
+    feature: "A sampled table's data can be read on S3 (profiling, data quality)",
+    impact: 'Profiling and data-quality checks cannot read table data.',
+    // kms:Decrypt is needed only for SSE-KMS data: S3 relays its refusal, which then explains the verdict.
+    core: ['s3:ListBucket', 's3:GetObject'],
+    extended: [],
+    // Metadata-only products never read data: asked for by those that do.
+    requestedByDefault: false,
   },
 ] as const satisfies readonly CapabilityDefinition[];
 

@@ -22,6 +22,8 @@ const Statement = Type.Object({
   Effect: literals(['Allow', 'Deny']),
   Action: Type.Array(Type.String()),
   Resource: Type.Array(Type.String()),
+  // Operator -> condition key -> value(s): the narrowing (s3:prefix, kms:ViaService) must reach the customer.
+  Condition: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())])))),
 });
 
 const PolicyDocument = Type.Object({ Version: Type.Literal('2012-10-17'), Statement: Type.Array(Statement) });

@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsAction } from '../catalogue/actions.js';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
-import { buildRemediationPolicy, liftableByIdentityPolicy } from '../catalogue/remediation.js';
+import { liftableByIdentityPolicy, mergeStatements } from '../catalogue/remediation.js';
 import { AWS_SERVICES, type AwsService, type ClientFactory, type ClientTypes } from '../aws/clients.js';
 import { PROBES } from '../probes/registry.js';
 import { type CallOptions, type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
@@ -14,7 +14,7 @@ import { type ClassifiedError, classifyError, isAnswer, retryDelayMs } from './c
 import { type ResolvedConnection, maskAccessKeyId, resolveConnection } from './connection.js';
 import type { PreflightRequest } from './request.js';
 import type { ActionResult, CapabilityReport, Finding, PreflightReport, ProbeReport, SkipReason } from './types.js';
-import { type Evidence, capabilityVerdict, overallStatus, resourceScope } from './verdict.js';
+import { type Evidence, capabilityVerdict, evidenceRank, overallStatus } from './verdict.js';
 
 export interface EngineDependencies {
   clients: ClientFactory;
@@ -68,8 +68,6 @@ interface Budget {
  * must leave time for the probes that wait on it to try what they can without it.
  */
 const callBudget = (timeoutMs: number) => Math.min(10_000, Math.max(1000, timeoutMs / 2));
-const STATE_RANK: Record<ActionResult['state'], number> = { untested: 0, granted: 2, error: 3, failed: 4 };
-const rank = (result: ActionResult) => ('relayed' in result && result.relayed ? 1 : STATE_RANK[result.state]);
 
 export async function runPreflight(request: PreflightRequest, deps: EngineDependencies, options: RunOptions = {}): Promise<PreflightReport> {
   if (request.credentials.type === 'ambient' && !deps.allowAmbient) {
@@ -94,6 +92,7 @@ class PreflightRun {
   private closed = false;
   private readonly facts: RunFacts = {};
   private readonly actions = new Map<string, ActionResult>();
+  private readonly actionsByProbe = new Map<string, Map<string, ActionResult>>();
   private readonly probeReports = new Map<string, ProbeReport>();
   private readonly skipCauses = new Map<string, string>();
   private readonly findings: Finding[] = [];
@@ -197,6 +196,7 @@ class PreflightRun {
       connection: this.connection,
       facts: this.facts,
       actions: this.actions,
+      actionsByProbe: this.actionsByProbe,
       probes: this.probeReports,
       skipCauses: this.skipCauses,
       findings: this.findings,
@@ -261,7 +261,12 @@ class PreflightRun {
    */
   private record(action: string, result: ActionResult): void {
     const previous = this.actions.get(action);
-    if (!previous || rank(result) > rank(previous)) this.actions.set(action, result);
+    if (!previous || evidenceRank(result) > evidenceRank(previous)) this.actions.set(action, result);
+    if (!result.probe) return;
+    let ofProbe = this.actionsByProbe.get(result.probe);
+    if (!ofProbe) this.actionsByProbe.set(result.probe, (ofProbe = new Map()));
+    const before = ofProbe.get(action);
+    if (!before || evidenceRank(result) > evidenceRank(before)) ofProbe.set(action, result);
   }
 
   private context(probe: ProbeDefinition, budget: Budget): ProbeContext {
@@ -408,7 +413,8 @@ class PreflightRun {
   private buildReport(): PreflightReport {
     const evidence = this.evidence();
     const capabilities = CAPABILITIES.map((definition) => capabilityVerdict(definition, evidence));
-    const liftable = [...new Set(capabilities.flatMap((c) => c.remediation?.statements.flatMap((s) => s.Action) ?? []))] as AwsAction[];
+    // Each capability's statements name its own resources (results location, table data): merged, not re-derived.
+    const statements = capabilities.flatMap((c) => c.remediation?.statements ?? []);
     // Where an Allow cannot help (explicit denies, SCPs, boundaries), say who must act instead.
     const notes = [
       ...new Set(capabilities.flatMap((c) => (c.remediation && c.reasons.some((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy)) ? [c.remediation.summary] : []))),
@@ -435,7 +441,7 @@ class PreflightRun {
       probes: this.registry.map((probe) => this.probeReports.get(probe.id)!),
       findings: [...this.findings],
       remediation: {
-        policy: liftable.length ? buildRemediationPolicy(liftable, resourceScope(evidence)) : null,
+        policy: statements.length ? { Version: '2012-10-17', Statement: mergeStatements(statements) } : null,
         notes,
       },
     };

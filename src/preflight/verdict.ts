@@ -2,17 +2,21 @@
 // gives the same verdict, and an action nobody exercised is never counted as granted.
 import type { AwsAction } from '../catalogue/actions.js';
 import type { CapabilityDefinition, CapabilityId } from '../catalogue/capabilities.js';
-import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, remediationSummary, statementsFor } from '../catalogue/remediation.js';
+import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, mergeStatements, remediationSummary, statementsFor } from '../catalogue/remediation.js';
 import type { ProbeDefinition, RunFacts } from '../probes/types.js';
 import { isAnswer, isCertificateError } from './classify.js';
-import type { ResolvedConnection } from './connection.js';
+import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
-import { lakeFormationPrincipalOf, resultsKmsKeys, resolveOutput } from '../probes/support.js';
+import { TABLE_DATA_DENIED } from '../probes/query.js';
+import { clientSideKmsKey, lakeFormationPrincipalOf, resultsKmsKeys, resolveOutput, sameKmsKey } from '../probes/support.js';
 
 export interface Evidence {
   connection: ResolvedConnection;
   facts: RunFacts;
+  /** The strongest evidence per action, whichever probe gave it. */
   actions: ReadonlyMap<string, ActionResult>;
+  /** The strongest evidence per action of each probe: a capability is judged by its own probes only. */
+  actionsByProbe: ReadonlyMap<string, ReadonlyMap<string, ActionResult>>;
   probes: ReadonlyMap<string, ProbeReport>;
   /** Probe that a prerequisite-failed skip traces back to. */
   skipCauses: ReadonlyMap<string, string>;
@@ -22,13 +26,36 @@ export interface Evidence {
 
 const FAILED_OUTCOMES = new Set(['fail', 'error']);
 
+const STATE_RANK: Record<ActionResult['state'], number> = { untested: 0, granted: 2, error: 3, failed: 4 };
+/**
+ * How strong a piece of evidence is: failed > error > granted > untested. A refusal relayed by
+ * another service concerns other resources (Athena asks Glue about every database), so a direct
+ * grant outranks it.
+ */
+export const evidenceRank = (result: ActionResult): number => ('relayed' in result && result.relayed ? 1 : STATE_RANK[result.state]);
+
+/**
+ * The strongest evidence for an action among the probes that inform this capability. Another
+ * feature's call of the same action on other resources (the table data's bucket, not the results
+ * bucket) says nothing about this one.
+ */
+function evidenceFor(evidence: Evidence, id: CapabilityId, action: AwsAction): ActionResult {
+  let best: ActionResult | undefined;
+  for (const probe of evidence.registry) {
+    if (!probe.informs.includes(id)) continue;
+    const result = evidence.actionsByProbe.get(probe.id)?.get(action);
+    if (result && (!best || evidenceRank(result) > evidenceRank(best))) best = result;
+  }
+  return best ?? { state: 'untested', why: 'no probe exercised it' };
+}
+
 export function coreActionsOf(definition: CapabilityDefinition, connection: ResolvedConnection): readonly AwsAction[] {
   return definition.id === 'connection' && connection.credentialType === 'role' ? ['sts:AssumeRole', ...definition.core] : definition.core;
 }
 
 /** Where a capability does not apply to this account, or was not asked for, before any evidence. */
 function applicability(id: CapabilityId, evidence: Evidence): { status: 'skipped'; skipReason: SkipReason; reason: string } | { status: 'unknown'; reason: string } | undefined {
-  const { connection, facts, actions } = evidence;
+  const { connection, facts } = evidence;
   if (!connection.requested.has(id)) return { status: 'skipped', skipReason: 'not-requested', reason: 'not requested' };
   if (id !== 'connection' && !probeSucceeded(evidence, 'sts-caller-identity')) {
     return { status: 'skipped', skipReason: 'prerequisite-failed', reason: 'the connection failed' };
@@ -39,7 +66,9 @@ function applicability(id: CapabilityId, evidence: Evidence): { status: 'skipped
       if (!resolveOutput(evidence)) return { status: 'skipped', skipReason: 'not-configured', reason: 'no output location in the request or the workgroup' };
       return undefined;
     case 'encryption': {
-      const kmsSeen = [...actions].some(([action, result]) => action.startsWith('kms:') && result.state !== 'untested');
+      const kmsSeen = evidence.registry.some(
+        (probe) => probe.informs.includes('encryption') && [...(evidence.actionsByProbe.get(probe.id) ?? [])].some(([action, result]) => action.startsWith('kms:') && result.state !== 'untested'),
+      );
       if (!resultsKmsKeys(evidence).length && !kmsSeen) return { status: 'skipped', skipReason: 'not-applicable', reason: 'no KMS key protects query results' };
       return undefined;
     }
@@ -96,10 +125,31 @@ function rootCause(evidence: Evidence, probeId: string | undefined): ProbeReport
   return undefined;
 }
 
-export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>): ResourceScope {
+/** A KMS key reference (key id, alias name, ARN) as an ARN in the connection's partition, region and account. */
+function kmsKeyArn(reference: string, connection: Pick<ResolvedConnection, 'region' | 'accountId'>): string {
+  if (reference.startsWith('arn:')) return reference;
+  const partition = connection.region.startsWith('cn-') ? 'aws-cn' : connection.region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  const resource = reference.startsWith('alias/') || reference.startsWith('key/') ? reference : `key/${reference}`;
+  return `arn:${partition}:kms:${connection.region}:${connection.accountId}:${resource}`;
+}
+
+/** A data location as a scope's bucket and prefix. */
+function dataScope(location: string): Pick<ResourceScope, 'bucket' | 'prefix'> {
+  const { bucket, prefix } = parseS3Uri(location);
+  return { bucket, prefix };
+}
+
+/** The resources a capability's fix names: the results location and keys, or for table data the data's own. */
+export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>, capability?: CapabilityId): ResourceScope {
   const { connection } = evidence;
-  const output = resolveOutput(evidence);
-  const keys = resultsKmsKeys(evidence);
+  const data = capability === 'table-data' ? evidence.facts.tableData : undefined;
+  const output = data ?? resolveOutput(evidence);
+  // The data's key when the read showed it; else any key of the account (S3 relays the refusal without it).
+  const keys = data ? [data.kmsKeyId ?? 'key/*'] : resultsKmsKeys(evidence);
+  // Keys only S3 uses for the caller can be narrowed to calls through S3 (kms:ViaService); a key
+  // Athena or the preflight uses directly (CSE_KMS, managed results) cannot.
+  const direct = data ? undefined : clientSideKmsKey(evidence);
+  const viaS3 = keys.filter((key) => !direct || !sameKmsKey(key, direct));
   return {
     region: connection.region,
     accountId: connection.accountId,
@@ -109,7 +159,8 @@ export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>):
     dataCatalog: connection.catalog,
     bucket: output?.bucket,
     prefix: output?.prefix,
-    kmsKeyArns: keys.length ? keys.map((key) => (key.startsWith('arn:') ? key : `arn:aws:kms:${connection.region}:${connection.accountId}:key/${key}`)) : undefined,
+    s3KmsKeyArns: viaS3.length ? viaS3.map((key) => kmsKeyArn(key, connection)) : undefined,
+    kmsKeyArns: keys.length ? keys.map((key) => kmsKeyArn(key, connection)) : undefined,
   };
 }
 
@@ -118,7 +169,7 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
   const base = { id: definition.id, title: definition.title, required: connection.required.has(definition.id) };
   const core = coreActionsOf(definition, connection);
   const allActions = [...core, ...definition.extended];
-  const resultOf = (action: AwsAction): ActionResult => evidence.actions.get(action) ?? { state: 'untested', why: 'no probe exercised it' };
+  const resultOf = (action: AwsAction): ActionResult => evidenceFor(evidence, definition.id, action);
   const untestedActions = allActions.filter((action) => resultOf(action).state === 'untested');
 
   const early = applicability(definition.id, evidence);
@@ -193,7 +244,8 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
 
   const missingActions = allActions.filter((action) => {
     const result = resultOf(action);
-    return result.state === 'failed' && (result.error.category === 'permission' || result.error.category === 'auth');
+    // Refused credentials are not a missing permission: no Allow is checked before authentication.
+    return result.state === 'failed' && result.error.category === 'permission';
   });
   // Failures found through another action (the S3 write that KMS refused, a query's S3 write).
   for (const reason of reasons) {
@@ -209,7 +261,12 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
   const relayed = grantable ? allActions.flatMap((action) => definition.relays?.[action] ?? []) : [];
   const wanted = grantable ? [...new Set([...missingActions, ...untestedActions, ...relayed])] : missingActions;
   const liftable = wanted.filter((action) => action !== 'sts:AssumeRole' && !blockers.some((b) => b.action === action));
-  const statements: PolicyStatement[] = liftable.length ? statementsFor(liftable as AwsAction[], resourceScope(evidence)) : [];
+  // A query refused on a table's data needs the data's location, besides what the results need.
+  const dataLocation = reasons.some((r) => r.code === TABLE_DATA_DENIED) ? evidence.facts.queriedTable?.location : undefined;
+  const statements: PolicyStatement[] = mergeStatements([
+    ...(liftable.length ? statementsFor(liftable as AwsAction[], resourceScope(evidence, definition.id)) : []),
+    ...(dataLocation && grantable ? statementsFor(['s3:ListBucket', 's3:GetObject'], { ...resourceScope(evidence), ...dataScope(dataLocation) }) : []),
+  ]);
   const needsWords = status !== 'ok' && status !== 'skipped';
 
   return {
@@ -221,9 +278,26 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
     untestedActions: untestedActions.filter((action) => !missingActions.includes(action)),
     reasons,
     ...(needsWords || missingActions.length
-      ? { remediation: { summary: withLakeFormationGrant(summaryFor(definition, status, liftable.length ? liftable : missingActions, blockers, reasons, evidence.findings), reasons, evidence), statements } }
+      ? { remediation: { summary: withLakeFormationGrant(summaryFor(definition, status, liftable.length ? liftable : missingActions, blockers, reasons, evidence.findings, connection.region), reasons, evidence), statements } }
       : {}),
   };
+}
+
+/**
+ * Regions an account must enable before any key works there ("Specify which AWS Regions your
+ * account can use", AWS Account Management guide): there a valid key is refused as unknown.
+ */
+const OPT_IN_REGIONS = new Set([
+  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
+  'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1',
+]);
+
+/** What fixes credentials AWS refused: the key itself, never an Allow (nothing is authorised before authentication). */
+function credentialsFix(code: string, region: string): string {
+  if (/Expired|TokenRefreshRequired/.test(code)) return `The temporary credentials have expired (${code}): issue new ones (a new session token), or connect with a role instead.`;
+  if (/Signature/.test(code)) return `The secret access key does not match the access key id (${code}): enter the secret exactly as issued (no spaces or line breaks), or create a new access key.`;
+  const optIn = OPT_IN_REGIONS.has(region) ? ` ${region} is an opt-in region: if the account has not enabled it, every key is refused there; enable it under Account > AWS Regions, or use another region.` : '';
+  return `AWS does not know this access key or session token (${code}): enter the access key id exactly as issued, check that the key is active (IAM > Users > Security credentials), or create a new one.${optIn}`;
 }
 
 const EMPTY_LISTINGS = ['NO_DATABASES_VISIBLE', 'NO_TABLES_VISIBLE'] as const;
@@ -254,6 +328,7 @@ function summaryFor(
   blockers: Parameters<typeof remediationSummary>[2],
   reasons: readonly Reason[],
   findings: readonly Finding[],
+  region: string,
 ): string {
   if (missingActions.includes('sts:AssumeRole')) {
     return 'The service could not assume the role: its trust policy must name the service\'s principal and require the external ID you gave, and the external ID must match exactly.';
@@ -263,6 +338,7 @@ function summaryFor(
   }
   const first = reasons[0];
   if (!first) return definition.impact;
+  if (first.category === 'auth') return credentialsFix(first.code, region);
   const emptiness = findings.find((f) => f.code === first.code);
   if (emptiness) return `${emptiness.message} ${emptiness.remediation}`;
   if (status === 'unknown' && isCertificateError(first.code)) return `Could not tell: ${first.message}.`;

@@ -35,6 +35,7 @@ export const glueTables: ProbeDefinition = {
         name: table.Name!,
         partitioned: (table.PartitionKeys?.length ?? 0) > 0,
         governed: table.IsRegisteredWithLakeFormation === true,
+        ...(table.StorageDescriptor?.Location ? { location: table.StorageDescriptor.Location } : {}),
         view: table.TableType === 'VIRTUAL_VIEW',
       })),
     );

@@ -8,6 +8,9 @@ import type { ProbeContext } from './types.js';
 const POLL_START_MS = 50;
 const POLL_MAX_MS = 1000;
 
+/** A query refused reading a table's data: the fix names the table's location, not the results bucket. */
+export const TABLE_DATA_DENIED = 'TableDataDenied';
+
 type QueryFailure = { action: AwsAction; code: string; category: ErrorCategory; message: string; deniedBy?: ClassifiedError['deniedBy'] };
 
 /**
@@ -37,7 +40,7 @@ export function failureOf(reason: string, errorCategory?: number): QueryFailure 
     return iamDenial('s3:PutObject', 'the query could not write its results to the output location');
   }
   if (/Permission denied on S3 path|PERMISSION_DENIED|not authorized to perform: s3:GetObject/i.test(reason)) {
-    return iamDenial('s3:GetObject', "the query could not read the table's data on S3 (s3:GetObject on its location)");
+    return { ...iamDenial('s3:GetObject', "the query could not read the table's data on S3 (s3:ListBucket and s3:GetObject on its location)"), code: TABLE_DATA_DENIED };
   }
   if (/not authorized to perform: s3:ListBucket/i.test(reason)) return iamDenial('s3:ListBucket', "the query could not list the table's data location (s3:ListBucket)");
   if (/output location|bucket/i.test(reason)) return { action: 'athena:StartQueryExecution', code: 'QueryFailed', category: 'config', message: 'the query failed on its output location' };

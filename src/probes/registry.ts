@@ -35,6 +35,7 @@ import { s3List } from './s3-list.js';
 import { s3Multipart } from './s3-multipart.js';
 import { s3PutMarker } from './s3-put-marker.js';
 import { s3Read } from './s3-read.js';
+import { s3TableData } from './s3-table-data.js';
 import { stsAssumeRole } from './sts-assume-role.js';
 import { stsCallerIdentity } from './sts-caller-identity.js';
 import { stsExternalId } from './sts-external-id.js';
@@ -75,6 +76,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   s3Read,
   s3Multipart,
   s3DeleteMarker,
+  s3TableData,
   kmsDescribeKey,
   kmsDataKey,
   athenaQuery,

@@ -1,5 +1,5 @@
 import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
-import { type ProbeDefinition, isCategory } from './types.js';
+import { type ProbeContext, type ProbeDefinition, isCategory } from './types.js';
 
 /** Where the output bucket lives: Athena cannot write results to a bucket in another region. */
 export const s3BucketLocation: ProbeDefinition = {
@@ -15,7 +15,6 @@ export const s3BucketLocation: ProbeDefinition = {
     const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     context.facts.output = output;
-    const { connection } = context;
     let answer;
     try {
       answer = await context.call('s3:GetBucketLocation', (abortSignal) => s3.send(new GetBucketLocationCommand({ Bucket: output.bucket, ...bucketOwnerCheck(context) }), { abortSignal }));
@@ -25,24 +24,51 @@ export const s3BucketLocation: ProbeDefinition = {
           code: 'BUCKET_NOT_FOUND',
           severity: 'high',
           message: `The output bucket ${output.bucket} does not exist.`,
-          remediation: 'Create the bucket in the connection\'s region, or correct the output location.',
+          remediation: "Create the bucket in the connection's region, or correct the output location.",
         });
+      }
+      // Policies often leave GetBucketLocation out: HeadBucket still names the region, in its
+      // answer or in its refusal, so a bucket in another region is found all the same.
+      if (isCategory(error, 'permission')) {
+        const region = await regionFromHead(context, output.bucket);
+        if (region) checkRegion(context, output.bucket, region);
       }
       throw error;
     }
     // An empty LocationConstraint is us-east-1 (and "EU" an old alias of eu-west-1).
     const constraint = answer.LocationConstraint as string | undefined;
     const region = !constraint ? 'us-east-1' : constraint === 'EU' ? 'eu-west-1' : constraint;
-    context.facts.bucketRegion = region;
-    if (region !== connection.region) {
-      context.finding({
-        code: 'BUCKET_OTHER_REGION',
-        severity: 'high',
-        message: `The output bucket ${output.bucket} is in ${region}, but the connection is in ${connection.region}: Athena writes query results only to a bucket in its own region.`,
-        remediation: `Use an output bucket in ${connection.region}.`,
-      });
-      context.fail('s3:GetBucketLocation', { code: 'BucketInOtherRegion', category: 'config', message: `the bucket is in ${region}, the connection in ${connection.region}` });
-    }
+    checkRegion(context, output.bucket, region);
     return `${output.uri} in ${region}`;
   },
 };
+
+/** HeadBucket's x-amz-bucket-region, which S3 sends with a 200 and with a 403 alike (HeadBucket API reference). */
+async function regionFromHead(context: ProbeContext, bucket: string): Promise<string | undefined> {
+  const { HeadBucketCommand } = await context.sdk('s3');
+  const s3 = await context.client('s3');
+  const head = await context.attempt('s3:ListBucket', async (abortSignal) => {
+    try {
+      return (await s3.send(new HeadBucketCommand({ Bucket: bucket, ...bucketOwnerCheck(context) }), { abortSignal })).BucketRegion;
+    } catch (error) {
+      const region = (error as { $response?: { headers?: Record<string, string | undefined> } }).$response?.headers?.['x-amz-bucket-region'];
+      if (region) return region;
+      throw error;
+    }
+  });
+  return head.ok ? head.value : undefined;
+}
+
+/** Athena writes query results only to a bucket in its own region. */
+function checkRegion(context: ProbeContext, bucket: string, region: string): void {
+  const { connection } = context;
+  context.facts.bucketRegion = region;
+  if (region === connection.region) return;
+  context.finding({
+    code: 'BUCKET_OTHER_REGION',
+    severity: 'high',
+    message: `The output bucket ${bucket} is in ${region}, but the connection is in ${connection.region}: Athena writes query results only to a bucket in its own region.`,
+    remediation: `Use an output bucket in ${connection.region}.`,
+  });
+  context.fail('s3:GetBucketLocation', { code: 'BucketInOtherRegion', category: 'config', message: `the bucket is in ${region}, the connection in ${connection.region}` });
+}

@@ -10,7 +10,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 export interface RunFacts {
   identity?: { accountId: string; arn: string; userId: string }; // sts-caller-identity
   databases?: string[]; // glue-databases
-  tables?: Array<{ database: string; name: string; partitioned: boolean; governed: boolean }>; // glue-tables
+  tables?: Array<{ database: string; name: string; partitioned: boolean; governed: boolean; location?: string }>; // glue-tables
   sampleTable?: { database: string; name: string }; // glue-tables
   partitionedTable?: { database: string; name: string }; // glue-tables
   partitionValues?: string[]; // glue-partitions
@@ -42,6 +42,12 @@ export interface RunFacts {
   markerKey?: string; // s3-put-marker
   markerWritten?: boolean; // s3-put-marker
   dataLakeSettings?: { iamAllowedByDefault: boolean; admins: number }; // lakeformation-settings
+  /** The table athena-query read, and where its data lives. */
+  queriedTable?: { database: string; name: string; location?: string }; // athena-query
+  /** The governed table athena-query read, and how that failed if it did. */
+  governedQuery?: { database: string; name: string; failure?: ClassifiedError & { action: AwsAction } }; // athena-query
+  /** Where the sampled table's data lives, and the key that encrypts the object read. */
+  tableData?: { table: string; bucket: string; prefix: string; kmsKeyId?: string }; // s3-table-data
 }
 
 export class ProbeSkip extends Error {

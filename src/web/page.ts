@@ -3,6 +3,7 @@
 // form: never in storage, cookies or the URL.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { CAPABILITIES } from '../catalogue/capabilities.js';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
@@ -22,8 +23,8 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e6e9ee;
 const SCRIPT = `
 const $ = (id) => document.getElementById(id);
 const form = $('connection');
-const CAPS = ['connection','metadata','partitions','schema-history','functions','search','query-history','user-attribution','athena-catalog','query-results','query-execution','encryption','lake-formation'];
-$('caps').innerHTML = CAPS.map((c) => '<label><input type="checkbox" name="cap" value="' + c + '"' + (c === 'query-execution' ? '' : ' checked') + '> ' + c + '</label>').join('');
+const CAPS = ${JSON.stringify(CAPABILITIES.map((c) => ({ id: c.id, checked: c.requestedByDefault })))};
+$('caps').innerHTML = CAPS.map((c) => '<label><input type="checkbox" name="cap" value="' + c.id + '"' + (c.checked ? ' checked' : '') + '> ' + c.id + '</label>').join('');
 const showType = () => { for (const el of document.querySelectorAll('[data-type]')) el.hidden = el.dataset.type !== $('type').value; };
 $('type').addEventListener('change', showType); showType();
 const text = (value) => { const span = document.createElement('span'); span.textContent = value == null ? '' : String(value); return span.innerHTML; };

@@ -24,7 +24,14 @@ const dir = mkdtempSync(join(tmpdir(), 'preflight-tls-'));
 
 /** A CA, and a certificate it signs for localhost / 127.0.0.1, in `dir`. */
 function makeCertificates(): void {
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const openssl = (...args: string[]) => {
+    try {
+      return execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the TLS tests need openssl on PATH to make a throwaway CA: install it (Debian: `apt-get install openssl`; .ci/run does this)');
+      throw error;
+    }
+  };
   for (const name of ['ca', 'other-ca']) {
     openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=Preflight test ${name}`, '-keyout', `${name}.key`, '-out', `${name}.pem`);
   }

@@ -21,6 +21,7 @@ const CONTRACT: Record<CapabilityId, { core: string[]; extended: string[] }> = {
   'query-execution': { core: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], extended: ['athena:StopQueryExecution'] },
   encryption: { core: ['kms:GenerateDataKey', 'kms:Decrypt'], extended: ['kms:DescribeKey'] },
   'lake-formation': { core: ['lakeformation:GetDataAccess'], extended: [] },
+  'table-data': { core: ['s3:ListBucket', 's3:GetObject'], extended: [] },
 };
 
 describe('the capability catalogue', () => {
@@ -62,8 +63,8 @@ describe('the capability catalogue', () => {
     expect(isAwsAction('s3:GetBucketEncryption')).toBe(false);
   });
 
-  it('requests everything by default except the query that costs money', () => {
-    expect(CAPABILITIES.filter((c) => !c.requestedByDefault).map((c) => c.id)).toEqual(['query-execution']);
+  it('requests everything by default except the query that costs money and reading table data', () => {
+    expect(CAPABILITIES.filter((c) => !c.requestedByDefault).map((c) => c.id)).toEqual(['query-execution', 'table-data']);
   });
 
   it("keeps the service's own AssumeRole out of every customer capability", () => {

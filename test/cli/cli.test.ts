@@ -1,35 +1,17 @@
-// The real CLI as a child process, against a sandbox and against a listening service.
-import { spawn } from 'node:child_process';
+// The CLI against a sandbox and against a listening service: in process through runCli, and two
+// tests of the real binary (src/main.ts in a child process) for what only a process has: argv,
+// piped standard streams and the exit code.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CAPABILITY_IDS } from '../../src/catalogue/capabilities.js';
 import { loadScenario } from '../../src/sandbox/scenario.js';
 import { sampleRequest } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { cliInProcess as cli, cliProcess } from '../support/cli.js';
 import { TEST_API_KEY, startHarness } from '../support/service.js';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'preflight-cli-'));
 const sandboxes: Sandbox[] = [];
@@ -41,7 +23,7 @@ async function connection(scenario: Parameters<typeof startSandbox>[0]['scenario
   const sandbox = await startSandbox({ scenario });
   sandboxes.push(sandbox);
   const body = sampleRequest(sandbox);
-  const file = join(dir, `${sandbox.scenario.name}.json`);
+  const file = join(dir, `${sandbox.scenario.name}-${sandbox.port}.json`);
   writeFileSync(file, JSON.stringify(body));
   return { sandbox, body, file, env: { AWS_ENDPOINT_URL: sandbox.endpoint, PREFLIGHT_S3_FORCE_PATH_STYLE: 'true' } };
 }
@@ -49,7 +31,10 @@ async function connection(scenario: Parameters<typeof startSandbox>[0]['scenario
 describe('preflight check', () => {
   let full: Awaited<ReturnType<typeof connection>>;
   beforeAll(async () => {
-    full = await connection('full-access');
+    // full-access without CloudTrail's quota in the way: at its real 2 LookupEvents a second the
+    // back-to-back runs below would spend seconds waiting out one another's calls (run as processes,
+    // each one's start-up used to space them out). The quota has its own tests (test/e2e/throttling.test.ts).
+    full = await connection({ extends: 'full-access', name: 'cli-full-access', description: 'full-access, LookupEvents at 1000 a second', cloudtrail: { lookupRatePerSecond: 1000 } });
   });
 
   it('exits 0 for ok, 1 for degraded, 2 for failed', async () => {
@@ -60,11 +45,32 @@ describe('preflight check', () => {
     expect((await cli(['check', failed.file], { env: failed.env })).code).toBe(2);
   });
 
+  // The real binary: main.ts turns runCli's answer into the process's exit code.
+  it('is the process\'s exit code when run as the binary: 0, 1, 2, and 3 for usage', async () => {
+    const [degraded, failed] = await Promise.all([connection('coalesce-glue-athena'), connection('secoda-user')]);
+    const runs = await Promise.all([
+      cliProcess(['check', full.file], { env: full.env }),
+      cliProcess(['check', degraded.file], { env: degraded.env }),
+      cliProcess(['check', failed.file], { env: failed.env }),
+      cliProcess(['frobnicate']),
+    ]);
+    expect(runs.map((run) => run.code), runs.map((run) => run.stderr).join('\n')).toEqual([0, 1, 2, 3]);
+    expect(runs[3]!.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('reads a piped standard input as the binary, and writes no colours or progress to pipes', async () => {
+    const run = await cliProcess(['check', '-'], { env: full.env, stdin: JSON.stringify(full.body) });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/metadata\s+ok/);
+    expect(run.stdout).not.toContain('\x1b[');
+    expect(run.stderr).toBe('');
+  });
+
   it('prints the API\'s report with --json, Markdown with --markdown, the policy with --policy', async () => {
     const json = await cli(['check', full.file, '--json'], { env: full.env });
     const report = JSON.parse(json.stdout);
     expect(report).toMatchObject({ status: 'ok', connection: { accessKeyId: 'AKIA…ST01' } });
-    expect(report.capabilities).toHaveLength(13);
+    expect(report.capabilities.map((c: { id: string }) => c.id)).toEqual([...CAPABILITY_IDS]);
     const markdown = await cli(['check', full.file, '--markdown'], { env: full.env });
     expect(markdown.stdout).toMatch(/^## Preflight [0-9a-f]+: ok/);
     const degraded = await connection('coalesce-glue-only');

@@ -1,6 +1,5 @@
 // The CLI's internal-error path, in process: whatever an unexpected exception says, its words are
 // not printed (they may hold an input value), only a fixed text, and the stack frames under --verbose.
-import { Readable, Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 
 const SECRET = 'internal-error-secret-DO-NOT-PRINT-0006';
@@ -12,27 +11,11 @@ vi.mock('../../src/preflight/engine.js', async (original) => ({
   },
 }));
 
-const { runCli } = await import('../../src/cli.js');
+// The helper imports src/cli.js, which imports the engine: after the mock above (vi.mock is hoisted).
+const { cliInProcess } = await import('../support/cli.js');
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        write(chunk.toString());
-        done();
-      },
-    });
-  const body = { region: 'eu-west-1', accountId: '123456789012', credentials: { type: 'accessKey', accessKeyId: 'AKIAEXAMPLEEXAMPLE01', secretAccessKey: SECRET } };
-  const code = await runCli(['check', '-', ...args], {
-    stdout: sink((text) => (stdout += text)),
-    stderr: sink((text) => (stderr += text)),
-    stdin: Readable.from([JSON.stringify(body)]),
-    env: { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-  });
-  return { code, stdout, stderr };
-}
+const body = { region: 'eu-west-1', accountId: '123456789012', credentials: { type: 'accessKey', accessKeyId: 'AKIAEXAMPLEEXAMPLE01', secretAccessKey: SECRET } };
+const run = (args: string[]) => cliInProcess(['check', '-', ...args], { stdin: JSON.stringify(body) });
 
 describe('preflight check on an internal error', () => {
   it('prints a fixed text, not the exception\'s message', async () => {

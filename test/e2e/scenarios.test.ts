@@ -25,6 +25,7 @@ const ALL_OK = {
   'query-execution': NR,
   encryption: NA,
   'lake-formation': NA,
+  'table-data': NR,
 };
 
 interface Expectation {
@@ -260,10 +261,18 @@ describe('what the reports say', () => {
     expect(report.capabilities.find((c) => c.id === 'encryption')!.missingActions).toContain('kms:GenerateDataKey');
   });
 
-  it('runs a real query with runQuery and reports query-execution', async () => {
-    const { report } = await run('skoot-scope-a', { capabilities: ['connection', 'metadata', 'query-execution'], options: { runQuery: true } });
+  it('runs a real query on a sampled table with runQuery and reports query-execution', async () => {
+    const { report } = await run('immuta', { capabilities: ['connection', 'metadata', 'query-execution'], options: { runQuery: true } });
     expect(statusOf(report)['query-execution']).toBe('ok');
-    expect(report.probes.find((p) => p.id === 'athena-query')).toMatchObject({ outcome: 'pass' });
+    expect(report.probes.find((p) => p.id === 'athena-query')).toMatchObject({ outcome: 'pass', detail: expect.stringMatching(/read sales\.orders/) });
+  });
+
+  it("says a query cannot read a table whose data bucket the policy leaves out (Skoot's guide: add each bucket that backs the tables)", async () => {
+    const { report } = await run('skoot-scope-a', { capabilities: ['connection', 'metadata', 'query-execution'], options: { runQuery: true } });
+    const execution = report.capabilities.find((c) => c.id === 'query-execution')!;
+    expect(execution.status).toBe('unavailable');
+    expect(execution.reasons[0]).toMatchObject({ action: 's3:GetObject', category: 'permission' });
+    expect(execution.missingActions).toContain('s3:GetObject');
   });
 
   it('sees Lake Formation-governed tables only with a grant, and reads them only through a query', async () => {
@@ -316,6 +325,79 @@ describe('what the reports say', () => {
     expect(report.remediation.policy?.Statement.flatMap((s) => s.Action) ?? []).not.toContain('lakeformation:GetDataAccess');
   });
 
+  it("reads a sampled table's data apart from the results location, and scopes its fix to the data", async () => {
+    const resultsOnly = {
+      extends: 'full-access',
+      name: 'results-bucket-only',
+      description: 'S3 rights on the results bucket only: table data cannot be read',
+      users: [
+        {
+          name: 'analyst',
+          accessKeyId: 'AKIARESULTSONLY00001',
+          secretAccessKey: 'sandbox/analyst/secret/results/only/000',
+          policies: [
+            {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', NotAction: 's3:*', Resource: '*' },
+                { Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::acme-athena-results', 'arn:aws:s3:::acme-athena-results/*'] },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const request = { capabilities: ['connection', 'metadata', 'query-results', 'table-data'] };
+    const { report } = await run(resultsOnly as never, request);
+    expect(statusOf(report)).toMatchObject({ 'query-results': 'ok', 'table-data': 'unavailable' });
+    const tableData = report.capabilities.find((c) => c.id === 'table-data')!;
+    expect(tableData.missingActions).toContain('s3:ListBucket');
+    const resources = tableData.remediation!.statements.flatMap((s) => s.Resource);
+    expect(resources).toContain('arn:aws:s3:::acme-data-lake');
+    expect(resources.every((arn) => !arn.includes('acme-athena-results'))).toBe(true);
+
+    // The printed policy, applied, makes it ok: the closed loop for a capability with its own scope.
+    const fixed = structuredClone(resultsOnly);
+    fixed.users[0]!.policies.push(report.remediation.policy as never);
+    const again = (await run(fixed as never, request)).report;
+    expect(statusOf(again)).toMatchObject({ 'query-results': 'ok', 'table-data': 'ok' });
+  });
+
+  it('answers refused credentials with what fixes the key, never an Allow of sts:GetCallerIdentity', async () => {
+    const { harness } = await run('full-access');
+    const analyst = harness.sandbox.scenario.users.find((u) => u.name === 'analyst')!;
+    for (const [credentials, code, words] of [
+      [{ accessKeyId: 'AKIANOSUCHKEY0000001', secretAccessKey: analyst.secretAccessKey }, 'InvalidClientTokenId', /does not know this access key/],
+      [{ accessKeyId: analyst.accessKeyId, secretAccessKey: 'not/the/right/secret/at/all/000000' }, 'SignatureDoesNotMatch', /secret access key does not match/],
+    ] as const) {
+      const response = await harness.preflight(sampleRequest(harness.sandbox, { credentials: { type: 'accessKey', ...credentials } }));
+      const report = response.body as PreflightReport;
+      const connection = report.capabilities.find((c) => c.id === 'connection')!;
+      expect(connection).toMatchObject({ status: 'unavailable', missingActions: [], reasons: [{ code, category: 'auth' }] });
+      expect(connection.remediation?.summary).toMatch(words);
+      expect(connection.remediation?.statements).toEqual([]);
+      expect(report.remediation.policy).toBeNull();
+    }
+  });
+
+  it("finds a bucket in another region from HeadBucket's header when GetBucketLocation is refused", async () => {
+    const { report } = await run({
+      extends: 'bucket-other-region',
+      name: 'other-region-no-location',
+      description: 'the output bucket is in another region and GetBucketLocation is denied',
+      users: [
+        {
+          name: 'analyst',
+          accessKeyId: 'AKIAOTHERREGION00002',
+          secretAccessKey: 'sandbox/analyst/secret/not-a-real-key',
+          policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 's3:GetBucketLocation', Resource: '*' }] }],
+        },
+      ],
+    });
+    expect(report.findings.map((f) => f.code)).toContain('BUCKET_OTHER_REGION');
+    expect(statusOf(report)['query-results']).toBe('unavailable');
+  });
+
   it('warns when a role is used without an external ID', async () => {
     const { harness } = await run('external-id-not-enforced');
     const response = await harness.preflight(sampleRequest(harness.sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly' } }));
@@ -357,18 +439,38 @@ describe('what the reports say', () => {
 });
 
 describe('the closed loop: the remediation policy, applied, lifts what it covers', () => {
-  const withMissing = Object.keys(EXPECTED).filter((name) => !['hanging-athena', 'throttled-cloudtrail', 'slow'].includes(name));
-  for (const name of withMissing) {
+  // Scenarios where no identity policy is the fix, each with why. Every other scenario with a
+  // capability not ok must print a policy, and that policy, applied, must make what it covers ok.
+  const NO_POLICY: Record<string, string> = {
+    'full-access': 'everything is ok',
+    'kms-encrypted-results': 'everything is ok',
+    'results-bucket-owner-acl': 'everything is ok',
+    'external-id-not-enforced': 'everything is ok; the finding is about the trust policy',
+    'workgroup-enforced-location': 'everything is ok; the finding is about the workgroup',
+    'bucket-other-region': 'a bucket in another region is fixed by another bucket, not a grant',
+    'workgroup-disabled': 'a disabled workgroup is fixed by enabling it',
+    'lake-formation-governed': 'Lake Formation hides the tables: a Lake Formation grant, which the finding prints',
+    'permissions-boundary': 'the boundary denies: whoever manages it must act (remediation notes say so)',
+    'scp-deny-athena': 'an SCP denies: the Organizations administrator must act (remediation notes say so)',
+  };
+  const closedLoop = Object.keys(EXPECTED).filter((name) => !['hanging-athena', 'throttled-cloudtrail', 'slow'].includes(name));
+
+  it('knows why each scenario without a policy has none', () => {
+    for (const name of Object.keys(NO_POLICY)) expect(closedLoop, name).toContain(name);
+  });
+
+  for (const name of closedLoop) {
     it(name, async () => {
       const { report } = await run(name, EXPECTED[name]!.request);
       const policy = report.remediation.policy;
-      if (!policy) {
-        // Nothing an identity policy can lift: either all is well, or someone else must act (and the report says who).
+      if (name in NO_POLICY) {
+        expect(policy, NO_POLICY[name]).toBeNull();
         const blocked = report.capabilities.filter((c) => c.missingActions.length > 0);
-        if (blocked.length) expect(report.remediation.notes.length).toBeGreaterThan(0);
+        if (blocked.length) expect(report.remediation.notes.length, 'who must act').toBeGreaterThan(0);
         return;
       }
-      const covered = new Set(policy.Statement.flatMap((s) => s.Action));
+      expect(policy, 'a scenario with something to lift prints a policy').not.toBeNull();
+      const covered = new Set(policy!.Statement.flatMap((s) => s.Action));
       const lifted = report.capabilities.filter((c) => c.missingActions.length > 0 && c.missingActions.every((a) => covered.has(a)));
       expect(lifted.length).toBeGreaterThan(0);
 

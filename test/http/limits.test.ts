@@ -5,6 +5,7 @@ import { createClientFactory } from '../../src/aws/clients.js';
 import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { createCallSlots } from '../../src/preflight/call-slots.js';
+import { watchRequests } from '../support/sandbox.js';
 
 const KEY = 'limits-test-key-0123456789';
 const OLD_KEY = 'limits-old-key-0123456789';
@@ -48,7 +49,12 @@ describe('limits', () => {
 
   it('refuses runs beyond the concurrency cap with 503 and Retry-After, never a queue', async () => {
     const instance = await app('slow', { maxConcurrentRuns: 1 });
-    const [first, second] = await Promise.all([post(instance, sampleRequest(sandbox!)), new Promise((r) => setTimeout(r, 30)).then(() => post(instance, sampleRequest(sandbox!)))]);
+    const requests = watchRequests(sandbox!);
+    const running = post(instance, sampleRequest(sandbox!));
+    // The second comes once the first is calling AWS, so surely in flight.
+    await requests.next();
+    const second = await post(instance, sampleRequest(sandbox!));
+    const first = await running;
     expect(first.statusCode).toBe(200);
     expect(second.statusCode).toBe(503);
     expect(second.headers['retry-after']).toBe('1');

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRequest } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { watchRequests } from '../support/sandbox.js';
 
 const API_KEY = 'shutdown-test-key-0123456789';
 let sandbox: Sandbox;
@@ -50,8 +51,11 @@ describe('the server process', () => {
     });
     // One run first, so that the SDK clients the server loads after start are loaded.
     expect((await send()).status).toBe(200);
+    // SIGTERM once the second run is calling AWS: in flight, not merely sent.
+    const requests = watchRequests(sandbox);
     const inFlight = send();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await requests.next();
+    requests.stop();
     server.child.kill('SIGTERM');
     const response = await inFlight;
     expect(response.status).toBe(200);
@@ -78,10 +82,10 @@ describe('the server process', () => {
         headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify(sampleRequest(hanging, { options: { timeoutMs: 60_000 } })),
       });
-      for (let waited = 0; markers().length === 0; waited += 20) {
-        if (waited > 10_000) throw new Error('the marker was never written');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      // SIGTERM once the marker is written: checked as each request arrives, so it is the read that hangs.
+      const requests = watchRequests(hanging);
+      await requests.until(() => markers().length > 0);
+      requests.stop();
       server.child.kill('SIGTERM');
       const response = await inFlight;
       expect(response.status).toBe(200);

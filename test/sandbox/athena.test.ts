@@ -128,17 +128,16 @@ describe('sandbox Athena', () => {
   let encrypted: Sandbox;
   let governed: Sandbox;
   let legacy: Sandbox;
-  // Sandbox time: real time unless a test freezes it to watch a query's states.
+  // Sandbox time, one for every sandbox here: real time plus what waiting for queries moved it on
+  // by (a query runs in sandbox time, so nothing here sleeps), unless a test freezes it to watch a
+  // query's states. It never goes back.
   let frozenAt: number | undefined;
+  let movedOnMs = 0;
+  const clock = () => frozenAt ?? Date.now() + movedOnMs;
   beforeAll(async () => {
-    [sandbox, scp, disabled, encrypted, governed, legacy] = await Promise.all([
-      startSandbox({ scenario: SCENARIO, clock: () => frozenAt ?? Date.now() }),
-      startSandbox({ scenario: 'scp-deny-athena' }),
-      startSandbox({ scenario: 'workgroup-disabled' }),
-      startSandbox({ scenario: ENCRYPTED_SCENARIO }),
-      startSandbox({ scenario: GOVERNED_SCENARIO }),
-      startSandbox({ scenario: LEGACY_SCENARIO }),
-    ]);
+    [sandbox, scp, disabled, encrypted, governed, legacy] = await Promise.all(
+      [SCENARIO, 'scp-deny-athena', 'workgroup-disabled', ENCRYPTED_SCENARIO, GOVERNED_SCENARIO, LEGACY_SCENARIO].map((scenario) => startSandbox({ scenario, clock })),
+    );
   });
   afterAll(async () => {
     await Promise.all([sandbox, scp, disabled, encrypted, governed, legacy].map((s) => s.close()));
@@ -147,13 +146,14 @@ describe('sandbox Athena', () => {
   const athena = (name = 'analyst', on = sandbox) => new AthenaClient(clientConfig(on, userCredentials(on, name)));
   const s3 = (name = 'analyst', on = sandbox) => new S3Client(clientConfig(on, userCredentials(on, name)));
 
+  /** Polls as a client does, moving sandbox time on 50 ms a poll: a query must end within 5 s of it. */
   async function waitForQuery(id: string, client = athena()): Promise<QueryExecution> {
     for (let attempt = 0; attempt < 100; attempt++) {
       const { QueryExecution } = await client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
       if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(QueryExecution!.Status!.State!)) return QueryExecution!;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      movedOnMs += 50;
     }
-    throw new Error(`query ${id} did not finish`);
+    throw new Error(`query ${id} did not finish in 5 s of sandbox time`);
   }
 
   async function run(query: string, options: { client?: AthenaClient; workgroup?: string; database?: string; outputLocation?: string } = {}): Promise<QueryExecution> {
@@ -336,7 +336,7 @@ describe('sandbox Athena', () => {
     });
 
     it('moves a query through QUEUED and RUNNING, refuses its results meanwhile, and stops it', async () => {
-      frozenAt = Date.now();
+      frozenAt = clock();
       try {
         const { QueryExecutionId } = await athena().send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1' }));
         const state = async () => (await athena().send(new GetQueryExecutionCommand({ QueryExecutionId }))).QueryExecution!.Status!.State;
@@ -354,6 +354,7 @@ describe('sandbox Athena', () => {
         expect(QueryExecution!.Status).toMatchObject({ State: 'CANCELLED', StateChangeReason: 'Query was cancelled by the user' });
         await expect(s3().send(new GetObjectCommand({ Bucket: 'acme-athena-results', Key: `primary/${QueryExecutionId}.csv` }))).rejects.toMatchObject({ name: 'NoSuchKey' });
       } finally {
+        movedOnMs = Math.max(movedOnMs, frozenAt! - Date.now());
         frozenAt = undefined;
       }
     });

@@ -5,7 +5,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-import { clientConfig, userCredentials } from '../support/sandbox.js';
+import { clientConfig, tracked, userCredentials, watchRequests } from '../support/sandbox.js';
 import { NodeSha256 } from '../support/sha256.js';
 
 const base = { extends: 'full-access', name: 'faulty', description: 'full-access with injected faults' };
@@ -15,13 +15,13 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function start(faults: unknown[], seed = 1) {
-  sandbox = await startSandbox({ scenario: { ...base, seed, faults } });
+async function start(faults: unknown[], seed = 1, clock?: () => number) {
+  sandbox = await startSandbox({ scenario: { ...base, seed, faults }, clock });
   return sandbox;
 }
 
-async function stsWith(faults: unknown[], seed = 1) {
-  const started = await start(faults, seed);
+async function stsWith(faults: unknown[], seed = 1, clock?: () => number) {
+  const started = await start(faults, seed, clock);
   return new STSClient(clientConfig(started, userCredentials(started, 'analyst')));
 }
 
@@ -81,15 +81,15 @@ describe('fault injection', () => {
     const client = await stsWith([{ service: 'sts', latencyMs: 150 }]);
     const started = performance.now();
     await identity(client);
-    // setTimeout may fire up to a millisecond early by the monotonic clock.
+    // Real time is what this fault adds, so real time is measured; a lower bound only, which a slow
+    // machine cannot break. setTimeout may fire up to a millisecond early by the monotonic clock.
     expect(performance.now() - started).toBeGreaterThanOrEqual(149);
   });
 
   it('adds latency only where the fault says', async () => {
-    const client = await stsWith([{ service: 'athena', latencyMs: 2000 }]);
-    const started = performance.now();
-    await identity(client);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Longer than the test's timeout: were it added to STS, the call below would never answer in time.
+    const client = await stsWith([{ service: 'athena', latencyMs: 600_000 }]);
+    await expect(identity(client)).resolves.toMatchObject({ Account: '123456789012' });
   });
 
   it('throttles with STS\'s throttling error', async () => {
@@ -98,7 +98,9 @@ describe('fault injection', () => {
   });
 
   it('throttles beyond a rate per second', async () => {
-    const client = await stsWith([{ service: 'sts', throttle: { ratePerSecond: 2 } }]);
+    // Sandbox time stands still: the three calls are in one second however slowly they arrive.
+    const now = Date.now();
+    const client = await stsWith([{ service: 'sts', throttle: { ratePerSecond: 2 } }], 1, () => now);
     const results = await Promise.allSettled([identity(client), identity(client), identity(client)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { name: 'Throttling' } });
@@ -148,23 +150,31 @@ describe('fault injection', () => {
     expect(response.text).toMatch(body);
   });
 
+  // "Still unanswered" is judged by events, not by a wait: the hanging request reached the sandbox,
+  // and a later request to another service went there and back meanwhile.
   it('hangs until the client gives up', async () => {
     const client = await stsWith([{ service: 'sts', hang: true }]);
+    const requests = watchRequests(sandbox!);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300);
-    const started = performance.now();
-    await expect(identity(client, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
-    expect(performance.now() - started).toBeLessThan(2000);
+    const call = tracked(identity(client, controller.signal));
+    await requests.next();
+    expect((await signedFetch(sandbox!, LIST_WORKGROUPS)).status).toBe(200);
+    expect(call.settled).toBe(false);
+    controller.abort();
+    await expect(call.promise).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('hangs only the service it names', async () => {
     const target = await start([{ service: 'athena', hang: true }]);
+    const requests = watchRequests(target);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300);
-    await expect(signedFetch(target, LIST_WORKGROUPS, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    const hanging = tracked(signedFetch(target, LIST_WORKGROUPS, controller.signal));
+    await requests.next();
     const client = new STSClient(clientConfig(target, userCredentials(target, 'analyst')));
     await expect(identity(client)).resolves.toMatchObject({ Account: '123456789012' });
+    expect(hanging.settled).toBe(false);
+    controller.abort();
+    await expect(hanging.promise).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('resets connections', async () => {

@@ -1,12 +1,17 @@
 // Query-string authentication (presigned URLs), checked like header signatures.
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { NodeSha256 } from '../support/sha256.js';
 
 let sandbox: Sandbox;
+/** Sandbox time runs ahead of real time by this much: a test moves it rather than waiting. */
+let aheadMs = 0;
 beforeAll(async () => {
-  sandbox = await startSandbox({ scenario: 'full-access' });
+  sandbox = await startSandbox({ scenario: 'full-access', clock: () => Date.now() + aheadMs });
+});
+afterEach(() => {
+  aheadMs = 0;
 });
 afterAll(() => sandbox.close());
 
@@ -38,8 +43,11 @@ describe('presigned URLs', () => {
   });
 
   it('expire', async () => {
-    const url = await presign('sandbox/analyst/secret/key/0000000000', 1);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const url = await presign('sandbox/analyst/secret/key/0000000000', 60);
+    // X-Amz-Date has whole seconds: 30 s into a 60 s URL is inside it whatever the sub-second.
+    aheadMs = 30_000;
+    expect((await fetch(url)).status).toBe(200);
+    aheadMs = 61_000;
     const response = await fetch(url);
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('Request has expired');

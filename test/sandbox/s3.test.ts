@@ -195,6 +195,12 @@ describe('sandbox S3', () => {
     expect(location.LocationConstraint).toBe('eu-west-1');
   });
 
+  it("names the bucket's region in a refused HeadBucket too (a 403 without a body)", async () => {
+    const error = await failure(s3('reader').send(new HeadBucketCommand({ Bucket: RESULTS })));
+    expect(rawResponse(error).statusCode).toBe(403);
+    expect(rawResponse(error).headers['x-amz-bucket-region']).toBe('eu-west-1');
+  });
+
   it('reports default encryption (SSE-S3) and the lifecycle rules, NoSuchLifecycleConfiguration without any', async () => {
     const { ServerSideEncryptionConfiguration } = await s3().send(new GetBucketEncryptionCommand({ Bucket: RESULTS }));
     expect(ServerSideEncryptionConfiguration!.Rules).toEqual([{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }]);

@@ -3,11 +3,11 @@
 // POST /preflight in headless Chromium, so the browser itself judges the stream's CORS headers.
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 let harness: Harness;
 let browser: Browser;
 let api: string;
@@ -64,10 +64,7 @@ beforeAll(async () => {
   harness = await startHarness('coalesce-glue-athena', { config: { corsOrigins: [allowed.origin] } });
   await harness.app.listen({ host: '127.0.0.1', port: 0 });
   api = `http://127.0.0.1:${(harness.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 30_000);
 afterAll(async () => {
   await browser?.close();

@@ -2,14 +2,14 @@
 // The support page end to end in headless Chromium (Debian's, driven by playwright-core).
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createClientFactory } from '../../src/aws/clients.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
+import { launchChromium } from '../support/chromium.js';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 let harness: Harness;
 let browser: Browser;
 let base: string;
@@ -18,10 +18,7 @@ beforeAll(async () => {
   harness = await startHarness('coalesce-glue-athena');
   await harness.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(harness.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 30_000);
 afterAll(async () => {
   await browser?.close();

@@ -236,8 +236,27 @@ function readTable(call: ServiceCall, reference: { database: string; table: stri
     const why = refusal(call, 'lakeformation:GetDataAccess', '*');
     if (why) return { reason: `Insufficient permissions to execute the query. ${why}`, type: ERROR_TYPE.permission };
     if (!hasLakeFormationPermission(call.state, call.caller, database.name, table.name, 'SELECT')) return { reason: lakeFormationDenial, type: ERROR_TYPE.permission };
+  } else if (table.location?.startsWith('s3://')) {
+    const denied = dataReadRefused(call, table.location);
+    if (denied) return denied;
   }
   return table;
+}
+
+/**
+ * An ungoverned table's data is read from S3 with the caller's own rights: listing its location
+ * and reading its objects. Athena reports a refusal as "Permission denied on S3 path: s3://…"
+ * (error type PERMISSION_DENIED), as public reports of this failure show.
+ */
+function dataReadRefused(call: ServiceCall, location: string): Failure | undefined {
+  const { bucket: bucketName, key: prefix } = parseS3Url(location);
+  const bucket = call.state.scenario.s3.buckets.find((b) => b.name === bucketName);
+  const options = { resourcePolicy: bucket?.policy, resourceAccountId: bucket?.accountId ?? call.state.accountId };
+  const first = [...(call.state.objects.get(bucketName)?.keys() ?? [])].sort().find((key) => key.startsWith(prefix));
+  const allowed =
+    call.isAuthorized('s3:ListBucket', `arn:aws:s3:::${bucketName}`, { ...options, context: { 's3:prefix': prefix } }) &&
+    (!first || call.isAuthorized('s3:GetObject', `arn:aws:s3:::${bucketName}/${first}`, options));
+  return allowed ? undefined : { reason: `PERMISSION_DENIED: Permission denied on S3 path: ${first ? `s3://${bucketName}/${first}` : location}`, type: ERROR_TYPE.permission };
 }
 
 /** Evaluates the query over the catalog: the columns of a SELECT and a couple of rows of sample values. */

@@ -157,7 +157,14 @@ type Handler = (call: ServiceCall, bucket: ScenarioBucket, key: string) => Sandb
 
 const handlers: Record<string, Handler> = {
   HeadBucket(call, bucket) {
-    authorize(call, bucket, 's3:ListBucket', `arn:aws:s3:::${bucket.name}`);
+    try {
+      authorize(call, bucket, 's3:ListBucket', `arn:aws:s3:::${bucket.name}`);
+    } catch (error) {
+      // S3 names the bucket's region even when it refuses HeadBucket (the header clients use to find
+      // a bucket's region; HeadBucket API reference, x-amz-bucket-region). A HEAD answer has no body.
+      if (error instanceof AwsError) throw new AwsError(error.code, error.message, error.status, { ...error.options, headers: { ...error.options.headers, 'x-amz-bucket-region': regionOf(call, bucket) } });
+      throw error;
+    }
     return empty(call, 200, { 'x-amz-bucket-region': regionOf(call, bucket) });
   },
 
