@@ -126,6 +126,10 @@ const CERTIFICATE_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
 ]);
+/** Failures of a connection already made, which the SDK's own standard retry strategy also retries. */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+/** Calls that change nothing: retrying one after a reset cannot apply anything twice. */
+const READ_ONLY_ACTION = /^[a-z0-9-]+:(Get|List|Describe|Lookup|Search|BatchGet|Head)/;
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -243,7 +247,10 @@ export function classifyError(error: unknown, context: { action: string; host?: 
   const requestId = e.$metadata?.requestId;
   const base = { ...(status ? { httpStatus: status } : {}), ...(requestId ? { requestId } : {}) };
 
-  if (e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR') {
+  // The SDK's HTTP handler names a reset socket a TimeoutError (ECONNRESET and EPIPE are in its
+  // timeout codes, @smithy/node-http-handler): a reset is a network failure, and retried as one.
+  const reset = typeof e.code === 'string' && TRANSIENT_NETWORK_CODES.has(e.code);
+  if (!reset && (e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR')) {
     return { ...base, code: 'Timeout', category: 'timeout', message: `${action} did not answer before the deadline` };
   }
   const network = networkFailure(e);
@@ -258,6 +265,10 @@ export function classifyError(error: unknown, context: { action: string; host?: 
   const code = codeOf(e, status);
   const text = typeof e.message === 'string' ? e.message : '';
 
+  // STS deactivated in the region for this account (STS API reference, common errors): an account setting, not a permission.
+  if (code === 'RegionDisabledException') {
+    return { ...base, code, category: 'config', message: `${action} was refused: STS is not activated in this region for the account (IAM > Account settings > STS endpoints)` };
+  }
   if (AUTH_CODES.has(code)) {
     return { ...base, code, category: 'auth', message: `Authentication failed for ${action}: ${authWords(code)}` };
   }
@@ -266,7 +277,9 @@ export function classifyError(error: unknown, context: { action: string; host?: 
   if (PERMISSION_CODES.has(code) || /not authorized to perform/i.test(text)) {
     return { ...base, ...denial(code, text, action) };
   }
-  if (NOT_FOUND_CODES.has(code) || status === 404) {
+  // Athena answers a missing workgroup or catalog with InvalidRequestException "WorkGroup x is not
+  // found" (as public reports of the error show), not with a not-found code.
+  if (NOT_FOUND_CODES.has(code) || status === 404 || (code === 'InvalidRequestException' && /\b(is|was) not found\b|does not exist/i.test(text))) {
     return { ...base, code, category: 'not-found', message: `${action} named a resource that does not exist` };
   }
   if (THROTTLING_CODES.has(code) || status === 429) {
@@ -292,7 +305,10 @@ function denial(code: string, text: string, action: string): ClassifiedError {
   const named = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(text)?.[1];
   // Only another service's action counts as relayed: the missing action is otherwise the one called.
   const foreign = named && named.split(':')[0] !== action.split(':')[0] ? named : undefined;
-  const kmsAction = foreign?.startsWith('kms:') ? foreign : code.startsWith('KMS.') ? kmsActionFor(action) : undefined;
+  // S3 relays KMS's refusal to decrypt as "The ciphertext refers to a customer master key that does
+  // not exist, does not exist in this region, or you are not allowed to access" (a 403 AccessDenied).
+  const ciphertext = /ciphertext refers to a customer master key/i.test(text) ? 'kms:Decrypt' : undefined;
+  const kmsAction = foreign?.startsWith('kms:') ? foreign : (ciphertext ?? (code.startsWith('KMS.') ? kmsActionFor(action) : undefined));
   const relayed = [foreign, kmsAction].find((candidate) => candidate !== undefined && isAwsAction(candidate));
   const refused = foreign ?? kmsAction ?? action;
   const by =
@@ -395,7 +411,8 @@ export function retryDelayMs(
   defaults: { maxAttempts: number; baseDelayMs: number },
   random: () => number = Math.random,
 ): number | undefined {
-  if (!isRetryable(classified)) return undefined;
+  const resetRead = classified.category === 'network' && TRANSIENT_NETWORK_CODES.has(classified.code) && READ_ONLY_ACTION.test(action);
+  if (!isRetryable(classified) && !resetRead) return undefined;
   const quota = classified.category === 'throttled' ? requestQuotaOf(action) : undefined;
   if (quota) {
     const interval = 1000 / quota.requestsPerSecond;

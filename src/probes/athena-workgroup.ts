@@ -20,7 +20,8 @@ export const athenaWorkgroup: ProbeDefinition = {
     try {
       answer = await context.call('athena:GetWorkGroup', (abortSignal) => athena.send(new GetWorkGroupCommand({ WorkGroup: connection.workgroup }), { abortSignal }));
     } catch (error) {
-      if (isCategory(error, 'not-found') || (isCategory(error, 'config') && /not found|does not exist/i.test(error.classified.code + error.message))) {
+      // Athena says "WorkGroup x is not found" as an InvalidRequestException: classify makes it not-found.
+      if (isCategory(error, 'not-found')) {
         context.finding({
           code: 'WORKGROUP_NOT_FOUND',
           severity: 'high',

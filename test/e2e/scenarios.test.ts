@@ -398,6 +398,12 @@ describe('what the reports say', () => {
     expect(statusOf(report)['query-results']).toBe('unavailable');
   });
 
+  it("finds a workgroup that does not exist from Athena's own answer", async () => {
+    const { report } = await run('full-access', { athena: { workgroup: 'no-such-workgroup' } });
+    expect(report.findings.map((f) => f.code)).toEqual(['WORKGROUP_NOT_FOUND']);
+    expect(report.probes.find((p) => p.id === 'athena-workgroup')?.error).toMatchObject({ category: 'not-found' });
+  });
+
   it('warns when a role is used without an external ID', async () => {
     const { harness } = await run('external-id-not-enforced');
     const response = await harness.preflight(sampleRequest(harness.sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly' } }));

@@ -239,6 +239,15 @@ const otherRows: Row[] = [
   ['S3 HEAD 301 from another region', 's3:ListBucket', bodiless(301, { 'x-amz-bucket-region': 'eu-central-1' }), { code: 'PermanentRedirect', category: 'config', message: 's3:ListBucket was rejected: the resource is in another region (eu-central-1)' }],
   ['S3 301 PermanentRedirect', 's3:GetObject', xml('PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint.', 301), { category: 'config' }],
   ['S3, wrong region in the signature', 's3:PutObject', xml('AuthorizationHeaderMalformed', "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'", 400), { category: 'config' }],
+  // Athena's real answer for a missing workgroup is an InvalidRequestException saying so.
+  ['Athena, no such workgroup, as Athena says it', 'athena:GetWorkGroup', json('InvalidRequestException', 'WorkGroup legacy is not found.', 400, 'Message'), { code: 'InvalidRequestException', category: 'not-found' }],
+  ['STS off in the region', 'sts:GetCallerIdentity', query('RegionDisabledException', 'STS is not activated in this region for account:123456789012. Your account administrator can activate STS in this region using the IAM Console.', 403), { code: 'RegionDisabledException', category: 'config' }],
+  [
+    'S3 GetObject refused by KMS, in KMS words',
+    's3:GetObject',
+    xml('AccessDenied', 'The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.', 403),
+    { category: 'permission', relayedAction: 'kms:Decrypt' },
+  ],
   ['Athena, disabled workgroup', 'athena:StartQueryExecution', json('InvalidRequestException', 'Unable to submit query. WorkGroup legacy is disabled.', 400, 'Message'), { code: 'InvalidRequestException', category: 'config' }],
   ['CloudTrail, invalid lookup', 'cloudtrail:LookupEvents', json('InvalidLookupAttributesException', 'Invalid lookup attribute'), { category: 'config' }],
   ['Lake Formation, validation', 'lakeformation:GetDataLakeSettings', restJson('InvalidInputException', 'bad catalog id', 400), { category: 'config' }],
@@ -325,6 +334,8 @@ describe('classifyError over network failures and deadlines', () => {
     ['DNS failure nested in cause', nodeError('fetch failed', { cause: nodeError('getaddrinfo ENOTFOUND glue.eu-west-1.amazonaws.com', { code: 'ENOTFOUND', hostname: 'glue.eu-west-1.amazonaws.com' }) }), { code: 'ENOTFOUND', category: 'network', host: 'glue.eu-west-1.amazonaws.com' }],
     ['DNS not answering, host only in the message', nodeError('getaddrinfo EAI_AGAIN sts.eu-west-1.amazonaws.com', { code: 'EAI_AGAIN', syscall: 'getaddrinfo' }), { code: 'EAI_AGAIN', category: 'network', host: 'sts.eu-west-1.amazonaws.com' }],
     ['reset by a proxy', nodeError('socket hang up', { code: 'ECONNRESET' }), { code: 'ECONNRESET', category: 'network' }],
+    // @smithy/node-http-handler renames a reset socket TimeoutError (ECONNRESET is in its timeout codes).
+    ['reset, as the SDK handler names it', nodeError('socket hang up', { code: 'ECONNRESET', name: 'TimeoutError' }), { code: 'ECONNRESET', category: 'network' }],
     ['connect timeout', nodeError('connect ETIMEDOUT 10.0.0.5:443', { code: 'ETIMEDOUT', address: '10.0.0.5', port: 443 }), { code: 'ETIMEDOUT', category: 'network', host: '10.0.0.5' }],
     [
       'every address refused (AggregateError)',

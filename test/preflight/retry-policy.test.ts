@@ -61,3 +61,15 @@ describe('retrying other throttling', () => {
     expect(retryDelayMs('glue:GetTables', classified('glue:GetTables', 'AccessDeniedException'), 1, 20_000, DEFAULTS, lowest)).toBeUndefined();
   });
 });
+
+describe('retrying a reset connection', () => {
+  const reset = (action: string) => classifyError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', name: 'TimeoutError' }), { action });
+
+  it('retries a read, as the SDK standard strategy would', () => {
+    expect(retryDelayMs('glue:GetTables', reset('glue:GetTables'), 1, 20_000, DEFAULTS, highest)).toBeGreaterThan(0);
+  });
+
+  it('never retries a write, which the reset may have let through', () => {
+    expect(retryDelayMs('s3:PutObject', reset('s3:PutObject'), 1, 20_000, DEFAULTS, highest)).toBeUndefined();
+  });
+});

@@ -362,7 +362,18 @@ function readable(call: ServiceCall, bucket: ScenarioBucket, key: string): Store
     throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404, { fields: { Key: key } });
   }
   authorize(call, bucket, 's3:GetObject', arn);
-  if (object.sse?.kmsKeyArn) requireKey(call, 'kms:Decrypt', object.sse.kmsKeyArn);
+  if (object.sse?.kmsKeyArn) {
+    try {
+      requireKey(call, 'kms:Decrypt', object.sse.kmsKeyArn);
+    } catch (error) {
+      // A refused decrypt reaches the reader in KMS's words for a ciphertext it will not open, which
+      // name neither the action nor the key (as public reports of S3 GetObject on SSE-KMS objects show).
+      if (error instanceof AwsError && error.code === 'AccessDenied') {
+        throw new AwsError('AccessDenied', 'The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.', 403);
+      }
+      throw error;
+    }
+  }
   return object;
 }
 
