@@ -238,6 +238,10 @@ export interface TrustPolicyDocument {
   Statement: Array<{ Sid: string; Effect: 'Allow'; Principal: { AWS: string }; Action: string[]; Condition: Record<string, Record<string, string>> }>;
 }
 
+/** Stand-ins a customer must replace: the external ID is theirs and never printed; the principal may be unknown. */
+export const EXTERNAL_ID_PLACEHOLDER = '<your-external-id>';
+export const SERVICE_PRINCIPAL_PLACEHOLDER = '<the-service-role-arn>';
+
 /** The trust policy of a role that only the service's principal may assume, and only with the external ID. */
 export function buildTrustPolicy(options: { trustedPrincipalArn: string; externalId: string }): TrustPolicyDocument {
   return {

@@ -28,6 +28,19 @@ const Statement = Type.Object({
 
 const PolicyDocument = Type.Object({ Version: Type.Literal('2012-10-17'), Statement: Type.Array(Statement) });
 
+const TrustPolicyDocument = Type.Object({
+  Version: Type.Literal('2012-10-17'),
+  Statement: Type.Array(
+    Type.Object({
+      Sid: Type.String(),
+      Effect: Type.Literal('Allow'),
+      Principal: Type.Object({ AWS: Type.String() }),
+      Action: Type.Array(Type.String()),
+      Condition: Type.Record(Type.String(), Type.Record(Type.String(), Type.String())),
+    }),
+  ),
+});
+
 const Reason = Type.Object({
   probe: Type.String(),
   action: Type.String(),
@@ -101,7 +114,12 @@ export const ReportSchema = Type.Object(
         probe: Type.Optional(Type.String()),
       }),
     ),
-    remediation: Type.Object({ policy: nullable(PolicyDocument), notes: Type.Array(Type.String()) }),
+    remediation: Type.Object({
+      policy: nullable(PolicyDocument),
+      // Role mode, when the service could not assume the role: the trust policy to give it (external ID left for the customer to fill in).
+      trustPolicy: Type.Optional(TrustPolicyDocument),
+      notes: Type.Array(Type.String()),
+    }),
   },
   { $id: 'PreflightReport', description: 'The verdict for every capability, with reasons and the policy that fixes what is missing' },
 );

@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsAction } from '../catalogue/actions.js';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
-import { liftableByIdentityPolicy, mergeStatements } from '../catalogue/remediation.js';
+import { EXTERNAL_ID_PLACEHOLDER, SERVICE_PRINCIPAL_PLACEHOLDER, buildTrustPolicy, liftableByIdentityPolicy, mergeStatements } from '../catalogue/remediation.js';
 import { AWS_SERVICES, type AwsService, type ClientFactory, type ClientTypes } from '../aws/clients.js';
 import { PROBES } from '../probes/registry.js';
 import { type CallOptions, type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
@@ -442,6 +442,9 @@ class PreflightRun {
       findings: [...this.findings],
       remediation: {
         policy: statements.length ? { Version: '2012-10-17', Statement: mergeStatements(statements) } : null,
+        ...(this.findings.some((f) => f.code === 'ASSUME_ROLE_DENIED')
+          ? { trustPolicy: buildTrustPolicy({ trustedPrincipalArn: this.facts.servicePrincipalArn ?? SERVICE_PRINCIPAL_PLACEHOLDER, externalId: EXTERNAL_ID_PLACEHOLDER }) }
+          : {}),
         notes,
       },
     };

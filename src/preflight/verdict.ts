@@ -8,7 +8,7 @@ import { isAnswer, isCertificateError } from './classify.js';
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
 import { TABLE_DATA_DENIED } from '../probes/query.js';
-import { clientSideKmsKey, lakeFormationPrincipalOf, resultsKmsKeys, resolveOutput, sameKmsKey } from '../probes/support.js';
+import { clientSideKmsKey, iamPrincipalOf, resultsKmsKeys, resolveOutput, sameKmsKey } from '../probes/support.js';
 
 export interface Evidence {
   connection: ResolvedConnection;
@@ -306,7 +306,7 @@ const EMPTY_LISTINGS = ['NO_DATABASES_VISIBLE', 'NO_TABLES_VISIBLE'] as const;
 function withLakeFormationGrant(summary: string, reasons: readonly Reason[], evidence: Evidence): string {
   if (!reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) return summary;
   const table = evidence.facts.tables?.find((t) => t.governed);
-  const principal = lakeFormationPrincipalOf(evidence.facts.identity?.arn ?? '<principal-arn>');
+  const principal = iamPrincipalOf(evidence.facts.identity?.arn ?? '<principal-arn>');
   const resource = table ? `'{"Table":{"DatabaseName":"${table.database}","Name":"${table.name}"}}'` : `'{"Table":{"DatabaseName":"<database>","Name":"<table>"}}'`;
   return `${summary} aws lakeformation grant-permissions --catalog-id ${evidence.connection.catalogId} --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE SELECT --resource ${resource}`;
 }

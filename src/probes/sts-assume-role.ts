@@ -1,4 +1,5 @@
-import { buildTrustPolicy } from '../catalogue/remediation.js';
+import { EXTERNAL_ID_PLACEHOLDER, SERVICE_PRINCIPAL_PLACEHOLDER, buildTrustPolicy } from '../catalogue/remediation.js';
+import { iamPrincipalOf } from './support.js';
 import { type ProbeDefinition, isCategory } from './types.js';
 
 /** Role mode: the service's own identity assumes the customer's role with the external ID. */
@@ -41,13 +42,16 @@ export const stsAssumeRole: ProbeDefinition = {
       // role; the fix is the trust policy, so name the principal it must trust.
       if (isCategory(error, 'permission')) {
         const self = await context.attempt('sts:GetCallerIdentity', (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }));
-        const trusted = self.ok && self.value.Arn ? self.value.Arn : '<the service principal>';
-        const trust = buildTrustPolicy({ trustedPrincipalArn: trusted, externalId: '<the external ID you gave>' });
+        const caller = self.ok ? self.value.Arn : undefined;
+        const trusted = caller ? iamPrincipalOf(caller) : undefined;
+        if (trusted) context.facts.servicePrincipalArn = trusted;
+        const trust = buildTrustPolicy({ trustedPrincipalArn: trusted ?? SERVICE_PRINCIPAL_PLACEHOLDER, externalId: EXTERNAL_ID_PLACEHOLDER });
+        const path = trusted && caller !== trusted ? ` If the service's role has a path, write it into the ARN (arn:aws:iam::<account>:role/<path>/<name>).` : '';
         context.finding({
           code: 'ASSUME_ROLE_DENIED',
           severity: 'high',
-          message: `The service (${trusted}) could not assume ${connection.roleArn}: the role does not exist, its trust policy does not name the service, or the external ID does not match.`,
-          remediation: `Check the role ARN and give the role this trust policy: ${JSON.stringify(trust)}`,
+          message: `The service (${trusted ?? 'its principal could not be read'}) could not assume ${connection.roleArn}: the role does not exist, its trust policy does not name the service, or the external ID does not match.`,
+          remediation: `Check the role ARN and give the role this trust policy (report.remediation.trustPolicy), with your external ID in place of ${EXTERNAL_ID_PLACEHOLDER}: ${JSON.stringify(trust)}.${path}`,
         });
       }
       throw error;

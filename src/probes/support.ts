@@ -101,11 +101,12 @@ export function sameKmsKey(a: string, b: string): boolean {
 }
 
 /**
- * The principal Lake Formation grants name: the IAM role of an assumed-role session (grants to a
- * session ARN do not exist), else the caller's own ARN. A role's path is not in the session ARN;
- * the grant command says so where it matters.
+ * The IAM principal behind a caller ARN: the role of an assumed-role session, else the ARN itself.
+ * Trust policies and Lake Formation grants name principals, never sessions (a session ARN stops
+ * matching with the next session). A role's path is not in the session ARN; where it matters the
+ * message says to add it.
  */
-export function lakeFormationPrincipalOf(callerArn: string): string {
+export function iamPrincipalOf(callerArn: string): string {
   const session = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
   return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : callerArn;
 }
@@ -114,7 +115,7 @@ export function lakeFormationPrincipalOf(callerArn: string): string {
 export function emptyListingFixes(context: Pick<ProbeContext, 'connection' | 'facts'>, what: 'databases' | 'tables', database?: string): string {
   const { connection } = context;
   const glueArn = `arn:aws:glue:${connection.region}:${connection.catalogId}`;
-  const principal = lakeFormationPrincipalOf(context.facts.identity?.arn ?? '<principal-arn>');
+  const principal = iamPrincipalOf(context.facts.identity?.arn ?? '<principal-arn>');
   const resources = what === 'databases' ? `${glueArn}:database/*` : `${glueArn}:table/${database ?? '*'}/*`;
   const action = what === 'databases' ? 'glue:GetDatabases' : 'glue:GetTables';
   const lakeFormationResource = what === 'databases' ? `'{"Database":{"Name":"<database>"}}'` : `'{"Table":{"DatabaseName":"${database ?? '<database>'}","TableWildcard":{}}}'`;

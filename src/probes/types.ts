@@ -9,6 +9,8 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 /** Facts that probes learn and later probes use; each is written by the probe named beside it. */
 export interface RunFacts {
   identity?: { accountId: string; arn: string; userId: string }; // sts-caller-identity
+  /** Role mode: the service's own principal (a role, not its session), for the trust policy. */
+  servicePrincipalArn?: string; // sts-assume-role
   databases?: string[]; // glue-databases
   tables?: Array<{ database: string; name: string; partitioned: boolean; governed: boolean; location?: string }>; // glue-tables
   sampleTable?: { database: string; name: string }; // glue-tables

@@ -90,6 +90,12 @@ describe('POST /preflight', () => {
     expect(wrongId.body.capabilities[0]).toMatchObject({ id: 'connection', status: 'unavailable', missingActions: ['sts:AssumeRole'] });
     const denied = wrongId.body.findings.find((f: { code: string }) => f.code === 'ASSUME_ROLE_DENIED');
     expect(denied.remediation).toContain('"AWS":"arn:aws:iam::999999999999:user/preflight-service"');
+    // The fix as a document to copy, with the customer's own external ID left for them to fill in.
+    expect(wrongId.body.remediation.trustPolicy.Statement[0]).toMatchObject({
+      Principal: { AWS: 'arn:aws:iam::999999999999:user/preflight-service' },
+      Action: ['sts:AssumeRole'],
+      Condition: { StringEquals: { 'sts:ExternalId': '<your-external-id>' } },
+    });
     expect(JSON.stringify(wrongId.body)).not.toContain('not-the-id');
     const mismatch = await harness.preflight(sampleRequest(harness.sandbox, { accountId: '210987654321' }));
     expect(mismatch.body.status).toBe('failed');
