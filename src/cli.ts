@@ -4,9 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { AwsAction } from './catalogue/actions.js';
-import { CAPABILITIES, CAPABILITY_IDS, type CapabilityId } from './catalogue/capabilities.js';
-import { buildRemediationPolicy, buildTrustPolicy } from './catalogue/remediation.js';
+import { CAPABILITIES, CAPABILITY_IDS } from './catalogue/capabilities.js';
+import { buildTrustPolicy, setupPolicies } from './catalogue/remediation.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
 import { jsonErrorPosition } from './json-position.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -22,7 +21,7 @@ const EXIT = { ok: 0, degraded: 1, failed: 2, usage: 3 } as const;
 
 const USAGE = `usage:
   preflight check [FILE|-] [--json|--markdown|--policy] [--server URL --api-key KEY] [--verbose]
-  preflight policy --capabilities a,b --region R --account A [--workgroup W] [--output s3://…]
+  preflight policy --capabilities a,b|all --region R --account A [--workgroup W] [--output s3://…] [--data-location s3://…]
                    [--kms-key ARN] [--databases d1,d2] [--external-id X --trusted-principal ARN]
   preflight sandbox [--scenario NAME|FILE] [--port N]
 `;
@@ -195,6 +194,7 @@ function policy(args: string[], io: Io): number {
     account: { type: 'string' },
     workgroup: { type: 'string' },
     output: { type: 'string' },
+    'data-location': { type: 'string' },
     'kms-key': { type: 'string' },
     databases: { type: 'string' },
     catalog: { type: 'string' },
@@ -207,26 +207,33 @@ function policy(args: string[], io: Io): number {
     if (!value) throw new UsageError(`--${name} is required`);
     return value;
   };
-  const ids = require('capabilities').split(',').map((id) => id.trim());
+  const asked = require('capabilities').trim();
+  const ids = asked === 'all' ? [...CAPABILITY_IDS] : asked.split(',').map((id) => id.trim());
   const unknown = ids.filter((id) => !(CAPABILITY_IDS as readonly string[]).includes(id));
-  if (unknown.length) throw new UsageError(`--capabilities: unknown ${unknown.join(', ')} (known: ${CAPABILITY_IDS.join(', ')})`);
+  if (unknown.length) throw new UsageError(`--capabilities: unknown ${unknown.join(', ')} (known: all, ${CAPABILITY_IDS.join(', ')})`);
   const region = require('region');
   if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) throw new UsageError(`--region: "${region}" is not an AWS region`);
   const accountId = require('account');
   if (!/^\d{12}$/.test(accountId)) throw new UsageError('--account must be a 12-digit account id');
-  let output;
-  if (values.output) {
-    if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|$)/.test(values.output)) throw new UsageError('--output must be an S3 URI such as s3://bucket/prefix/');
-    output = parseS3Uri(values.output);
-  }
+  const location = (name: 'output' | 'data-location') => {
+    const value = values[name];
+    if (value === undefined) return undefined;
+    if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|$)/.test(value)) throw new UsageError(`--${name} must be an S3 URI such as s3://bucket/prefix/`);
+    return parseS3Uri(value);
+  };
+  const output = location('output');
+  const data = location('data-location');
+  // Without the location, the grant could only be on every bucket: refuse rather than print one
+  // that a customer might paste.
+  const needsOutput = ids.filter((id) => id === 'query-results' || id === 'query-execution');
+  if (needsOutput.length && !output) throw new UsageError(`--output s3://bucket/prefix/ is required for ${needsOutput.join(' and ')}: the results location to grant`);
+  if (ids.includes('table-data') && !data) throw new UsageError('--data-location s3://bucket/prefix/ is required for table-data: the tables\' data to grant');
   const kmsKey = values['kms-key'];
   if (kmsKey && !/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKey)) throw new UsageError('--kms-key must be a KMS key ARN');
   if (Boolean(values['external-id']) !== Boolean(values['trusted-principal'])) throw new UsageError('--external-id and --trusted-principal go together');
 
-  // The service's own sts:AssumeRole is granted by the trust policy, not by this identity policy.
-  const actions = CAPABILITIES.filter((c) => ids.includes(c.id as CapabilityId)).flatMap((c) => [...c.core, ...c.extended]) as AwsAction[];
-  const identityPolicy = buildRemediationPolicy(
-    actions.filter((action) => action !== 'sts:GetCallerIdentity'),
+  const { identityPolicies, selfCheckPolicy } = setupPolicies(
+    CAPABILITIES.filter((c) => ids.includes(c.id)),
     {
       region,
       accountId,
@@ -237,12 +244,11 @@ function policy(args: string[], io: Io): number {
       prefix: output?.prefix,
       kmsKeyArns: kmsKey ? [kmsKey] : undefined,
     },
+    data ? { bucket: data.bucket, prefix: data.prefix } : undefined,
   );
-  if (values['external-id']) {
-    const trustPolicy = buildTrustPolicy({ trustedPrincipalArn: values['trusted-principal']!, externalId: values['external-id'] });
-    io.stdout.write(`${JSON.stringify({ identityPolicy, trustPolicy }, null, 2)}\n`);
-  } else {
-    io.stdout.write(`${JSON.stringify(identityPolicy, null, 2)}\n`);
-  }
+  // One shape: the identity policy (numbered parts when one would exceed IAM's size quota), what
+  // the preflight itself calls to check, and the trust policy when asked for.
+  const trustPolicy = values['external-id'] ? buildTrustPolicy({ trustedPrincipalArn: values['trusted-principal']!, externalId: values['external-id'] }) : undefined;
+  io.stdout.write(`${JSON.stringify({ identityPolicies, selfCheckPolicy, ...(trustPolicy ? { trustPolicy } : {}) }, null, 2)}\n`);
   return EXIT.ok;
 }

@@ -26,6 +26,8 @@ export const AWS_ACTIONS = [
   'athena:StartQueryExecution',
   'athena:StopQueryExecution',
   'athena:GetQueryResults',
+  // No API of its own: the JDBC and ODBC drivers fetch results through it (Athena User Guide, JDBC driver permissions).
+  'athena:GetQueryResultsStream',
   'athena:ListDataCatalogs',
   'athena:GetDataCatalog',
   'athena:ListDatabases',

@@ -38,6 +38,11 @@ export interface CapabilityDefinition {
    * KMS): a feature that fails needs these granted too, or the fix only moves the failure.
    */
   relays?: Partial<Record<AwsAction, readonly AwsAction[]>>;
+  /**
+   * What the preflight itself calls to check the capability, beyond what the product uses (deleting
+   * its marker, reading the bucket's settings): granted in the full policy under Sids of their own.
+   */
+  checkedWith?: readonly AwsAction[];
   /** What an IAM policy cannot express and must be done elsewhere as well. */
   remediationNote?: string;
 }
@@ -140,6 +145,7 @@ export const CAPABILITIES = [
     impact: 'Athena cannot write or read query results, so no query can return rows.',
     core: ['s3:PutObject', 's3:GetObject'],
     extended: ['s3:GetBucketLocation', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'],
+    checkedWith: ['s3:DeleteObject', 's3:GetLifecycleConfiguration'],
     requestedByDefault: true,
   },
   {
@@ -148,7 +154,8 @@ export const CAPABILITIES = [
     feature: 'Run queries (profiling, data quality)',
     impact: 'Queries for profiling and data quality cannot run.',
     core: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
-    extended: ['athena:StopQueryExecution'],
+    // GetQueryResultsStream has no API to call: never proved, always asked for with the rest.
+    extended: ['athena:StopQueryExecution', 'athena:GetQueryResultsStream'],
     // A query reads the catalog and writes its results with the caller's rights (Athena User Guide,
     // "Identity and access management in Athena": Glue and S3 permissions for the results location).
     relays: {
@@ -165,6 +172,7 @@ export const CAPABILITIES = [
     impact: 'Encrypted query results or catalog objects cannot be written or read.',
     core: ['kms:GenerateDataKey', 'kms:Decrypt'],
     extended: ['kms:DescribeKey'],
+    checkedWith: ['s3:GetEncryptionConfiguration'],
     requestedByDefault: true,
     remediationNote: 'If the key policy does not delegate to IAM, the key policy itself must allow this principal too.',
   },
@@ -175,6 +183,7 @@ export const CAPABILITIES = [
     impact: 'Tables governed by Lake Formation will be missing from listings or unreadable.',
     core: ['lakeformation:GetDataAccess'],
     extended: [],
+    checkedWith: ['lakeformation:GetDataLakeSettings'],
     requestedByDefault: true,
     // Lake Formation grants are not IAM actions: no policy statement can carry them.
     remediationNote: 'In Lake Formation, also grant this principal DESCRIBE on each database and SELECT on each table it must read.',

@@ -314,3 +314,29 @@ export function remediationSummary(
   }
   return parts.join(' ') || `${capability.title} needs no change.`;
 }
+
+/**
+ * What a product needing these capabilities must be granted, from the same catalogue that judges
+ * them: each capability's actions and what its services check on the caller's behalf (relays), on
+ * its resources (table data on the data's location), split to fit IAM's quota; and apart, what
+ * the preflight itself calls to check them (deleting its marker, reading settings), which a
+ * customer may grant or leave out. sts:GetCallerIdentity needs no permission, sts:AssumeRole
+ * belongs in the trust policy: neither is granted here.
+ */
+export function setupPolicies(
+  capabilities: readonly CapabilityDefinition[],
+  scope: ResourceScope,
+  dataScope?: Pick<ResourceScope, 'bucket' | 'prefix' | 'kmsKeyArns'>,
+): { identityPolicies: NumberedPolicy[]; selfCheckPolicy: PolicyDocument | null } {
+  const granted = (actions: readonly AwsAction[]) => actions.filter((action) => action !== assumeRoleAction && action !== 'sts:GetCallerIdentity');
+  const statements = capabilities.flatMap((capability) => {
+    const actions = [...capability.core, ...capability.extended, ...Object.values(capability.relays ?? {}).flat()];
+    const own = capability.id === 'table-data' && dataScope ? { ...scope, ...dataScope } : scope;
+    return statementsFor(granted(actions), own);
+  });
+  const selfCheck = granted(capabilities.flatMap((capability) => capability.checkedWith ?? []));
+  return {
+    identityPolicies: statements.length ? splitIntoPolicies(statements) : [],
+    selfCheckPolicy: selfCheck.length ? { Version: '2012-10-17', Statement: statementsFor(selfCheck, scope) } : null,
+  };
+}

@@ -61,6 +61,10 @@ const databaseArns = (s: Scope) => databaseNames(s).map((d) => `${gluePrefix(s)}
 // types are rootcatalog (arn:…:catalog), database, and table or userDefinedFunction.
 const catalog: Rule = (s) => plain([catalogArn(s)]);
 const databases: Rule = (s) => plain([catalogArn(s), ...databaseArns(s)]);
+// Athena looks the default database up for the caller whatever database a query names ("you must
+// have access to the default database", Athena User Guide, fine-grained access to the Glue Data
+// Catalog): a policy limited to some databases must name it too.
+const databaseLookup: Rule = (s) => plain([...new Set([catalogArn(s), ...databaseArns(s), ...(s.databases?.length ? [`${gluePrefix(s)}:database/default`] : [])])]);
 // Listing databases is checked against every database (Athena's guide: SHOW DATABASES needs database/*).
 const databaseList: Rule = (s) => plain([catalogArn(s), `${gluePrefix(s)}:database/*`]);
 // Also table versions (the reference lists catalog, database and table for GetTableVersion(s), no
@@ -152,7 +156,7 @@ const RULES: Record<AwsAction, Rule> = {
   'sts:GetCallerIdentity': anyResource,
   'sts:AssumeRole': role,
   'glue:GetDatabases': databaseList,
-  'glue:GetDatabase': databases,
+  'glue:GetDatabase': databaseLookup,
   'glue:GetTables': tables,
   'glue:GetTable': tables,
   'glue:GetPartitions': tables,
@@ -173,6 +177,7 @@ const RULES: Record<AwsAction, Rule> = {
   'athena:StartQueryExecution': workgroup,
   'athena:StopQueryExecution': workgroup,
   'athena:GetQueryResults': workgroup,
+  'athena:GetQueryResultsStream': workgroup,
   'athena:GetDataCatalog': dataCatalog,
   'athena:ListDatabases': dataCatalog,
   'athena:GetDatabase': dataCatalog,

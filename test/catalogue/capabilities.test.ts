@@ -18,7 +18,7 @@ const CONTRACT: Record<CapabilityId, { core: string[]; extended: string[] }> = {
     core: ['s3:PutObject', 's3:GetObject'],
     extended: ['s3:GetBucketLocation', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'],
   },
-  'query-execution': { core: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], extended: ['athena:StopQueryExecution'] },
+  'query-execution': { core: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], extended: ['athena:StopQueryExecution', 'athena:GetQueryResultsStream'] },
   encryption: { core: ['kms:GenerateDataKey', 'kms:Decrypt'], extended: ['kms:DescribeKey'] },
   'lake-formation': { core: ['lakeformation:GetDataAccess'], extended: [] },
   'table-data': { core: ['s3:ListBucket', 's3:GetObject'], extended: [] },

@@ -74,7 +74,7 @@ describe('resourcesFor', () => {
   it.each<[AwsAction, ResourceScope, string[]]>([
     // Listing databases is checked on every database, whatever the product reads afterwards.
     ['glue:GetDatabases', full, [`${glue}:catalog`, `${glue}:database/*`]],
-    ['glue:GetDatabase', full, [`${glue}:catalog`, `${glue}:database/marketing`, `${glue}:database/sales`]],
+    ['glue:GetDatabase', full, [`${glue}:catalog`, `${glue}:database/default`, `${glue}:database/marketing`, `${glue}:database/sales`]],
     ['glue:GetTables', full, [`${glue}:catalog`, `${glue}:database/marketing`, `${glue}:database/sales`, `${glue}:table/marketing/*`, `${glue}:table/sales/*`]],
     ['glue:GetTables', bare, [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`]],
     ['glue:BatchGetPartition', { ...bare, databases: ['sales'] }, [`${glue}:catalog`, `${glue}:database/sales`, `${glue}:table/sales/*`]],
@@ -86,11 +86,12 @@ describe('resourcesFor', () => {
     ['glue:SearchTables', full, [`${glue}:catalog`, `${glue}:database/marketing`, `${glue}:database/sales`, `${glue}:table/marketing/*`, `${glue}:table/sales/*`]],
     ['glue:SearchTables', bare, [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`]],
     // A name is a literal, never a wildcard.
-    ['glue:GetDatabase', { ...bare, databases: ['*'] }, [`${glue}:catalog`, `${glue}:database/\${*}`]],
+    ['glue:GetDatabase', { ...bare, databases: ['*'] }, [`${glue}:catalog`, `${glue}:database/\${*}`, `${glue}:database/default`]],
     ['s3:PutObject', { ...full, prefix: 'a*b/' }, ['arn:aws:s3:::acme-athena-results/a${*}b/*']],
     ['glue:GetDataCatalogEncryptionSettings', full, [`${glue}:catalog`]],
     // Another account's catalog: the catalog owner's ARNs.
-    ['glue:GetDatabase', { ...bare, glueCatalogId: '210987654321', databases: ['shared'] }, ['arn:aws:glue:eu-west-1:210987654321:catalog', 'arn:aws:glue:eu-west-1:210987654321:database/shared']],
+    // Limited to some databases, GetDatabase also names default: Athena looks it up for every query.
+    ['glue:GetDatabase', { ...bare, glueCatalogId: '210987654321', databases: ['shared'] }, ['arn:aws:glue:eu-west-1:210987654321:catalog', 'arn:aws:glue:eu-west-1:210987654321:database/default', 'arn:aws:glue:eu-west-1:210987654321:database/shared']],
     ['athena:ListQueryExecutions', full, [`arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/analytics`]],
     ['athena:StartQueryExecution', bare, [`arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/*`]],
     ['athena:ListDatabases', full, [`arn:aws:athena:eu-west-1:${ACCOUNT}:datacatalog/AwsDataCatalog`]],
@@ -257,7 +258,13 @@ describe("the vendors' guides", () => {
       {
         // glue:GetDatabases is left out here: AWS's Athena guide grants database listing on database/*.
         Action: ['glue:GetDatabase', 'glue:GetTables', 'glue:GetTable', 'glue:GetPartitions'],
-        Resource: [`arn:aws:glue:ap-south-1:${ACCOUNT}:catalog`, `arn:aws:glue:ap-south-1:${ACCOUNT}:database/entertainment`, `arn:aws:glue:ap-south-1:${ACCOUNT}:table/entertainment/*`],
+        // Plus database/default, which the guide leaves out and Athena looks up for every query.
+        Resource: [
+          `arn:aws:glue:ap-south-1:${ACCOUNT}:catalog`,
+          `arn:aws:glue:ap-south-1:${ACCOUNT}:database/entertainment`,
+          `arn:aws:glue:ap-south-1:${ACCOUNT}:database/default`,
+          `arn:aws:glue:ap-south-1:${ACCOUNT}:table/entertainment/*`,
+        ],
       },
     ];
     for (const statement of skoot) {
@@ -390,6 +397,7 @@ describe('policy size', () => {
     expect(statements.filter((s) => s.Sid!.startsWith('PreflightGlue')).map((s) => [s.Sid, s.Resource.length])).toEqual([
       ['PreflightGlueCatalog', 1],
       ['PreflightGlueDatabases', 25],
+      ['PreflightGlueDatabasesGetDatabase', 1], // database/default, for GetDatabase alone
       ['PreflightGlueAllDatabases', 1],
       ['PreflightGlueTables', 25],
       ['PreflightGlueFunctions', 25],

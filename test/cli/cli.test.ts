@@ -164,11 +164,26 @@ describe('preflight policy', () => {
   it('prints a least-privilege identity policy scoped to the given resources, and the trust policy', async () => {
     const run = await cli([...base, '--capabilities', 'query-history,query-results', '--workgroup', 'primary', '--output', 's3://acme-athena-results/primary/', '--external-id', 'ext-1234', '--trusted-principal', 'arn:aws:iam::999999999999:role/preflight']);
     expect(run.code).toBe(0);
-    const { identityPolicy, trustPolicy } = JSON.parse(run.stdout);
-    const resources = identityPolicy.Statement.flatMap((s: { Resource: string[] }) => s.Resource);
+    const { identityPolicies, selfCheckPolicy, trustPolicy } = JSON.parse(run.stdout);
+    expect(identityPolicies).toHaveLength(1);
+    const resources = identityPolicies[0].document.Statement.flatMap((s: { Resource: string[] }) => s.Resource);
+    // What the preflight itself calls (deleting its marker) is apart, for the customer to grant or not.
+    expect(selfCheckPolicy.Statement.flatMap((s: { Action: string[] }) => s.Action)).toContain('s3:DeleteObject');
+    expect(resources).not.toContain('arn:aws:s3:::*/*');
     expect(resources).toContain('arn:aws:athena:eu-west-1:123456789012:workgroup/primary');
     expect(resources).toContain('arn:aws:s3:::acme-athena-results/primary/*');
     expect(trustPolicy.Statement[0].Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'ext-1234' } });
+  });
+
+  it('refuses to grant results on every bucket: --output is required for query-results; accepts all', async () => {
+    const missing = await cli([...base, '--capabilities', 'query-results']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('--output s3://bucket/prefix/ is required for query-results');
+    const all = await cli([...base, '--capabilities', 'all', '--output', 's3://acme-athena-results/p/', '--data-location', 's3://acme-data-lake/sales/']);
+    expect(all.code).toBe(0);
+    const actions = JSON.parse(all.stdout).identityPolicies.flatMap((p: { document: { Statement: Array<{ Action: string[] }> } }) => p.document.Statement.flatMap((s) => s.Action));
+    expect(actions).toEqual(expect.arrayContaining(['glue:GetTables', 'athena:GetQueryResultsStream', 'cloudtrail:LookupEvents']));
+    expect(actions).not.toContain('sts:GetCallerIdentity');
   });
 
   it('refuses unknown capabilities and bad values, naming the option', async () => {
@@ -182,10 +197,10 @@ describe('preflight policy', () => {
   // For each vendor's scenario: the policy `preflight policy` prints for the features the product
   // wants, as the principal's only policy, makes every one of them ok in the sandbox.
   it.each([
-    ['coalesce-glue-only', []],
+    ['coalesce-glue-only', ['--output', 's3://acme-athena-results/primary/']],
     ['qualytics', ['--output', 's3://acme-athena-results/qualytics/']],
     ['skoot-scope-b', ['--workgroup', 'skoot', '--databases', 'entertainment', '--output', 's3://skoot-athena-results/']],
-    ['secoda-role', []],
+    ['secoda-role', ['--output', 's3://acme-athena-results/primary/']],
   ])('closes the loop for %s', async (name, extra) => {
     const capabilities = ['metadata', 'schema-history', 'functions', 'search', 'query-history', 'user-attribution', 'athena-catalog', 'query-results'];
     const run = await cli([...base, '--capabilities', capabilities.join(','), '--workgroup', 'primary', ...extra]);
@@ -193,7 +208,7 @@ describe('preflight policy', () => {
     const scenario = structuredClone(loadScenario(name));
     const [kind, principal] = scenario.sample!.credentials.split(':');
     const target = kind === 'user' ? scenario.users.find((u) => u.name === principal)! : scenario.roles.find((r) => r.name === principal)!;
-    target.policies = [JSON.parse(run.stdout)];
+    target.policies = JSON.parse(run.stdout).identityPolicies.map((p: { document: unknown }) => p.document);
     const fixed = await connection(scenario);
     const identity = scenario.users.find((u) => u.serviceIdentity);
     const env = identity ? { ...fixed.env, AWS_ACCESS_KEY_ID: identity.accessKeyId, AWS_SECRET_ACCESS_KEY: identity.secretAccessKey } : fixed.env;
@@ -208,7 +223,7 @@ describe('preflight policy', () => {
   it('closes the loop: the printed policy makes those capabilities ok', async () => {
     const run = await cli([...base, '--capabilities', 'metadata,functions,query-history,user-attribution', '--workgroup', 'primary']);
     const scenario = structuredClone(loadScenario('coalesce-glue-only'));
-    scenario.users[0]!.policies = [JSON.parse(run.stdout)];
+    scenario.users[0]!.policies = JSON.parse(run.stdout).identityPolicies.map((p: { document: unknown }) => p.document);
     const fixed = await connection(scenario);
     const report = JSON.parse((await cli(['check', fixed.file, '--json'], { env: fixed.env })).stdout);
     for (const id of ['metadata', 'functions', 'query-history', 'user-attribution']) {

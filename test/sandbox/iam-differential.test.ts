@@ -477,6 +477,7 @@ const RESOURCE_KINDS: Record<Action, readonly string[]> = {
   'athena:StartQueryExecution': ['workgroup'],
   'athena:StopQueryExecution': ['workgroup'],
   'athena:GetQueryResults': ['workgroup'],
+  'athena:GetQueryResultsStream': ['workgroup'],
   'athena:GetDataCatalog': ['datacatalog'],
   'athena:ListDatabases': ['datacatalog'],
   'athena:GetDatabase': ['datacatalog'],
