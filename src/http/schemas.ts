@@ -116,6 +116,8 @@ export const ReportSchema = Type.Object(
     ),
     remediation: Type.Object({
       policy: nullable(PolicyDocument),
+      // Only when policy is over IAM's 6,144-character quota for a managed policy: the same grants in parts that fit.
+      policies: Type.Optional(Type.Array(Type.Object({ name: Type.String(), document: PolicyDocument, characters: Type.Integer() }))),
       // Role mode, when the service could not assume the role: the trust policy to give it (external ID left for the customer to fill in).
       trustPolicy: Type.Optional(TrustPolicyDocument),
       notes: Type.Array(Type.String()),

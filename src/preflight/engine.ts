@@ -5,7 +5,17 @@ import { setMaxListeners } from 'node:events';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsAction } from '../catalogue/actions.js';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
-import { EXTERNAL_ID_PLACEHOLDER, SERVICE_PRINCIPAL_PLACEHOLDER, buildTrustPolicy, liftableByIdentityPolicy, mergeStatements } from '../catalogue/remediation.js';
+import {
+  EXTERNAL_ID_PLACEHOLDER,
+  IAM_POLICY_LIMITS,
+  type PolicyDocument,
+  SERVICE_PRINCIPAL_PLACEHOLDER,
+  buildTrustPolicy,
+  liftableByIdentityPolicy,
+  mergeStatements,
+  policySize,
+  splitIntoPolicies,
+} from '../catalogue/remediation.js';
 import { AWS_SERVICES, type AwsService, type ClientFactory, type ClientTypes } from '../aws/clients.js';
 import { PROBES } from '../probes/registry.js';
 import { type CallOptions, type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
@@ -415,10 +425,14 @@ class PreflightRun {
     const capabilities = CAPABILITIES.map((definition) => capabilityVerdict(definition, evidence));
     // Each capability's statements name its own resources (results location, table data): merged, not re-derived.
     const statements = capabilities.flatMap((c) => c.remediation?.statements ?? []);
+    const policy: PolicyDocument | null = statements.length ? { Version: '2012-10-17', Statement: mergeStatements(statements) } : null;
     // Where an Allow cannot help (explicit denies, SCPs, boundaries), say who must act instead.
     const notes = [
       ...new Set(capabilities.flatMap((c) => (c.remediation && c.reasons.some((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy)) ? [c.remediation.summary] : []))),
     ];
+    if (policy && policySize(policy) > IAM_POLICY_LIMITS.managedPolicy) {
+      notes.push(`The policy is over IAM's ${IAM_POLICY_LIMITS.managedPolicy}-character limit for one managed policy: attach the numbered parts in remediation.policies instead.`);
+    }
     const { connection, request } = this;
     const credentials = request.credentials;
     return {
@@ -441,7 +455,9 @@ class PreflightRun {
       probes: this.registry.map((probe) => this.probeReports.get(probe.id)!),
       findings: [...this.findings],
       remediation: {
-        policy: statements.length ? { Version: '2012-10-17', Statement: mergeStatements(statements) } : null,
+        policy,
+        // Too large for one managed policy: the same grants in numbered parts that each fit.
+        ...(policy && policySize(policy) > IAM_POLICY_LIMITS.managedPolicy ? { policies: splitIntoPolicies(policy.Statement) } : {}),
         ...(this.findings.some((f) => f.code === 'ASSUME_ROLE_DENIED')
           ? { trustPolicy: buildTrustPolicy({ trustedPrincipalArn: this.facts.servicePrincipalArn ?? SERVICE_PRINCIPAL_PLACEHOLDER, externalId: EXTERNAL_ID_PLACEHOLDER }) }
           : {}),

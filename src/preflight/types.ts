@@ -1,7 +1,7 @@
 // The report is the product: the API, the CLI and the web page all show this object.
 import type { AwsAction } from '../catalogue/actions.js';
 import type { CapabilityId } from '../catalogue/capabilities.js';
-import type { PolicyDocument, PolicyStatement, TrustPolicyDocument } from '../catalogue/remediation.js';
+import type { NumberedPolicy, PolicyDocument, PolicyStatement, TrustPolicyDocument } from '../catalogue/remediation.js';
 import type { ClassifiedError, ErrorCategory, PolicyType } from './classify.js';
 
 export type CapabilityStatus = 'ok' | 'degraded' | 'unavailable' | 'unknown' | 'skipped';
@@ -104,7 +104,7 @@ export interface PreflightReport {
   capabilities: CapabilityReport[];
   probes: ProbeReport[];
   findings: Finding[];
-  remediation: { policy: PolicyDocument | null; trustPolicy?: TrustPolicyDocument; notes: string[] };
+  remediation: { policy: PolicyDocument | null; policies?: NumberedPolicy[]; trustPolicy?: TrustPolicyDocument; notes: string[] };
 }
 
 /** What one AWS call proved about one action. */

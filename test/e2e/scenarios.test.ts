@@ -404,6 +404,23 @@ describe('what the reports say', () => {
     expect(report.probes.find((p) => p.id === 'athena-workgroup')?.error).toMatchObject({ category: 'not-found' });
   });
 
+  it("splits a remediation too large for one managed policy into parts that each fit IAM's quota", async () => {
+    const noGlue = {
+      extends: 'full-access',
+      name: 'no-glue-many-databases',
+      description: 'no Glue rights at all, and a connection limited to many long-named databases',
+      users: [{ name: 'analyst', accessKeyId: 'AKIANOGLUE0000000001', secretAccessKey: 'sandbox/analyst/secret/no/glue/00000', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'glue:*', Resource: '*' }] }] }],
+    };
+    const databases = Array.from({ length: 40 }, (_, i) => `analytics_${String(i).padStart(3, '0')}_customer_events_history`);
+    const { report } = await run(noGlue as never, { glue: { databases } });
+    const { policy, policies, notes } = report.remediation;
+    expect(JSON.stringify(policy).length).toBeGreaterThan(6144);
+    expect(policies!.length).toBeGreaterThan(1);
+    for (const part of policies!) expect(part.characters).toBeLessThanOrEqual(6144);
+    expect(new Set(policies!.flatMap((p) => p.document.Statement.flatMap((s) => s.Resource)))).toEqual(new Set(policy!.Statement.flatMap((s) => s.Resource)));
+    expect(notes.join(' ')).toMatch(/numbered parts/);
+  });
+
   it('warns when a role is used without an external ID', async () => {
     const { harness } = await run('external-id-not-enforced');
     const response = await harness.preflight(sampleRequest(harness.sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly' } }));
