@@ -21,6 +21,28 @@ export const CAPABILITY_IDS = [
 
 export type CapabilityId = (typeof CAPABILITY_IDS)[number];
 
+/**
+ * Facts about the account that decide whether a capability applies at all, named here and judged
+ * in one place (preflight/verdict.ts). Skips a probe already makes (no output location, no
+ * runQuery) are not restated: the capability takes them from its probes.
+ */
+export type ApplicabilityFact =
+  /** A KMS key protects query results: the workgroup's, managed results', or the bucket default's. */
+  | 'results-kms-key'
+  /** Glue's listing is not hidden by Lake Formation (no LAKE_FORMATION_EMPTY_LISTING). */
+  | 'listing-visible'
+  /** The sampled tables include a Lake Formation-governed one. */
+  | 'governed-table-sampled'
+  /** The request allows the one query that proves data access (options.runQuery). */
+  | 'query-allowed';
+
+/** Unless the fact holds, the capability is skipped with this reason, or unknown. */
+export interface ApplicabilityRule {
+  unless: ApplicabilityFact;
+  then: { status: 'skipped'; skipReason: 'not-applicable' } | { status: 'unknown' };
+  why: string;
+}
+
 export interface CapabilityDefinition {
   id: CapabilityId;
   title: string;
@@ -32,6 +54,10 @@ export interface CapabilityDefinition {
   core: readonly AwsAction[];
   /** Any denied while the core works: degraded. */
   extended: readonly AwsAction[];
+  /** Core only in role mode (the service's own sts:AssumeRole). */
+  roleModeCore?: readonly AwsAction[];
+  /** In order: the first rule whose fact does not hold decides, before any evidence is weighed. */
+  applicability?: readonly ApplicabilityRule[];
   requestedByDefault: boolean;
   /**
    * What the service checks for the caller when it carries out an action (Athena asks Glue, S3 asks
@@ -53,9 +79,10 @@ export const CAPABILITIES = [
     title: 'Connection',
     feature: 'Authenticate and confirm the account',
     impact: 'Nothing can be read: the credentials do not work or belong to another account.',
-    // sts:AssumeRole is not here: in role mode the service's own identity calls it (see assumeRoleAction).
     core: ['sts:GetCallerIdentity'],
     extended: [],
+    // Called by the service's own identity, never granted by the customer's policy (see assumeRoleAction).
+    roleModeCore: ['sts:AssumeRole'],
     requestedByDefault: true,
   },
   {
@@ -172,6 +199,7 @@ export const CAPABILITIES = [
     impact: 'Encrypted query results or catalog objects cannot be written or read.',
     core: ['kms:GenerateDataKey', 'kms:Decrypt'],
     extended: ['kms:DescribeKey'],
+    applicability: [{ unless: 'results-kms-key', then: { status: 'skipped', skipReason: 'not-applicable' }, why: 'no KMS key protects query results' }],
     checkedWith: ['s3:GetEncryptionConfiguration'],
     requestedByDefault: true,
     remediationNote: 'If the key policy does not delegate to IAM, the key policy itself must allow this principal too.',
@@ -183,6 +211,17 @@ export const CAPABILITIES = [
     impact: 'Tables governed by Lake Formation will be missing from listings or unreadable.',
     core: ['lakeformation:GetDataAccess'],
     extended: [],
+    applicability: [
+      { unless: 'listing-visible', then: { status: 'unknown' }, why: 'Glue listed no table in an account that governs tables with Lake Formation' },
+      { unless: 'governed-table-sampled', then: { status: 'skipped', skipReason: 'not-applicable' }, why: 'no Lake Formation-governed table among the sampled tables' },
+      // lakeformation:GetDataAccess has no API of its own: without a query nothing proves it, and a
+      // governed table the product cannot read must not leave the run ok.
+      {
+        unless: 'query-allowed',
+        then: { status: 'unknown' },
+        why: 'The sampled tables include Lake Formation-governed ones, whose data only a query can prove readable (lakeformation:GetDataAccess and a SELECT grant): run the preflight with options.runQuery to prove it.',
+      },
+    ],
     checkedWith: ['lakeformation:GetDataLakeSettings'],
     requestedByDefault: true,
     // Lake Formation grants are not IAM actions: no policy statement can carry them.

@@ -1,7 +1,7 @@
 // From what the probes proved to what each capability can do. Pure: the same evidence always
 // gives the same verdict, and an action nobody exercised is never counted as granted.
 import type { AwsAction } from '../catalogue/actions.js';
-import type { CapabilityDefinition, CapabilityId } from '../catalogue/capabilities.js';
+import type { ApplicabilityFact, CapabilityDefinition, CapabilityId } from '../catalogue/capabilities.js';
 import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, mergeStatements, remediationSummary, statementsFor } from '../catalogue/remediation.js';
 import type { ProbeDefinition, RunFacts } from '../probes/types.js';
 import { isAnswer, isCertificateError } from './classify.js';
@@ -50,49 +50,32 @@ function evidenceFor(evidence: Evidence, id: CapabilityId, action: AwsAction): A
 }
 
 export function coreActionsOf(definition: CapabilityDefinition, connection: ResolvedConnection): readonly AwsAction[] {
-  return definition.id === 'connection' && connection.credentialType === 'role' ? ['sts:AssumeRole', ...definition.core] : definition.core;
+  return connection.credentialType === 'role' && definition.roleModeCore ? [...definition.roleModeCore, ...definition.core] : definition.core;
 }
 
-/** Where a capability does not apply to this account, or was not asked for, before any evidence. */
-function applicability(id: CapabilityId, evidence: Evidence): { status: 'skipped'; skipReason: SkipReason; reason: string } | { status: 'unknown'; reason: string } | undefined {
-  const { connection, facts } = evidence;
-  if (!connection.requested.has(id)) return { status: 'skipped', skipReason: 'not-requested', reason: 'not requested' };
-  if (id !== 'connection' && !probeSucceeded(evidence, 'sts-caller-identity')) {
-    return { status: 'skipped', skipReason: 'prerequisite-failed', reason: 'the connection failed' };
+/** Whether each fact a capability's applicability names holds for this account. */
+const FACTS: Record<ApplicabilityFact, (evidence: Evidence) => boolean> = {
+  'results-kms-key': (evidence) =>
+    resultsKmsKeys(evidence).length > 0 ||
+    // A key seen at work (S3 relaying a refusal, a marker written under a key) counts, even where no setting named it.
+    evidence.registry.some(
+      (probe) => probe.informs.includes('encryption') && [...(evidence.actionsByProbe.get(probe.id) ?? [])].some(([action, result]) => action.startsWith('kms:') && result.state !== 'untested'),
+    ),
+  'listing-visible': (evidence) => !evidence.findings.some((f) => f.code === 'LAKE_FORMATION_EMPTY_LISTING'),
+  'governed-table-sampled': (evidence) => evidence.facts.tables?.some((table) => table.governed) ?? false,
+  'query-allowed': (evidence) => evidence.connection.runQuery,
+};
+
+type Early = { status: 'skipped'; skipReason: SkipReason; why: string } | { status: 'unknown'; why: string };
+
+/** Where a capability was not asked for, cannot be reached, or does not apply, before any evidence. */
+function applicability(definition: CapabilityDefinition, evidence: Evidence): Early | undefined {
+  if (!evidence.connection.requested.has(definition.id)) return { status: 'skipped', skipReason: 'not-requested', why: 'not requested' };
+  if (definition.id !== 'connection' && !probeSucceeded(evidence, 'sts-caller-identity')) {
+    return { status: 'skipped', skipReason: 'prerequisite-failed', why: 'the connection failed' };
   }
-  switch (id) {
-    case 'query-results':
-      if (facts.workgroup?.managedResults) return { status: 'skipped', skipReason: 'not-applicable', reason: 'the workgroup uses managed query results' };
-      if (!resolveOutput(evidence)) return { status: 'skipped', skipReason: 'not-configured', reason: 'no output location in the request or the workgroup' };
-      return undefined;
-    case 'encryption': {
-      const kmsSeen = evidence.registry.some(
-        (probe) => probe.informs.includes('encryption') && [...(evidence.actionsByProbe.get(probe.id) ?? [])].some(([action, result]) => action.startsWith('kms:') && result.state !== 'untested'),
-      );
-      if (!resultsKmsKeys(evidence).length && !kmsSeen) return { status: 'skipped', skipReason: 'not-applicable', reason: 'no KMS key protects query results' };
-      return undefined;
-    }
-    case 'lake-formation':
-      if (evidence.findings.some((f) => f.code === 'LAKE_FORMATION_EMPTY_LISTING')) {
-        return { status: 'unknown', reason: 'Glue listed no table in an account that governs tables with Lake Formation' };
-      }
-      if (!facts.tables?.some((table) => table.governed)) return { status: 'skipped', skipReason: 'not-applicable', reason: 'no Lake Formation-governed table among the sampled tables' };
-      // lakeformation:GetDataAccess has no API of its own: without a query nothing proves it, and a
-      // governed table the product cannot read must not leave the run ok.
-      if (!connection.runQuery) {
-        return {
-          status: 'unknown',
-          reason:
-            'The sampled tables include Lake Formation-governed ones, whose data only a query can prove readable (lakeformation:GetDataAccess and a SELECT grant): run the preflight with options.runQuery to prove it.',
-        };
-      }
-      return undefined;
-    case 'query-execution':
-      if (!connection.runQuery) return { status: 'skipped', skipReason: 'disabled-by-option', reason: 'options.runQuery is false' };
-      return undefined;
-    default:
-      return undefined;
-  }
+  const rule = definition.applicability?.find((candidate) => !FACTS[candidate.unless](evidence));
+  return rule ? { ...rule.then, why: rule.why } : undefined;
 }
 
 function probeSucceeded(evidence: Evidence, id: string): boolean {
@@ -164,27 +147,29 @@ export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>, 
   };
 }
 
-export function capabilityVerdict(definition: CapabilityDefinition, evidence: Evidence): CapabilityReport {
-  const { connection } = evidence;
-  const base = { id: definition.id, title: definition.title, required: connection.required.has(definition.id) };
-  const core = coreActionsOf(definition, connection);
+/** What decides a capability's status: its core and extended actions' evidence and its reasons. */
+export interface Decision {
+  status: CapabilityStatus;
+  skipReason?: SkipReason;
+  reasons: Reason[];
+  /** The words of an early decision (not requested, not applicable, not provable). */
+  why?: string;
+}
+
+/**
+ * The one rule for a capability's status. Before evidence: not requested, connection failed, or
+ * its catalogue applicability. Then: a core action refused (or a core probe failing on an action
+ * outside the entry) is unavailable; one that could not be told, unknown; one not exercised takes
+ * the skip of the probe that would have, or the failure that stopped it; an extended action
+ * refused is degraded; else ok. An empty listing is never ok and never a quiet skip.
+ */
+export function decideStatus(definition: CapabilityDefinition, evidence: Evidence): Decision {
+  const early = applicability(definition, evidence);
+  if (early) return { status: early.status, ...(early.status === 'skipped' ? { skipReason: early.skipReason } : {}), reasons: [], why: early.why };
+
+  const core = coreActionsOf(definition, evidence.connection);
   const allActions = [...core, ...definition.extended];
   const resultOf = (action: AwsAction): ActionResult => evidenceFor(evidence, definition.id, action);
-  const untestedActions = allActions.filter((action) => resultOf(action).state === 'untested');
-
-  const early = applicability(definition.id, evidence);
-  if (early) {
-    return {
-      ...base,
-      status: early.status,
-      ...(early.status === 'skipped' ? { skipReason: early.skipReason } : { impact: definition.impact }),
-      missingActions: [],
-      untestedActions: early.status === 'skipped' ? [] : untestedActions,
-      reasons: [],
-      ...(early.status === 'unknown' ? { remediation: { summary: early.reason, statements: [] } } : {}),
-    };
-  }
-
   const reasons: Reason[] = [];
   for (const action of allActions) {
     const reason = reasonFor(action, resultOf(action));
@@ -208,9 +193,9 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
   } else if (coreStates.includes('error') || coreReasons.length > 0) {
     status = 'unknown';
   } else if (coreStates.includes('untested')) {
-    // Not exercised: say why (a failed prerequisite is that failure, not a skip).
+    // Not exercised: the skip of the probe that would have (a failed prerequisite is that failure).
     const untestedCore = core.filter((action) => resultOf(action).state === 'untested');
-    const probeId = untestedCore.map((action) => probeExercising(evidence, action)).find(Boolean);
+    const probeId = untestedCore.map((action) => resultOf(action).probe ?? evidence.registry.find((p) => p.informs.includes(definition.id) && p.actions.includes(action))?.id).find(Boolean);
     const probe = probeId ? evidence.probes.get(probeId) : undefined;
     const cause = probe?.skipReason === 'prerequisite-failed' ? rootCause(evidence, evidence.skipCauses.get(probe.id)) : undefined;
     if (cause?.error) {
@@ -226,20 +211,47 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
     status = 'ok';
   }
 
-  // An empty listing is never ok and never a quiet skip: nothing visible is the finding itself.
-  const emptiness = EMPTY_LISTINGS.map((code) => evidence.findings.find((f) => f.code === code)).find(Boolean);
+  const emptiness = emptyListingOf(definition, evidence);
+  if (emptiness && ((status === 'skipped' && skipReason === 'no-sample') || (status === 'ok' && emptiness.listedHere))) {
+    const probe = evidence.registry.find((p) => p.id === emptiness.finding.probe);
+    addReason(reasons, { probe: emptiness.finding.probe ?? 'glue-databases', action: probe?.actions[0] ?? 'glue:GetDatabases', code: emptiness.finding.code, category: 'not-found', message: emptiness.finding.message });
+    const nothingVisible = emptiness.finding.code === 'NO_DATABASES_VISIBLE';
+    return { status: nothingVisible && evidence.connection.required.has(definition.id) ? 'unavailable' : 'degraded', reasons };
+  }
+  return { status, ...(skipReason ? { skipReason } : {}), reasons };
+}
+
+/** An empty listing's finding, and whether this capability is what the listing informs. */
+function emptyListingOf(definition: CapabilityDefinition, evidence: Evidence): { finding: Finding; listedHere: boolean } | undefined {
+  const finding = EMPTY_LISTINGS.map((code) => evidence.findings.find((f) => f.code === code)).find(Boolean);
+  if (!finding) return undefined;
   // No database visible hides everything Glue would answer; no table, what the table listing informs.
-  const listedHere =
-    emptiness &&
-    evidence.registry.some((probe) => probe.informs.includes(definition.id) && (emptiness.code === 'NO_DATABASES_VISIBLE' ? probe.service === 'glue' : probe.id === emptiness.probe));
-  // Its fix is in words (the finding's two causes): a Glue Allow that the policy may already have
-  // would be a policy that changes nothing.
-  if (emptiness && ((status === 'skipped' && skipReason === 'no-sample') || (status === 'ok' && listedHere))) {
-    const nothingVisible = emptiness.code === 'NO_DATABASES_VISIBLE';
-    status = nothingVisible && base.required ? 'unavailable' : 'degraded';
-    skipReason = undefined;
-    const probe = evidence.registry.find((p) => p.id === emptiness.probe);
-    addReason(reasons, { probe: emptiness.probe ?? 'glue-databases', action: probe?.actions[0] ?? 'glue:GetDatabases', code: emptiness.code, category: 'not-found', message: emptiness.message });
+  const listedHere = evidence.registry.some(
+    (probe) => probe.informs.includes(definition.id) && (finding.code === 'NO_DATABASES_VISIBLE' ? probe.service === 'glue' : probe.id === finding.probe),
+  );
+  return { finding, listedHere };
+}
+
+/**
+ * What fixes a decided capability: the actions AWS refused, those not exercised, and the policy
+ * statements and words that lift them, or who must act where an Allow cannot.
+ */
+export function remediationFor(
+  definition: CapabilityDefinition,
+  evidence: Evidence,
+  decision: Decision,
+): Pick<CapabilityReport, 'missingActions' | 'untestedActions' | 'remediation'> {
+  const { connection } = evidence;
+  const { status, reasons } = decision;
+  const allActions = [...coreActionsOf(definition, connection), ...definition.extended];
+  const resultOf = (action: AwsAction): ActionResult => evidenceFor(evidence, definition.id, action);
+  const untestedActions = allActions.filter((action) => resultOf(action).state === 'untested');
+  if (decision.why !== undefined) {
+    return {
+      missingActions: [],
+      untestedActions: status === 'skipped' ? [] : untestedActions,
+      ...(status === 'unknown' ? { remediation: { summary: decision.why, statements: [] } } : {}),
+    };
   }
 
   const missingActions = allActions.filter((action) => {
@@ -268,18 +280,30 @@ export function capabilityVerdict(definition: CapabilityDefinition, evidence: Ev
     ...(dataLocation && grantable ? statementsFor(['s3:ListBucket', 's3:GetObject'], { ...resourceScope(evidence), ...dataScope(dataLocation) }) : []),
   ]);
   const needsWords = status !== 'ok' && status !== 'skipped';
-
+  const summary = () =>
+    withLakeFormationGrant(summaryFor(definition, status, liftable.length ? liftable : missingActions, blockers, reasons, evidence.findings, connection.region), reasons, evidence);
   return {
-    ...base,
-    status,
-    ...(skipReason ? { skipReason } : {}),
-    ...(needsWords ? { impact: definition.impact } : {}),
     missingActions,
     untestedActions: untestedActions.filter((action) => !missingActions.includes(action)),
+    ...(needsWords || missingActions.length ? { remediation: { summary: summary(), statements } } : {}),
+  };
+}
+
+export function capabilityVerdict(definition: CapabilityDefinition, evidence: Evidence): CapabilityReport {
+  const decision = decideStatus(definition, evidence);
+  const { status, skipReason, reasons } = decision;
+  const { missingActions, untestedActions, remediation } = remediationFor(definition, evidence, decision);
+  return {
+    id: definition.id,
+    title: definition.title,
+    required: evidence.connection.required.has(definition.id),
+    status,
+    ...(skipReason ? { skipReason } : {}),
+    ...(status !== 'ok' && status !== 'skipped' ? { impact: definition.impact } : {}),
+    missingActions,
+    untestedActions,
     reasons,
-    ...(needsWords || missingActions.length
-      ? { remediation: { summary: withLakeFormationGrant(summaryFor(definition, status, liftable.length ? liftable : missingActions, blockers, reasons, evidence.findings, connection.region), reasons, evidence), statements } }
-      : {}),
+    ...(remediation ? { remediation } : {}),
   };
 }
 
@@ -315,11 +339,6 @@ function addReason(reasons: Reason[], reason: Reason): void {
   if (!reasons.some((r) => r.probe === reason.probe && r.action === reason.action && r.code === reason.code)) reasons.push(reason);
 }
 
-function probeExercising(evidence: Evidence, action: AwsAction): string | undefined {
-  const result = evidence.actions.get(action);
-  if (result?.probe) return result.probe;
-  return evidence.registry.find((probe) => probe.actions.includes(action))?.id;
-}
 
 function summaryFor(
   definition: CapabilityDefinition,
