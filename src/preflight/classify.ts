@@ -428,6 +428,14 @@ export function isAnswer(category: ErrorCategory): boolean {
   return category === 'auth' || category === 'permission' || category === 'not-found' || category === 'config';
 }
 
+/**
+ * "AWS said no" or "could not tell", decided once: as an action's evidence (failed / error) and as
+ * a probe's outcome (fail / error).
+ */
+export function verdictOf(classified: Pick<ClassifiedError, 'category'>): { evidence: 'failed' | 'error'; outcome: 'fail' | 'error' } {
+  return isAnswer(classified.category) ? { evidence: 'failed', outcome: 'fail' } : { evidence: 'error', outcome: 'error' };
+}
+
 export function isDenial(classified: ClassifiedError): boolean {
   return classified.category === 'permission';
 }

@@ -3,28 +3,19 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { AwsAction } from '../catalogue/actions.js';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
-import {
-  EXTERNAL_ID_PLACEHOLDER,
-  IAM_POLICY_LIMITS,
-  type PolicyDocument,
-  SERVICE_PRINCIPAL_PLACEHOLDER,
-  buildTrustPolicy,
-  liftableByIdentityPolicy,
-  mergeStatements,
-  policySize,
-  splitIntoPolicies,
-} from '../catalogue/remediation.js';
-import { AWS_SERVICES, type AwsService, type ClientFactory, type ClientTypes } from '../aws/clients.js';
+import { AWS_SERVICES, type AwsService, type ClientFactory, type ClientModules, type ClientTypes } from '../aws/clients.js';
 import { PROBES } from '../probes/registry.js';
-import { type CallOptions, type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
+import { type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
+import { type Budget, type CallSettings, DeadlineError, callAws, callBudget } from './call.js';
 import type { CallSlots } from './call-slots.js';
-import { type ClassifiedError, classifyError, isAnswer, retryDelayMs } from './classify.js';
-import { type ResolvedConnection, maskAccessKeyId, resolveConnection } from './connection.js';
+import { type ClassifiedError, classifyError, verdictOf } from './classify.js';
+import { type ResolvedConnection, resolveConnection } from './connection.js';
+import { type RunHandle, probeContext } from './context.js';
+import { buildReport } from './report.js';
 import type { PreflightRequest } from './request.js';
 import type { ActionResult, CapabilityReport, Finding, PreflightReport, ProbeReport, SkipReason } from './types.js';
-import { type Evidence, capabilityVerdict, evidenceRank, overallStatus } from './verdict.js';
+import { type Evidence, capabilityVerdict, evidenceRank } from './verdict.js';
 
 export interface EngineDependencies {
   clients: ClientFactory;
@@ -68,17 +59,6 @@ const DEFAULT_RETRY = { maxAttempts: 4, baseDelayMs: 100 };
 export const CLEANUP_GRACE_MS = 2000;
 const SETTLE_MARGIN_MS = 250;
 
-/** The signal and deadline that bound a call: the run's, or the cleanup grace that outlives it. */
-interface Budget {
-  signal: AbortSignal;
-  deadline(): number;
-}
-/**
- * One call may use at most half the run's budget (and never more than 10 s): a service that hangs
- * must leave time for the probes that wait on it to try what they can without it.
- */
-const callBudget = (timeoutMs: number) => Math.min(10_000, Math.max(1000, timeoutMs / 2));
-
 export async function runPreflight(request: PreflightRequest, deps: EngineDependencies, options: RunOptions = {}): Promise<PreflightReport> {
   if (request.credentials.type === 'ambient' && !deps.allowAmbient) {
     throw new PreflightRefused([{ path: '/credentials/type', message: 'ambient credentials are disabled on this service (the operator can enable them with PREFLIGHT_ALLOW_AMBIENT=true)' }]);
@@ -91,8 +71,8 @@ export async function runPreflight(request: PreflightRequest, deps: EngineDepend
   return run.execute();
 }
 
-class PreflightRun {
-  private readonly runId = randomBytes(6).toString('hex');
+class PreflightRun implements RunHandle {
+  readonly runId = randomBytes(6).toString('hex');
   private readonly startedAt = Date.now();
   private readonly controller = new AbortController();
   /** Aborts when the cleanup grace after the run's stop is over. */
@@ -100,7 +80,7 @@ class PreflightRun {
   private stoppedAt: number | undefined;
   /** Set when the report was built: a probe still running then can no longer change it. */
   private closed = false;
-  private readonly facts: RunFacts = {};
+  readonly facts: RunFacts = {};
   private readonly actions = new Map<string, ActionResult>();
   private readonly actionsByProbe = new Map<string, Map<string, ActionResult>>();
   private readonly probeReports = new Map<string, ProbeReport>();
@@ -111,12 +91,12 @@ class PreflightRun {
   private readonly needed: ReadonlySet<string>;
   private readonly emitted = new Set<CapabilityId>();
   private credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
-  private readonly retry: { maxAttempts: number; baseDelayMs: number };
+  private readonly callSettings: CallSettings;
   private readonly deadline: number;
 
   constructor(
     private readonly request: PreflightRequest,
-    private readonly connection: ResolvedConnection,
+    readonly connection: ResolvedConnection,
     private readonly deps: EngineDependencies,
     private readonly options: RunOptions,
   ) {
@@ -124,7 +104,12 @@ class PreflightRun {
     setMaxListeners(0, this.controller.signal);
     this.registry = deps.probes ?? PROBES;
     this.needed = neededProbes(this.registry, connection.requested);
-    this.retry = deps.retry ?? DEFAULT_RETRY;
+    this.callSettings = {
+      retry: deps.retry ?? DEFAULT_RETRY,
+      maxCallMs: callBudget(connection.timeoutMs),
+      callSlots: deps.callSlots,
+      endpointHost: (action) => this.endpointHost(action),
+    };
     this.deadline = this.startedAt + connection.timeoutMs;
     const credentials = request.credentials;
     if (credentials.type === 'accessKey') {
@@ -135,7 +120,7 @@ class PreflightRun {
   }
 
   private readonly runBudget: Budget = { signal: this.controller.signal, deadline: () => this.deadline };
-  private readonly cleanupBudget: Budget = {
+  readonly cleanupBudget: Budget = {
     signal: this.cleanupController.signal,
     deadline: () => Math.min(this.stoppedAt ?? Infinity, this.deadline) + CLEANUP_GRACE_MS,
   };
@@ -178,7 +163,7 @@ class PreflightRun {
     }
     this.settleUnfinished();
     this.closed = true;
-    return this.buildReport();
+    return buildReport({ runId: this.runId, requestId: this.options.requestId, startedAt: this.startedAt, credentials: this.request.credentials, evidence: this.evidence() });
   }
 
   /** Probes still running when the run gave up: what they were doing could not be told. */
@@ -191,7 +176,7 @@ class PreflightRun {
       this.probeReports.set(probe.id, {
         id: probe.id,
         service: probe.service,
-        actions: probe.actions,
+        actions: [...probe.actions],
         outcome: 'error',
         detail: 'had not finished when the run ended',
         error,
@@ -220,7 +205,7 @@ class PreflightRun {
       const full: ProbeReport = {
         id: probe.id,
         service: probe.service,
-        actions: probe.actions,
+        actions: [...probe.actions],
         ...report,
         startedAtMs: started - this.startedAt,
         durationMs: Date.now() - started,
@@ -244,14 +229,13 @@ class PreflightRun {
     if (rule) return skip(rule.reason, rule.detail);
 
     try {
-      const detail = await probe.run(this.context(probe, budget));
+      const detail = await probe.run(probeContext(this, probe, budget));
       finish({ outcome: 'pass', ...(detail ? { detail } : {}) });
     } catch (error) {
       if (error instanceof ProbeSkip) return skip(error.reason, error.detail);
       const classified = error instanceof ProbeCallError ? error.classified : classifyError(error, { action: probe.actions[0] ?? probe.id });
       const action = error instanceof ProbeCallError ? error.action : (probe.actions[0] ?? probe.id);
-      const answered = isAnswer(classified.category);
-      finish({ outcome: answered ? 'fail' : 'error', error: toProbeError(action, classified) });
+      finish({ outcome: verdictOf(classified).outcome, error: toProbeError(action, classified) });
     }
   }
 
@@ -269,7 +253,7 @@ class PreflightRun {
    * by another service concerns other resources (Athena asks Glue about every database), so a
    * direct grant outranks it.
    */
-  private record(action: string, result: ActionResult): void {
+  record(action: string, result: ActionResult): void {
     const previous = this.actions.get(action);
     if (!previous || evidenceRank(result) > evidenceRank(previous)) this.actions.set(action, result);
     if (!result.probe) return;
@@ -279,76 +263,28 @@ class PreflightRun {
     if (!before || evidenceRank(result) > evidenceRank(before)) ofProbe.set(action, result);
   }
 
-  private context(probe: ProbeDefinition, budget: Budget): ProbeContext {
-    const run = this;
-    const signal = budget.signal;
-    const budgetOf = (options: CallOptions = {}) => (options.cleanup ? run.cleanupBudget : budget);
-    return {
-      connection: this.connection,
-      facts: this.facts,
-      signal,
-      runId: this.runId,
-      sdk: (service) => run.deps.clients.sdk(service),
-      client: (service) => run.client(service, 'connection'),
-      serviceClient: (service) => run.client(service, 'service'),
-      externalId: () => (run.request.credentials.type === 'role' ? run.request.credentials.externalId : undefined),
-      useCredentials(credentials) {
-        run.credentials = credentials;
-        run.clientCache.clear();
-      },
-      async call(action, send, callOptions = {}) {
-        try {
-          const value = await run.send(action, send, budgetOf(callOptions));
-          run.record(action, { state: 'granted', probe: probe.id });
-          for (const proved of callOptions.alsoProves ?? []) run.record(proved, { state: 'granted', probe: probe.id });
-          return value;
-        } catch (error) {
-          const classified = error as ClassifiedError;
-          if (callOptions.acceptCodes?.includes(classified.code)) {
-            run.record(action, { state: 'granted', probe: probe.id });
-            return undefined as never;
-          }
-          if (classified.relayedAction) {
-            // The called service checked its own permission first, then relayed another's refusal (KMS behind S3).
-            run.record(action, { state: 'granted', probe: probe.id });
-            run.record(classified.relayedAction, { state: 'failed', probe: probe.id, error: classified, relayed: true });
-            throw new ProbeCallError(classified.relayedAction as AwsAction, classified);
-          }
-          const answered = isAnswer(classified.category);
-          run.record(action, { state: answered ? 'failed' : 'error', probe: probe.id, error: classified });
-          throw new ProbeCallError(action, classified);
-        }
-      },
-      async attempt(action, send) {
-        try {
-          return { ok: true, value: await run.send(action, send, budget) };
-        } catch (error) {
-          return { ok: false, error: error as ClassifiedError };
-        }
-      },
-      granted(action) {
-        run.record(action, { state: 'granted', probe: probe.id });
-      },
-      untested(action, why) {
-        run.record(action, { state: 'untested', probe: probe.id, why });
-      },
-      fail(action, partial) {
-        const classified: ClassifiedError = { ...partial };
-        const answered = isAnswer(classified.category);
-        run.record(action, { state: answered ? 'failed' : 'error', probe: probe.id, error: classified });
-        throw new ProbeCallError(action, classified);
-      },
-      finding(finding) {
-        if (run.closed) return;
-        run.findings.push({ ...finding, probe: probe.id });
-      },
-      skip(reason, detail) {
-        throw new ProbeSkip(reason, detail);
-      },
-    };
+  sdk<S extends AwsService>(service: S): Promise<ClientModules[S]> {
+    return this.deps.clients.sdk(service);
   }
 
-  private client<S extends AwsService>(service: S, identity: 'connection' | 'service'): Promise<ClientTypes[S]> {
+  externalId(): string | undefined {
+    return this.request.credentials.type === 'role' ? this.request.credentials.externalId : undefined;
+  }
+
+  useCredentials(credentials: AwsCredentialIdentity): void {
+    this.credentials = credentials;
+    this.clientCache.clear();
+  }
+
+  addFinding(finding: Finding): void {
+    if (!this.closed) this.findings.push(finding);
+  }
+
+  send<T>(action: string, send: (signal: AbortSignal) => Promise<T>, budget: Budget): Promise<T> {
+    return callAws(action, send, budget, this.callSettings);
+  }
+
+  client<S extends AwsService>(service: S, identity: 'connection' | 'service'): Promise<ClientTypes[S]> {
     const key = `${identity}:${service}`;
     let client = this.clientCache.get(key) as Promise<ClientTypes[S]> | undefined;
     if (!client) {
@@ -358,44 +294,6 @@ class PreflightRun {
       this.clientCache.set(key, client);
     }
     return client;
-  }
-
-  /**
-   * One AWS call under the run's deadline. Throttling and 5xx are retried while time remains
-   * (retryDelayMs: a few full-jitter attempts, or for an action with a documented quota, at the
-   * quota's pace until the deadline); denials, auth errors and not-found never are. Throws a
-   * ClassifiedError.
-   */
-  private async send<T>(action: string, send: (signal: AbortSignal) => Promise<T>, budget: Budget): Promise<T> {
-    const stop = budget.signal;
-    for (let attempt = 1; ; attempt++) {
-      const remaining = budget.deadline() - Date.now();
-      if (stop.aborted || remaining <= 0) throw classifyError(stop.reason ?? new DeadlineError(), { action });
-      // A signal of its own per call, its timer cleared as soon as the call settles: a timer left
-      // to expire (AbortSignal.timeout) would keep every finished call's signal alive for seconds.
-      const call = new AbortController();
-      const timer = setTimeout(() => call.abort(new DeadlineError()), Math.min(remaining, callBudget(this.connection.timeoutMs)));
-      const abandon = () => call.abort(stop.reason);
-      stop.addEventListener('abort', abandon, { once: true });
-      let release: (() => void) | undefined;
-      try {
-        // Waiting for a slot counts against the call's deadline, as waiting for a socket would.
-        release = await this.deps.callSlots?.acquire(call.signal);
-        return await send(call.signal);
-      } catch (error) {
-        const classified = classifyError(stop.aborted ? (stop.reason ?? error) : error, { action, host: this.endpointHost(action) });
-        // Backing off holds no slot, and no timer of the call that failed.
-        release?.();
-        clearTimeout(timer);
-        const wait = retryDelayMs(action, classified, attempt, budget.deadline() - Date.now(), this.retry);
-        if (wait === undefined) throw classified;
-        await pause(wait, stop);
-      } finally {
-        release?.();
-        clearTimeout(timer);
-        stop.removeEventListener('abort', abandon);
-      }
-    }
   }
 
   /** The host an action's calls go to (for network errors that do not name it). */
@@ -418,73 +316,6 @@ class PreflightRun {
       }
     }
     this.options.onProbe({ probe, capabilities });
-  }
-
-  private buildReport(): PreflightReport {
-    const evidence = this.evidence();
-    const capabilities = CAPABILITIES.map((definition) => capabilityVerdict(definition, evidence));
-    // Each capability's statements name its own resources (results location, table data): merged, not re-derived.
-    const statements = capabilities.flatMap((c) => c.remediation?.statements ?? []);
-    const policy: PolicyDocument | null = statements.length ? { Version: '2012-10-17', Statement: mergeStatements(statements) } : null;
-    // Where an Allow cannot help (explicit denies, SCPs, boundaries), say who must act instead.
-    const notes = [
-      ...new Set(capabilities.flatMap((c) => (c.remediation && c.reasons.some((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy)) ? [c.remediation.summary] : []))),
-    ];
-    if (policy && policySize(policy) > IAM_POLICY_LIMITS.managedPolicy) {
-      notes.push(`The policy is over IAM's ${IAM_POLICY_LIMITS.managedPolicy}-character limit for one managed policy: attach the numbered parts in remediation.policies instead.`);
-    }
-    const { connection, request } = this;
-    const credentials = request.credentials;
-    return {
-      id: this.runId,
-      ...(this.options.requestId ? { requestId: this.options.requestId } : {}),
-      status: overallStatus(capabilities),
-      startedAt: new Date(this.startedAt).toISOString(),
-      durationMs: Date.now() - this.startedAt,
-      connection: {
-        region: connection.region,
-        accountId: connection.accountId,
-        credentialType: connection.credentialType,
-        ...(connection.roleArn ? { roleArn: connection.roleArn, externalIdGiven: connection.externalIdGiven } : {}),
-        ...(credentials.type === 'accessKey' ? { accessKeyId: maskAccessKeyId(credentials.accessKeyId) } : {}),
-        workgroup: connection.workgroup,
-        ...(this.facts.output ? { outputLocation: this.facts.output.uri } : connection.outputLocation ? { outputLocation: connection.outputLocation.uri } : {}),
-      },
-      ...(this.facts.identity ? { identity: this.facts.identity } : {}),
-      capabilities,
-      probes: this.registry.map((probe) => this.probeReports.get(probe.id)!),
-      findings: [...this.findings],
-      remediation: {
-        policy,
-        // Too large for one managed policy: the same grants in numbered parts that each fit.
-        ...(policy && policySize(policy) > IAM_POLICY_LIMITS.managedPolicy ? { policies: splitIntoPolicies(policy.Statement) } : {}),
-        ...(this.findings.some((f) => f.code === 'ASSUME_ROLE_DENIED')
-          ? { trustPolicy: buildTrustPolicy({ trustedPrincipalArn: this.facts.servicePrincipalArn ?? SERVICE_PRINCIPAL_PLACEHOLDER, externalId: EXTERNAL_ID_PLACEHOLDER }) }
-          : {}),
-        notes,
-      },
-    };
-  }
-}
-
-/** Waits `ms`, or less if `signal` aborts meanwhile (the caller then sees the signal's reason). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-class DeadlineError extends Error {
-  override name = 'TimeoutError';
-  constructor(message = 'the preflight ran out of time') {
-    super(message);
   }
 }
 

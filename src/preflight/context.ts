@@ -1,0 +1,84 @@
+// What a probe sees of its run: the connection and facts, SDK clients, and calls that record what
+// they proved. The run behind it schedules; this only turns calls into evidence.
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsAction } from '../catalogue/actions.js';
+import type { AwsService, ClientModules, ClientTypes } from '../aws/clients.js';
+import { type CallOptions, type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
+import type { Budget } from './call.js';
+import { type ClassifiedError, verdictOf } from './classify.js';
+import type { ResolvedConnection } from './connection.js';
+import type { ActionResult, Finding } from './types.js';
+
+/** The parts of a run a probe's context works through. */
+export interface RunHandle {
+  readonly connection: ResolvedConnection;
+  readonly facts: RunFacts;
+  readonly runId: string;
+  readonly cleanupBudget: Budget;
+  sdk<S extends AwsService>(service: S): Promise<ClientModules[S]>;
+  client<S extends AwsService>(service: S, identity: 'connection' | 'service'): Promise<ClientTypes[S]>;
+  externalId(): string | undefined;
+  useCredentials(credentials: AwsCredentialIdentity): void;
+  send<T>(action: string, send: (signal: AbortSignal) => Promise<T>, budget: Budget): Promise<T>;
+  record(action: string, result: ActionResult): void;
+  addFinding(finding: Finding): void;
+}
+
+/** Each member of a union without its probe field (the context fills it in). */
+type WithoutProbe<T> = T extends unknown ? Omit<T, 'probe'> : never;
+
+export function probeContext(run: RunHandle, probe: ProbeDefinition, budget: Budget): ProbeContext {
+  const budgetOf = (options: CallOptions = {}) => (options.cleanup ? run.cleanupBudget : budget);
+  const record = (action: string, result: WithoutProbe<ActionResult>) => run.record(action, { ...result, probe: probe.id } as ActionResult);
+  /** A refusal or a could-not-tell, recorded and thrown for the probe to end on. */
+  const refuse = (action: AwsAction, classified: ClassifiedError): never => {
+    record(action, { state: verdictOf(classified).evidence, error: classified });
+    throw new ProbeCallError(action, classified);
+  };
+  return {
+    connection: run.connection,
+    facts: run.facts,
+    signal: budget.signal,
+    runId: run.runId,
+    sdk: (service) => run.sdk(service),
+    client: (service) => run.client(service, 'connection'),
+    serviceClient: (service) => run.client(service, 'service'),
+    externalId: () => run.externalId(),
+    useCredentials: (credentials) => run.useCredentials(credentials),
+    async call(action, send, callOptions = {}) {
+      try {
+        const value = await run.send(action, send, budgetOf(callOptions));
+        record(action, { state: 'granted' });
+        for (const proved of callOptions.alsoProves ?? []) record(proved, { state: 'granted' });
+        return value;
+      } catch (error) {
+        const classified = error as ClassifiedError;
+        if (callOptions.acceptCodes?.includes(classified.code)) {
+          record(action, { state: 'granted' });
+          return undefined as never;
+        }
+        if (classified.relayedAction) {
+          // The called service checked its own permission first, then relayed another's refusal (KMS behind S3).
+          record(action, { state: 'granted' });
+          record(classified.relayedAction, { state: 'failed', error: classified, relayed: true });
+          throw new ProbeCallError(classified.relayedAction as AwsAction, classified);
+        }
+        return refuse(action, classified);
+      }
+    },
+    async attempt(action, send) {
+      try {
+        return { ok: true, value: await run.send(action, send, budget) };
+      } catch (error) {
+        return { ok: false, error: error as ClassifiedError };
+      }
+    },
+    granted: (action) => record(action, { state: 'granted' }),
+    untested: (action, why) => record(action, { state: 'untested', why }),
+    fail: (action, partial) => refuse(action, { ...partial }),
+    finding: (finding) => run.addFinding({ ...finding, probe: probe.id }),
+    skip(reason, detail) {
+      throw new ProbeSkip(reason, detail);
+    },
+  };
+}

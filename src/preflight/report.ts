@@ -1,0 +1,69 @@
+// The report, from what a run proved: capability verdicts, the probes in the registry's order,
+// findings, and the remediation merged from the capabilities' own statements.
+import { CAPABILITIES } from '../catalogue/capabilities.js';
+import {
+  EXTERNAL_ID_PLACEHOLDER,
+  IAM_POLICY_LIMITS,
+  type PolicyDocument,
+  SERVICE_PRINCIPAL_PLACEHOLDER,
+  buildTrustPolicy,
+  liftableByIdentityPolicy,
+  mergeStatements,
+  policySize,
+  splitIntoPolicies,
+} from '../catalogue/remediation.js';
+import { maskAccessKeyId } from './connection.js';
+import type { PreflightRequest } from './request.js';
+import type { PreflightReport } from './types.js';
+import { type Evidence, capabilityVerdict, overallStatus } from './verdict.js';
+
+export interface RunRecord {
+  runId: string;
+  requestId?: string;
+  startedAt: number;
+  credentials: PreflightRequest['credentials'];
+  evidence: Evidence;
+}
+
+export function buildReport({ runId, requestId, startedAt, credentials, evidence }: RunRecord): PreflightReport {
+  const { connection, facts, findings } = evidence;
+  const capabilities = CAPABILITIES.map((definition) => capabilityVerdict(definition, evidence));
+  // Each capability's statements name its own resources (results location, table data): merged, not re-derived.
+  const statements = capabilities.flatMap((c) => c.remediation?.statements ?? []);
+  const policy: PolicyDocument | null = statements.length ? { Version: '2012-10-17', Statement: mergeStatements(statements) } : null;
+  const tooLarge = policy !== null && policySize(policy) > IAM_POLICY_LIMITS.managedPolicy;
+  // Where an Allow cannot help (explicit denies, SCPs, boundaries), say who must act instead.
+  const notes = [
+    ...new Set(capabilities.flatMap((c) => (c.remediation && c.reasons.some((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy)) ? [c.remediation.summary] : []))),
+  ];
+  if (tooLarge) notes.push(`The policy is over IAM's ${IAM_POLICY_LIMITS.managedPolicy}-character limit for one managed policy: attach the numbered parts in remediation.policies instead.`);
+  return {
+    id: runId,
+    ...(requestId ? { requestId } : {}),
+    status: overallStatus(capabilities),
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Date.now() - startedAt,
+    connection: {
+      region: connection.region,
+      accountId: connection.accountId,
+      credentialType: connection.credentialType,
+      ...(connection.roleArn ? { roleArn: connection.roleArn, externalIdGiven: connection.externalIdGiven } : {}),
+      ...(credentials.type === 'accessKey' ? { accessKeyId: maskAccessKeyId(credentials.accessKeyId) } : {}),
+      workgroup: connection.workgroup,
+      ...(facts.output ? { outputLocation: facts.output.uri } : connection.outputLocation ? { outputLocation: connection.outputLocation.uri } : {}),
+    },
+    ...(facts.identity ? { identity: facts.identity } : {}),
+    capabilities,
+    probes: evidence.registry.map((probe) => evidence.probes.get(probe.id)!),
+    findings: [...findings],
+    remediation: {
+      policy,
+      // Too large for one managed policy: the same grants in numbered parts that each fit.
+      ...(tooLarge ? { policies: splitIntoPolicies(policy.Statement) } : {}),
+      ...(findings.some((f) => f.code === 'ASSUME_ROLE_DENIED')
+        ? { trustPolicy: buildTrustPolicy({ trustedPrincipalArn: facts.servicePrincipalArn ?? SERVICE_PRINCIPAL_PLACEHOLDER, externalId: EXTERNAL_ID_PLACEHOLDER }) }
+        : {}),
+      notes,
+    },
+  };
+}
