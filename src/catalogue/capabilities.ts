@@ -29,7 +29,7 @@ export type CapabilityId = (typeof CAPABILITY_IDS)[number];
 export type ApplicabilityFact =
   /** A KMS key protects query results: the workgroup's, managed results', or the bucket default's. */
   | 'results-kms-key'
-  /** Glue's listing is not hidden by Lake Formation (no LAKE_FORMATION_EMPTY_LISTING). */
+  /** Glue's listing is not hidden by Lake Formation (no LAKE_FORMATION_EMPTY_LISTING, no name refused by it). */
   | 'listing-visible'
   /** The sampled tables include a Lake Formation-governed one. */
   | 'governed-table-sampled'
@@ -212,7 +212,7 @@ export const CAPABILITIES = [
     core: ['lakeformation:GetDataAccess'],
     extended: [],
     applicability: [
-      { unless: 'listing-visible', then: { status: 'unknown' }, why: 'Glue listed no table in an account that governs tables with Lake Formation' },
+      { unless: 'listing-visible', then: { status: 'unknown' }, why: 'Lake Formation hides the tables (or the databases) the connection would read: Glue lists none, or refuses them by name' },
       { unless: 'governed-table-sampled', then: { status: 'skipped', skipReason: 'not-applicable' }, why: 'no Lake Formation-governed table among the sampled tables' },
       // lakeformation:GetDataAccess has no API of its own: without a query nothing proves it, and a
       // governed table the product cannot read must not leave the run ok.

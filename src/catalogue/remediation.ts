@@ -281,7 +281,7 @@ const POLICIES: Record<PolicyType, { name: string; who: string }> = {
   'vpc-endpoint': { name: 'a VPC endpoint policy', who: 'ask your network team to allow it in the VPC endpoint policy' },
   'lake-formation': {
     name: 'Lake Formation permissions',
-    who: 'a Lake Formation administrator must grant this principal DESCRIBE and SELECT on the table (aws lakeformation grant-permissions)',
+    who: 'a Lake Formation administrator must grant this principal DESCRIBE on the database and DESCRIBE and SELECT on its tables (aws lakeformation grant-permissions)',
   },
   unknown: { name: 'a policy', who: 'find the denying policy with the IAM policy simulator or in CloudTrail' },
 };

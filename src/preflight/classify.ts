@@ -274,7 +274,8 @@ export function classifyError(error: unknown, context: { action: string; host?: 
   }
   // A denial is a denial under any code: Athena wraps Glue's refusals in a MetadataException. A bare
   // 403 already reads AccessDenied (codeOf); a named 403 that is no denial (S3's InvalidObjectState) is not one.
-  if (PERMISSION_CODES.has(code) || /not authorized to perform/i.test(text)) {
+  // Athena relays a Glue call Lake Formation refused inside a MetadataException: a denial all the same.
+  if (PERMISSION_CODES.has(code) || /not authorized to perform|Insufficient Lake Formation permission/i.test(text)) {
     return { ...base, ...denial(code, text, action) };
   }
   // Athena answers a missing workgroup or catalog with InvalidRequestException "WorkGroup x is not
@@ -338,7 +339,7 @@ const POLICY_WORDS: Record<PolicyType, string> = {
   boundary: 'a permissions boundary',
   session: 'a session policy',
   'vpc-endpoint': 'a VPC endpoint policy',
-  'lake-formation': 'Lake Formation permissions',
+  'lake-formation': 'a Lake Formation permission',
   unknown: 'a policy',
 };
 

@@ -61,7 +61,10 @@ const FACTS: Record<ApplicabilityFact, (evidence: Evidence) => boolean> = {
     evidence.registry.some(
       (probe) => probe.informs.includes('encryption') && [...(evidence.actionsByProbe.get(probe.id) ?? [])].some(([action, result]) => action.startsWith('kms:') && result.state !== 'untested'),
     ),
-  'listing-visible': (evidence) => !evidence.findings.some((f) => f.code === 'LAKE_FORMATION_EMPTY_LISTING'),
+  'listing-visible': (evidence) =>
+    !evidence.findings.some((f) => f.code === 'LAKE_FORMATION_EMPTY_LISTING') &&
+    // Lake Formation refusing a name it hides (a governed database) hides what lake-formation would judge.
+    ![...evidence.probes.values()].some((probe) => probe.error?.deniedBy?.policyType === 'lake-formation' && probe.service === 'glue'),
   'governed-table-sampled': (evidence) => evidence.facts.tables?.some((table) => table.governed) ?? false,
   'query-allowed': (evidence) => evidence.connection.runQuery,
 };
@@ -326,13 +329,17 @@ function credentialsFix(code: string, region: string): string {
 
 const EMPTY_LISTINGS = ['NO_DATABASES_VISIBLE', 'NO_TABLES_VISIBLE'] as const;
 
-/** Where Lake Formation refused, the grant to make, as a command (it is not an IAM statement). */
+/** Where Lake Formation refused, the grants to make, as commands (they are not IAM statements). */
 function withLakeFormationGrant(summary: string, reasons: readonly Reason[], evidence: Evidence): string {
   if (!reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) return summary;
-  const table = evidence.facts.tables?.find((t) => t.governed);
-  const principal = iamPrincipalOf(evidence.facts.identity?.arn ?? '<principal-arn>');
-  const resource = table ? `'{"Table":{"DatabaseName":"${table.database}","Name":"${table.name}"}}'` : `'{"Table":{"DatabaseName":"<database>","Name":"<table>"}}'`;
-  return `${summary} aws lakeformation grant-permissions --catalog-id ${evidence.connection.catalogId} --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE SELECT --resource ${resource}`;
+  const { connection, facts } = evidence;
+  const grant = (permissions: string, resource: object) =>
+    `aws lakeformation grant-permissions --catalog-id ${connection.catalogId} --principal DataLakePrincipalIdentifier=${iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>')} --permissions ${permissions} --resource '${JSON.stringify(resource)}'`;
+  const table = facts.tables?.find((t) => t.governed);
+  if (table) return `${summary} ${grant('DESCRIBE SELECT', { Table: { DatabaseName: table.database, Name: table.name } })}`;
+  // Nothing governed was even listed: Lake Formation hides the database itself.
+  const database = connection.databases[0] ?? '<database>';
+  return `${summary} ${grant('DESCRIBE', { Database: { Name: database } })}; ${grant('DESCRIBE SELECT', { Table: { DatabaseName: database, TableWildcard: {} } })}`;
 }
 
 function addReason(reasons: Reason[], reason: Reason): void {

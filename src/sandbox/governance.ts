@@ -35,6 +35,18 @@ export function hasLakeFormationPermission(state: SandboxState, caller: Caller, 
   });
 }
 
+/**
+ * Whether the caller may see a database: an ungoverned one always; a governed one only with a
+ * grant on it or on any of its tables (Lake Formation Developer Guide: principals see the
+ * databases and tables they have permissions on), or as a data lake administrator.
+ */
+export function isDatabaseVisible(state: SandboxState, caller: Caller, database: string): boolean {
+  const db = state.scenario.glue.databases.find((d) => d.name === database);
+  if (!db?.registeredWithLakeFormation || isDataLakeAdmin(state, caller)) return true;
+  const principal = lakeFormationPrincipal(caller);
+  return state.scenario.lakeFormation.grants.some((grant) => grant.principal === principal && grant.database === database && grant.permissions.length > 0);
+}
+
 /** Whether the caller may see a table in Glue listings: ungoverned tables always, governed ones with a grant. */
 export function isTableVisible(state: SandboxState, caller: Caller, database: string, table: string): boolean {
   return !isGoverned(state, database, table) || hasLakeFormationPermission(state, caller, database, table, 'DESCRIBE');

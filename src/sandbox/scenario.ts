@@ -108,6 +108,12 @@ const Database = Type.Object(
     locationUri: Type.Optional(Type.String()),
     tables: Type.Array(Table, { default: [] }),
     functions: Type.Array(UserDefinedFunction, { default: [] }),
+    /**
+     * Created while the account defaulted to Lake Formation permissions (no IAM_ALLOWED_PRINCIPALS
+     * grant on it): Lake Formation, not IAM alone, decides who may see it, so listings leave it out
+     * and naming it is refused for a principal without a grant.
+     */
+    registeredWithLakeFormation: Type.Boolean({ default: false }),
   },
   { additionalProperties: false },
 );

@@ -165,6 +165,19 @@ const EXPECTED: Record<string, Expectation> = {
     capabilities: { ...ALL_OK, metadata: 'degraded', partitions: 'degraded', 'schema-history': 'degraded', 'lake-formation': 'unknown' },
     findings: ['LAKE_FORMATION_EMPTY_LISTING', 'NO_TABLES_VISIBLE'],
   },
+  // Lake Formation hides the named database itself: refused by name, fixed by a Lake Formation grant.
+  'lake-formation-hidden-database': {
+    overall: 'failed',
+    capabilities: {
+      ...ALL_OK,
+      metadata: 'unavailable',
+      partitions: NS,
+      'schema-history': NS,
+      functions: 'unavailable',
+      'athena-catalog': 'unavailable',
+      'lake-formation': 'unknown',
+    },
+  },
   'scp-deny-athena': {
     overall: 'degraded',
     capabilities: { ...ALL_OK, 'query-history': 'unavailable', 'athena-catalog': 'unavailable' /* the output location is given, so S3 works without GetWorkGroup */ },
@@ -421,6 +434,15 @@ describe('what the reports say', () => {
     expect(notes.join(' ')).toMatch(/numbered parts/);
   });
 
+  it('answers a database Lake Formation hides with Lake Formation grants, never an IAM Allow', async () => {
+    const { report } = await run('lake-formation-hidden-database');
+    const metadata = report.capabilities.find((c) => c.id === 'metadata')!;
+    expect(metadata.reasons.map((r) => r.deniedBy?.policyType)).toEqual(['lake-formation', 'lake-formation']);
+    expect(metadata.remediation!.statements).toEqual([]);
+    expect(metadata.remediation!.summary).toContain(`--permissions DESCRIBE --resource '{"Database":{"Name":"finance"}}'`);
+    expect(report.remediation.policy).toBeNull();
+  });
+
   it('warns when a role is used without an external ID', async () => {
     const { harness } = await run('external-id-not-enforced');
     const response = await harness.preflight(sampleRequest(harness.sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly' } }));
@@ -473,6 +495,7 @@ describe('the closed loop: the remediation policy, applied, lifts what it covers
     'bucket-other-region': 'a bucket in another region is fixed by another bucket, not a grant',
     'workgroup-disabled': 'a disabled workgroup is fixed by enabling it',
     'lake-formation-governed': 'Lake Formation hides the tables: a Lake Formation grant, which the finding prints',
+    'lake-formation-hidden-database': 'Lake Formation hides the database: a Lake Formation grant, which the remediation prints as commands',
     'permissions-boundary': 'the boundary denies: whoever manages it must act (remediation notes say so)',
     'scp-deny-athena': 'an SCP denies: the Organizations administrator must act (remediation notes say so)',
   };

@@ -241,6 +241,12 @@ const otherRows: Row[] = [
   ['S3, wrong region in the signature', 's3:PutObject', xml('AuthorizationHeaderMalformed', "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'", 400), { category: 'config' }],
   // Athena's real answer for a missing workgroup is an InvalidRequestException saying so.
   ['Athena, no such workgroup, as Athena says it', 'athena:GetWorkGroup', json('InvalidRequestException', 'WorkGroup legacy is not found.', 400, 'Message'), { code: 'InvalidRequestException', category: 'not-found' }],
+  [
+    'Athena relaying a Glue call Lake Formation refused',
+    'athena:ListDatabases',
+    json('MetadataException', 'Insufficient Lake Formation permission(s): Required Describe on finance (Service: AmazonDataCatalog; Status Code: 400; Error Code: AccessDeniedException)', 400, 'Message'),
+    { category: 'permission', deniedBy: { policyType: 'lake-formation', explicit: false } },
+  ],
   ['STS off in the region', 'sts:GetCallerIdentity', query('RegionDisabledException', 'STS is not activated in this region for account:123456789012. Your account administrator can activate STS in this region using the IAM Console.', 403), { code: 'RegionDisabledException', category: 'config' }],
   [
     'S3 GetObject refused by KMS, in KMS words',

@@ -1,5 +1,5 @@
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { GetDatabaseCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, SearchTablesCommand } from '@aws-sdk/client-glue';
+import { GetDatabaseCommand, GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, SearchTablesCommand } from '@aws-sdk/client-glue';
 import {
   GetDataLakeSettingsCommand,
   GetEffectivePermissionsForPathCommand,
@@ -234,5 +234,27 @@ describe('sandbox Lake Formation', () => {
     expect(second.json.NextToken).toBeUndefined();
     const denied = await awsCli(grants, userCredentials(grants, 'glue-reader'), ['lakeformation', 'get-data-lake-settings']);
     expect(denied).toMatchObject({ ok: false, errorCode: 'AccessDeniedException' });
+  });
+});
+
+describe('Lake Formation hides a governed database as well as its tables', () => {
+  let hidden: Sandbox;
+  beforeAll(async () => {
+    hidden = await startSandbox({ scenario: 'lake-formation-hidden-database' });
+  });
+  afterAll(() => hidden.close());
+
+  it('leaves it out of listings and refuses it by name for a principal without a grant; shows it to one with a grant', async () => {
+    const analyst = new GlueClient(clientConfig(hidden, userCredentials(hidden, 'analyst')));
+    const { DatabaseList } = await analyst.send(new GetDatabasesCommand({}));
+    expect(DatabaseList!.map((d) => d.Name)).not.toContain('finance');
+    await expect(analyst.send(new GetDatabaseCommand({ Name: 'finance' }))).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('Insufficient Lake Formation permission(s)') });
+    const steward = new GlueClient(clientConfig(hidden, userCredentials(hidden, 'steward')));
+    expect((await steward.send(new GetDatabasesCommand({}))).DatabaseList!.map((d) => d.Name)).toContain('finance');
+  });
+
+  it('is parsed by botocore: the refusal by name', async () => {
+    const refused = await awsCli(hidden, userCredentials(hidden, 'analyst'), ['glue', 'get-database', '--name', 'finance']);
+    expect(refused.errorCode).toBe('AccessDeniedException');
   });
 });

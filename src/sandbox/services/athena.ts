@@ -2,7 +2,7 @@
 // queries that really "run": they read the Glue catalog with the caller's rights, write their CSV
 // to the sandbox's S3, and fail as Athena does when the caller cannot write there, use the key,
 // or read Lake Formation-governed data.
-import { hasLakeFormationPermission, isGoverned, isTableVisible, kmsDecision, resolveKmsKey } from '../governance.js';
+import { hasLakeFormationPermission, isDatabaseVisible, isGoverned, isTableVisible, kmsDecision, resolveKmsKey } from '../governance.js';
 import { accessDeniedMessage, authorize as evaluate } from '../iam/evaluate.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioTable, ScenarioWorkGroup } from '../scenario.js';
@@ -224,6 +224,9 @@ function readTable(call: ServiceCall, reference: { database: string; table: stri
     if (why) return { reason: `Insufficient permissions to execute the query. ${why}`, type: ERROR_TYPE.permission };
   }
   const database = call.state.scenario.glue.databases.find((d) => d.name === reference.database);
+  if (database && !isDatabaseVisible(call.state, call.caller, database.name)) {
+    return { reason: `Insufficient permissions to execute the query. Insufficient Lake Formation permission(s): Required Describe on ${database.name}`, type: ERROR_TYPE.permission };
+  }
   if (!database) return { reason: `SCHEMA_NOT_FOUND: line ${reference.at}: Schema '${reference.database}' does not exist`, type: ERROR_TYPE.entityNotFound };
   const table = database.tables.find((t) => t.name === reference.table);
   if (!table) {
@@ -537,6 +540,7 @@ function catalogFor(call: ServiceCall, input: Input): void {
 function findDatabase(call: ServiceCall, name: string): Database {
   const database = call.state.scenario.glue.databases.find((d) => d.name === name.toLowerCase());
   if (!database) throw glueError(call, 'EntityNotFoundException', 'Entity Not Found');
+  if (!isDatabaseVisible(call.state, call.caller, database.name)) throw glueError(call, 'AccessDeniedException', `Insufficient Lake Formation permission(s): Required Describe on ${database.name}`);
   return database;
 }
 
@@ -656,7 +660,7 @@ export const athena = jsonService({
       const glue = glueArns(call);
       // Athena lists through glue:GetDatabases with the caller's rights, filtered the same way.
       requireGlue(call, 'glue:GetDatabases', [glue.catalog]);
-      const readable = call.state.scenario.glue.databases.filter((d) => call.isAuthorized('glue:GetDatabases', glue.database(d.name)));
+      const readable = call.state.scenario.glue.databases.filter((d) => call.isAuthorized('glue:GetDatabases', glue.database(d.name)) && isDatabaseVisible(call.state, call.caller, d.name));
       if (readable.length === 0) requireGlue(call, 'glue:GetDatabases', [glue.database('*')]);
       const { page: databases, nextToken } = page(readable, input, 1, 50);
       return { DatabaseList: databases.map((d) => ({ Name: d.name, Description: d.description ?? '', Parameters: {} })), NextToken: nextToken };

@@ -5,7 +5,7 @@
 // ("Filter tables by GetTables permission": no table ARN allowed, an empty list; no database ARN,
 // AccessDeniedException). Tables governed by Lake Formation are likewise left out for principals
 // without a grant.
-import { isTableVisible } from '../governance.js';
+import { isDatabaseVisible, isTableVisible } from '../governance.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioTable } from '../scenario.js';
 import { AwsError, type ServiceCall } from '../types.js';
@@ -62,6 +62,10 @@ function namePattern(pattern: string | undefined): RegExp | undefined {
 function findDatabase(call: ServiceCall, name: string): Database {
   const database = call.state.scenario.glue.databases.find((d) => d.name === name.toLowerCase());
   if (!database) throw new AwsError('EntityNotFoundException', `Database ${name} not found.`);
+  // Named directly, a database Lake Formation hides is refused, in Lake Formation's words.
+  if (!isDatabaseVisible(call.state, call.caller, database.name)) {
+    throw new AwsError('AccessDeniedException', `Insufficient Lake Formation permission(s): Required Describe on ${database.name}`);
+  }
   return database;
 }
 
@@ -198,7 +202,11 @@ export const glue = jsonService({
       call.authorize('glue:GetDatabases', arn.catalog);
       // No database is shared with this account, so FOREIGN and FEDERATED list nothing.
       const shared = input.ResourceShareType === 'FOREIGN' || input.ResourceShareType === 'FEDERATED';
-      const readable = shared ? [] : call.state.scenario.glue.databases.filter((database) => call.isAuthorized('glue:GetDatabases', arn.database(database.name)));
+      const readable = shared
+        ? []
+        : call.state.scenario.glue.databases.filter(
+            (database) => call.isAuthorized('glue:GetDatabases', arn.database(database.name)) && isDatabaseVisible(call.state, call.caller, database.name),
+          );
       const { page, nextToken } = paginate(readable, input.NextToken, size);
       return { DatabaseList: page.map((database) => databaseShape(call, database, catalogId)), NextToken: nextToken };
     },
@@ -324,7 +332,7 @@ export const glue = jsonService({
         !text || [database.name, table.name, ...table.columns.flatMap((c) => [c.name, c.comment ?? ''])].some((field) => field.toLowerCase().includes(text));
       // The search never fails on what the caller may not read: it leaves it out.
       const found = call.state.scenario.glue.databases
-        .filter((database) => call.isAuthorized('glue:SearchTables', arn.database(database.name)))
+        .filter((database) => call.isAuthorized('glue:SearchTables', arn.database(database.name)) && isDatabaseVisible(call.state, call.caller, database.name))
         .flatMap((database) =>
           database.tables
             .filter(
