@@ -1,12 +1,12 @@
 // `npm run sandbox` as a process: what the demo and onboarding-UI developers run.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const TSX = 'node_modules/.bin/tsx';
 
@@ -64,7 +64,9 @@ describe('npm run sandbox', () => {
   });
 
   it('refuses a scenario file with a mistake, naming the field', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sandbox-cli-')), 'typo.json');
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-cli-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'typo.json');
     writeFileSync(file, JSON.stringify({ extends: 'full-access', name: 'typo', description: 'a typo', region: 'eu-west-one' }));
     const { child, stderr } = sandboxProcess(['--scenario', file, '--port', '0']);
     const { code } = await exitOf(child);

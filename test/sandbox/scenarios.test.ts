@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { authorize } from '../../src/sandbox/iam/evaluate.js';
 import { BUILT_IN_SCENARIO_DIR, ScenarioError, listBuiltInScenarios, loadScenario, parseScenario } from '../../src/sandbox/scenario.js';
 
@@ -199,6 +199,7 @@ describe('scenario validation', () => {
 
   it('refuses a file with a mistake, naming the file and the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...minimal, accountId: 'abc' }));
     expect(() => loadScenario(bad)).toThrow(ScenarioError);

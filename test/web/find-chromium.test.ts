@@ -1,13 +1,19 @@
 // How the web tests find their browser: CHROMIUM_PATH, else chromium, chromium-browser, google-chrome
 // on PATH; and when there is none, an error that says what to install.
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../support/chromium.js';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function dirWith(...names: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'find-chromium-'));
+  made.push(dir);
   for (const name of names) {
     writeFileSync(join(dir, name), '#!/bin/sh\n');
     chmodSync(join(dir, name), 0o755);
