@@ -1,10 +1,13 @@
 // Route schemas: the source of openapi.yaml, and for responses an allow-list: a field that is not
 // declared here is never serialised, so nothing secret can slip into a report by accident.
+// The report's shape is written once, here: its TypeScript types are ReportSchema's Static
+// (src/preflight/types.ts), and its enums are built from the `as const` lists their types come from.
 import Type, { type Static, type TSchema } from 'typebox';
 import { CAPABILITY_IDS } from '../catalogue/capabilities.js';
-import { POLICY_TYPES } from '../preflight/classify.js';
-import { PreflightRequestSchema } from '../preflight/request.js';
-import { FINDING_CODES } from '../preflight/types.js';
+import type { NumberedPolicy, PolicyDocument as CataloguePolicyDocument, PolicyStatement, TrustPolicyDocument as CatalogueTrustPolicyDocument } from '../catalogue/remediation.js';
+import { type ErrorCategory, POLICY_TYPES } from '../preflight/classify.js';
+import { FLAT_FIELDS, PreflightRequestSchema } from '../preflight/request.js';
+import { CAPABILITY_STATUSES, FINDING_CODES, OVERALL_STATUSES, PROBE_OUTCOMES, SEVERITIES, SKIP_REASONS } from '../preflight/types.js';
 
 // Strings from a fixed set are `enum`s, and a nullable schema says so with a type list:
 // fast-json-stringify writes both directly, where a union (anyOf) makes it run Ajv over every
@@ -12,9 +15,15 @@ import { FINDING_CODES } from '../preflight/types.js';
 const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 const nullable = <T extends TSchema & { type: string }>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 
-const Category = literals(['auth', 'permission', 'not-found', 'config', 'network', 'throttled', 'timeout', 'service', 'internal']);
+/**
+ * classify.ts's ErrorCategory, as a value. Written out again because that file's type is a union
+ * of literals, not a list; checked against it below, so neither can gain a category alone.
+ */
+const ERROR_CATEGORIES = ['auth', 'permission', 'not-found', 'config', 'network', 'throttled', 'timeout', 'service', 'internal'] as const;
+
+const Category = literals(ERROR_CATEGORIES);
 const PolicyType = literals(POLICY_TYPES);
-const SkipReason = literals(['not-requested', 'not-applicable', 'prerequisite-failed', 'disabled-by-option', 'not-configured', 'no-sample']);
+const SkipReason = literals(SKIP_REASONS);
 const DeniedBy = Type.Object({ policyType: PolicyType, explicit: Type.Boolean() });
 
 const Statement = Type.Object({
@@ -41,6 +50,20 @@ const TrustPolicyDocument = Type.Object({
   ),
 });
 
+const NumberedPolicyDocument = Type.Object({ name: Type.String(), document: PolicyDocument, characters: Type.Integer() });
+
+// The catalogue writes its policy documents as interfaces (src/catalogue/remediation.ts); the
+// schema must describe exactly those, and the categories exactly classify.ts's: checked at compile time.
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+type SchemaMatchesTypes = [
+  Assert<Equal<Static<typeof Statement>, PolicyStatement>>,
+  Assert<Equal<Static<typeof PolicyDocument>, CataloguePolicyDocument>>,
+  Assert<Equal<Static<typeof NumberedPolicyDocument>, NumberedPolicy>>,
+  Assert<Equal<Static<typeof TrustPolicyDocument>, CatalogueTrustPolicyDocument>>,
+  Assert<Equal<(typeof ERROR_CATEGORIES)[number], ErrorCategory>>,
+];
+
 const Reason = Type.Object({
   probe: Type.String(),
   action: Type.String(),
@@ -54,7 +77,7 @@ const Reason = Type.Object({
 export const CapabilityReportSchema = Type.Object({
   id: literals(CAPABILITY_IDS),
   title: Type.String(),
-  status: literals(['ok', 'degraded', 'unavailable', 'unknown', 'skipped']),
+  status: literals(CAPABILITY_STATUSES),
   skipReason: Type.Optional(SkipReason),
   required: Type.Boolean(),
   impact: Type.Optional(Type.String()),
@@ -67,8 +90,9 @@ export const CapabilityReportSchema = Type.Object({
 const ProbeReport = Type.Object({
   id: Type.String(),
   service: Type.String(),
-  actions: Type.Array(Type.String()),
-  outcome: literals(['pass', 'fail', 'skipped', 'error']),
+  // Immutable: the type is `readonly string[]` (a report shares its probe's list); the schema is the same.
+  actions: Type.Immutable(Type.Array(Type.String())),
+  outcome: literals(PROBE_OUTCOMES),
   skipReason: Type.Optional(SkipReason),
   detail: Type.Optional(Type.String()),
   startedAtMs: Type.Integer(),
@@ -89,7 +113,7 @@ export const ReportSchema = Type.Object(
   {
     id: Type.String(),
     requestId: Type.Optional(Type.String()),
-    status: literals(['ok', 'degraded', 'failed']),
+    status: literals(OVERALL_STATUSES),
     startedAt: Type.String({ format: 'date-time' }),
     durationMs: Type.Integer(),
     connection: Type.Object({
@@ -108,16 +132,17 @@ export const ReportSchema = Type.Object(
     findings: Type.Array(
       Type.Object({
         code: literals(FINDING_CODES),
-        severity: literals(['high', 'medium', 'low', 'info']),
+        severity: literals(SEVERITIES),
         message: Type.String(),
         remediation: Type.String(),
+        // The probe that found it.
         probe: Type.Optional(Type.String()),
       }),
     ),
     remediation: Type.Object({
       policy: nullable(PolicyDocument),
       // Only when policy is over IAM's 6,144-character quota for a managed policy: the same grants in parts that fit.
-      policies: Type.Optional(Type.Array(Type.Object({ name: Type.String(), document: PolicyDocument, characters: Type.Integer() }))),
+      policies: Type.Optional(Type.Array(NumberedPolicyDocument)),
       // Role mode, when the service could not assume the role: the trust policy to give it (external ID left for the customer to fill in).
       trustPolicy: Type.Optional(TrustPolicyDocument),
       notes: Type.Array(Type.String()),
@@ -136,22 +161,23 @@ export const InvalidRequestSchema = Type.Object(
 
 export const ErrorSchema = Type.Object({ error: Type.String(), message: Type.String(), requestId: Type.Optional(Type.String()) }, { $id: 'Error' });
 
-/** The seeds' flat connection format, accepted beside the canonical one. */
-export const FlatRequestSchema = Type.Object(
-  {
-    aws_region: Type.String(),
-    aws_account_id: Type.String(),
-    access_key_id: Type.Optional(Type.String()),
-    access_key_secret: Type.Optional(Type.String({ writeOnly: true })),
-    session_token: Type.Optional(Type.String({ writeOnly: true })),
-    role_arn: Type.Optional(Type.String()),
-    external_id: Type.Optional(Type.String({ writeOnly: true })),
-    workgroup: Type.Optional(Type.String()),
-    catalog: Type.Optional(Type.String()),
-    s3_output_location: Type.Optional(Type.String()),
-    s3_staging_dir: Type.Optional(Type.String()),
-  },
-  { description: 'The flat format of vendor connection forms; normalised to the canonical request' },
-);
+/** The canonical request's schema of the field at `path` (a credentials field in whichever credentials type has it). */
+function canonicalField(path: string): TSchema & { writeOnly?: boolean } {
+  let field: any = PreflightRequestSchema;
+  for (const key of path.slice(1).split('/')) field = ((field?.anyOf ?? [field]) as any[]).map((branch) => branch?.properties?.[key]).find(Boolean);
+  if (!field) throw new Error(`flat field for ${path}: the canonical request has no such field`);
+  return field;
+}
+
+/** A flat field: a string, required if its canonical field is a required top-level one, write-only if that is. */
+function flatField(path: string) {
+  const field = Type.String(canonicalField(path).writeOnly ? { writeOnly: true } : {});
+  return (PreflightRequestSchema.required as readonly string[]).includes(path.slice(1)) ? field : Type.Optional(field);
+}
+
+/** The seeds' flat connection format, accepted beside the canonical one: from request.ts's FLAT_FIELDS. */
+export const FlatRequestSchema = Type.Object(Object.fromEntries(FLAT_FIELDS.filter((f) => f.documented !== false).map(({ name, path }) => [name, flatField(path)])), {
+  description: 'The flat format of vendor connection forms; normalised to the canonical request',
+});
 
 export const PreflightBodySchema = Type.Union([PreflightRequestSchema, FlatRequestSchema], { $id: 'PreflightRequest' });

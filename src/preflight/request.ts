@@ -79,24 +79,32 @@ export const PreflightRequestSchema = Type.Object(
 export type PreflightRequest = Static<typeof PreflightRequestSchema>;
 export type CredentialsInput = PreflightRequest['credentials'];
 
-/** The seeds' flat connection format (Coalesce, Skoot, …): accepted and turned into the canonical one. */
-const FLAT_FIELDS = new Map<string, string>([
-  ['aws_region', '/region'],
-  ['aws_account_id', '/accountId'],
-  ['access_key_id', '/credentials/accessKeyId'],
-  ['access_key_secret', '/credentials/secretAccessKey'],
-  ['secret_access_key', '/credentials/secretAccessKey'],
-  ['session_token', '/credentials/sessionToken'],
-  ['role_arn', '/credentials/roleArn'],
-  ['external_id', '/credentials/externalId'],
-  ['workgroup', '/athena/workgroup'],
-  ['catalog', '/athena/catalog'],
-  ['s3_output_location', '/athena/outputLocation'],
-  ['s3_staging_dir', '/athena/outputLocation'],
-]);
+/**
+ * The seeds' flat connection format (Coalesce, Skoot, …), accepted and turned into the canonical
+ * one: each field and the canonical field it fills. The one list of these names: the HTTP schema
+ * (openapi.yaml) is built from it, each field required and write-only as its canonical field is;
+ * `documented: false` is an alias accepted but not advertised.
+ */
+export const FLAT_FIELDS: ReadonlyArray<{ name: string; path: string; documented?: false }> = [
+  { name: 'aws_region', path: '/region' },
+  { name: 'aws_account_id', path: '/accountId' },
+  { name: 'access_key_id', path: '/credentials/accessKeyId' },
+  { name: 'access_key_secret', path: '/credentials/secretAccessKey' },
+  { name: 'secret_access_key', path: '/credentials/secretAccessKey', documented: false },
+  { name: 'session_token', path: '/credentials/sessionToken' },
+  { name: 'role_arn', path: '/credentials/roleArn' },
+  { name: 'external_id', path: '/credentials/externalId' },
+  { name: 'workgroup', path: '/athena/workgroup' },
+  { name: 'catalog', path: '/athena/catalog' },
+  { name: 's3_output_location', path: '/athena/outputLocation' },
+  { name: 's3_staging_dir', path: '/athena/outputLocation' },
+];
+const FLAT_PATHS = new Map(FLAT_FIELDS.map(({ name, path }) => [name, path]));
+/** A flat body is told by the fields of the canonical request's required top-level fields (aws_region, aws_account_id). */
+const FLAT_MARKERS = FLAT_FIELDS.filter(({ path }) => (PreflightRequestSchema.required as readonly string[]).includes(path.slice(1))).map(({ name }) => name);
 
 export function isFlatRequest(body: unknown): body is Record<string, unknown> {
-  return isPlainObject(body) && (Object.hasOwn(body, 'aws_region') || Object.hasOwn(body, 'aws_account_id'));
+  return isPlainObject(body) && FLAT_MARKERS.some((name) => Object.hasOwn(body, name));
 }
 
 export interface Normalised {
@@ -110,9 +118,9 @@ export function normaliseFlat(body: Record<string, unknown>): Normalised {
   const fieldNames = new Map<string, string>();
   // Canonical sections may sit beside flat fields (capabilities, options, glue…): they go first,
   // so that the flat fields land in them whatever the order of the body.
-  for (const [key, value] of Object.entries(body)) if (!FLAT_FIELDS.has(key)) setOwn(request, key, value);
+  for (const [key, value] of Object.entries(body)) if (!FLAT_PATHS.has(key)) setOwn(request, key, value);
   for (const [key, value] of Object.entries(body)) {
-    const path = FLAT_FIELDS.get(key);
+    const path = FLAT_PATHS.get(key);
     if (!path) continue;
     const [section, field] = path.slice(1).split('/') as [string, string | undefined];
     fieldNames.set(path, key);

@@ -1,14 +1,24 @@
-// The report is the product: the API, the CLI and the web page all show this object.
+// The report is the product: the API, the CLI and the web page all show this object. Its shape is
+// written once, as the response schema (ReportSchema in src/http/schemas.ts), which is also the
+// allow-list of what is served: the types here are that schema's Static. A field must be declared
+// there to exist in these types at all; test/http/report-shape.test.ts checks that what is served
+// is the whole of what the engine built.
+import type { Static } from 'typebox';
 import type { AwsAction } from '../catalogue/actions.js';
-import type { CapabilityId } from '../catalogue/capabilities.js';
-import type { NumberedPolicy, PolicyDocument, PolicyStatement, TrustPolicyDocument } from '../catalogue/remediation.js';
-import type { ClassifiedError, ErrorCategory, PolicyType } from './classify.js';
+import type { ReportSchema } from '../http/schemas.js';
+import type { ClassifiedError } from './classify.js';
 
-export type CapabilityStatus = 'ok' | 'degraded' | 'unavailable' | 'unknown' | 'skipped';
-export type SkipReason = 'not-requested' | 'not-applicable' | 'prerequisite-failed' | 'disabled-by-option' | 'not-configured' | 'no-sample';
-export type ProbeOutcomeKind = 'pass' | 'fail' | 'skipped' | 'error';
-export type OverallStatus = 'ok' | 'degraded' | 'failed';
-export type Severity = 'high' | 'medium' | 'low' | 'info';
+// Each list once, as values: the schema's enums are built from them, the types derived from them.
+export const CAPABILITY_STATUSES = ['ok', 'degraded', 'unavailable', 'unknown', 'skipped'] as const;
+export type CapabilityStatus = (typeof CAPABILITY_STATUSES)[number];
+export const SKIP_REASONS = ['not-requested', 'not-applicable', 'prerequisite-failed', 'disabled-by-option', 'not-configured', 'no-sample'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+export const PROBE_OUTCOMES = ['pass', 'fail', 'skipped', 'error'] as const;
+export type ProbeOutcomeKind = (typeof PROBE_OUTCOMES)[number];
+export const OVERALL_STATUSES = ['ok', 'degraded', 'failed'] as const;
+export type OverallStatus = (typeof OVERALL_STATUSES)[number];
+export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export const FINDING_CODES = [
   'ACCOUNT_MISMATCH',
@@ -31,81 +41,12 @@ export const FINDING_CODES = [
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
-export interface Finding {
-  code: FindingCode;
-  severity: Severity;
-  message: string;
-  remediation: string;
-  /** Probe that found it. */
-  probe?: string;
-}
-
-export interface Reason {
-  probe: string;
-  action: string;
-  code: string;
-  category: ErrorCategory;
-  message: string;
-  deniedBy?: { policyType: PolicyType; explicit: boolean };
-  requestId?: string;
-}
-
-export interface CapabilityReport {
-  id: CapabilityId;
-  title: string;
-  status: CapabilityStatus;
-  skipReason?: SkipReason;
-  required: boolean;
-  impact?: string;
-  missingActions: string[];
-  untestedActions: string[];
-  reasons: Reason[];
-  remediation?: { summary: string; statements: PolicyStatement[] };
-}
-
-export interface ProbeReport {
-  id: string;
-  service: string;
-  actions: readonly string[];
-  outcome: ProbeOutcomeKind;
-  skipReason?: SkipReason;
-  detail?: string;
-  startedAtMs: number;
-  durationMs: number;
-  error?: ProbeError;
-}
-
-export interface ProbeError {
-  action: string;
-  code: string;
-  category: ErrorCategory;
-  message: string;
-  requestId?: string;
-  deniedBy?: { policyType: PolicyType; explicit: boolean };
-}
-
-export interface PreflightReport {
-  id: string;
-  requestId?: string;
-  status: OverallStatus;
-  startedAt: string;
-  durationMs: number;
-  connection: {
-    region: string;
-    accountId: string;
-    credentialType: 'accessKey' | 'role' | 'ambient';
-    roleArn?: string;
-    accessKeyId?: string;
-    externalIdGiven?: boolean;
-    workgroup?: string;
-    outputLocation?: string;
-  };
-  identity?: { accountId: string; arn: string; userId: string };
-  capabilities: CapabilityReport[];
-  probes: ProbeReport[];
-  findings: Finding[];
-  remediation: { policy: PolicyDocument | null; policies?: NumberedPolicy[]; trustPolicy?: TrustPolicyDocument; notes: string[] };
-}
+export type PreflightReport = Static<typeof ReportSchema>;
+export type CapabilityReport = PreflightReport['capabilities'][number];
+export type ProbeReport = PreflightReport['probes'][number];
+export type ProbeError = NonNullable<ProbeReport['error']>;
+export type Reason = CapabilityReport['reasons'][number];
+export type Finding = PreflightReport['findings'][number];
 
 /** What one AWS call proved about one action. */
 export type ActionResult =
