@@ -16,6 +16,10 @@ export interface Config {
   corsOrigins: string[];
   webUi: boolean;
   shutdownGraceMs: number;
+  /** Report history (issue 17): 'sqlite' keeps every report in a file under dataDir, 'off' keeps nothing. */
+  reportStore: 'sqlite' | 'off';
+  dataDir: string;
+  reportRetentionDays: number;
   aws: {
     defaultEndpoint?: string;
     endpoints: Partial<Record<Lowercase<(typeof SERVICES)[number]>, string>>;
@@ -85,6 +89,8 @@ export function loadConfig(env: Env): Config {
     if (endpoint) endpoints[service.toLowerCase() as Lowercase<typeof service>] = endpoint;
   }
   const pathStyle = read(env, 'PREFLIGHT_S3_FORCE_PATH_STYLE');
+  const reportStore = (read(env, 'PREFLIGHT_REPORT_STORE') ?? 'sqlite').toLowerCase();
+  if (reportStore !== 'sqlite' && reportStore !== 'off') throw new ConfigError(`PREFLIGHT_REPORT_STORE must be sqlite or off, got "${reportStore}"`);
   const config: Config = {
     host: read(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 8080, 0, 65535),
@@ -99,6 +105,9 @@ export function loadConfig(env: Env): Config {
     corsOrigins: (read(env, 'PREFLIGHT_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     webUi: boolean(env, 'PREFLIGHT_WEB_UI', true),
     shutdownGraceMs: integer(env, 'PREFLIGHT_SHUTDOWN_GRACE_MS', 30_000, 0, 600_000),
+    reportStore,
+    dataDir: read(env, 'PREFLIGHT_DATA_DIR') ?? './data',
+    reportRetentionDays: integer(env, 'PREFLIGHT_REPORT_RETENTION_DAYS', 30, 1, 3650),
     aws: {
       defaultEndpoint: url(env, 'AWS_ENDPOINT_URL'),
       endpoints,

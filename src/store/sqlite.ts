@@ -1,0 +1,145 @@
+// The embedded store: one SQLite file (node:sqlite, built into Node 22.5+; no native build).
+// node:sqlite is imported when a store is opened, not when this module is loaded: the module
+// graph still loads on a Node without it, as long as the store is off.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import type { PreflightReport } from '../preflight/types.js';
+import { DAY_MS, type ReportStore, type RunSummary, type RunsPage, type StoredReport, StoreError, connectionFingerprint } from './types.js';
+
+export interface SqliteStoreOptions {
+  /** The database file (created with its directory), or ':memory:'. */
+  path: string;
+  retentionDays: number;
+  /** The clock retention is measured by (tests move it). */
+  now?: () => number;
+}
+
+/** Schema changes, in order; PRAGMA user_version says how many a file has had. */
+const MIGRATIONS = [
+  `CREATE TABLE reports (
+     id TEXT PRIMARY KEY,
+     started_at_ms INTEGER NOT NULL,
+     stored_at_ms INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     duration_ms INTEGER NOT NULL,
+     api_key_label TEXT,
+     fingerprint TEXT NOT NULL,
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     credential_type TEXT NOT NULL,
+     principal TEXT,
+     report TEXT NOT NULL
+   );
+   CREATE INDEX reports_by_connection ON reports (fingerprint, started_at_ms DESC, id DESC);
+   CREATE INDEX reports_by_age ON reports (stored_at_ms);`,
+];
+
+interface Row {
+  id: string;
+  started_at_ms: number;
+  status: string;
+  duration_ms: number;
+  api_key_label: string | null;
+  fingerprint: string;
+  report?: string;
+}
+
+const SUMMARY_COLUMNS = 'id, started_at_ms, status, duration_ms, api_key_label, fingerprint';
+
+function summaryOf(row: Row): RunSummary {
+  return {
+    id: row.id,
+    startedAt: new Date(row.started_at_ms).toISOString(),
+    status: row.status as RunSummary['status'],
+    durationMs: row.duration_ms,
+    ...(row.api_key_label ? { apiKeyLabel: row.api_key_label } : {}),
+    fingerprint: row.fingerprint,
+  };
+}
+
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<ReportStore> {
+  const now = options.now ?? Date.now;
+  const retentionMs = options.retentionDays * DAY_MS;
+  let sqlite: typeof import('node:sqlite');
+  try {
+    sqlite = await import('node:sqlite');
+  } catch {
+    throw new StoreError(`the report store needs node:sqlite (Node 22.5 or later; this is ${process.version}): upgrade Node, or set PREFLIGHT_REPORT_STORE=off`);
+  }
+  let db: DatabaseSync;
+  try {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    db = new sqlite.DatabaseSync(options.path, { timeout: 5000 });
+  } catch (error) {
+    throw new StoreError(`cannot open the report store ${options.path}: ${(error as Error).message}`);
+  }
+  try {
+    // WAL: readers do not wait for the writer. A file that is not a database fails here.
+    if (options.path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+    const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+    if (version > MIGRATIONS.length) throw new Error(`its schema is version ${version}, newer than this service knows (${MIGRATIONS.length})`);
+    for (let next = version; next < MIGRATIONS.length; next++) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        db.exec(MIGRATIONS[next]!);
+        db.exec(`PRAGMA user_version = ${next + 1}`);
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+    }
+  } catch (error) {
+    db.close();
+    throw new StoreError(`cannot use the report store ${options.path} (corrupted, locked or not a preflight store?): ${(error as Error).message}`);
+  }
+
+  const insert = db.prepare(
+    `INSERT OR REPLACE INTO reports (id, started_at_ms, stored_at_ms, status, duration_ms, api_key_label, fingerprint, account_id, region, credential_type, principal, report)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const byId = db.prepare(`SELECT ${SUMMARY_COLUMNS}, report FROM reports WHERE id = ? AND stored_at_ms >= ?`);
+  const firstPage = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM reports WHERE fingerprint = ? AND stored_at_ms >= ? ORDER BY started_at_ms DESC, id DESC LIMIT ?`);
+  const laterPage = db.prepare(
+    `SELECT ${SUMMARY_COLUMNS} FROM reports WHERE fingerprint = ? AND stored_at_ms >= ? AND (started_at_ms < ? OR (started_at_ms = ? AND id < ?)) ORDER BY started_at_ms DESC, id DESC LIMIT ?`,
+  );
+  const expire = db.prepare('DELETE FROM reports WHERE stored_at_ms < ?');
+  // Expired reports are not answered even before the next sweep deletes them.
+  const cutoff = () => now() - retentionMs;
+
+  return {
+    async save(reportJson, meta) {
+      const report = JSON.parse(reportJson) as PreflightReport;
+      const { connection } = report;
+      const fingerprint = connectionFingerprint(connection);
+      const principal = connection.credentialType === 'role' ? connection.roleArn : connection.accessKeyId;
+      insert.run(report.id, Date.parse(report.startedAt), now(), report.status, report.durationMs, meta.apiKeyLabel ?? null, fingerprint, connection.accountId, connection.region, connection.credentialType, principal ?? null, reportJson);
+      return summaryOf({ id: report.id, started_at_ms: Date.parse(report.startedAt), status: report.status, duration_ms: report.durationMs, api_key_label: meta.apiKeyLabel ?? null, fingerprint });
+    },
+    async get(id): Promise<StoredReport | undefined> {
+      const row = byId.get(id, cutoff()) as Row | undefined;
+      return row && { summary: summaryOf(row), report: JSON.parse(row.report!) as PreflightReport };
+    },
+    async runs(fingerprint, { limit, cursor }): Promise<RunsPage> {
+      let rows: Row[];
+      if (cursor) {
+        const match = /^(\d+)\.([A-Za-z0-9-]+)$/.exec(cursor);
+        if (!match) throw new StoreError('invalid cursor');
+        const startedAtMs = Number(match[1]);
+        rows = laterPage.all(fingerprint, cutoff(), startedAtMs, startedAtMs, match[2]!, limit + 1) as unknown as Row[];
+      } else {
+        rows = firstPage.all(fingerprint, cutoff(), limit + 1) as unknown as Row[];
+      }
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { runs: page.map(summaryOf), ...(rows.length > limit && last ? { next: `${last.started_at_ms}.${last.id}` } : {}) };
+    },
+    async deleteExpired() {
+      return Number(expire.run(cutoff()).changes);
+    },
+    async close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Report history (issue 17): every report the service answers, kept for support to find again.
+// The store is an interface, injected through buildApp's options; server.ts picks the
+// implementation from the configuration (SQLite in a file, or nothing kept).
+import { createHash } from 'node:crypto';
+import type { OverallStatus, PreflightReport } from '../preflight/types.js';
+
+/** The connection a report is about, as the report states it (nothing secret: the key id is masked). */
+export type ReportConnection = Pick<PreflightReport['connection'], 'accountId' | 'region' | 'credentialType' | 'roleArn' | 'accessKeyId'>;
+
+/** What is kept of one run besides the report itself. */
+export interface RunSummary {
+  id: string;
+  startedAt: string;
+  status: OverallStatus;
+  durationMs: number;
+  /** The API key that asked for it, as a label (a digest prefix), never the key; absent with authentication off. */
+  apiKeyLabel?: string;
+  fingerprint: string;
+}
+
+export interface StoredReport {
+  summary: RunSummary;
+  /** The report as served: the JSON the response schema let through. */
+  report: PreflightReport;
+}
+
+export interface RunsPage {
+  runs: RunSummary[];
+  /** Pass as `cursor` for the next (older) page; absent on the last one. */
+  next?: string;
+}
+
+export interface ReportStore {
+  /** `reportJson` is the report as served (already through the response schema's allow-list). */
+  save(reportJson: string, meta: { apiKeyLabel?: string }): Promise<RunSummary>;
+  get(id: string): Promise<StoredReport | undefined>;
+  /** A connection's runs, newest first. */
+  runs(fingerprint: string, page: { limit: number; cursor?: string }): Promise<RunsPage>;
+  /** Deletes the reports older than the retention; answers how many. */
+  deleteExpired(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Why the store could not be opened or used, said for an operator. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+/**
+ * The connection's fingerprint: a digest of account, region, credential type and the role ARN or
+ * the masked access key id. The same connection gives the same fingerprint from run to run; it
+ * stands in URLs (`/connections/{fingerprint}/runs`) and carries nothing secret.
+ */
+export function connectionFingerprint(connection: ReportConnection): string {
+  const principal = connection.credentialType === 'role' ? (connection.roleArn ?? '') : connection.credentialType === 'accessKey' ? (connection.accessKeyId ?? '') : '';
+  const parts = [connection.accountId, connection.region, connection.credentialType, principal];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 24);
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;

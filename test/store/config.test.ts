@@ -1,0 +1,22 @@
+// The report store's configuration: on by default (SQLite under ./data, 30 days), off on request.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+
+describe('report store configuration', () => {
+  it('keeps reports 30 days in SQLite under ./data by default', () => {
+    expect(loadConfig({})).toMatchObject({ reportStore: 'sqlite', dataDir: './data', reportRetentionDays: 30 });
+  });
+
+  it('reads the store, the data directory and the retention', () => {
+    expect(loadConfig({ PREFLIGHT_REPORT_STORE: 'off', PREFLIGHT_DATA_DIR: '/var/lib/preflight', PREFLIGHT_REPORT_RETENTION_DAYS: '7' })).toMatchObject({
+      reportStore: 'off',
+      dataDir: '/var/lib/preflight',
+      reportRetentionDays: 7,
+    });
+  });
+
+  it('refuses what it cannot use, naming the variable', () => {
+    expect(() => loadConfig({ PREFLIGHT_REPORT_STORE: 'mysql' })).toThrow(/PREFLIGHT_REPORT_STORE must be sqlite or off, got "mysql"/);
+    expect(() => loadConfig({ PREFLIGHT_REPORT_RETENTION_DAYS: '0' })).toThrow(/PREFLIGHT_REPORT_RETENTION_DAYS must be an integer from 1 to 3650/);
+  });
+});
