@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   // The image limits V8's heap (NODE_OPTIONS); a concurrency limit raised without it would run out.
   const shortfall = heapShortfall(config, getHeapStatistics().heap_size_limit);
   if (shortfall) logger.warn(shortfall);
+  // What a caller must send, said once at start (the number of keys, never a key): a 401 otherwise has no hint.
   if (config.authDisabled) logger.warn('PREFLIGHT_AUTH_DISABLED=true: every caller can run preflights and read metrics without an API key');
+  else if (config.apiKeys.length === 0) logger.warn('PREFLIGHT_API_KEYS is empty: every POST /preflight and GET /metrics answers 401; set a key (16+ characters), or PREFLIGHT_AUTH_DISABLED=true on purpose');
+  else logger.info({ apiKeys: config.apiKeys.length }, `authentication: Authorization: Bearer <key>, ${config.apiKeys.length} API key${config.apiKeys.length === 1 ? '' : 's'} accepted (PREFLIGHT_API_KEYS)`);
   const stopBy = config.shutdownGraceMs - CLEANUP_GRACE_MS - SHUTDOWN_MARGIN_MS;
   if (config.maxRunMs > stopBy) {
     logger.warn(`PREFLIGHT_MAX_RUN_MS (${config.maxRunMs}) is longer than PREFLIGHT_SHUTDOWN_GRACE_MS allows: on shutdown, runs are stopped after ${Math.max(0, stopBy)} ms and answer with what they have`);

@@ -1,0 +1,33 @@
+// `preflight serve` as a process: what it says at start about authentication.
+import { describe, expect, it } from 'vitest';
+import { start } from '../docs/processes.js';
+
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+
+async function startLog(extra: Record<string, string>): Promise<string> {
+  const service = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { env: { ...env, ...extra } });
+  try {
+    await service.waitFor(/Server listening at/);
+    return service.output();
+  } finally {
+    await service.stop();
+  }
+}
+
+describe('preflight serve', () => {
+  it('warns at start that every request will be refused when no API key is set', async () => {
+    const log = await startLog({});
+    expect(log).toMatch(/"level":40,.*PREFLIGHT_API_KEYS is empty: every POST \/preflight and GET \/metrics answers 401/);
+  });
+
+  it('logs how many API keys it accepts, never a key', async () => {
+    const key = 'serve-test-key-0123456789';
+    const log = await startLog({ PREFLIGHT_API_KEYS: key });
+    expect(log).toMatch(/"apiKeys":1,.*1 API key accepted/);
+    expect(log).not.toContain(key);
+  });
+
+  it('warns when authentication is off', async () => {
+    expect(await startLog({ PREFLIGHT_AUTH_DISABLED: 'true' })).toMatch(/"level":40,.*PREFLIGHT_AUTH_DISABLED=true/);
+  });
+});
