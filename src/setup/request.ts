@@ -1,0 +1,133 @@
+// The setup request (POST /setup): what the product needs and where, and the external ID the vendor
+// gave this customer. Its connection fields are POST /preflight's own schemas and are validated by
+// the preflight's validator, so that both routes accept and refuse the same values in the same words.
+import Type, { type Static } from 'typebox';
+import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
+import { PreflightRequestSchema, RoleCredentialsSchema, type ValidationIssue, validatePreflightRequest } from '../preflight/request.js';
+
+const P = PreflightRequestSchema.properties;
+const S3_URI_PATTERN = '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\\s]*)?$';
+const ROLE_NAME_PATTERN = '^[\\w+=,.@-]{1,64}$';
+const KMS_KEY_PATTERN = '^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(key/[\\w-]{1,128}|alias/[\\w/+=,.@-]{1,250})$';
+
+/** The role's name unless the request or the customer (a template parameter) changes it. */
+export const DEFAULT_ROLE_NAME = 'PreflightAccess';
+
+export const SetupRequestSchema = Type.Object(
+  {
+    region: P.region,
+    accountId: P.accountId,
+    externalId: Type.String({
+      pattern: (RoleCredentialsSchema.properties.externalId as unknown as { pattern: string }).pattern,
+      writeOnly: true,
+      description: "The external ID the vendor assigned to this customer: the role's trust policy requires it. Never echoed in errors or logs.",
+    }),
+    roleName: Type.Optional(Type.String({ pattern: ROLE_NAME_PATTERN, description: `The role to create (default ${DEFAULT_ROLE_NAME}); a template parameter the customer may change` })),
+    capabilities: Type.Optional(Type.Array(P.capabilities.items, { uniqueItems: true, minItems: 1, description: 'What the product needs (default: the capabilities a preflight checks by default)' })),
+    required: Type.Optional(Type.Array(P.required.items, { uniqueItems: true, description: 'Which of them the product cannot work without (the preflight to run afterwards fails without them)' })),
+    athena: P.athena,
+    glue: P.glue,
+    dataLocation: Type.Optional(Type.String({ pattern: S3_URI_PATTERN, description: "Where the tables' data lies (s3://bucket/prefix/): required for table-data, whose grant it scopes" })),
+    kmsKeys: Type.Optional(Type.Array(Type.String({ pattern: KMS_KEY_PATTERN }), { maxItems: 10, uniqueItems: true, description: 'KMS key (or alias) ARNs that protect query results or the data' })),
+    options: Type.Optional(
+      Type.Object(
+        {
+          selfCheck: Type.Optional(Type.Boolean({ description: 'Also grant what only the preflight calls to check (deleting its marker, reading bucket and Lake Formation settings); default true' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, $id: 'SetupRequest' },
+);
+
+export type SetupRequest = Static<typeof SetupRequestSchema>;
+
+/** The request as the generators take it: capabilities and required filled in as a preflight would. */
+export interface SetupInput extends Omit<SetupRequest, 'capabilities' | 'required'> {
+  capabilities: CapabilityId[];
+  required: CapabilityId[];
+}
+
+/** Fields the preflight's validator judges: the connection without credentials. */
+const SHARED = ['region', 'accountId', 'capabilities', 'required', 'athena', 'glue'] as const;
+const OWN = new Set(['externalId', 'roleName', 'dataLocation', 'kmsKeys', 'options']);
+// Stands in for the credentials the preflight's validator requires; never reaches an answer.
+const PLACEHOLDER_ROLE = 'arn:aws:iam::123456789012:role/setup';
+
+const HINTS = {
+  roleName: 'must be an IAM role name: 1 to 64 letters, digits and +=,.@_-',
+  dataLocation: 'must be an S3 URI such as s3://bucket/prefix/',
+  kmsKeys: 'must be a KMS key ARN (arn:aws:kms:region:account:key/id) or alias ARN (…:alias/name)',
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const matches = (pattern: string, value: unknown) => typeof value === 'string' && new RegExp(pattern).test(value);
+
+/**
+ * A body into the generators' input, or every issue, each naming its field and what it must be,
+ * never the value it had (the external ID least of all).
+ */
+export function validateSetupRequest(body: unknown): { ok: true; input: SetupInput } | { ok: false; issues: ValidationIssue[] } {
+  if (!isPlainObject(body)) return { ok: false, issues: [{ path: '/', message: 'the body must be a JSON object' }] };
+  const issues: ValidationIssue[] = [];
+  const shared: Record<string, unknown> = {};
+  for (const key of Object.keys(body)) {
+    if ((SHARED as readonly string[]).includes(key)) Object.defineProperty(shared, key, { value: body[key], enumerable: true, writable: true, configurable: true });
+    else if (!OWN.has(key)) issues.push({ path: `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not a known field' });
+  }
+  // The external ID is judged by the preflight's own rule for it, as the role credentials' field.
+  const externalId = body.externalId;
+  shared.credentials = { type: 'role', roleArn: PLACEHOLDER_ROLE, ...(externalId === undefined ? {} : { externalId }) };
+  const preflight = validatePreflightRequest(shared);
+  if (!preflight.ok) {
+    for (const issue of preflight.issues) issues.push({ path: issue.path === '/credentials/externalId' ? '/externalId' : issue.path, message: issue.message });
+  }
+  if (externalId === undefined) issues.push({ path: '/externalId', message: "is required: the external ID the vendor assigned to this customer, which the role's trust policy requires" });
+  if (body.roleName !== undefined && !matches(ROLE_NAME_PATTERN, body.roleName)) issues.push({ path: '/roleName', message: HINTS.roleName });
+  if (body.dataLocation !== undefined && !matches(S3_URI_PATTERN, body.dataLocation)) issues.push({ path: '/dataLocation', message: HINTS.dataLocation });
+  if (body.kmsKeys !== undefined) {
+    if (!Array.isArray(body.kmsKeys)) issues.push({ path: '/kmsKeys', message: 'must be an array' });
+    else if (body.kmsKeys.length > 10) issues.push({ path: '/kmsKeys', message: 'must have at most 10 keys' });
+    else if (new Set(body.kmsKeys).size !== body.kmsKeys.length) issues.push({ path: '/kmsKeys', message: 'must not repeat a key' });
+    else body.kmsKeys.forEach((key, index) => matches(KMS_KEY_PATTERN, key) || issues.push({ path: `/kmsKeys/${index}`, message: HINTS.kmsKeys }));
+  }
+  if (body.options !== undefined) {
+    if (!isPlainObject(body.options)) issues.push({ path: '/options', message: 'must be an object' });
+    else
+      for (const [key, value] of Object.entries(body.options)) {
+        if (key !== 'selfCheck') issues.push({ path: `/options/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not a known field' });
+        else if (typeof value !== 'boolean') issues.push({ path: '/options/selfCheck', message: 'must be a boolean' });
+      }
+  }
+  if (issues.length || !preflight.ok) return { ok: false, issues: issues.slice(0, 20) };
+
+  const request = preflight.request;
+  const capabilities = request.capabilities ?? CAPABILITIES.filter((c) => c.requestedByDefault).map((c) => c.id);
+  // What cannot be granted without a location: refused rather than a grant on every bucket.
+  const needsOutput = capabilities.filter((id) => id === 'query-results' || id === 'query-execution');
+  if (needsOutput.length && !request.athena?.outputLocation) {
+    issues.push({ path: '/athena/outputLocation', message: `is required for ${needsOutput.join(' and ')}: the query results location to grant (s3://bucket/prefix/)` });
+  }
+  if (capabilities.includes('table-data') && body.dataLocation === undefined) {
+    issues.push({ path: '/dataLocation', message: "is required for table-data: the tables' data location to grant (s3://bucket/prefix/)" });
+  }
+  if (issues.length) return { ok: false, issues };
+  const { credentials: _credentials, options: _options, ...connection } = request;
+  return {
+    ok: true,
+    input: {
+      ...connection,
+      externalId: externalId as string,
+      ...(body.roleName === undefined ? {} : { roleName: body.roleName as string }),
+      ...(body.dataLocation === undefined ? {} : { dataLocation: body.dataLocation as string }),
+      ...(body.kmsKeys === undefined ? {} : { kmsKeys: body.kmsKeys as string[] }),
+      ...(body.options === undefined ? {} : { options: body.options as { selfCheck?: boolean } }),
+      capabilities: [...capabilities],
+      required: [...(request.required ?? ['connection', 'metadata'].filter((id) => id === 'connection' || capabilities.includes(id as CapabilityId)))] as CapabilityId[],
+    },
+  };
+}

@@ -1,0 +1,224 @@
+// The setup's generators: every form says the same as setupPolicies and buildTrustPolicy, and each
+// is well formed in its own language (JSON, CloudFormation's structure, YAML, HCL, a POSIX shell).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { CAPABILITIES, CAPABILITY_IDS } from '../../src/catalogue/capabilities.js';
+import { IAM_POLICY_LIMITS, buildTrustPolicy, setupPolicies } from '../../src/catalogue/remediation.js';
+import { type Setup, buildSetup } from '../../src/setup/generate.js';
+import { type SetupInput, validateSetupRequest } from '../../src/setup/request.js';
+import { parseHcl } from './hcl.js';
+
+const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
+const EXTERNAL_ID = 'acme-7f3c2a';
+const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+
+function input(body: Record<string, unknown>): SetupInput {
+  const validation = validateSetupRequest({ region: 'eu-west-1', accountId: '123456789012', externalId: EXTERNAL_ID, ...body });
+  if (!validation.ok) throw new Error(JSON.stringify(validation.issues));
+  return validation.input;
+}
+
+const everything = input({
+  capabilities: [...CAPABILITY_IDS],
+  required: ['connection', 'metadata'],
+  athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' },
+  glue: { databases: ['sales', 'marketing'] },
+  dataLocation: 's3://acme-data-lake/sales/',
+  kmsKeys: [KEY],
+});
+// 50 long database names and every capability: more than one policy, more than a role's inline quota.
+const large = input({
+  capabilities: [...CAPABILITY_IDS],
+  athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' },
+  glue: { databases: Array.from({ length: 50 }, (_, i) => `warehouse_${String(i).padStart(2, '0')}_${'x'.repeat(40)}`) },
+  dataLocation: 's3://acme-data-lake/',
+});
+const glueOnly = input({ capabilities: ['metadata', 'partitions', 'schema-history', 'functions', 'search'], roleName: 'CatalogReader' });
+
+const setups: Array<[string, SetupInput, Setup]> = [everything, large, glueOnly].map((i, n) => [['everything', 'large', 'glue only'][n]!, i, buildSetup(i, { trustedPrincipalArn: PRINCIPAL })]);
+
+describe('the policies', () => {
+  it.each(setups)('%s: exactly setupPolicies and buildTrustPolicy, each part within IAM quotas', (_name, given, setup) => {
+    const requested = CAPABILITIES.filter((c) => given.capabilities.includes(c.id));
+    const expected = setupPolicies(
+      requested,
+      {
+        region: 'eu-west-1',
+        accountId: '123456789012',
+        databases: given.glue?.databases,
+        workgroup: given.athena?.workgroup,
+        bucket: given.athena?.outputLocation ? 'acme-athena-results' : undefined,
+        prefix: given.athena?.outputLocation ? 'primary/' : undefined,
+        kmsKeyArns: given.kmsKeys,
+      },
+      given.dataLocation ? { bucket: 'acme-data-lake', prefix: given.dataLocation.replace('s3://acme-data-lake/', '') } : undefined,
+    );
+    const access = setup.policies.filter((p) => p.name.startsWith('preflight-access-'));
+    expect(access.map((p) => p.document)).toEqual(expected.identityPolicies.map((p) => p.document));
+    expect(setup.policies.find((p) => p.name === 'preflight-self-check')?.document ?? null).toEqual(expected.selfCheckPolicy);
+    for (const policy of setup.policies) {
+      expect(policy.characters).toBe(JSON.stringify(policy.document).length);
+      expect(policy.characters).toBeLessThanOrEqual(IAM_POLICY_LIMITS.managedPolicy);
+    }
+    expect(setup.trustPolicy).toEqual(buildTrustPolicy({ trustedPrincipalArn: PRINCIPAL, externalId: EXTERNAL_ID }));
+    const total = setup.policies.reduce((sum, p) => sum + p.characters, 0);
+    expect(setup.attachment).toBe(total <= IAM_POLICY_LIMITS.roleInlinePolicies ? 'inline' : 'managed');
+  });
+
+  it('splits a large setup into parts, attached as managed policies', () => {
+    const setup = setups[1]![2];
+    expect(setup.policies.filter((p) => p.name.startsWith('preflight-access-')).length).toBeGreaterThan(1);
+    expect(setup.attachment).toBe('managed');
+  });
+
+  it('leaves the self-check policy out on request', () => {
+    const setup = buildSetup({ ...everything, options: { selfCheck: false } }, { trustedPrincipalArn: PRINCIPAL });
+    expect(setup.policies.map((p) => p.name)).toEqual(['preflight-access-1']);
+  });
+
+  it('names the role and gives the preflight that checks it', () => {
+    const setup = setups[2]![2];
+    expect(setup.roleArn).toBe('arn:aws:iam::123456789012:role/CatalogReader');
+    expect(setup.check).toEqual({
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/CatalogReader', externalId: EXTERNAL_ID },
+      capabilities: ['metadata', 'partitions', 'schema-history', 'functions', 'search'],
+      required: ['connection', 'metadata'],
+    });
+    expect(setups[0]![2].check.options).toEqual({ runQuery: true });
+  });
+});
+
+describe('CloudFormation', () => {
+  it.each(setups)('%s: the role, its policies, the parameters and the RoleArn output', (_name, given, setup) => {
+    const template = JSON.parse(setup.cloudFormation.json);
+    expect(template.AWSTemplateFormatVersion).toBe('2010-09-09');
+    expect(template.Description.length).toBeLessThanOrEqual(1024);
+    for (const c of CAPABILITIES.filter((c) => given.capabilities.includes(c.id) && c.id !== 'connection')) expect(template.Description).toContain(c.title);
+    expect(template.Metadata.Preflight.capabilities.map((c: { id: string }) => c.id)).toEqual(CAPABILITIES.filter((c) => given.capabilities.includes(c.id)).map((c) => c.id));
+    expect(template.Parameters.RoleName).toMatchObject({ Type: 'String', Default: given.roleName ?? 'PreflightAccess' });
+    expect(template.Parameters.ExternalId).toMatchObject({ Type: 'String', NoEcho: true, Default: EXTERNAL_ID });
+    expect(new RegExp(`^${template.Parameters.ExternalId.AllowedPattern}$`).test(EXTERNAL_ID)).toBe(true);
+    expect(template.Outputs.RoleArn.Value).toEqual({ 'Fn::GetAtt': ['Role', 'Arn'] });
+
+    const role = template.Resources.Role;
+    expect(role.Type).toBe('AWS::IAM::Role');
+    expect(role.Properties.RoleName).toEqual({ Ref: 'RoleName' });
+    expect(role.Properties.Description.length).toBeLessThanOrEqual(1000);
+    expect(role.Properties.Description).toMatch(/^[\t\n\r\x20-\x7e\xa1-\xff]*$/);
+    // The trust policy, the external ID a parameter's reference.
+    const trust = structuredClone(setup.trustPolicy) as any;
+    trust.Statement[0].Condition.StringEquals['sts:ExternalId'] = { Ref: 'ExternalId' };
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual(trust);
+    expect(setup.cloudFormation.json).not.toContain(`"sts:ExternalId": "${EXTERNAL_ID}"`);
+
+    const others = Object.entries(template.Resources).filter(([id]) => id !== 'Role') as Array<[string, any]>;
+    if (setup.attachment === 'inline') {
+      expect(others).toEqual([]);
+      expect(role.Properties.Policies).toEqual(setup.policies.map((p) => ({ PolicyName: p.name, PolicyDocument: p.document })));
+    } else {
+      expect(role.Properties.Policies).toBeUndefined();
+      expect(others.map(([, r]) => r.Properties.PolicyDocument)).toEqual(setup.policies.map((p) => p.document));
+      for (const [id, resource] of others) {
+        expect(id).toMatch(/^[A-Za-z0-9]+$/);
+        expect(resource.Type).toBe('AWS::IAM::ManagedPolicy');
+        expect(resource.Properties.Roles).toEqual([{ Ref: 'Role' }]);
+        expect(resource.Properties.ManagedPolicyName['Fn::Sub']).toMatch(/^\$\{RoleName\}-preflight-/);
+      }
+    }
+    // Every reference is to a parameter or a resource of the template.
+    const refs = JSON.stringify(template).match(/"Ref":"[^"]+"/g) ?? [];
+    for (const ref of refs) expect([...Object.keys(template.Parameters), ...Object.keys(template.Resources)]).toContain(ref.slice(7, -1));
+  });
+
+  it.each(setups)('%s: the YAML template is the JSON one', (_name, _given, setup) => {
+    expect(parseYaml(setup.cloudFormation.yaml, { version: '1.1' })).toEqual(JSON.parse(setup.cloudFormation.json));
+    // A YAML 1.1 reader (CloudFormation's) would take an unquoted 2010-09-09 for a date.
+    expect(setup.cloudFormation.yaml).toContain('AWSTemplateFormatVersion: "2010-09-09"');
+  });
+});
+
+describe('Terraform', () => {
+  it.each(setups)('%s: parses as HCL; the role, its policies as written, the variables and the output', (_name, given, setup) => {
+    const blocks = parseHcl(setup.terraform);
+    const find = (type: string, ...labels: string[]) => blocks.filter((b) => b.type === type && labels.every((l, i) => b.labels[i] === l));
+    expect(find('variable', 'role_name')[0]!.attributes.default).toBe(given.roleName ?? 'PreflightAccess');
+    expect(find('variable', 'external_id')[0]!.attributes).toMatchObject({ default: EXTERNAL_ID, sensitive: { ref: 'true' } });
+    const [role] = find('resource', 'aws_iam_role', 'preflight');
+    expect(role!.attributes.name).toEqual({ ref: 'var.role_name' });
+    const trust = structuredClone(setup.trustPolicy) as any;
+    trust.Statement[0].Condition.StringEquals['sts:ExternalId'] = { ref: 'var.external_id' };
+    expect(role!.attributes.assume_role_policy).toEqual({ call: 'jsonencode', args: [trust] });
+    expect(find('output', 'role_arn')[0]!.attributes.value).toEqual({ ref: 'aws_iam_role.preflight.arn' });
+
+    const kind = setup.attachment === 'inline' ? 'aws_iam_role_policy' : 'aws_iam_policy';
+    const policies = blocks.filter((b) => b.type === 'resource' && b.labels[0] === kind);
+    expect(policies.map((b) => b.attributes.policy)).toEqual(setup.policies.map((p) => ({ call: 'jsonencode', args: [p.document] })));
+    if (setup.attachment === 'managed') {
+      const attachments = blocks.filter((b) => b.type === 'resource' && b.labels[0] === 'aws_iam_role_policy_attachment');
+      expect(attachments.map((b) => b.attributes.policy_arn)).toEqual(policies.map((p) => ({ ref: `aws_iam_policy.${p.labels[1]}.arn` })));
+    }
+  });
+
+  it('writes a name with ${ or %{ as a literal, not an interpolation', () => {
+    const setup = buildSetup(input({ capabilities: ['metadata'], glue: { databases: ['a${b}', 'c%{d}'] } }), { trustedPrincipalArn: PRINCIPAL });
+    expect(setup.terraform).toContain('$${');
+    expect(setup.terraform).toContain('%%{');
+    const [policy] = parseHcl(setup.terraform).filter((b) => b.labels[0] === 'aws_iam_role_policy');
+    expect(policy!.attributes.policy).toEqual({ call: 'jsonencode', args: [setup.policies[0]!.document] });
+  });
+});
+
+describe('aws CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-setup-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A stand-in `aws` that records its arguments: the script runs in a real shell, quoting and all.
+  writeFileSync(join(dir, 'aws'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\0" "$a"; done >> "$CALLS"\nprintf "\\n\\0" >> "$CALLS"\n');
+  chmodSync(join(dir, 'aws'), 0o755);
+
+  function run(script: string): string[][] {
+    const calls = join(dir, `calls-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(calls, '');
+    execFileSync('sh', ['-c', script], { env: { PATH: `${dir}:/usr/bin:/bin`, CALLS: calls } });
+    const words = readFileSync(calls, 'utf8').split('\0');
+    const commands: string[][] = [];
+    let current: string[] = [];
+    for (const word of words.slice(0, -1)) {
+      if (word === '\n') (commands.push(current), (current = []));
+      else current.push(word);
+    }
+    return commands;
+  }
+
+  const option = (words: string[], name: string) => words[words.indexOf(name) + 1];
+
+  it.each(setups)('%s: creates the role with the trust policy, then each policy, then prints the ARN', (_name, given, setup) => {
+    const commands = run(setup.awsCli);
+    const roleName = given.roleName ?? 'PreflightAccess';
+    const [create, ...rest] = commands;
+    expect(create!.slice(0, 2)).toEqual(['iam', 'create-role']);
+    expect(option(create!, '--role-name')).toBe(roleName);
+    expect(JSON.parse(option(create!, '--assume-role-policy-document')!)).toEqual(setup.trustPolicy);
+    expect(rest.at(-1)).toEqual(['iam', 'get-role', '--role-name', roleName, '--query', 'Role.Arn', '--output', 'text']);
+    if (setup.attachment === 'inline') {
+      const puts = rest.filter((c) => c[1] === 'put-role-policy');
+      expect(puts.map((c) => [option(c, '--role-name'), option(c, '--policy-name'), JSON.parse(option(c, '--policy-document')!)])).toEqual(setup.policies.map((p) => [roleName, p.name, p.document]));
+    } else {
+      const creates = rest.filter((c) => c[1] === 'create-policy');
+      const attaches = rest.filter((c) => c[1] === 'attach-role-policy');
+      expect(creates.map((c) => JSON.parse(option(c, '--policy-document')!))).toEqual(setup.policies.map((p) => p.document));
+      expect(attaches.map((c) => option(c, '--policy-arn'))).toEqual(creates.map((c) => `arn:aws:iam::123456789012:policy/${option(c, '--policy-name')}`));
+    }
+  });
+
+  it("quotes what a shell would read: a database named with ' and $(…)", () => {
+    const setup = buildSetup(input({ capabilities: ['metadata'], glue: { databases: ["o'brien", '$(reboot)'] } }), { trustedPrincipalArn: PRINCIPAL });
+    const put = run(setup.awsCli).find((c) => c[1] === 'put-role-policy')!;
+    expect(JSON.parse(option(put, '--policy-document')!)).toEqual(setup.policies[0]!.document);
+  });
+});
