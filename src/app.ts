@@ -11,7 +11,9 @@ import { errorHandler } from './http/errors.js';
 import { type Metrics, createMetrics } from './http/metrics.js';
 import type { EngineDependencies } from './preflight/engine.js';
 import { healthRoutes } from './routes/health.js';
+import { historyRoutes } from './routes/history.js';
 import { preflightRoutes } from './routes/preflight.js';
+import type { ReportStore } from './store/types.js';
 import { registerWebPage } from './web/page.js';
 
 export interface AppOptions {
@@ -23,6 +25,10 @@ export interface AppOptions {
   shutdownSignal?: AbortSignal;
   /** Client addresses whose rate-limit counters are kept, least recently seen dropped first (default 5,000). */
   addressCounters?: number;
+  /** Report history (issue 17): every report is kept here and served by GET /preflight/{id} and friends; none kept without it. */
+  store?: ReportStore;
+  /** How often the store's expired reports are deleted, besides once at start (default an hour). */
+  retentionSweepMs?: number;
 }
 
 /** Paths of credentials anywhere in a logged object; pino replaces them before serialising. */
@@ -71,7 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   if (config.webUi ?? true) registerWebPage(app);
   await app.register(healthRoutes, { metrics });
-  await app.register(preflightRoutes, { engine, maxConcurrentRuns: config.maxConcurrentRuns, metrics, shutdownSignal: options.shutdownSignal });
+  await app.register(preflightRoutes, { engine, maxConcurrentRuns: config.maxConcurrentRuns, metrics, shutdownSignal: options.shutdownSignal, store: options.store });
+  await app.register(historyRoutes, { store: options.store, retentionSweepMs: options.retentionSweepMs });
   return app;
 }
 

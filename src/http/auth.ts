@@ -13,6 +13,10 @@ declare module 'fastify' {
     /** onRequest: the rate limit, per verified key or else per client address. */
     limitRate: onRequestAsyncHookHandler;
   }
+  interface FastifyRequest {
+    /** Set by authenticate: which configured key the request carries, as a label (a digest prefix), never the key. */
+    apiKeyLabel?: string;
+  }
   interface FastifyContextConfig {
     /** The route starts runs: its refusals count in preflight_runs_rejected_total. */
     startsRun?: boolean;
@@ -40,6 +44,16 @@ function matchingKey(given: string, keys: readonly Buffer[]): Buffer | undefined
   return match;
 }
 
+/**
+ * A configured key's label in stored reports: `key:` and the first 8 hex digits of its SHA-256, the
+ * same for the same key across restarts and replicas, and no help in guessing a 16+ character key.
+ */
+export function apiKeyLabel(key: string): string {
+  return labelOf(digest(key));
+}
+
+const labelOf = (keyDigest: Buffer) => `key:${keyDigest.toString('hex').slice(0, 8)}`;
+
 function bearerToken(authorization: string | undefined): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
 }
@@ -52,8 +66,11 @@ export const authentication = shared<AuthOptions>(async (app, options) => {
     return token === undefined ? undefined : matchingKey(token, keys);
   };
 
+  app.decorateRequest('apiKeyLabel', undefined);
   app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (options.authDisabled || verifiedKey(request) !== undefined) return;
+    const key = verifiedKey(request);
+    if (key !== undefined) request.apiKeyLabel = labelOf(key);
+    if (options.authDisabled || key !== undefined) return;
     if (request.routeOptions.config.startsRun) options.metrics.rejectedRuns.inc({ reason: 'unauthorized' });
     return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API key is required: Authorization: Bearer <key>' });
   });

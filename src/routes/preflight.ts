@@ -8,6 +8,8 @@ import { validatePreflightRequest } from '../preflight/request.js';
 import type { PreflightReport } from '../preflight/types.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderTable } from '../report/text.js';
+import { keepReport } from '../store/keep.js';
+import type { ReportStore } from '../store/types.js';
 
 export interface PreflightRouteOptions {
   engine: EngineDependencies;
@@ -15,15 +17,17 @@ export interface PreflightRouteOptions {
   metrics: Metrics;
   /** Aborted when the process shuts down: every run stops, cleans up and answers with what it has. */
   shutdownSignal?: AbortSignal;
+  /** Report history: every finished run's report is kept here (issue 17). */
+  store?: ReportStore;
 }
 
-type ResponseFormat = 'json' | 'event-stream' | 'markdown' | 'text';
+export type ResponseFormat = 'json' | 'event-stream' | 'markdown' | 'text';
 
 /** Findings about what a run left in the customer's account. */
 const LEFT_BEHIND = new Set(['MARKER_NOT_DELETED', 'MULTIPART_UPLOAD_NOT_ABORTED']);
 
 /** JSON by default; an event stream for the onboarding UI; Markdown or plain text for curl users. */
-function responseFormat(accept: string | undefined): ResponseFormat {
+export function responseFormat(accept: string | undefined): ResponseFormat {
   const value = accept ?? '';
   if (value.includes('text/event-stream')) return 'event-stream';
   if (value.includes('application/json') || value.includes('*/*') || !value) return 'json';
@@ -46,6 +50,18 @@ const schema = {
   body: PreflightBodySchema,
   response: { 200: ReportSchema, 400: InvalidRequestSchema, 401: ErrorSchema, 503: ErrorSchema },
 };
+
+/** A report answered as JSON, Markdown or text: a run's (POST /preflight) and a stored one's (GET /preflight/{id}) alike. */
+export function sendReport(reply: FastifyReply, report: PreflightReport, format: Exclude<ResponseFormat, 'event-stream'>) {
+  switch (format) {
+    case 'markdown':
+      return reply.code(200).type('text/markdown; charset=utf-8').send(renderMarkdown(report));
+    case 'text':
+      return reply.code(200).type('text/plain; charset=utf-8').send(renderTable(report, { color: false }));
+    default:
+      return reply.code(200).send(report);
+  }
+}
 
 /** The data of a `probe` event. */
 function probeEvent({ probe, capabilities }: ProbeEvent) {
@@ -128,19 +144,16 @@ export const preflightRoutes: FastifyPluginAsync<PreflightRouteOptions> = async 
         });
         stopTimer({ status: report.status });
         recordRun(report, metrics, request.log, abort.signal.aborted && reply.raw.destroyed);
-        switch (format) {
-          case 'event-stream':
-            // The report goes through the same response schema as JSON: the allow-list holds here too.
-            events.send('report', reply.serializeInput(report as unknown as Record<string, unknown>, '200') as string, true);
-            events.end();
-            return reply;
-          case 'markdown':
-            return reply.code(200).type('text/markdown; charset=utf-8').send(renderMarkdown(report));
-          case 'text':
-            return reply.code(200).type('text/plain; charset=utf-8').send(renderTable(report, { color: false }));
-          default:
-            return reply.code(200).send(report);
+        // The report as served, through the same response schema as JSON: the allow-list holds for
+        // the event stream and the store too. Kept before it is answered, so that it can be looked up at once.
+        const served = format === 'event-stream' || options.store ? (reply.serializeInput(report as unknown as Record<string, unknown>, '200') as string) : undefined;
+        if (options.store) await keepReport(options.store, served!, request);
+        if (format === 'event-stream') {
+          events.send('report', served!, true);
+          events.end();
+          return reply;
         }
+        return sendReport(reply, report, format);
       } catch (error) {
         if (error instanceof PreflightRefused) {
           metrics.rejectedRuns.inc({ reason: 'invalid' });

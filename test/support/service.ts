@@ -17,7 +17,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(scenario: Parameters<typeof startSandbox>[0]['scenario'], options: { maxRunMs?: number; allowAmbient?: boolean; config?: Partial<AppOptions['config']> } = {}): Promise<Harness> {
+export async function startHarness(
+  scenario: Parameters<typeof startSandbox>[0]['scenario'],
+  // store: report history (off unless given); the harness does not close it, its owner does.
+  options: { maxRunMs?: number; allowAmbient?: boolean; config?: Partial<AppOptions['config']>; store?: AppOptions['store'] } = {},
+): Promise<Harness> {
   const sandbox = await startSandbox({ scenario });
   const clients = createClientFactory({ defaultEndpoint: sandbox.endpoint, s3ForcePathStyle: true });
   const identity = serviceIdentityOf(sandbox);
@@ -34,6 +38,7 @@ export async function startHarness(scenario: Parameters<typeof startSandbox>[0][
       // end-to-end runs also wait for slots.
       callSlots: createCallSlots(6),
     },
+    store: options.store,
   });
   return {
     sandbox,

@@ -1,0 +1,151 @@
+// Report history (issue 17): a stored report by its run id, a connection's runs, the diff of two
+// runs. All behind the API key. With the store off, every one answers 404 saying so.
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import Type from 'typebox';
+import { ErrorSchema, ReportSchema } from '../http/schemas.js';
+import { CAPABILITY_STATUSES, OVERALL_STATUSES } from '../preflight/types.js';
+import { diffReports } from '../store/diff.js';
+import type { ReportStore } from '../store/types.js';
+import { responseFormat, sendReport } from './preflight.js';
+
+export interface HistoryRouteOptions {
+  store?: ReportStore;
+  /** How often expired reports are deleted, besides once at start (default an hour). */
+  retentionSweepMs?: number;
+}
+
+const RUN_ID = { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' } as const;
+const Status = Type.Unsafe<(typeof OVERALL_STATUSES)[number]>({ type: 'string', enum: [...OVERALL_STATUSES] });
+const CapabilityStatus = Type.Unsafe<(typeof CAPABILITY_STATUSES)[number] | null>({ type: ['string', 'null'], enum: [...CAPABILITY_STATUSES, null] });
+
+const RunSummarySchema = Type.Object({
+  id: Type.String(),
+  startedAt: Type.String({ format: 'date-time' }),
+  status: Status,
+  durationMs: Type.Integer(),
+  apiKeyLabel: Type.Optional(Type.String({ description: 'The API key that ran it: `key:` and the first 8 hex digits of its SHA-256' })),
+  fingerprint: Type.String(),
+});
+
+export const RunsPageSchema = Type.Object(
+  {
+    fingerprint: Type.String(),
+    runs: Type.Array(RunSummarySchema),
+    next: Type.Optional(Type.String({ description: 'Cursor of the next (older) page; absent on the last page' })),
+  },
+  { $id: 'RunsPage', description: "A connection's stored runs, newest first" },
+);
+
+const RunRef = Type.Object({ id: Type.String(), startedAt: Type.String({ format: 'date-time' }), status: Status });
+
+export const ReportDiffSchema = Type.Object(
+  {
+    from: RunRef,
+    to: RunRef,
+    worse: Type.Boolean({ description: 'The overall status or a capability got worse, or an action is newly missing' }),
+    capabilities: Type.Array(Type.Object({ id: Type.String(), from: CapabilityStatus, to: CapabilityStatus }), { description: 'Capabilities whose status changed (null: not in that report)' }),
+    actions: Type.Object({
+      newlyMissing: Type.Array(Type.String(), { description: 'Missing in `to`, not in `from`' }),
+      newlyGranted: Type.Array(Type.String(), { description: 'Proven granted in `to` (a probe using it passed), not in `from`' }),
+    }),
+    findings: Type.Object({ added: ReportSchema.properties.findings, gone: ReportSchema.properties.findings }),
+  },
+  { $id: 'ReportDiff', description: 'What changed from the report `id` to the report `otherId`' },
+);
+
+const OFF = { error: 'not_found', message: 'report history is off (PREFLIGHT_REPORT_STORE=off): this service keeps no report' };
+
+function notFound(reply: FastifyReply, id: string) {
+  return reply.code(404).send({ error: 'not_found', message: `no stored report ${id}: unknown, or older than the retention (PREFLIGHT_REPORT_RETENTION_DAYS)` });
+}
+
+export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app, { store, retentionSweepMs = 60 * 60 * 1000 }) => {
+  if (store) {
+    // Expired reports are deleted by the service itself: once at start, then on a timer that
+    // never keeps the process alive.
+    const sweep = async () => {
+      try {
+        const deleted = await store.deleteExpired();
+        if (deleted) app.log.info({ deleted }, 'deleted reports older than the retention');
+      } catch (error) {
+        app.log.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'could not delete expired reports');
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    app.addHook('onReady', async () => {
+      await sweep();
+      timer = setInterval(() => void sweep(), retentionSweepMs).unref();
+    });
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+
+  const common = { security: [{ apiKey: [] }] };
+
+  app.get<{ Params: { id: string } }>(
+    '/preflight/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'A stored report, by its run id',
+        description:
+          'The report as POST /preflight answered it, with the same content negotiation (Accept): `application/json` (default), `text/markdown` or `text/plain`. The `x-connection-fingerprint` header names the connection (GET /connections/{fingerprint}/runs).',
+        params: Type.Object({ id: Type.Unsafe<string>(RUN_ID) }),
+        response: { 200: ReportSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
+      preHandler: app.authenticate,
+    },
+    async (request, reply) => {
+      if (!store) return reply.code(404).send(OFF);
+      const found = await store.get(request.params.id);
+      if (!found) return notFound(reply, request.params.id);
+      const format = responseFormat(request.headers.accept);
+      reply.header('x-connection-fingerprint', found.summary.fingerprint);
+      return sendReport(reply, found.report, format === 'event-stream' ? 'json' : format);
+    },
+  );
+
+  app.get<{ Params: { fingerprint: string }; Querystring: { limit: number; cursor?: string } }>(
+    '/connections/:fingerprint/runs',
+    {
+      schema: {
+        ...common,
+        summary: "A connection's stored runs, newest first",
+        description: 'Paged: `limit` runs (default 20), then `cursor=next` for older ones. The fingerprint is the `x-connection-fingerprint` header of GET /preflight/{id}.',
+        params: Type.Object({ fingerprint: Type.String({ pattern: '^[0-9a-f]{24}$' }) }),
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+          cursor: Type.Optional(Type.String({ pattern: '^[0-9]+\\.[A-Za-z0-9-]{1,64}$' })),
+        }),
+        response: { 200: RunsPageSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
+      preHandler: app.authenticate,
+    },
+    async (request, reply) => {
+      if (!store) return reply.code(404).send(OFF);
+      const { fingerprint } = request.params;
+      const page = await store.runs(fingerprint, { limit: request.query.limit, cursor: request.query.cursor });
+      return reply.send({ fingerprint, ...page });
+    },
+  );
+
+  app.get<{ Params: { id: string; otherId: string } }>(
+    '/preflight/:id/diff/:otherId',
+    {
+      schema: {
+        ...common,
+        summary: 'What changed between two stored reports',
+        description: 'From the report `id` (the earlier, usually) to the report `otherId`: capabilities whose status changed, actions newly missing or granted, findings added or gone, and whether anything got worse.',
+        params: Type.Object({ id: Type.Unsafe<string>(RUN_ID), otherId: Type.Unsafe<string>(RUN_ID) }),
+        response: { 200: ReportDiffSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
+      preHandler: app.authenticate,
+    },
+    async (request, reply) => {
+      if (!store) return reply.code(404).send(OFF);
+      const [from, to] = await Promise.all([store.get(request.params.id), store.get(request.params.otherId)]);
+      if (!from) return notFound(reply, request.params.id);
+      if (!to) return notFound(reply, request.params.otherId);
+      return reply.send(diffReports(from.report, to.report));
+    },
+  );
+};

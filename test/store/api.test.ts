@@ -1,0 +1,158 @@
+// Report history through the HTTP API (app.inject): a run is kept, looked up in every format,
+// listed with its connection's runs, compared; behind the API key; 404 when the store is off.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyLabel } from '../../src/http/auth.js';
+import type { PreflightReport } from '../../src/preflight/types.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderTable } from '../../src/report/text.js';
+import { DAY_MS, type ReportStore } from '../../src/store/types.js';
+import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
+import { type TempStore, tempStore } from './support.js';
+
+const auth = { authorization: `Bearer ${TEST_API_KEY}` };
+let temp: TempStore;
+let harness: Harness;
+beforeAll(async () => {
+  temp = await tempStore();
+  harness = await startHarness('full-access', { store: temp.store });
+});
+afterAll(async () => {
+  await harness.close();
+  await temp.remove();
+});
+
+const get = (url: string, headers: Record<string, string> = auth) => harness.app.inject({ method: 'GET', url, headers });
+
+describe('report history API', () => {
+  let first: PreflightReport;
+  let second: PreflightReport;
+  beforeAll(async () => {
+    first = (await harness.preflight(sampleRequest(harness.sandbox))).body;
+    second = (await harness.preflight(sampleRequest(harness.sandbox))).body;
+  });
+
+  it('GET /preflight/{id} answers the stored report as POST did: JSON, Markdown, text', async () => {
+    const json = await get(`/preflight/${first.id}`);
+    expect(json.statusCode).toBe(200);
+    expect(json.json()).toEqual(first);
+    expect(json.headers['x-connection-fingerprint']).toMatch(/^[0-9a-f]{24}$/);
+    const markdown = await get(`/preflight/${first.id}`, { ...auth, accept: 'text/markdown' });
+    expect(markdown.headers['content-type']).toMatch(/^text\/markdown/);
+    expect(markdown.body).toBe(renderMarkdown(first));
+    const text = await get(`/preflight/${first.id}`, { ...auth, accept: 'text/plain' });
+    expect(text.headers['content-type']).toMatch(/^text\/plain/);
+    expect(text.body).toBe(renderTable(first, { color: false }));
+  });
+
+  it('keeps who ran it as a label of the API key, never the key', async () => {
+    const rows = await temp.rows();
+    const row = rows.find((r) => r.id === first.id)!;
+    expect(row.api_key_label).toBe(apiKeyLabel(TEST_API_KEY));
+    expect(JSON.stringify(rows)).not.toContain(TEST_API_KEY);
+  });
+
+  it("GET /connections/{fingerprint}/runs lists the connection's runs newest first, paged", async () => {
+    const fingerprint = (await get(`/preflight/${first.id}`)).headers['x-connection-fingerprint'];
+    const page = await get(`/connections/${fingerprint}/runs?limit=1`);
+    expect(page.statusCode).toBe(200);
+    const body = page.json();
+    expect(body.runs).toEqual([{ id: second.id, startedAt: second.startedAt, status: second.status, durationMs: second.durationMs, apiKeyLabel: apiKeyLabel(TEST_API_KEY), fingerprint }]);
+    const next = (await get(`/connections/${fingerprint}/runs?limit=1&cursor=${encodeURIComponent(body.next)}`)).json();
+    expect(next.runs.map((r: { id: string }) => r.id)).toEqual([first.id]);
+    expect(next.next).toBeUndefined();
+    expect((await get(`/connections/${'0'.repeat(24)}/runs`)).json()).toEqual({ fingerprint: '0'.repeat(24), runs: [] });
+    expect((await get(`/connections/${fingerprint}/runs?limit=1000`)).statusCode).toBe(400);
+  });
+
+  it('GET /preflight/{id}/diff/{otherId}: nothing changed between two equal runs; a worse one is named', async () => {
+    const same = await get(`/preflight/${first.id}/diff/${second.id}`);
+    expect(same.statusCode).toBe(200);
+    expect(same.json()).toMatchObject({ from: { id: first.id }, to: { id: second.id }, worse: false, capabilities: [], actions: { newlyMissing: [] }, findings: { added: [], gone: [] } });
+
+    // A later run where Athena refuses queries, kept as the service keeps one.
+    const worse: PreflightReport = {
+      ...second,
+      id: 'a1b2c3d4e5f6',
+      status: 'degraded',
+      capabilities: second.capabilities.map((c) => (c.id === 'query-execution' ? { ...c, status: 'unavailable', missingActions: ['athena:StartQueryExecution'] } : c)),
+    };
+    await temp.store.save(JSON.stringify(worse), {});
+    const diff = (await get(`/preflight/${second.id}/diff/${worse.id}`)).json();
+    expect(diff.worse).toBe(true);
+    expect(diff.capabilities).toEqual([{ id: 'query-execution', from: second.capabilities.find((c) => c.id === 'query-execution')!.status, to: 'unavailable' }]);
+    expect(diff.actions.newlyMissing).toEqual(['athena:StartQueryExecution']);
+  });
+
+  it('answers 404 for a report it does not have, and 401 without the key', async () => {
+    const missing = await get('/preflight/000000000000');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().message).toMatch(/no stored report 000000000000/);
+    expect((await get(`/preflight/${first.id}/diff/000000000000`)).statusCode).toBe(404);
+    for (const url of [`/preflight/${first.id}`, `/connections/${'0'.repeat(24)}/runs`, `/preflight/${first.id}/diff/${second.id}`]) {
+      expect((await get(url, {})).statusCode).toBe(401);
+      expect((await get(url, { authorization: 'Bearer wrong-key-wrong-key-0' })).statusCode).toBe(401);
+    }
+  });
+});
+
+describe('report history, store off', () => {
+  it('keeps nothing and answers 404 saying history is off', async () => {
+    const off = await startHarness('full-access');
+    try {
+      const run = await off.preflight(sampleRequest(off.sandbox));
+      expect(run.status).toBe(200);
+      for (const url of [`/preflight/${run.body.id}`, `/connections/${'0'.repeat(24)}/runs`, `/preflight/${run.body.id}/diff/${run.body.id}`]) {
+        const response = await off.app.inject({ method: 'GET', url, headers: auth });
+        expect(response.statusCode).toBe(404);
+        expect(response.json().message).toMatch(/report history is off \(PREFLIGHT_REPORT_STORE=off\)/);
+      }
+    } finally {
+      await off.close();
+    }
+  });
+});
+
+describe('report history, operations', () => {
+  it('deletes expired reports at start, by the store clock (no waiting)', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const aged = await tempStore({ retentionDays: 30, now: () => now });
+    try {
+      const kept = await startHarness('full-access', { store: aged.store });
+      const run = (await kept.preflight(sampleRequest(kept.sandbox))).body as PreflightReport;
+      await kept.close();
+      expect((await aged.rows()).map((r) => r.id)).toEqual([run.id]);
+
+      now += 29 * DAY_MS;
+      const early = await startHarness('full-access', { store: aged.store });
+      await early.app.ready();
+      await early.close();
+      expect((await aged.rows()).map((r) => r.id)).toEqual([run.id]);
+
+      now += 2 * DAY_MS;
+      const late = await startHarness('full-access', { store: aged.store });
+      await late.app.ready();
+      await late.close();
+      expect(await aged.rows()).toEqual([]);
+    } finally {
+      await aged.remove();
+    }
+  });
+
+  it('answers the report when the store fails', async () => {
+    const failing: ReportStore = {
+      save: () => Promise.reject(new Error('database is locked')),
+      get: async () => undefined,
+      runs: async () => ({ runs: [] }),
+      deleteExpired: async () => 0,
+      close: async () => {},
+    };
+    const broken = await startHarness('full-access', { store: failing });
+    try {
+      const run = await broken.preflight(sampleRequest(broken.sandbox));
+      expect(run.status).toBe(200);
+      expect(run.body.capabilities.length).toBeGreaterThan(0);
+    } finally {
+      await broken.close();
+    }
+  });
+});
