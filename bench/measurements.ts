@@ -7,6 +7,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { waitsFor } from '../src/preflight/engine.js';
 import { PROBES } from '../src/probes/registry.js';
 import { API_KEY, COMPILE_CACHE_DIR, IMAGE_NODE_OPTIONS, type SandboxProcess, type ServiceProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
 
@@ -20,7 +21,7 @@ const PARALLEL_CALLS: Record<string, number> = { 'glue-tables': 3, 'glue-functio
 let nextPort = 18600;
 const port = () => nextPort++;
 
-/** Longest chain of dependent calls among the probes that ran, from the registry's dependsOn. */
+/** Longest chain of dependent calls among the probes that ran, from what each probe waits for. */
 export function criticalChain(ran: ReadonlySet<string>): { ms: number; chain: string[]; calls: number } {
   const finish = new Map<string, number>();
   const previous = new Map<string, string | undefined>();
@@ -30,7 +31,7 @@ export function criticalChain(ran: ReadonlySet<string>): { ms: number; chain: st
     calls += PARALLEL_CALLS[probe.id] ?? SEQUENTIAL_CALLS[probe.id] ?? 1;
     let start = 0;
     let before: string | undefined;
-    for (const dependency of probe.dependsOn) {
+    for (const dependency of waitsFor(probe)) {
       if ((finish.get(dependency) ?? 0) > start) [start, before] = [finish.get(dependency)!, dependency];
     }
     finish.set(probe.id, start + (SEQUENTIAL_CALLS[probe.id] ?? 1) * LATENCY_MS);

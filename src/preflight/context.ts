@@ -1,7 +1,8 @@
 // What a probe sees of its run: the connection and facts, SDK clients, and calls that record what
 // they proved. The run behind it schedules; this only turns calls into evidence.
 import type { AwsCredentialIdentity } from '@smithy/types';
-import type { AwsAction } from '../catalogue/actions.js';
+import { readBody } from '../aws/body.js';
+import { type AwsAction, serviceOf } from '../catalogue/actions.js';
 import type { AwsService, ClientModules, ClientTypes } from '../aws/clients.js';
 import { type CallOptions, type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
 import type { Budget } from './call.js';
@@ -35,6 +36,27 @@ export function probeContext(run: RunHandle, probe: ProbeDefinition, budget: Bud
     record(action, { state: verdictOf(classified).evidence, error: classified });
     throw new ProbeCallError(action, classified);
   };
+  const call: ProbeContext['call'] = async (action, send, callOptions = {}) => {
+    try {
+      const value = await run.send(action, send, budgetOf(callOptions));
+      record(action, { state: 'granted' });
+      for (const proved of callOptions.alsoProves ?? []) record(proved, { state: 'granted' });
+      return value;
+    } catch (error) {
+      const classified = error as ClassifiedError;
+      if (callOptions.acceptCodes?.includes(classified.code)) {
+        record(action, { state: 'granted' });
+        return undefined as never;
+      }
+      if (classified.relayedAction) {
+        // The called service checked its own permission first, then relayed another's refusal (KMS behind S3).
+        record(action, { state: 'granted' });
+        record(classified.relayedAction, { state: 'failed', error: classified, relayed: true });
+        throw new ProbeCallError(classified.relayedAction as AwsAction, classified);
+      }
+      return refuse(action, classified);
+    }
+  };
   return {
     connection: run.connection,
     facts: run.facts,
@@ -45,26 +67,20 @@ export function probeContext(run: RunHandle, probe: ProbeDefinition, budget: Bud
     serviceClient: (service) => run.client(service, 'service'),
     externalId: () => run.externalId(),
     useCredentials: (credentials) => run.useCredentials(credentials),
-    async call(action, send, callOptions = {}) {
-      try {
-        const value = await run.send(action, send, budgetOf(callOptions));
-        record(action, { state: 'granted' });
-        for (const proved of callOptions.alsoProves ?? []) record(proved, { state: 'granted' });
-        return value;
-      } catch (error) {
-        const classified = error as ClassifiedError;
-        if (callOptions.acceptCodes?.includes(classified.code)) {
-          record(action, { state: 'granted' });
-          return undefined as never;
-        }
-        if (classified.relayedAction) {
-          // The called service checked its own permission first, then relayed another's refusal (KMS behind S3).
-          record(action, { state: 'granted' });
-          record(classified.relayedAction, { state: 'failed', error: classified, relayed: true });
-          throw new ProbeCallError(classified.relayedAction as AwsAction, classified);
-        }
-        return refuse(action, classified);
-      }
+    call,
+    async send(action, command, input, sendOptions = {}) {
+      const service = serviceOf(action) as AwsService;
+      const Command = ((await run.sdk(service)) as unknown as Record<string, new (input: unknown) => object>)[command]!;
+      const client = (await run.client(service, 'connection')) as unknown as { send(command: object, options: { abortSignal: AbortSignal }): Promise<{ Body?: unknown }> };
+      return call(
+        action,
+        async (abortSignal) => {
+          const answer = await client.send(new Command(input), { abortSignal });
+          if (sendOptions.readBody) await readBody(answer.Body, abortSignal);
+          return answer as never;
+        },
+        sendOptions,
+      );
     },
     async attempt(action, send) {
       try {

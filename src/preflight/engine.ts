@@ -51,6 +51,8 @@ export class PreflightRefused extends Error {
 }
 
 const DEFAULT_RETRY = { maxAttempts: 4, baseDelayMs: 100 };
+/** Every probe needs the identity known unless it says otherwise (the STS probes that run before it). */
+const CONNECTION_GATE = ['sts-caller-identity'];
 /**
  * Once a run stops (its deadline, its client gone, a shutdown), cleanup calls (deleting the marker,
  * aborting a multipart upload) still get this long; then the report is built whatever is still
@@ -148,9 +150,9 @@ class PreflightRun implements RunHandle {
     try {
       const settled = new Map<string, Promise<void>>();
       for (const probe of this.registry) {
-        const dependencies = probe.dependsOn.map((id) => {
+        const dependencies = waitsFor(probe).map((id) => {
           const dependency = settled.get(id);
-          if (!dependency) throw new Error(`probe ${probe.id} depends on ${id}, which is not before it in the registry`);
+          if (!dependency) throw new Error(`probe ${probe.id} waits for ${id}, which is not before it in the registry`);
           return dependency;
         });
         settled.set(probe.id, Promise.all(dependencies).then(() => this.runProbe(probe)));
@@ -221,11 +223,11 @@ class PreflightRun implements RunHandle {
     };
 
     if (!this.needed.has(probe.id)) return skip('not-requested', 'no requested capability needs it');
-    const blocker = (probe.requires ?? ['sts-caller-identity']).find((id) => !this.passedOrNotApplicable(id));
+    const blocker = needsOf(probe).find((id) => !this.passedOrNotApplicable(id));
     if (blocker) return skip('prerequisite-failed', `${blocker} did not pass`, blocker);
     const budget = probe.cleanup ? this.cleanupBudget : this.runBudget;
     if (budget.signal.aborted) return finish({ outcome: 'error', detail: 'the run ended before it started', error: this.abortError(probe) });
-    const rule = probe.skipUnless?.({ connection: this.connection, facts: this.facts });
+    const rule = probe.skipWhen?.({ connection: this.connection, facts: this.facts });
     if (rule) return skip(rule.reason, rule.detail);
 
     try {
@@ -330,6 +332,12 @@ function toProbeError(action: string, classified: ClassifiedError) {
   };
 }
 
+/** What a probe must have seen pass: its own `needs`, else the connection gate. */
+const needsOf = (probe: ProbeDefinition): readonly string[] => probe.needs ?? CONNECTION_GATE;
+
+/** What a probe starts after: `after` and `needs` (a probe it needs must have settled). */
+export const waitsFor = (probe: ProbeDefinition): string[] => [...new Set([...(probe.after ?? []), ...needsOf(probe)])];
+
 const INFORMING = new WeakMap<readonly ProbeDefinition[], Map<CapabilityId, string[]>>();
 
 /** The probes that inform each capability, worked out once per registry. */
@@ -347,7 +355,7 @@ export function neededProbes(registry: readonly ProbeDefinition[], requested: Re
   const needed = new Set<string>();
   for (let index = registry.length - 1; index >= 0; index--) {
     const probe = registry[index]!;
-    const dependedOn = registry.some((later) => needed.has(later.id) && (later.dependsOn.includes(probe.id) || (later.requires ?? []).includes(probe.id)));
+    const dependedOn = registry.some((later) => needed.has(later.id) && waitsFor(later).includes(probe.id));
     if (probe.informs.some((id) => requested.has(id)) || dependedOn || probe.informs.length === 0) needed.add(probe.id);
   }
   return needed;

@@ -1,5 +1,5 @@
 import { runQuery } from './query.js';
-import { type ProbeDefinition, ProbeCallError } from './types.js';
+import { type Probe, ProbeCallError } from './types.js';
 
 /**
  * The one probe that costs the customer money, only with options.runQuery: a query that reads a
@@ -7,14 +7,13 @@ import { type ProbeDefinition, ProbeCallError } from './types.js';
  * product's queries need together: Glue, the table's data on S3, its key, Lake Formation and the
  * results location. `SELECT 1` only when no table was listed.
  */
-export const athenaQuery: ProbeDefinition = {
+export const athenaQuery: Probe = {
   id: 'athena-query',
   service: 'athena',
   actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
   informs: ['query-execution'],
-  dependsOn: ['athena-workgroup', 'glue-tables'],
-  requires: ['sts-caller-identity'],
-  skipUnless: ({ connection }) => (connection.runQuery ? undefined : { reason: 'disabled-by-option', detail: 'options.runQuery is false' }),
+  after: ['athena-workgroup', 'glue-tables'],
+  skipWhen: ({ connection }) => (connection.runQuery ? undefined : { reason: 'disabled-by-option', detail: 'options.runQuery is false' }),
   async run(context) {
     const { facts } = context;
     const target = facts.tables?.find((table) => table.governed) ?? facts.sampleTable;

@@ -1,24 +1,20 @@
 import { parseS3Uri } from '../preflight/connection.js';
-import { CONNECTION_GATE } from './support.js';
-import { type ProbeDefinition, isCategory } from './types.js';
+import { type Probe, isCategory } from './types.js';
 
 /**
  * Reads the workgroup's configuration: the output location and encryption Athena will really use
  * (the workgroup's win when it enforces them) and whether queries can run in it at all.
  */
-export const athenaWorkgroup: ProbeDefinition = {
+export const athenaWorkgroup: Probe = {
   id: 'athena-workgroup',
   service: 'athena',
   actions: ['athena:GetWorkGroup'],
   informs: ['query-history', 'query-results', 'query-execution', 'encryption'],
-  dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { GetWorkGroupCommand } = await context.sdk('athena');
-    const athena = await context.client('athena');
     const { connection } = context;
     let answer;
     try {
-      answer = await context.call('athena:GetWorkGroup', (abortSignal) => athena.send(new GetWorkGroupCommand({ WorkGroup: connection.workgroup }), { abortSignal }));
+      answer = await context.send('athena:GetWorkGroup', 'GetWorkGroupCommand', { WorkGroup: connection.workgroup });
     } catch (error) {
       // Athena says "WorkGroup x is not found" as an InvalidRequestException: classify makes it not-found.
       if (isCategory(error, 'not-found')) {

@@ -1,16 +1,12 @@
-import { CONNECTION_GATE } from './support.js';
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
-export const athenaWorkgroups: ProbeDefinition = {
+export const athenaWorkgroups: Probe = {
   id: 'athena-workgroups',
   service: 'athena',
   actions: ['athena:ListWorkGroups'],
   informs: ['query-history'],
-  dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { ListWorkGroupsCommand } = await context.sdk('athena');
-    const athena = await context.client('athena');
-    const page = await context.call('athena:ListWorkGroups', (abortSignal) => athena.send(new ListWorkGroupsCommand({ MaxResults: 10 }), { abortSignal }));
+    const page = await context.send('athena:ListWorkGroups', 'ListWorkGroupsCommand', { MaxResults: 10 });
     return `${page.WorkGroups?.length ?? 0} workgroups on the first page`;
   },
 };

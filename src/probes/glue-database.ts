@@ -1,23 +1,20 @@
-import { type ProbeDefinition, isCategory } from './types.js';
+import { type Probe, isCategory } from './types.js';
 
 /** Describes the databases the connection names (or the first one listed). */
-export const glueDatabase: ProbeDefinition = {
+export const glueDatabase: Probe = {
   id: 'glue-database',
   service: 'glue',
   actions: ['glue:GetDatabase'],
   informs: ['metadata'],
-  dependsOn: ['glue-databases'],
-  requires: ['sts-caller-identity'],
-  skipUnless: ({ connection, facts }) =>
+  after: ['glue-databases'],
+  skipWhen: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to describe' },
   async run(context) {
-    const { GetDatabaseCommand } = await context.sdk('glue');
-    const glue = await context.client('glue');
     const { connection } = context;
     const targets = connection.databases.length ? connection.databases : [context.facts.databases![0]!];
     const describe = async (name: string) => {
       try {
-        await context.call('glue:GetDatabase', (abortSignal) => glue.send(new GetDatabaseCommand({ CatalogId: connection.catalogId, Name: name }), { abortSignal }));
+        await context.send('glue:GetDatabase', 'GetDatabaseCommand', { CatalogId: connection.catalogId, Name: name });
       } catch (error) {
         if (isCategory(error, 'not-found')) {
           context.finding({

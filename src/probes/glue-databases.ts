@@ -1,19 +1,14 @@
-import { CONNECTION_GATE, emptyListingFixes } from './support.js';
-import type { ProbeDefinition } from './types.js';
+import { emptyListingFixes } from './support.js';
+import type { Probe } from './types.js';
 
 /** One small page of databases: enough to prove the listing and pick samples. */
-export const glueDatabases: ProbeDefinition = {
+export const glueDatabases: Probe = {
   id: 'glue-databases',
   service: 'glue',
   actions: ['glue:GetDatabases'],
   informs: ['metadata'],
-  dependsOn: CONNECTION_GATE,
   async run(context) {
-    const { GetDatabasesCommand } = await context.sdk('glue');
-    const glue = await context.client('glue');
-    const page = await context.call('glue:GetDatabases', (abortSignal) =>
-      glue.send(new GetDatabasesCommand({ CatalogId: context.connection.catalogId, MaxResults: 10 }), { abortSignal }),
-    );
+    const page = await context.send('glue:GetDatabases', 'GetDatabasesCommand', { CatalogId: context.connection.catalogId, MaxResults: 10 });
     context.facts.databases = (page.DatabaseList ?? []).map((database) => database.Name!).filter(Boolean);
     // An empty catalog is rare; an empty listing usually means the connection cannot see it.
     if (context.facts.databases.length === 0 && context.connection.databases.length === 0) {

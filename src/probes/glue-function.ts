@@ -1,19 +1,14 @@
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
-export const glueFunction: ProbeDefinition = {
+export const glueFunction: Probe = {
   id: 'glue-function',
   service: 'glue',
   actions: ['glue:GetUserDefinedFunction'],
   informs: ['functions'],
-  dependsOn: ['glue-functions'],
-  requires: ['glue-functions'],
-  skipUnless: ({ facts }) => (facts.sampleFunction ? undefined : { reason: 'no-sample', detail: 'no user-defined function to describe' }),
+  needs: ['glue-functions'],
+  skipWhen: ({ facts }) => (facts.sampleFunction ? undefined : { reason: 'no-sample', detail: 'no user-defined function to describe' }),
   async run(context) {
-    const { GetUserDefinedFunctionCommand } = await context.sdk('glue');
-    const glue = await context.client('glue');
     const { database, name } = context.facts.sampleFunction!;
-    await context.call('glue:GetUserDefinedFunction', (abortSignal) =>
-      glue.send(new GetUserDefinedFunctionCommand({ CatalogId: context.connection.catalogId, DatabaseName: database, FunctionName: name }), { abortSignal }),
-    );
+    await context.send('glue:GetUserDefinedFunction', 'GetUserDefinedFunctionCommand', { CatalogId: context.connection.catalogId, DatabaseName: database, FunctionName: name });
   },
 };

@@ -1,25 +1,20 @@
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
 /** Lists user-defined functions across the catalog (one page of one) to find a sample. */
-export const glueFunctions: ProbeDefinition = {
+export const glueFunctions: Probe = {
   id: 'glue-functions',
   service: 'glue',
   actions: ['glue:GetUserDefinedFunctions'],
   informs: ['functions'],
-  dependsOn: ['glue-databases'],
-  requires: ['sts-caller-identity'],
-  skipUnless: ({ connection, facts }) =>
+  after: ['glue-databases'],
+  skipWhen: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to list functions from' },
   async run(context) {
-    const { GetUserDefinedFunctionsCommand } = await context.sdk('glue');
-    const glue = await context.client('glue');
     const { connection } = context;
     const databases = (connection.databases.length ? connection.databases : context.facts.databases!).slice(0, 3);
     const pages = await Promise.all(
       databases.map((database) =>
-        context.call('glue:GetUserDefinedFunctions', (abortSignal) =>
-          glue.send(new GetUserDefinedFunctionsCommand({ CatalogId: connection.catalogId, DatabaseName: database, Pattern: '*', MaxResults: 1 }), { abortSignal }),
-        ),
+        context.send('glue:GetUserDefinedFunctions', 'GetUserDefinedFunctionsCommand', { CatalogId: connection.catalogId, DatabaseName: database, Pattern: '*', MaxResults: 1 }),
       ),
     );
     const found = pages.flatMap((page) => page.UserDefinedFunctions ?? [])[0];

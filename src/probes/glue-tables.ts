@@ -1,5 +1,5 @@
 import { emptyListingFixes } from './support.js';
-import type { ProbeDefinition, RunFacts } from './types.js';
+import type { Probe, RunFacts } from './types.js';
 
 const DATABASES_TO_SAMPLE = 3;
 
@@ -8,26 +8,19 @@ const DATABASES_TO_SAMPLE = 3;
  * Glue probe uses (a table, a partitioned table, the governed ones), at a cost that does not grow
  * with the catalog.
  */
-export const glueTables: ProbeDefinition = {
+export const glueTables: Probe = {
   id: 'glue-tables',
   service: 'glue',
   actions: ['glue:GetTables'],
   informs: ['metadata'],
-  dependsOn: ['glue-databases'],
-  requires: ['sts-caller-identity'],
-  skipUnless: ({ connection, facts }) =>
+  after: ['glue-databases'],
+  skipWhen: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to list tables from' },
   async run(context) {
-    const { GetTablesCommand } = await context.sdk('glue');
-    const glue = await context.client('glue');
     const { connection, facts } = context;
     const databases = (connection.databases.length ? connection.databases : facts.databases!).slice(0, DATABASES_TO_SAMPLE);
     const pages = await Promise.all(
-      databases.map((database) =>
-        context.call('glue:GetTables', (abortSignal) =>
-          glue.send(new GetTablesCommand({ CatalogId: connection.catalogId, DatabaseName: database, MaxResults: 25 }), { abortSignal }),
-        ),
-      ),
+      databases.map((database) => context.send('glue:GetTables', 'GetTablesCommand', { CatalogId: connection.catalogId, DatabaseName: database, MaxResults: 25 })),
     );
     const tables: Array<NonNullable<RunFacts['tables']>[number] & { view: boolean }> = pages.flatMap((page, index) =>
       (page.TableList ?? []).map((table) => ({

@@ -1,5 +1,5 @@
 import { clientSideKmsKey } from './support.js';
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
 /**
  * With CSE_KMS (and for managed query results) Athena asks KMS for a data key itself and encrypts
@@ -7,20 +7,18 @@ import type { ProbeDefinition } from './types.js';
  * decrypted directly, as Athena does when it writes and reads results. A key policy that allows
  * the key only through Athena (kms:ViaService) refuses these direct calls; the reason then says so.
  */
-export const kmsDataKey: ProbeDefinition = {
+export const kmsDataKey: Probe = {
   id: 'kms-data-key',
   service: 'kms',
   actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
   informs: ['encryption'],
-  dependsOn: ['athena-workgroup'],
-  skipUnless: (context) =>
+  after: ['athena-workgroup'],
+  skipWhen: (context) =>
     clientSideKmsKey(context) ? undefined : { reason: 'not-applicable', detail: 'the workgroup does not encrypt results client-side (CSE_KMS) or in managed storage with its own key' },
   async run(context) {
-    const { DecryptCommand, GenerateDataKeyCommand } = await context.sdk('kms');
-    const kms = await context.client('kms');
     const keyId = clientSideKmsKey(context)!;
-    const dataKey = await context.call('kms:GenerateDataKey', (abortSignal) => kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }), { abortSignal }));
-    await context.call('kms:Decrypt', (abortSignal) => kms.send(new DecryptCommand({ CiphertextBlob: dataKey.CiphertextBlob, KeyId: keyId }), { abortSignal }));
+    const dataKey = await context.send('kms:GenerateDataKey', 'GenerateDataKeyCommand', { KeyId: keyId, KeySpec: 'AES_256' });
+    await context.send('kms:Decrypt', 'DecryptCommand', { CiphertextBlob: dataKey.CiphertextBlob, KeyId: keyId });
     return `generated and decrypted a data key with ${dataKey.KeyId ?? keyId}`;
   },
 };

@@ -1,18 +1,17 @@
 import { runQuery } from './query.js';
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
 /**
  * lakeformation:GetDataAccess has no API of its own: only a real query on governed data proves
  * it, so this runs only with options.runQuery and a governed table in the sample.
  */
-export const lakeformationDataAccess: ProbeDefinition = {
+export const lakeformationDataAccess: Probe = {
   id: 'lakeformation-data-access',
   service: 'athena',
   actions: ['lakeformation:GetDataAccess'],
   informs: ['lake-formation'],
-  dependsOn: ['glue-tables', 'athena-workgroup', 'athena-query'],
-  requires: ['sts-caller-identity'],
-  skipUnless: ({ connection, facts }) => {
+  after: ['glue-tables', 'athena-workgroup', 'athena-query'],
+  skipWhen: ({ connection, facts }) => {
     if (!facts.tables?.some((table) => table.governed)) return { reason: 'not-applicable', detail: 'no Lake Formation-governed table among the sampled tables' };
     if (!connection.runQuery) return { reason: 'disabled-by-option', detail: 'reading governed data needs a query: set options.runQuery' };
     return undefined;

@@ -1,23 +1,18 @@
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
 /**
  * Whether new tables default to IAM-only access or to Lake Formation. Glue listings silently omit
  * governed tables the caller has no grant on, so an empty listing in a governed account is a
  * finding, never a quiet ok.
  */
-export const lakeformationSettings: ProbeDefinition = {
+export const lakeformationSettings: Probe = {
   id: 'lakeformation-settings',
   service: 'lakeformation',
   actions: ['lakeformation:GetDataLakeSettings'],
   informs: ['lake-formation'],
-  dependsOn: ['glue-tables'],
-  requires: ['sts-caller-identity'],
+  after: ['glue-tables'],
   async run(context) {
-    const { GetDataLakeSettingsCommand } = await context.sdk('lakeformation');
-    const lakeformation = await context.client('lakeformation');
-    const answer = await context.call('lakeformation:GetDataLakeSettings', (abortSignal) =>
-      lakeformation.send(new GetDataLakeSettingsCommand({ CatalogId: context.connection.catalogId }), { abortSignal }),
-    );
+    const answer = await context.send('lakeformation:GetDataLakeSettings', 'GetDataLakeSettingsCommand', { CatalogId: context.connection.catalogId });
     const settings = answer.DataLakeSettings;
     const iamAllowedByDefault = (settings?.CreateTableDefaultPermissions ?? []).some(
       (grant) => grant.Principal?.DataLakePrincipalIdentifier === 'IAM_ALLOWED_PRINCIPALS' && grant.Permissions?.includes('ALL'),

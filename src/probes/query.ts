@@ -49,29 +49,20 @@ export function failureOf(reason: string, errorCategory?: number): QueryFailure 
 }
 
 export async function runQuery(context: ProbeContext, sql: string): Promise<{ queryExecutionId: string; rows: number }> {
-  const { GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } = await context.sdk('athena');
-  const athena = await context.client('athena');
   const { connection } = context;
   const output = resolveOutput(context);
   const clientSideOutput = output?.source === 'request' ? { OutputLocation: output.uri } : undefined;
-  const started = await context.call('athena:StartQueryExecution', (abortSignal) =>
-    athena.send(
-      new StartQueryExecutionCommand({
-        QueryString: sql,
-        WorkGroup: connection.workgroup,
-        QueryExecutionContext: { Catalog: connection.catalog },
-        ...(clientSideOutput ? { ResultConfiguration: clientSideOutput } : {}),
-      }),
-      { abortSignal },
-    ),
-  );
+  const started = await context.send('athena:StartQueryExecution', 'StartQueryExecutionCommand', {
+    QueryString: sql,
+    WorkGroup: connection.workgroup,
+    QueryExecutionContext: { Catalog: connection.catalog },
+    ...(clientSideOutput ? { ResultConfiguration: clientSideOutput } : {}),
+  });
   const queryExecutionId = started.QueryExecutionId!;
   try {
     let delay = POLL_START_MS;
     for (;;) {
-      const execution = await context.call('athena:GetQueryExecution', (abortSignal) =>
-        athena.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }), { abortSignal }),
-      );
+      const execution = await context.send('athena:GetQueryExecution', 'GetQueryExecutionCommand', { QueryExecutionId: queryExecutionId });
       const status = execution.QueryExecution?.Status;
       if (status?.State === 'SUCCEEDED') break;
       if (status?.State === 'FAILED' || status?.State === 'CANCELLED') {
@@ -85,9 +76,7 @@ export async function runQuery(context: ProbeContext, sql: string): Promise<{ qu
     if (context.signal.aborted) await stopQuietly(context, queryExecutionId);
     throw error;
   }
-  const results = await context.call('athena:GetQueryResults', (abortSignal) =>
-    athena.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 10 }), { abortSignal }),
-  );
+  const results = await context.send('athena:GetQueryResults', 'GetQueryResultsCommand', { QueryExecutionId: queryExecutionId, MaxResults: 10 });
   return { queryExecutionId, rows: results.ResultSet?.Rows?.length ?? 0 };
 }
 

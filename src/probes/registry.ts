@@ -1,4 +1,5 @@
-// The ordered registry: its order is the report's order, and every dependency points backwards.
+// The ordered registry: each probe under its own id, in the report's order; every probe it names
+// in `after` or `needs` comes before it (test/probes/registry.test.ts).
 import { athenaBatchQueryExecution } from './athena-batch-query-execution.js';
 import { athenaDataCatalog } from './athena-data-catalog.js';
 import { athenaDatabase } from './athena-database.js';
@@ -39,47 +40,52 @@ import { s3TableData } from './s3-table-data.js';
 import { stsAssumeRole } from './sts-assume-role.js';
 import { stsCallerIdentity } from './sts-caller-identity.js';
 import { stsExternalId } from './sts-external-id.js';
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
-export const PROBES: readonly ProbeDefinition[] = [
-  stsAssumeRole,
-  stsExternalId,
-  stsCallerIdentity,
-  glueDatabases,
-  glueDatabase,
-  glueTables,
-  glueTable,
-  gluePartitions,
-  gluePartition,
-  glueBatchPartition,
-  glueTableVersions,
-  glueTableVersion,
-  glueFunctions,
-  glueFunction,
-  glueSearch,
-  athenaWorkgroups,
-  athenaWorkgroup,
-  athenaQueryExecutions,
-  athenaBatchQueryExecution,
-  athenaQueryExecution,
-  cloudtrailLookup,
-  athenaDataCatalog,
-  athenaDatabases,
-  athenaDatabase,
-  athenaTableMetadataList,
-  athenaTableMetadata,
-  s3BucketLocation,
-  s3List,
-  s3BucketEncryption,
-  s3Lifecycle,
-  s3PutMarker,
-  s3Read,
-  s3Multipart,
-  s3DeleteMarker,
-  s3TableData,
-  kmsDescribeKey,
-  kmsDataKey,
-  athenaQuery,
-  lakeformationSettings,
-  lakeformationDataAccess,
-];
+export const PROBES_BY_ID = {
+  'sts-assume-role': stsAssumeRole,
+  'sts-external-id': stsExternalId,
+  'sts-caller-identity': stsCallerIdentity,
+  'glue-databases': glueDatabases,
+  'glue-database': glueDatabase,
+  'glue-tables': glueTables,
+  'glue-table': glueTable,
+  'glue-partitions': gluePartitions,
+  'glue-partition': gluePartition,
+  'glue-batch-partition': glueBatchPartition,
+  'glue-table-versions': glueTableVersions,
+  'glue-table-version': glueTableVersion,
+  'glue-functions': glueFunctions,
+  'glue-function': glueFunction,
+  'glue-search': glueSearch,
+  'athena-workgroups': athenaWorkgroups,
+  'athena-workgroup': athenaWorkgroup,
+  'athena-query-executions': athenaQueryExecutions,
+  'athena-batch-query-execution': athenaBatchQueryExecution,
+  'athena-query-execution': athenaQueryExecution,
+  'cloudtrail-lookup': cloudtrailLookup,
+  'athena-data-catalog': athenaDataCatalog,
+  'athena-databases': athenaDatabases,
+  'athena-database': athenaDatabase,
+  'athena-table-metadata-list': athenaTableMetadataList,
+  'athena-table-metadata': athenaTableMetadata,
+  's3-bucket-location': s3BucketLocation,
+  's3-list': s3List,
+  's3-bucket-encryption': s3BucketEncryption,
+  's3-lifecycle': s3Lifecycle,
+  's3-put-marker': s3PutMarker,
+  's3-read': s3Read,
+  's3-multipart': s3Multipart,
+  's3-delete-marker': s3DeleteMarker,
+  's3-table-data': s3TableData,
+  'kms-describe-key': kmsDescribeKey,
+  'kms-data-key': kmsDataKey,
+  'athena-query': athenaQuery,
+  'lakeformation-settings': lakeformationSettings,
+  'lakeformation-data-access': lakeformationDataAccess,
+};
+
+/** Every probe's id, from the registry: a typo in `after` or `needs` fails the type check. */
+export type ProbeId = keyof typeof PROBES_BY_ID;
+
+export const PROBES: readonly Probe[] = Object.values(PROBES_BY_ID);

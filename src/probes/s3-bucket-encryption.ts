@@ -1,21 +1,20 @@
 import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
 /** The bucket's default encryption tells whether a KMS key is in play for results. */
-export const s3BucketEncryption: ProbeDefinition = {
+export const s3BucketEncryption: Probe = {
   id: 's3-bucket-encryption',
   service: 's3',
   actions: ['s3:GetEncryptionConfiguration'],
   informs: ['encryption'],
-  dependsOn: ['athena-workgroup'],
-  skipUnless: needsOutputLocation,
+  after: ['athena-workgroup'],
+  skipWhen: needsOutputLocation,
   async run(context) {
-    const { GetBucketEncryptionCommand } = await context.sdk('s3');
-    const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
-    const answer = await context.call(
+    const answer = await context.send(
       's3:GetEncryptionConfiguration',
-      (abortSignal) => s3.send(new GetBucketEncryptionCommand({ Bucket: output.bucket, ...bucketOwnerCheck(context) }), { abortSignal }),
+      'GetBucketEncryptionCommand',
+      { Bucket: output.bucket, ...bucketOwnerCheck(context) },
       { acceptCodes: ['ServerSideEncryptionConfigurationNotFoundError'] },
     );
     const rule = answer?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;

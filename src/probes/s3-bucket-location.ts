@@ -1,23 +1,20 @@
 import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
-import { type ProbeContext, type ProbeDefinition, isCategory } from './types.js';
+import { type Probe, type ProbeContext, isCategory } from './types.js';
 
 /** Where the output bucket lives: Athena cannot write results to a bucket in another region. */
-export const s3BucketLocation: ProbeDefinition = {
+export const s3BucketLocation: Probe = {
   id: 's3-bucket-location',
   service: 's3',
   actions: ['s3:GetBucketLocation'],
   informs: ['query-results'],
-  dependsOn: ['athena-workgroup'],
-  requires: ['sts-caller-identity'],
-  skipUnless: needsOutputLocation,
+  after: ['athena-workgroup'],
+  skipWhen: needsOutputLocation,
   async run(context) {
-    const { GetBucketLocationCommand } = await context.sdk('s3');
-    const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     context.facts.output = output;
     let answer;
     try {
-      answer = await context.call('s3:GetBucketLocation', (abortSignal) => s3.send(new GetBucketLocationCommand({ Bucket: output.bucket, ...bucketOwnerCheck(context) }), { abortSignal }));
+      answer = await context.send('s3:GetBucketLocation', 'GetBucketLocationCommand', { Bucket: output.bucket, ...bucketOwnerCheck(context) });
     } catch (error) {
       if (isCategory(error, 'not-found')) {
         context.finding({

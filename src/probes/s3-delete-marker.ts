@@ -1,26 +1,24 @@
 import { bucketOwnerCheck, resolveOutput } from './support.js';
-import { type ProbeDefinition, ProbeCallError } from './types.js';
+import { type Probe, ProbeCallError } from './types.js';
 
 /**
  * Removes the marker; one left behind is a finding with its key, so nobody has to hunt for it. It
  * runs on every path on which the marker may exist, the write's timeout or a stopped run included
  * (S3 may have applied a write whose answer we never saw).
  */
-export const s3DeleteMarker: ProbeDefinition = {
+export const s3DeleteMarker: Probe = {
   id: 's3-delete-marker',
   service: 's3',
   actions: ['s3:DeleteObject'],
   informs: [],
-  dependsOn: ['s3-put-marker', 's3-read'],
+  after: ['s3-put-marker', 's3-read'],
   cleanup: true,
-  skipUnless: (context) => (context.facts.markerKey ? undefined : { reason: 'not-applicable', detail: 'no marker was written' }),
+  skipWhen: (context) => (context.facts.markerKey ? undefined : { reason: 'not-applicable', detail: 'no marker was written' }),
   async run(context) {
-    const { DeleteObjectCommand } = await context.sdk('s3');
-    const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const key = context.facts.markerKey!;
     try {
-      await context.call('s3:DeleteObject', (abortSignal) => s3.send(new DeleteObjectCommand({ Bucket: output.bucket, Key: key, ...bucketOwnerCheck(context) }), { abortSignal }));
+      await context.send('s3:DeleteObject', 'DeleteObjectCommand', { Bucket: output.bucket, Key: key, ...bucketOwnerCheck(context) });
     } catch (error) {
       context.finding({
         code: 'MARKER_NOT_DELETED',

@@ -1,21 +1,20 @@
 import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
 /** Athena never deletes results: without an expiration rule they pile up (and cost) forever. */
-export const s3Lifecycle: ProbeDefinition = {
+export const s3Lifecycle: Probe = {
   id: 's3-lifecycle',
   service: 's3',
   actions: ['s3:GetLifecycleConfiguration'],
   informs: ['query-results'],
-  dependsOn: ['athena-workgroup'],
-  skipUnless: needsOutputLocation,
+  after: ['athena-workgroup'],
+  skipWhen: needsOutputLocation,
   async run(context) {
-    const { GetBucketLifecycleConfigurationCommand } = await context.sdk('s3');
-    const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
-    const answer = await context.call(
+    const answer = await context.send(
       's3:GetLifecycleConfiguration',
-      (abortSignal) => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: output.bucket, ...bucketOwnerCheck(context) }), { abortSignal }),
+      'GetBucketLifecycleConfigurationCommand',
+      { Bucket: output.bucket, ...bucketOwnerCheck(context) },
       { acceptCodes: ['NoSuchLifecycleConfiguration'] },
     );
     const expires = (answer?.Rules ?? []).some((rule) => {

@@ -1,6 +1,6 @@
 import { isKmsAlgorithm, needsOutputLocation, resolveOutput, resultWriteSettings } from './support.js';
 import { isAnswer } from '../preflight/classify.js';
-import { type ProbeDefinition, ProbeCallError } from './types.js';
+import { type Probe, ProbeCallError } from './types.js';
 
 /**
  * Writes one small marker under the output prefix, never overwriting (If-None-Match: *). With
@@ -8,43 +8,36 @@ import { type ProbeDefinition, ProbeCallError } from './types.js';
  * the caller's behalf and relays its denial. The answer says how S3 encrypted the object, so the
  * write needs no earlier look at the bucket's settings and starts as soon as the output is known.
  */
-export const s3PutMarker: ProbeDefinition = {
+export const s3PutMarker: Probe = {
   id: 's3-put-marker',
   service: 's3',
   actions: ['s3:PutObject', 'kms:GenerateDataKey'],
   informs: ['query-results', 'encryption'],
-  dependsOn: ['athena-workgroup'],
-  skipUnless: (context) => {
+  after: ['athena-workgroup'],
+  skipWhen: (context) => {
     if (!context.connection.writeTest) return { reason: 'disabled-by-option', detail: 'options.writeTest is false' };
     return needsOutputLocation(context);
   },
   async run(context) {
-    const { PutObjectCommand } = await context.sdk('s3');
-    const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     const key = `${output.prefix}preflight-marker-${context.runId}.txt`;
     // Set before the call: a write that times out may still have been applied, and is cleaned up.
     context.facts.markerKey = key;
-    const written = await context.call(
-      's3:PutObject',
-      (abortSignal) =>
-        s3.send(
-          new PutObjectCommand({
-            Bucket: output.bucket,
-            Key: key,
-            Body: `Written by a connection preflight check (run ${context.runId}); safe to delete.\n`,
-            ContentType: 'text/plain',
-            IfNoneMatch: '*',
-            // As Athena writes results: its encryption, ACL and expected owner headers.
-            ...resultWriteSettings(context),
-          }),
-          { abortSignal },
-        ),
-    ).catch((error: unknown) => {
-      // A refusal (S3's or KMS's) wrote nothing: there is nothing to clean up.
-      if (error instanceof ProbeCallError && isAnswer(error.classified.category)) delete context.facts.markerKey;
-      throw error;
-    });
+    const written = await context
+      .send('s3:PutObject', 'PutObjectCommand', {
+        Bucket: output.bucket,
+        Key: key,
+        Body: `Written by a connection preflight check (run ${context.runId}); safe to delete.\n`,
+        ContentType: 'text/plain',
+        IfNoneMatch: '*',
+        // As Athena writes results: its encryption, ACL and expected owner headers.
+        ...resultWriteSettings(context),
+      })
+      .catch((error: unknown) => {
+        // A refusal (S3's or KMS's), or a failure before the call was made, wrote nothing: there is nothing to clean up.
+        if (!(error instanceof ProbeCallError) || isAnswer(error.classified.category)) delete context.facts.markerKey;
+        throw error;
+      });
     context.facts.markerWritten = true;
     if (isKmsAlgorithm(written.ServerSideEncryption)) {
       context.facts.markerEncryption = { algorithm: written.ServerSideEncryption!, kmsKeyId: written.SSEKMSKeyId };

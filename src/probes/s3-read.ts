@@ -1,22 +1,21 @@
-import { readBody } from '../aws/body.js';
 import { bucketOwnerCheck, isKmsAlgorithm, needsOutputLocation, resolveOutput, resultsKmsKeys, sameKmsKey } from './support.js';
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
 /** Reads the marker back (or, without a write test, one existing result object). */
-export const s3Read: ProbeDefinition = {
+export const s3Read: Probe = {
   id: 's3-read',
   service: 's3',
   actions: ['s3:GetObject', 'kms:Decrypt'],
   informs: ['query-results', 'encryption'],
-  dependsOn: ['s3-put-marker'],
-  skipUnless: needsOutputLocation,
+  after: ['s3-put-marker'],
+  skipWhen: needsOutputLocation,
   async run(context) {
-    const { GetObjectCommand, ListObjectsV2Command } = await context.sdk('s3');
-    const s3 = await context.client('s3');
     const output = resolveOutput(context)!;
     let key = context.facts.markerWritten ? context.facts.markerKey : undefined;
     if (!key) {
       // No marker: read one existing object under the prefix, if listing is allowed and finds one.
+      const { ListObjectsV2Command } = await context.sdk('s3');
+      const s3 = await context.client('s3');
       const listing = await context.attempt('s3:ListBucket', (abortSignal) =>
         s3.send(new ListObjectsV2Command({ Bucket: output.bucket, Prefix: output.prefix, MaxKeys: 5, ...bucketOwnerCheck(context) }), { abortSignal }),
       );
@@ -25,12 +24,7 @@ export const s3Read: ProbeDefinition = {
     if (!key) {
       context.skip('no-sample', context.connection.writeTest ? 'the marker could not be written' : 'nothing under the prefix to read, and options.writeTest is false');
     }
-    // The body is read inside the call, so its bytes are under the call's deadline as well.
-    const object = await context.call('s3:GetObject', async (abortSignal) => {
-      const answer = await s3.send(new GetObjectCommand({ Bucket: output.bucket, Key: key, Range: 'bytes=0-63', ...bucketOwnerCheck(context) }), { abortSignal });
-      await readBody(answer.Body, abortSignal);
-      return answer;
-    });
+    const object = await context.send('s3:GetObject', 'GetObjectCommand', { Bucket: output.bucket, Key: key, Range: 'bytes=0-63', ...bucketOwnerCheck(context) }, { readBody: true });
     // Reading an SSE-KMS object is the proof of kms:Decrypt (S3 decrypts on the caller's behalf), for
     // the key that encrypted it: the marker's, or one of the keys Athena's results use.
     const keyUsed = object.SSEKMSKeyId;

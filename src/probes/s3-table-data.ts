@@ -1,7 +1,6 @@
-import { readBody } from '../aws/body.js';
 import { parseS3Uri } from '../preflight/connection.js';
 import { isKmsAlgorithm } from './support.js';
-import type { ProbeDefinition } from './types.js';
+import type { Probe, RunFacts } from './types.js';
 
 const TABLES_TO_TRY = 3;
 
@@ -12,14 +11,13 @@ const TABLES_TO_TRY = 3;
  * and kms:Decrypt when the data is SSE-KMS (S3 relays KMS's refusal). Governed tables are left
  * out: Lake Formation vends their data access (see lake-formation).
  */
-export const s3TableData: ProbeDefinition = {
+export const s3TableData: Probe = {
   id: 's3-table-data',
   service: 's3',
   actions: ['s3:ListBucket', 's3:GetObject', 'kms:Decrypt'],
   informs: ['table-data'],
-  dependsOn: ['glue-tables'],
-  requires: ['sts-caller-identity'],
-  skipUnless: ({ facts }) => {
+  after: ['glue-tables'],
+  skipWhen: ({ facts }) => {
     if (!facts.tables?.length) return { reason: 'no-sample', detail: 'no table was listed' };
     if (!candidates(facts.tables).length) {
       return facts.tables.some((t) => t.governed)
@@ -29,20 +27,14 @@ export const s3TableData: ProbeDefinition = {
     return undefined;
   },
   async run(context) {
-    const { GetObjectCommand, ListObjectsV2Command } = await context.sdk('s3');
-    const s3 = await context.client('s3');
     for (const table of candidates(context.facts.tables!).slice(0, TABLES_TO_TRY)) {
       const { bucket, prefix } = parseS3Uri(table.location!);
       const name = `${table.database}.${table.name}`;
       context.facts.tableData = { table: name, bucket, prefix };
-      const listing = await context.call('s3:ListBucket', (abortSignal) => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 10 }), { abortSignal }));
+      const listing = await context.send('s3:ListBucket', 'ListObjectsV2Command', { Bucket: bucket, Prefix: prefix, MaxKeys: 10 });
       const object = listing.Contents?.find((entry) => (entry.Size ?? 0) > 0);
       if (!object?.Key) continue;
-      const read = await context.call('s3:GetObject', async (abortSignal) => {
-        const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key, Range: 'bytes=0-0' }), { abortSignal });
-        await readBody(answer.Body, abortSignal);
-        return answer;
-      });
+      const read = await context.send('s3:GetObject', 'GetObjectCommand', { Bucket: bucket, Key: object.Key, Range: 'bytes=0-0' }, { readBody: true });
       if (isKmsAlgorithm(read.ServerSideEncryption)) {
         context.facts.tableData.kmsKeyId = read.SSEKMSKeyId;
         context.granted('kms:Decrypt');
@@ -56,6 +48,6 @@ export const s3TableData: ProbeDefinition = {
   },
 };
 
-function candidates(tables: NonNullable<import('./types.js').RunFacts['tables']>) {
+function candidates(tables: NonNullable<RunFacts['tables']>) {
   return tables.filter((table) => !table.governed && table.location?.startsWith('s3://'));
 }

@@ -1,16 +1,15 @@
 import { EXTERNAL_ID_PLACEHOLDER, SERVICE_PRINCIPAL_PLACEHOLDER, buildTrustPolicy } from '../catalogue/remediation.js';
 import { iamPrincipalOf } from './support.js';
-import { type ProbeDefinition, isCategory } from './types.js';
+import { type Probe, isCategory } from './types.js';
 
 /** Role mode: the service's own identity assumes the customer's role with the external ID. */
-export const stsAssumeRole: ProbeDefinition = {
+export const stsAssumeRole: Probe = {
   id: 'sts-assume-role',
   service: 'sts',
   actions: ['sts:AssumeRole'],
   informs: ['connection'],
-  dependsOn: [],
-  requires: [],
-  skipUnless: ({ connection }) =>
+  needs: [],
+  skipWhen: ({ connection }) =>
     connection.credentialType === 'role' ? undefined : { reason: 'not-applicable', detail: `${connection.credentialType} credentials: no role to assume` },
   async run(context) {
     const { AssumeRoleCommand, GetCallerIdentityCommand } = await context.sdk('sts');

@@ -1,17 +1,14 @@
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
 /** Who the credentials are, and whether they reach the account the customer named. */
-export const stsCallerIdentity: ProbeDefinition = {
+export const stsCallerIdentity: Probe = {
   id: 'sts-caller-identity',
   service: 'sts',
   actions: ['sts:GetCallerIdentity'],
   informs: ['connection'],
-  dependsOn: ['sts-assume-role'],
-  requires: ['sts-assume-role'],
+  needs: ['sts-assume-role'],
   async run(context) {
-    const { GetCallerIdentityCommand } = await context.sdk('sts');
-    const sts = await context.client('sts');
-    const identity = await context.call('sts:GetCallerIdentity', (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }));
+    const identity = await context.send('sts:GetCallerIdentity', 'GetCallerIdentityCommand', {});
     context.facts.identity = { accountId: identity.Account ?? '', arn: identity.Arn ?? '', userId: identity.UserId ?? '' };
     if (identity.Account !== context.connection.accountId) {
       context.finding({

@@ -1,17 +1,16 @@
-import type { ProbeDefinition } from './types.js';
+import type { Probe } from './types.js';
 
 /**
  * The confused-deputy check: AWS accepts an external ID that the trust policy does not require, so
  * enforcement is only proved by trying without it. Credentials obtained that way are thrown away.
  */
-export const stsExternalId: ProbeDefinition = {
+export const stsExternalId: Probe = {
   id: 'sts-external-id',
   service: 'sts',
   actions: [],
   informs: ['connection'],
-  dependsOn: ['sts-assume-role'],
-  requires: ['sts-assume-role'],
-  skipUnless: ({ connection }) => {
+  needs: ['sts-assume-role'],
+  skipWhen: ({ connection }) => {
     if (connection.credentialType !== 'role') return { reason: 'not-applicable', detail: 'no role to assume' };
     if (!connection.externalIdGiven) return { reason: 'not-applicable', detail: 'no external ID given' };
     return undefined;

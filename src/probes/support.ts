@@ -2,9 +2,6 @@
 import { type S3Location, parseS3Uri } from '../preflight/connection.js';
 import type { ProbeContext, ProbeDefinition } from './types.js';
 
-/** The connection gate: every probe but the STS ones waits for the identity to be known. */
-export const CONNECTION_GATE = ['sts-caller-identity'] as const;
-
 /** Athena writes where the workgroup says when it enforces its configuration, else where the client says. */
 export function resolveOutput(context: Pick<ProbeContext, 'connection' | 'facts'>): (S3Location & { source: 'request' | 'workgroup' }) | undefined {
   const workgroup = context.facts.workgroup;
@@ -15,7 +12,7 @@ export function resolveOutput(context: Pick<ProbeContext, 'connection' | 'facts'
 }
 
 /** Skip rule for every probe of the output location. */
-export const needsOutputLocation: NonNullable<ProbeDefinition['skipUnless']> = (context) => {
+export const needsOutputLocation: NonNullable<ProbeDefinition['skipWhen']> = (context) => {
   if (context.facts.workgroup?.managedResults) return { reason: 'not-applicable', detail: 'the workgroup uses Athena managed query results: there is no S3 output location' };
   if (!resolveOutput(context)) return { reason: 'not-configured', detail: 'no output location in the request or the workgroup' };
   return undefined;

@@ -1,6 +1,7 @@
 import type { AwsAction } from '../catalogue/actions.js';
 import type { CapabilityId } from '../catalogue/capabilities.js';
 import type { AwsService, ClientModules, ClientTypes } from '../aws/clients.js';
+import type { ProbeId } from './registry.js';
 import type { Finding, SkipReason } from '../preflight/types.js';
 import type { ResolvedConnection } from '../preflight/connection.js';
 import type { ClassifiedError } from '../preflight/classify.js';
@@ -74,6 +75,20 @@ export interface CallOptions {
   cleanup?: boolean;
 }
 
+export interface SendOptions extends CallOptions {
+  /** S3 GetObject: the body is read inside the call, so its bytes are under the call's deadline as well. */
+  readBody?: boolean;
+}
+
+/** The service an action belongs to: 'glue' for 'glue:GetTables'. */
+type ServiceOf<A extends AwsAction> = A extends `${infer S extends AwsService}:${string}` ? S : never;
+/** A service's commands, by the name the SDK exports them under ('GetTablesCommand'). */
+export type CommandName<S extends AwsService> = Exclude<Extract<keyof ClientModules[S], `${string}Command`>, '$Command'>;
+type CommandClass<S extends AwsService, C extends CommandName<S>> = ClientModules[S][C];
+export type CommandInput<S extends AwsService, C extends CommandName<S>> = CommandClass<S, C> extends abstract new (...args: infer A) => unknown ? A[0] : never;
+export type CommandOutput<S extends AwsService, C extends CommandName<S>> =
+  CommandClass<S, C> extends abstract new (...args: never[]) => { resolveMiddleware(...args: never[]): (...args: never[]) => Promise<{ output: infer O }> } ? O : never;
+
 export interface ProbeContext {
   readonly connection: ResolvedConnection;
   readonly facts: RunFacts;
@@ -84,8 +99,20 @@ export interface ProbeContext {
   /** A client signed with the connection's credentials. */
   client<S extends AwsService>(service: S): Promise<ClientTypes[S]>;
   /**
+   * The usual call: `command` of the action's service, built from `input` and sent with the
+   * connection's client, as `call` makes it. `context.send('glue:GetTables', 'GetTablesCommand',
+   * { DatabaseName })` is `sdk`, `client` and `call` in one.
+   */
+  send<A extends AwsAction, C extends CommandName<ServiceOf<A>>>(
+    action: A,
+    command: C,
+    input: CommandInput<ServiceOf<A>, C>,
+    options?: SendOptions,
+  ): Promise<CommandOutput<ServiceOf<A>, C>>;
+  /**
    * Makes one AWS call for `action` under the run's deadline, retrying throttling within it, and
-   * records what it proved. Failures propagate as classified errors.
+   * records what it proved. Failures propagate as classified errors. For calls `send` cannot make
+   * (another client, work on the answer inside the call).
    */
   call<T>(action: AwsAction, send: (signal: AbortSignal) => Promise<T>, options?: CallOptions): Promise<T>;
   /** Records an action as proved granted by something other than its own call (a governed query that returned rows). */
@@ -107,28 +134,39 @@ export interface ProbeContext {
   skip(reason: SkipReason, detail: string): never;
 }
 
-export interface ProbeDefinition {
-  id: string;
+/**
+ * A probe: what it exercises and informs, when it may start, and a small `run`. Three fields say
+ * when it runs, each one thing:
+ * - `after`: ordering only. It starts once these have settled, however they ended (it reads
+ *   their facts, and can work without them).
+ * - `needs`: these must have passed (or not apply), else it is skipped as prerequisite-failed
+ *   with their failure as the cause. Implies `after`. Default: the connection gate
+ *   (sts-caller-identity); `[]` only for what runs before the gate.
+ * - `skipWhen`: the reason to skip before any call, from the connection and the facts so far
+ *   (not configured, disabled by an option, nothing to test on); undefined to run.
+ */
+export interface ProbeDefinition<Id extends string = string> {
+  /** Also its file's name (src/probes/<id>.ts) and its key in the registry. */
+  id: Id;
   service: AwsService;
   /** Every action the probe may exercise: the report's coverage is computed from these. */
   actions: readonly AwsAction[];
   informs: readonly CapabilityId[];
-  /** Probes whose facts this one reads; it starts once they have settled. */
-  dependsOn: readonly string[];
-  /**
-   * Skip unless these earlier probes passed (default: the connection gate). A probe that can work
-   * without an earlier one's facts lists it only in dependsOn.
-   */
-  requires?: readonly string[];
+  after?: readonly Id[];
+  needs?: readonly Id[];
   /**
    * The probe undoes what others did (deletes the marker): it runs even after the run was stopped,
    * and its calls use the cleanup grace instead of the run's deadline.
    */
   cleanup?: boolean;
-  /** Skip before any call (not requested, disabled by an option, nothing to test on). */
-  skipUnless?(context: Pick<ProbeContext, 'connection' | 'facts'>): { reason: SkipReason; detail: string } | undefined;
+  skipWhen?(context: Pick<ProbeContext, 'connection' | 'facts'>): { reason: SkipReason; detail: string } | undefined;
   run(context: ProbeContext): Promise<string | void>;
 }
+
+/** A probe of the registry: `after: ['glue-tabels']` fails the type check. */
+export type Probe = ProbeDefinition<ProbeId>;
+
+export type { ProbeId };
 
 /** What `context.call` throws: the action and its classification, already recorded. */
 export class ProbeCallError extends Error {

@@ -96,7 +96,7 @@ describe('secrets never leak', () => {
     // A crash of our own, with the secret in the exception's text.
     const crashing: ProbeDefinition = {
       ...PROBES.find((p) => p.id === 'glue-databases')!,
-      skipUnless: () => {
+      skipWhen: () => {
         throw new Error(`crash while holding ${SECRET_KEY} and ${EXTERNAL_ID}`);
       },
     };

@@ -33,8 +33,7 @@ function identityProbe(overrides: Partial<ProbeDefinition> = {}): ProbeDefinitio
     service: 'sts',
     actions: ['sts:GetCallerIdentity'],
     informs: ['connection'],
-    dependsOn: [],
-    requires: [],
+    needs: [],
     async run(context) {
       await context.call('sts:GetCallerIdentity', async () => ({}));
       context.facts.identity = { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/x', userId: 'AIDA' };
@@ -49,7 +48,7 @@ function probe(id: string, action: ProbeDefinition['actions'][number], behaviour
     service: 'glue',
     actions: [action],
     informs: ['metadata'],
-    dependsOn: ['sts-caller-identity'],
+    after: ['sts-caller-identity'],
     async run(context) {
       await context.call(action, behaviour);
     },
@@ -199,7 +198,7 @@ describe('the engine', () => {
         await new Promise(() => undefined); // a body read outside any call, say
       },
     });
-    const after = probe('glue-tables', 'glue:GetTables', async () => undefined, { dependsOn: ['glue-databases'] });
+    const after = probe('glue-tables', 'glue:GetTables', async () => undefined, { after: ['glue-databases'] });
     const report = await runPreflight({ ...request, options: { timeoutMs: 200 } }, deps([identityProbe(), deaf, after]));
     expect(report.probes.map((p) => p.outcome)).toEqual(['pass', 'error', 'error']);
     expect(report.probes[1]).toMatchObject({ detail: 'had not finished when the run ended', error: { category: 'timeout' } });
@@ -215,7 +214,7 @@ describe('the engine', () => {
         },
       });
       const cleanup = probe('glue-tables', 'glue:GetTables', async () => undefined, {
-        dependsOn: ['glue-databases'],
+        after: ['glue-databases'],
         cleanup: true,
         async run(context) {
           await context.call('glue:GetTables', async (signal) => {

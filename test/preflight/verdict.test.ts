@@ -15,7 +15,7 @@ const request: PreflightRequest = {
   credentials: { type: 'accessKey', accessKeyId: 'AKIAEXAMPLEEXAMPLE01', secretAccessKey: 'secret-secret-secret-01' },
 };
 
-const probe = (id: string, informs: CapabilityId[], actions: ProbeDefinition['actions']): ProbeDefinition => ({ id, service: 'glue', informs, actions, dependsOn: [], run: async () => undefined });
+const probe = (id: string, informs: CapabilityId[], actions: ProbeDefinition['actions']): ProbeDefinition => ({ id, service: 'glue', informs, actions, run: async () => undefined });
 const REGISTRY = [
   probe('sts-caller-identity', ['connection'], ['sts:GetCallerIdentity']),
   probe('glue-databases', ['metadata'], ['glue:GetDatabases']),

@@ -1,38 +1,30 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../src/catalogue/capabilities.js';
-import { PROBES } from '../../src/probes/registry.js';
+import { PROBES, PROBES_BY_ID } from '../../src/probes/registry.js';
+import type { Probe } from '../../src/probes/types.js';
 
 describe('probe registry', () => {
-  it('has unique ids, and every dependency points to an earlier probe', () => {
+  it('keeps each probe under its own id, and every probe it waits for is before it', () => {
     const seen = new Set<string>();
-    for (const probe of PROBES) {
-      expect(seen.has(probe.id), `duplicate ${probe.id}`).toBe(false);
-      for (const dependency of [...probe.dependsOn, ...(probe.requires ?? [])]) {
-        expect(seen.has(dependency), `${probe.id} depends on ${dependency}, which is not before it`).toBe(true);
+    for (const [id, probe] of Object.entries(PROBES_BY_ID)) {
+      expect(probe.id, `the registry's ${id}`).toBe(id);
+      for (const earlier of [...(probe.after ?? []), ...(probe.needs ?? [])]) {
+        expect(seen.has(earlier), `${probe.id} waits for ${earlier}, which is not before it`).toBe(true);
       }
       seen.add(probe.id);
     }
+    expect(PROBES.map((probe) => probe.id)).toEqual([...seen]);
   });
 
-  it('waits for every probe it requires', () => {
-    for (const probe of PROBES) {
-      for (const required of probe.requires ?? []) {
-        // A required probe's outcome is read at start, so it must have settled: it is a dependency too,
-        // directly or through the connection gate.
-        const reachable = new Set<string>();
-        const visit = (id: string) => {
-          for (const dependency of PROBES.find((p) => p.id === id)?.dependsOn ?? []) {
-            if (!reachable.has(dependency)) {
-              reachable.add(dependency);
-              visit(dependency);
-            }
-          }
-        };
-        visit(probe.id);
-        expect(reachable.has(required), `${probe.id} requires ${required} without waiting for it`).toBe(true);
-      }
-    }
+  it('types probe ids: a misspelt one fails the type check', () => {
+    // @ts-expect-error 'glue-tabels' is no probe's id
+    const misspelt: Probe['after'] = ['glue-tabels'];
+    expect(misspelt).toBeDefined();
+  });
+
+  it('lists no probe in both after and needs (needs implies after)', () => {
+    for (const probe of PROBES) expect((probe.after ?? []).filter((id) => probe.needs?.includes(id)), probe.id).toEqual([]);
   });
 
   it('covers every core and extended action of every capability with a probe', () => {
