@@ -13,11 +13,12 @@ import type { EngineDependencies } from './preflight/engine.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { preflightRoutes } from './routes/preflight.js';
+import { setupRoutes } from './routes/setup.js';
 import type { ReportStore } from './store/types.js';
 import { registerWebPage } from './web/page.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'apiKeys' | 'authDisabled' | 'maxConcurrentRuns'> & Partial<Pick<Config, 'rateLimitPerMinute' | 'corsOrigins' | 'webUi'>>;
+  config: Pick<Config, 'apiKeys' | 'authDisabled' | 'maxConcurrentRuns'> & Partial<Pick<Config, 'rateLimitPerMinute' | 'corsOrigins' | 'webUi' | 'trustedPrincipal'>>;
   engine: EngineDependencies;
   logger?: FastifyServerOptions['loggerInstance'] | boolean;
   metrics?: Metrics;
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (config.webUi ?? true) registerWebPage(app);
   await app.register(healthRoutes, { metrics });
   await app.register(preflightRoutes, { engine, maxConcurrentRuns: config.maxConcurrentRuns, metrics, shutdownSignal: options.shutdownSignal, store: options.store });
+  await app.register(setupRoutes, { trustedPrincipal: config.trustedPrincipal });
   await app.register(historyRoutes, { store: options.store, retentionSweepMs: options.retentionSweepMs });
   return app;
 }

@@ -16,6 +16,8 @@ export interface Config {
   corsOrigins: string[];
   webUi: boolean;
   shutdownGraceMs: number;
+  /** The service's own principal (a role or user ARN): the one a customer's role trusts (POST /setup). */
+  trustedPrincipal?: string;
   /** Report history (issue 17): 'sqlite' keeps every report in a file under dataDir, 'off' keeps nothing. */
   reportStore: 'sqlite' | 'off';
   dataDir: string;
@@ -70,6 +72,17 @@ function url(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** An IAM principal a trust policy can name: a role or user ARN, or an account root; never an STS session. */
+function principal(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  if (/^arn:aws[\w-]*:sts::/.test(raw)) throw new ConfigError(`${name} must be the role's IAM ARN (arn:aws:iam::<account>:role/<path/name>), not an STS session ARN: a trust policy names the role, never its session`);
+  if (!/^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(root|(role|user)\/[\w+=,.@\/-]{1,512})$/.test(raw)) {
+    throw new ConfigError(`${name} must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/preflight-service, got "${raw}"`);
+  }
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env): Config {
@@ -105,6 +118,7 @@ export function loadConfig(env: Env): Config {
     corsOrigins: (read(env, 'PREFLIGHT_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     webUi: boolean(env, 'PREFLIGHT_WEB_UI', true),
     shutdownGraceMs: integer(env, 'PREFLIGHT_SHUTDOWN_GRACE_MS', 30_000, 0, 600_000),
+    trustedPrincipal: principal(env, 'PREFLIGHT_TRUSTED_PRINCIPAL'),
     reportStore,
     dataDir: read(env, 'PREFLIGHT_DATA_DIR') ?? './data',
     reportRetentionDays: integer(env, 'PREFLIGHT_REPORT_RETENTION_DAYS', 30, 1, 3650),

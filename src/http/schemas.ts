@@ -35,9 +35,9 @@ const Statement = Type.Object({
   Condition: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())])))),
 });
 
-const PolicyDocument = Type.Object({ Version: Type.Literal('2012-10-17'), Statement: Type.Array(Statement) });
+export const PolicyDocument = Type.Object({ Version: Type.Literal('2012-10-17'), Statement: Type.Array(Statement) });
 
-const TrustPolicyDocument = Type.Object({
+export const TrustPolicyDocument = Type.Object({
   Version: Type.Literal('2012-10-17'),
   Statement: Type.Array(
     Type.Object({
