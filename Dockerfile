@@ -7,7 +7,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+RUN npm run build && npm prune --omit=dev --ignore-scripts && mkdir -p /app/data
 
 # Run stage: distroless Node 24 (no shell, no package manager), non-root, read-only friendly.
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
@@ -20,6 +20,11 @@ ENV NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=96"
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
+# Report history (SQLite, PREFLIGHT_REPORT_STORE=sqlite) lives on a volume: it outlives the
+# container. The directory belongs to nonroot, so a new named volume starts writable.
+COPY --from=build --chown=nonroot:nonroot /app/data ./data
+ENV PREFLIGHT_DATA_DIR=/app/data
+VOLUME ["/app/data"]
 USER nonroot
 EXPOSE 8080
 # No shell or curl in the image: the health check is a Node one-liner.

@@ -1,4 +1,5 @@
 // Process edge: environment → config → buildApp → listen; SIGTERM closes with grace.
+import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import pino from 'pino';
@@ -7,6 +8,8 @@ import { createCallSlots } from './preflight/call-slots.js';
 import { CLEANUP_GRACE_MS } from './preflight/engine.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
 import { ConfigError, heapShortfall, loadConfig } from './config.js';
+import { openSqliteStore } from './store/sqlite.js';
+import { type ReportStore, StoreError } from './store/types.js';
 
 const PRELOAD_DELAY_MS = 100;
 /** Time, within the shutdown grace, for a stopped run's report to be built and sent. */
@@ -42,6 +45,23 @@ async function main(): Promise<void> {
   if (config.maxRunMs > stopBy) {
     logger.warn(`PREFLIGHT_MAX_RUN_MS (${config.maxRunMs}) is longer than PREFLIGHT_SHUTDOWN_GRACE_MS allows: on shutdown, runs are stopped after ${Math.max(0, stopBy)} ms and answer with what they have`);
   }
+  // Report history: a SQLite file under the data directory, or nothing kept. A file that cannot be
+  // used (corrupted, locked, not ours, a Node without node:sqlite) stops the start with the reason.
+  let store: ReportStore | undefined;
+  if (config.reportStore === 'sqlite') {
+    const path = join(config.dataDir, 'reports.sqlite');
+    try {
+      store = await openSqliteStore({ path, retentionDays: config.reportRetentionDays });
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      logger.fatal(`${error.message}; or PREFLIGHT_REPORT_STORE=off to keep no report`);
+      process.exitCode = 3;
+      return;
+    }
+    logger.info({ path, retentionDays: config.reportRetentionDays }, `report history: every report kept ${config.reportRetentionDays} days in ${path}`);
+  } else {
+    logger.info('report history off (PREFLIGHT_REPORT_STORE=off): no report is kept');
+  }
   const clients = createClientFactory({
     ...networkSettings(config.aws),
     // Warnings of the SDK's HTTP handler (all sockets busy under load) as JSON log lines, not console text.
@@ -61,6 +81,7 @@ async function main(): Promise<void> {
     shutdownSignal: shutdown.signal,
     engine: { clients, serviceCredentials, allowAmbient: config.allowAmbient, maxRunMs: config.maxRunMs, callSlots: createCallSlots(config.maxConcurrentCalls) },
     logger,
+    store,
   });
   await app.listen({ host: config.host, port: config.port });
   // Ready first, then load the SDK clients in the background so the first preflight does not wait.
@@ -90,6 +111,9 @@ async function main(): Promise<void> {
       clearInterval(sweep);
       clearTimeout(stopRuns);
       clients.destroy();
+      // After the last run: its report is kept before it is answered.
+      return store?.close();
+    }).then(() => {
       logger.info('stopped');
       process.exitCode = 0;
     });

@@ -1,0 +1,99 @@
+// `preflight serve` with report history: the SQLite file under PREFLIGHT_DATA_DIR keeps reports
+// across a restart; a file that is not a database stops the start with the reason; off keeps nothing.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { start } from '../docs/processes.js';
+
+const KEY = 'serve-store-key-0123456789';
+let sandbox: Sandbox;
+let dir: string;
+beforeAll(async () => {
+  sandbox = await startSandbox({ scenario: 'full-access' });
+  dir = mkdtempSync(join(tmpdir(), 'preflight-serve-store-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function serve(extra: Record<string, string>) {
+  const identity = serviceIdentityOf(sandbox);
+  return start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_ENDPOINT_URL: sandbox.endpoint,
+      PREFLIGHT_S3_FORCE_PATH_STYLE: 'true',
+      PREFLIGHT_API_KEYS: KEY,
+      ...(identity ? { AWS_ACCESS_KEY_ID: identity.accessKeyId, AWS_SECRET_ACCESS_KEY: identity.secretAccessKey } : {}),
+      ...extra,
+    },
+  });
+}
+
+async function listening(service: ReturnType<typeof serve>) {
+  const [, port] = await service.waitFor(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/);
+  return `http://127.0.0.1:${port}`;
+}
+
+const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+
+describe('preflight serve with report history', () => {
+  it('keeps reports in PREFLIGHT_DATA_DIR across a restart', async () => {
+    const data = join(dir, 'kept');
+    const first = serve({ PREFLIGHT_DATA_DIR: data });
+    let report: { id: string };
+    try {
+      const url = await listening(first);
+      expect(first.output()).toContain(`every report kept 30 days in ${join(data, 'reports.sqlite')}`);
+      const run = await fetch(`${url}/preflight`, { method: 'POST', headers, body: JSON.stringify(sampleRequest(sandbox)) });
+      expect(run.status).toBe(200);
+      report = (await run.json()) as { id: string };
+    } finally {
+      await first.stop();
+    }
+    expect(first.output()).toContain('"msg":"stopped"');
+    expect(readdirSync(data)).toEqual(['reports.sqlite']); // closed cleanly: no WAL left behind
+
+    const second = serve({ PREFLIGHT_DATA_DIR: data });
+    try {
+      const url = await listening(second);
+      const again = await fetch(`${url}/preflight/${report.id}`, { headers });
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual(report);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('stops at start, saying why, when the file is not a database', async () => {
+    const data = join(dir, 'corrupted');
+    mkdirSync(data);
+    writeFileSync(join(data, 'reports.sqlite'), 'not a database '.repeat(200));
+    const service = serve({ PREFLIGHT_DATA_DIR: data });
+    await expect(listening(service)).rejects.toThrow(/exited \(3\)/);
+    expect(service.output()).toMatch(/cannot use the report store .*reports\.sqlite \(corrupted, locked or not a preflight store\?\): file is not a database; or PREFLIGHT_REPORT_STORE=off/);
+  });
+
+  it('keeps nothing with PREFLIGHT_REPORT_STORE=off', async () => {
+    const data = join(dir, 'off');
+    const service = serve({ PREFLIGHT_DATA_DIR: data, PREFLIGHT_REPORT_STORE: 'off' });
+    try {
+      const url = await listening(service);
+      expect(service.output()).toContain('report history off (PREFLIGHT_REPORT_STORE=off)');
+      const run = await fetch(`${url}/preflight`, { method: 'POST', headers, body: JSON.stringify(sampleRequest(sandbox)) });
+      const { id } = (await run.json()) as { id: string };
+      expect((await fetch(`${url}/preflight/${id}`, { headers })).status).toBe(404);
+    } finally {
+      await service.stop();
+    }
+    expect(existsSync(data)).toBe(false);
+  });
+});
