@@ -1,0 +1,163 @@
+// The same truth twice: the role the setup's CloudFormation template describes, created in the
+// sandbox as the template says (its trust policy and policies, parameters at their defaults), then
+// checked by a preflight in role mode with the setup's own `check` body: every capability asked
+// for is ok. With a wrong external ID the role cannot be assumed.
+import { afterAll, describe, expect, it } from 'vitest';
+import { CAPABILITY_IDS, type CapabilityId } from '../../src/catalogue/capabilities.js';
+import { type Setup, buildSetup } from '../../src/setup/generate.js';
+import { validateSetupRequest } from '../../src/setup/request.js';
+import { type Harness, startHarness, statusOf } from '../support/service.js';
+
+// The sandbox's service identity (the preflight-service user of the built-in scenarios).
+const SERVICE = {
+  name: 'preflight-service',
+  accountId: '999999999999',
+  serviceIdentity: true,
+  accessKeyId: 'AKIASANDBOXSERVICE01',
+  secretAccessKey: 'sandbox/service/secret/key/00000000000',
+  policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/*' }] }],
+};
+const PRINCIPAL = 'arn:aws:iam::999999999999:user/preflight-service';
+const EXTERNAL_ID = 'acme-setup-5d1e9b';
+const RESULTS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** The template's value with Ref and Fn::Sub of its parameters resolved to their defaults. */
+function resolve(value: Json, parameters: Record<string, string>): Json {
+  if (Array.isArray(value)) return value.map((item) => resolve(item, parameters));
+  if (value === null || typeof value !== 'object') return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === 'Ref' && typeof value.Ref === 'string' && value.Ref in parameters) return parameters[value.Ref]!;
+  if (keys.length === 1 && keys[0] === 'Fn::Sub' && typeof value['Fn::Sub'] === 'string') return value['Fn::Sub'].replace(/\$\{(\w+)\}/g, (_m, name: string) => parameters[name]!);
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolve(item, parameters)]));
+}
+
+/** The sandbox role the template creates: read from the template itself, not from the setup's JSON. */
+function roleFromTemplate(templateJson: string) {
+  const template = JSON.parse(templateJson);
+  const parameters = Object.fromEntries(Object.entries(template.Parameters as Record<string, { Default: string }>).map(([name, p]) => [name, p.Default]));
+  const resources = template.Resources as Record<string, { Type: string; Properties: Json }>;
+  const role = resolve(resources.Role!.Properties, parameters) as any;
+  const inline = ((role.Policies ?? []) as Array<{ PolicyDocument: Json }>).map((p) => p.PolicyDocument);
+  const managed = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify((r.Properties as any).Roles) === JSON.stringify([{ Ref: 'Role' }]))
+    .map((r) => resolve((r.Properties as any).PolicyDocument, parameters));
+  return { name: role.RoleName as string, trustPolicy: role.AssumeRolePolicyDocument, policies: [...inline, ...managed] };
+}
+
+function setupFor(body: Record<string, unknown>): Setup {
+  const validation = validateSetupRequest({ region: 'eu-west-1', accountId: '123456789012', externalId: EXTERNAL_ID, ...body });
+  if (!validation.ok) throw new Error(JSON.stringify(validation.issues));
+  return buildSetup(validation.input, { trustedPrincipalArn: PRINCIPAL });
+}
+
+const harnesses: Harness[] = [];
+afterAll(async () => {
+  await Promise.all(harnesses.map((h) => h.close()));
+});
+
+async function runAgainstTemplate(base: string, setup: Setup, check: unknown = setup.check, account: Record<string, unknown> = {}) {
+  const role = roleFromTemplate(setup.cloudFormation.json);
+  const harness = await startHarness({ extends: base, name: `setup-${base}`, description: 'The role a setup template describes', ...account, users: [SERVICE], roles: [role], sample: { credentials: `role:${role.name}`, request: {} } });
+  harnesses.push(harness);
+  const response = await harness.preflight(check);
+  expect(response.status).toBe(200);
+  return response.body;
+}
+
+
+describe('the setup, created in the sandbox from its template, passes its own preflight', () => {
+  // name, built-in account, setup body, account changes, capabilities that do not apply to the account (not the setup's
+  // doing: lake-formation has nothing to judge without a governed table).
+  const profiles: Array<[string, string, Record<string, unknown>, Record<string, unknown>?, CapabilityId[]?]> = [
+    [
+      'every capability (results under an SSE-KMS key, table data, a query)',
+      'kms-encrypted-results',
+      {
+        capabilities: [...CAPABILITY_IDS],
+        required: ['connection', 'metadata', 'query-results'],
+        athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' },
+        dataLocation: 's3://acme-data-lake/',
+        kmsKeys: [RESULTS_KEY],
+      },
+      // kms-encrypted-results' buckets, with table data to sample.
+      {
+        s3: {
+          buckets: [
+            { name: 'acme-athena-results', encryption: { algorithm: 'aws:kms', kmsKeyId: RESULTS_KEY }, lifecycleRules: [{ id: 'expire-query-results', prefix: '', expirationDays: 30 }] },
+            { name: 'acme-data-lake', objects: [{ key: 'sales/orders/dt=2026-11-23/part-0000.parquet', body: 'PAR1' }] },
+          ],
+        },
+      },
+      ['lake-formation'],
+    ],
+    ['Glue metadata only, two databases (a catalog product)', 'full-access', { capabilities: ['metadata', 'partitions', 'schema-history', 'functions', 'search'], glue: { databases: ['sales', 'marketing'] } }],
+    [
+      'metadata, query history, attribution and the results location (a lineage product)',
+      'full-access',
+      { capabilities: ['metadata', 'query-history', 'user-attribution', 'athena-catalog', 'query-results'], athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' } },
+    ],
+    [
+      'profiling one database: queries and table data',
+      'full-access',
+      {
+        capabilities: ['metadata', 'partitions', 'query-results', 'query-execution', 'table-data'],
+        required: ['connection', 'metadata', 'query-execution'],
+        athena: { workgroup: 'analytics', outputLocation: 's3://acme-athena-results/analytics/' },
+        glue: { databases: ['sales'] },
+        dataLocation: 's3://acme-data-lake/sales/',
+      },
+    ],
+    [
+      'Lake Formation-governed tables, read by a query (the Lake Formation grants are made apart from IAM)',
+      'lake-formation-governed',
+      {
+        capabilities: ['metadata', 'query-results', 'query-execution', 'lake-formation'],
+        athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' },
+        glue: { databases: ['finance'] },
+      },
+      {
+        lakeFormation: {
+          admins: ['arn:aws:iam::123456789012:role/DataLakeAdmin'],
+          iamAllowedPrincipalsByDefault: false,
+          grants: [
+            { principal: 'arn:aws:iam::123456789012:role/PreflightAccess', database: 'finance', permissions: ['DESCRIBE'] },
+            { principal: 'arn:aws:iam::123456789012:role/PreflightAccess', database: 'finance', table: '*', permissions: ['DESCRIBE', 'SELECT'] },
+          ],
+        },
+      },
+    ],
+  ];
+
+  it.each(profiles)('%s', async (_name, base, body, account, notApplicable = []) => {
+    const setup = setupFor(body);
+    const report = await runAgainstTemplate(base, setup, setup.check, account);
+    const expected = Object.fromEntries(setup.capabilities.map((c) => [c.id, notApplicable.includes(c.id) ? 'skipped:not-applicable' : 'ok']));
+    const statuses = statusOf(report);
+    expect(Object.fromEntries(Object.keys(expected).map((id) => [id, statuses[id]]))).toEqual(expected);
+    expect(report.status).toBe('ok');
+    expect(report.connection.credentialType).toBe('role');
+    expect(report.identity.arn).toMatch(new RegExp(`^arn:aws:sts::123456789012:assumed-role/${setup.roleName}/`));
+    // The external ID is enforced: the run's second AssumeRole, without it, was refused.
+    expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('EXTERNAL_ID_NOT_ENFORCED');
+    // The self-check policy let the preflight clean up after itself.
+    expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('MARKER_NOT_DELETED');
+  });
+
+  it('a template short of a grant is caught: the loop is not vacuous', async () => {
+    const setup = setupFor({ capabilities: ['metadata', 'query-history'], athena: { workgroup: 'primary' } });
+    const template = JSON.parse(setup.cloudFormation.json);
+    for (const policy of template.Resources.Role.Properties.Policies) policy.PolicyDocument.Statement = policy.PolicyDocument.Statement.filter((s: { Sid: string }) => !s.Sid.startsWith('PreflightAthena'));
+    const report = await runAgainstTemplate('full-access', { ...setup, cloudFormation: { ...setup.cloudFormation, json: JSON.stringify(template) } });
+    expect(statusOf(report)).toMatchObject({ metadata: 'ok', 'query-history': 'unavailable' });
+  });
+
+  it('with a wrong external ID, the role cannot be assumed', async () => {
+    const setup = setupFor({ capabilities: ['metadata'] });
+    const report = await runAgainstTemplate('full-access', setup, { ...setup.check, credentials: { ...setup.check.credentials, externalId: 'someone-elses-id' } });
+    expect(report.status).toBe('failed');
+    expect(statusOf(report).connection).toBe('unavailable');
+    expect(report.findings.map((f: { code: string }) => f.code)).toContain('ASSUME_ROLE_DENIED');
+  });
+});
