@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { preflightRoutes } from './routes/preflight.js';
 import { setupRoutes } from './routes/setup.js';
+import { trustedPrincipalFinder } from './setup/principal.js';
 import type { ReportStore } from './store/types.js';
 import { registerWebPage } from './web/page.js';
 
@@ -79,7 +80,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (config.webUi ?? true) registerWebPage(app);
   await app.register(healthRoutes, { metrics });
   await app.register(preflightRoutes, { engine, maxConcurrentRuns: config.maxConcurrentRuns, metrics, shutdownSignal: options.shutdownSignal, store: options.store });
-  await app.register(setupRoutes, { trustedPrincipal: config.trustedPrincipal });
+  await app.register(setupRoutes, {
+    trustedPrincipal: config.trustedPrincipal,
+    findTrustedPrincipal:
+      config.trustedPrincipal || !engine.serviceCredentials
+        ? undefined
+        : trustedPrincipalFinder({ clients: engine.clients, serviceCredentials: engine.serviceCredentials }, ({ principal, pathUnknown }) =>
+            pathUnknown
+              ? app.log.warn({ principal }, 'POST /setup: roles trust this principal, read from a role session by sts:GetCallerIdentity, which leaves out the role\'s path; if the role has one, set PREFLIGHT_TRUSTED_PRINCIPAL')
+              : app.log.info({ principal }, 'POST /setup: roles trust this principal, found by sts:GetCallerIdentity (PREFLIGHT_TRUSTED_PRINCIPAL is unset)'),
+          ),
+  });
   await app.register(historyRoutes, { store: options.store, retentionSweepMs: options.retentionSweepMs });
   return app;
 }

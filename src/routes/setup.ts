@@ -4,12 +4,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ErrorSchema, InvalidRequestSchema } from '../http/schemas.js';
 import { buildSetup } from '../setup/generate.js';
 import { renderSetupMarkdown } from '../setup/markdown.js';
+import type { FoundPrincipal } from '../setup/principal.js';
 import { SetupRequestSchema, validateSetupRequest } from '../setup/request.js';
 import { SetupSchema } from '../setup/schema.js';
 
 export interface SetupRouteOptions {
-  /** The service's own principal, the one the role trusts; undefined: 503 with what to set. */
+  /** The service's own principal, the one the role trusts (PREFLIGHT_TRUSTED_PRINCIPAL). */
   trustedPrincipal?: string;
+  /** Without it: who the service is, asked of STS (trustedPrincipalFinder); neither, or STS cannot tell: 503. */
+  findTrustedPrincipal?: (region: string) => Promise<FoundPrincipal | undefined>;
 }
 
 const schema = {
@@ -20,7 +23,8 @@ const schema = {
     'a Terraform configuration and aws CLI commands creating the role; and `check`, the POST /preflight body that proves it once created.',
     '',
     'Content negotiation (Accept): `application/json` (default) or `text/markdown`. The external ID is in the answer (the caller gave it), never in an error or a log.',
-    '503 `not_configured` when the service does not know its own principal (PREFLIGHT_TRUSTED_PRINCIPAL).',
+    'The role trusts PREFLIGHT_TRUSTED_PRINCIPAL or, unset, the identity sts:GetCallerIdentity gives the service (a role session read as its role);',
+    '503 `not_configured` when neither tells.',
   ].join('\n'),
   security: [{ apiKey: [] }],
   body: SetupRequestSchema,
@@ -40,10 +44,11 @@ export const setupRoutes: FastifyPluginAsync<SetupRouteOptions> = async (app, op
     async (request, reply) => {
       const validation = validateSetupRequest(request.body);
       if (!validation.ok) return reply.code(400).send({ error: 'invalid_request', issues: validation.issues });
-      if (!options.trustedPrincipal) {
+      const trustedPrincipal = options.trustedPrincipal ?? (await options.findTrustedPrincipal?.(validation.input.region))?.principal;
+      if (!trustedPrincipal) {
         return reply.code(503).send({ error: 'not_configured', message: 'the service does not know its own principal: set PREFLIGHT_TRUSTED_PRINCIPAL to the role ARN it runs as', requestId: request.id });
       }
-      const setup = buildSetup(validation.input, { trustedPrincipalArn: options.trustedPrincipal });
+      const setup = buildSetup(validation.input, { trustedPrincipalArn: trustedPrincipal });
       request.log.info({ capabilities: setup.capabilities.length, policies: setup.policies.length, attachment: setup.attachment }, 'setup generated');
       const accept = request.headers.accept ?? '';
       if (accept.includes('text/markdown') && !accept.includes('application/json')) {

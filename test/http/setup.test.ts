@@ -8,6 +8,7 @@ import { REDACTED_PATHS, buildApp } from '../../src/app.js';
 import { createClientFactory } from '../../src/aws/clients.js';
 import { buildSetup } from '../../src/setup/generate.js';
 import { validateSetupRequest } from '../../src/setup/request.js';
+import { TEST_API_KEY, startHarness } from '../support/service.js';
 
 const API_KEY = 'setup-api-key-0123456789';
 const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
@@ -100,5 +101,19 @@ describe('POST /setup', () => {
     const response = await post(unconfigured, body);
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ error: 'not_configured', message: expect.stringContaining('PREFLIGHT_TRUSTED_PRINCIPAL') });
+  });
+});
+
+describe('POST /setup without PREFLIGHT_TRUSTED_PRINCIPAL', () => {
+  it("trusts the service's identity as sts:GetCallerIdentity gives it", async () => {
+    const harness = await startHarness('full-access');
+    try {
+      const response = await harness.app.inject({ method: 'POST', url: '/setup', headers: { authorization: `Bearer ${TEST_API_KEY}` }, payload: body });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().trustPolicy.Statement[0].Principal).toEqual({ AWS: 'arn:aws:iam::999999999999:user/preflight-service' });
+      expect(response.json().trustedPrincipal).toBe('arn:aws:iam::999999999999:user/preflight-service');
+    } finally {
+      await harness.close();
+    }
   });
 });
