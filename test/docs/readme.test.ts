@@ -1,0 +1,156 @@
+// Every shell block of the README, run as written and its answer checked: on a fresh build (a copy
+// of the checkout, built by `npm install`'s prepare step), each block in a network namespace of
+// its own (unshare: its own loopback, so the fixed ports 8080 and 4566 are always free and blocks
+// run side by side), after what it says it needs (the demo, or the sandbox) was started with the
+// README's own command. The namespace's processes all end with its first one: nothing outlives a block.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshCheckout, userPath } from './processes.js';
+
+interface Block {
+  line: number;
+  text: string;
+}
+
+/** The fenced blocks marked sh, bash or shell. */
+export function shellBlocks(markdown: string): Block[] {
+  const blocks: Block[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)(```+|~~~+)\s*(\w*)/.exec(lines[i]!);
+    if (!open) continue;
+    const fence = open[2]!;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && !lines[i]!.trimStart().startsWith(fence); i++) body.push(lines[i]!);
+    if (['sh', 'bash', 'shell'].includes(open[3]!)) blocks.push({ line: start + 1, text: body.join('\n') });
+  }
+  return blocks;
+}
+
+/**
+ * What the README runs that this test does not run as written, the only two: `npm install`, done
+ * before any block (node_modules is the repository's, linked into the copy, and the copy was built
+ * by install's prepare step, which rebuilding under blocks running side by side would race), and
+ * `npm test`, the suite this test belongs to. Both become no-ops (`:`).
+ */
+const STAND_INS: Array<[RegExp, string]> = [
+  [/\bnpm install\b/g, ': npm install'],
+  [/\bnpm test\b/g, ': npm test'],
+];
+
+/** Started before a block, with the README's own commands, and ready once their output says so. */
+const NEEDS = {
+  demo: { command: 'npm run demo -- --serve', ready: 'open http://127.0.0.1:8080/' },
+  sandbox: { command: 'npm run sandbox -- --scenario full-access --port 4566', ready: '"endpoint":"http://127.0.0.1:4566"' },
+};
+
+interface Expectation {
+  /** The block's first line. */
+  first: RegExp;
+  needs?: keyof typeof NEEDS;
+  /** The block serves until stopped: it has done its part once its output matches. */
+  servesUntil?: RegExp;
+  output: RegExp[];
+}
+
+const EXPECTED: Expectation[] = [
+  { first: /^npm install && npm run demo/, output: [/Preflight [0-9a-f]{12}: OK in \d+ ms/, /connection\s+ok/] },
+  {
+    first: /^npm run demo -- --scenario kms-denied/,
+    servesUntil: /open http:\/\/127\.0\.0\.1:8080\//,
+    output: [/Preflight [0-9a-f]{12}: DEGRADED/, /encryption\s+unavailable/, /"status": "ok"/, /curl -s http:\/\/127\.0\.0\.1:8080\/preflight .*\n.*"type":"role"/],
+  },
+  { first: /^npm install +# also builds dist/, output: [/\{"status":"ready"\}/, /Preflight [0-9a-f]{12}: OK/, /as arn:aws:sts::123456789012:assumed-role\/PreflightReadOnly\//] },
+  { first: /^curl -s localhost:8080\/preflight/, needs: 'demo', output: [/^\{"id":"[0-9a-f]{12}",.*"status":"ok"/, /"credentialType":"role"/] },
+  {
+    first: /^export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:4566/,
+    needs: 'demo',
+    output: [/Preflight [0-9a-f]{12}: OK/, /^\{\n {2}"id": "[0-9a-f]{12}",/m, /"identityPolicies": \[/, /"trustPolicy": \{/],
+  },
+  { first: /^npm run sandbox -- --scenario full-access --port 4566$/, servesUntil: /sandbox: scenario "full-access" listening on http:\/\/127\.0\.0\.1:4566/, output: [/"endpoint":"http:\/\/127\.0\.0\.1:4566"/] },
+  { first: /^AWS_ACCESS_KEY_ID=AKIASANDBOXANALYST01 .*\\$/, needs: 'sandbox', output: [/"DatabaseList": \[/] },
+];
+
+const BLOCK_MS = 60_000;
+
+/** bash in a new user, network and PID namespace, loopback up; fails if the machine allows none. */
+const NAMESPACE = ['unshare', '--user', '--map-root-user', '--net', '--pid', '--fork', '--kill-child'];
+
+function runBlock(dir: string, block: Block, expectation: Expectation): Promise<{ code: number | null; output: string }> {
+  let text = block.text;
+  for (const [pattern, replacement] of STAND_INS) text = text.replace(pattern, replacement);
+  const need = expectation.needs ? NEEDS[expectation.needs] : undefined;
+  const script = [
+    'ip link set lo up || exit 90',
+    // A person's interactive shell: jobs of their own (`kill %1` stops a job and what it started).
+    'set -m',
+    ...(need
+      ? [
+          'needs=$(mktemp)',
+          `${need.command} > "$needs" 2>&1 &`,
+          `for i in $(seq 600); do grep -qF '${need.ready}' "$needs" && break; sleep 0.05; done`,
+          `grep -qF '${need.ready}' "$needs" || { echo "readme test: '${need.command}' did not get ready"; cat "$needs"; exit 91; }`,
+        ]
+      : []),
+    'set -eo pipefail',
+    text,
+  ].join('\n');
+  return new Promise((resolve) => {
+    const child = spawn(NAMESPACE[0]!, [...NAMESPACE.slice(1), 'bash', '-c', script], {
+      cwd: dir,
+      env: { PATH: userPath(), HOME: process.env.HOME, LANG: 'C.UTF-8', npm_config_update_notifier: 'false', npm_config_fund: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    // unshare ignores SIGTERM while it waits; killed, it takes its child, the namespace's first
+    // process, with it (--kill-child), and the kernel the rest of the namespace.
+    const stop = () => child.kill('SIGKILL');
+    const timer = setTimeout(stop, BLOCK_MS);
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (expectation.servesUntil?.test(output)) stop();
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+const readme = readFileSync('README.md', 'utf8');
+const blocks = shellBlocks(readme);
+const checkout = freshCheckout();
+
+beforeAll(() => {
+  try {
+    execFileSync(NAMESPACE[0]!, [...NAMESPACE.slice(1), 'true'], { stdio: 'pipe' });
+  } catch {
+    throw new Error('the README test runs each block in a namespace of its own: it needs unshare (util-linux) and user namespaces (kernel.unprivileged_userns_clone, or root)');
+  }
+  execFileSync('npm', ['run', 'prepare'], { cwd: checkout.dir, env: { PATH: userPath(), HOME: process.env.HOME }, stdio: 'pipe' });
+}, 60_000);
+afterAll(() => checkout.remove());
+
+describe('README', () => {
+  it('has an expectation for every shell block, and a block for every expectation', () => {
+    const matched = blocks.map((block) => EXPECTED.filter((e) => e.first.test(block.text.split('\n')[0]!)));
+    for (const [i, found] of matched.entries()) expect(found.length, `README.md line ${blocks[i]!.line}: ${blocks[i]!.text.split('\n')[0]}`).toBe(1);
+    for (const expectation of EXPECTED) expect(matched.some((found) => found.includes(expectation)), String(expectation.first)).toBe(true);
+  });
+
+  it.concurrent.each(blocks.map((block) => [`line ${block.line}: ${block.text.split('\n')[0]!.slice(0, 60)}`, block] as const))(
+    'runs the block at %s',
+    async (_name, block) => {
+      const expectation = EXPECTED.find((e) => e.first.test(block.text.split('\n')[0]!));
+      if (!expectation) return; // the test above names it
+      const { code, output } = await runBlock(checkout.dir, block, expectation);
+      if (!expectation.servesUntil) expect(code, output).toBe(0);
+      for (const pattern of expectation.output) expect(output, String(pattern)).toMatch(pattern);
+    },
+    BLOCK_MS + 30_000,
+  );
+});
