@@ -131,12 +131,14 @@ async function check(args: string[], io: Io): Promise<number> {
     report = await remoteCheck(values.server, values['api-key'] ?? io.env.PREFLIGHT_API_KEY, body, progress);
   } else {
     const config = loadConfig(io.env);
+    const serviceCredentials = fromNodeProviderChain();
+    if (validation.request.credentials.type !== 'accessKey') await ownIdentity(serviceCredentials, validation.request.credentials.type);
     const clients = createClientFactory(networkSettings(config.aws));
     try {
       // In-process, the operator runs the tool with their own identity: ambient is theirs to use.
       report = await runPreflight(
         validation.request,
-        { clients, serviceCredentials: fromNodeProviderChain(), allowAmbient: true, maxRunMs: config.maxRunMs },
+        { clients, serviceCredentials, allowAmbient: true, maxRunMs: config.maxRunMs },
         { onProbe: ({ probe }) => progress(`  ${probe.outcome.padEnd(7)} ${probe.id}${probe.error ? ` (${probe.error.code})` : ''}`) },
       );
     } catch (error) {
@@ -153,6 +155,25 @@ async function check(args: string[], io: Io): Promise<number> {
     else io.stderr.write('preflight: nothing to grant: no missing action an identity policy can lift\n');
   } else io.stdout.write(renderTable(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
   return EXIT[report.status];
+}
+
+/**
+ * Role and ambient checks need this process's own AWS identity (the role is assumed with it). Without
+ * one, the run could only end in an error that names no cause: say so before any probe, and how to
+ * give it one. The chain keeps what it found for the run (it caches credentials, not failures).
+ */
+async function ownIdentity(chain: ReturnType<typeof fromNodeProviderChain>, type: 'role' | 'ambient'): Promise<void> {
+  try {
+    await chain();
+  } catch (error) {
+    // Not the chain's words: they can quote a profile's or a process's output.
+    const ways = 'AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance, task or pod role';
+    throw new InputError(
+      type === 'role'
+        ? `role credentials are assumed with this process's own AWS identity, and it has none (${errorName(error)}): give it one allowed sts:AssumeRole on the role (${ways}), or check with access keys`
+        : `ambient credentials are this process's own AWS identity, and it has none (${errorName(error)}): give it one (${ways})`,
+    );
+  }
 }
 
 async function remoteCheck(server: string, apiKey: string | undefined, body: unknown, progress: (line: string) => void): Promise<PreflightReport> {

@@ -90,6 +90,15 @@ async function main(): Promise<void> {
   // sooner loads what it needs itself.
   setTimeout(() => {
     clients.preload().catch((error) => logger.error({ err: { type: (error as Error).name } }, 'could not load the AWS SDK clients'));
+    // Whether role checks can work: the identity they assume roles with (never what it is).
+    serviceCredentials().then(
+      () => logger.info('service identity: the AWS credential chain found one (role checks assume roles with it)'),
+      (error) =>
+        logger.warn(
+          { err: { type: (error as Error).name } },
+          'service identity: none (the AWS credential chain found no credentials): role checks fail until the service has one allowed sts:AssumeRole (an instance, task or pod role, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)',
+        ),
+    );
   }, PRELOAD_DELAY_MS).unref();
 
   let closing = false;

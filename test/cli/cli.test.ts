@@ -106,6 +106,23 @@ describe('preflight check', () => {
     }
   });
 
+  // Issue 16 (3): a runbook without AWS credentials of its own once got "internal … run the preflight again".
+  it('says that role and ambient checks need this process\'s own AWS identity, and how to give it one', async () => {
+    const role = { ...full.body, credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', externalId: 'acme-7f3c2a' } };
+    const none = { ...full.env, AWS_EC2_METADATA_DISABLED: 'true' };
+    const run = await cli(['check', '-', '--json'], { env: none, stdin: JSON.stringify(role) });
+    expect(run).toMatchObject({ code: 3, stdout: '' });
+    expect(run.stderr).toBe(
+      "preflight: role credentials are assumed with this process's own AWS identity, and it has none (CredentialsProviderError): give it one allowed sts:AssumeRole on the role (AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance, task or pod role), or check with access keys\n",
+    );
+    const ambient = await cli(['check', '-'], { env: none, stdin: JSON.stringify({ ...full.body, credentials: { type: 'ambient' } }) });
+    expect(ambient.code).toBe(3);
+    expect(ambient.stderr).toMatch(/^preflight: ambient credentials are this process's own AWS identity, and it has none \(CredentialsProviderError\)/);
+    // With one, the same role check runs.
+    const identity = { AWS_ACCESS_KEY_ID: 'AKIASANDBOXSERVICE01', AWS_SECRET_ACCESS_KEY: 'sandbox/service/secret/key/00000000000' };
+    expect((await cli(['check', '-'], { env: { ...none, ...identity }, stdin: JSON.stringify(role) })).code).toBe(0);
+  });
+
   it('explains bad input and exits 3', async () => {
     const missing = await cli(['check', join(dir, 'nope.json')]);
     expect(missing).toMatchObject({ code: 3 });

@@ -4,8 +4,10 @@ import { start } from '../docs/processes.js';
 
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
 
+const startService = (extra: Record<string, string>) => start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { env: { ...env, ...extra } });
+
 async function startLog(extra: Record<string, string>): Promise<string> {
-  const service = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { env: { ...env, ...extra } });
+  const service = startService(extra);
   try {
     await service.waitFor(/Server listening at/);
     return service.output();
@@ -25,6 +27,25 @@ describe('preflight serve', () => {
     const log = await startLog({ PREFLIGHT_API_KEYS: key });
     expect(log).toMatch(/"apiKeys":1,.*1 API key accepted/);
     expect(log).not.toContain(key);
+  });
+
+  it('says at start whether it has an AWS identity of its own to assume roles with, never which', async () => {
+    const start = async (extra: Record<string, string>, pattern: RegExp) => {
+      const service = startService({ ...extra, AWS_EC2_METADATA_DISABLED: 'true' });
+      try {
+        await service.waitFor(pattern);
+        return service.output();
+      } finally {
+        await service.stop();
+      }
+    };
+    const none = await start({}, /service identity: /);
+    expect(none).toMatch(/"level":40,.*"type":"CredentialsProviderError".*service identity: none .*role checks fail until the service has one allowed sts:AssumeRole/);
+    const secret = 'serve-test-secret-key-0000000000';
+    const found = await start({ AWS_ACCESS_KEY_ID: 'AKIASERVETEST0000001', AWS_SECRET_ACCESS_KEY: secret }, /service identity: /);
+    expect(found).toMatch(/"level":30,.*service identity: the AWS credential chain found one/);
+    expect(found).not.toContain('AKIASERVETEST0000001');
+    expect(found).not.toContain(secret);
   });
 
   it('warns when authentication is off', async () => {
