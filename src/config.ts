@@ -18,9 +18,11 @@ export interface Config {
   shutdownGraceMs: number;
   /** The service's own principal (a role or user ARN): the one a customer's role trusts (POST /setup). */
   trustedPrincipal?: string;
-  /** Report history (issue 17): 'sqlite' keeps every report in a file under dataDir, 'off' keeps nothing. */
-  reportStore: 'sqlite' | 'off';
+  /** Report history (issue 17): 'sqlite' keeps every report in a file under dataDir, 'postgres' in databaseUrl's database, 'off' keeps nothing. */
+  reportStore: 'sqlite' | 'postgres' | 'off';
   dataDir: string;
+  /** postgres://…: the store of several replicas (a secret: it carries the password). */
+  databaseUrl?: string;
   reportRetentionDays: number;
   aws: {
     defaultEndpoint?: string;
@@ -102,8 +104,13 @@ export function loadConfig(env: Env): Config {
     if (endpoint) endpoints[service.toLowerCase() as Lowercase<typeof service>] = endpoint;
   }
   const pathStyle = read(env, 'PREFLIGHT_S3_FORCE_PATH_STYLE');
-  const reportStore = (read(env, 'PREFLIGHT_REPORT_STORE') ?? 'sqlite').toLowerCase();
-  if (reportStore !== 'sqlite' && reportStore !== 'off') throw new ConfigError(`PREFLIGHT_REPORT_STORE must be sqlite or off, got "${reportStore}"`);
+  const databaseUrl = read(env, 'PREFLIGHT_DATABASE_URL');
+  // Never echoed: the URL carries the database's password.
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/./.test(databaseUrl)) throw new ConfigError('PREFLIGHT_DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/database)');
+  const reportStore = (read(env, 'PREFLIGHT_REPORT_STORE') ?? (databaseUrl ? 'postgres' : 'sqlite')).toLowerCase();
+  if (reportStore !== 'sqlite' && reportStore !== 'postgres' && reportStore !== 'off') throw new ConfigError(`PREFLIGHT_REPORT_STORE must be sqlite, postgres or off, got "${reportStore}"`);
+  if (reportStore === 'sqlite' && databaseUrl) throw new ConfigError('PREFLIGHT_DATABASE_URL is set but PREFLIGHT_REPORT_STORE=sqlite: the reports would not go to that database; leave PREFLIGHT_REPORT_STORE empty (or postgres)');
+  if (reportStore === 'postgres' && !databaseUrl) throw new ConfigError('PREFLIGHT_REPORT_STORE=postgres needs PREFLIGHT_DATABASE_URL (postgres://user:password@host:5432/database)');
   const config: Config = {
     host: read(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 8080, 0, 65535),
@@ -121,6 +128,7 @@ export function loadConfig(env: Env): Config {
     trustedPrincipal: principal(env, 'PREFLIGHT_TRUSTED_PRINCIPAL'),
     reportStore,
     dataDir: read(env, 'PREFLIGHT_DATA_DIR') ?? './data',
+    databaseUrl,
     reportRetentionDays: integer(env, 'PREFLIGHT_REPORT_RETENTION_DAYS', 30, 1, 3650),
     aws: {
       defaultEndpoint: url(env, 'AWS_ENDPOINT_URL'),

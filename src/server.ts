@@ -8,6 +8,7 @@ import { createCallSlots } from './preflight/call-slots.js';
 import { CLEANUP_GRACE_MS } from './preflight/engine.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
 import { ConfigError, heapShortfall, loadConfig } from './config.js';
+import { displayUrl, openPostgresStore } from './store/postgres.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { type ReportStore, StoreError } from './store/types.js';
 
@@ -45,20 +46,24 @@ async function main(): Promise<void> {
   if (config.maxRunMs > stopBy) {
     logger.warn(`PREFLIGHT_MAX_RUN_MS (${config.maxRunMs}) is longer than PREFLIGHT_SHUTDOWN_GRACE_MS allows: on shutdown, runs are stopped after ${Math.max(0, stopBy)} ms and answer with what they have`);
   }
-  // Report history: a SQLite file under the data directory, or nothing kept. A file that cannot be
-  // used (corrupted, locked, not ours, a Node without node:sqlite) stops the start with the reason.
+  // Report history: a SQLite file under the data directory, a PostgreSQL database (several
+  // replicas), or nothing kept. A store that cannot be used (a corrupted or locked file, a Node
+  // without node:sqlite, a database out of reach) stops the start with the reason.
   let store: ReportStore | undefined;
-  if (config.reportStore === 'sqlite') {
-    const path = join(config.dataDir, 'reports.sqlite');
+  if (config.reportStore !== 'off') {
+    const where = config.reportStore === 'postgres' ? displayUrl(config.databaseUrl!) : join(config.dataDir, 'reports.sqlite');
     try {
-      store = await openSqliteStore({ path, retentionDays: config.reportRetentionDays });
+      store =
+        config.reportStore === 'postgres'
+          ? await openPostgresStore({ url: config.databaseUrl!, retentionDays: config.reportRetentionDays })
+          : await openSqliteStore({ path: where, retentionDays: config.reportRetentionDays });
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
       logger.fatal(`${error.message}; or PREFLIGHT_REPORT_STORE=off to keep no report`);
       process.exitCode = 3;
       return;
     }
-    logger.info({ path, retentionDays: config.reportRetentionDays }, `report history: every report kept ${config.reportRetentionDays} days in ${path}`);
+    logger.info({ store: config.reportStore, retentionDays: config.reportRetentionDays }, `report history: every report kept ${config.reportRetentionDays} days in ${where}`);
   } else {
     logger.info('report history off (PREFLIGHT_REPORT_STORE=off): no report is kept');
   }
@@ -90,15 +95,6 @@ async function main(): Promise<void> {
   // sooner loads what it needs itself.
   setTimeout(() => {
     clients.preload().catch((error) => logger.error({ err: { type: (error as Error).name } }, 'could not load the AWS SDK clients'));
-    // Whether role checks can work: the identity they assume roles with (never what it is).
-    serviceCredentials().then(
-      () => logger.info('service identity: the AWS credential chain found one (role checks assume roles with it)'),
-      (error) =>
-        logger.warn(
-          { err: { type: (error as Error).name } },
-          'service identity: none (the AWS credential chain found no credentials): role checks fail until the service has one allowed sts:AssumeRole (an instance, task or pod role, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)',
-        ),
-    );
   }, PRELOAD_DELAY_MS).unref();
 
   let closing = false;

@@ -1,0 +1,82 @@
+// What every report store does, whatever keeps the reports (SQLite, PostgreSQL): run by
+// sqlite.test.ts and postgres.test.ts against a new, empty place each test.
+import { afterEach, describe, expect, it } from 'vitest';
+import { DAY_MS, type ReportStore, connectionFingerprint } from '../../src/store/types.js';
+import { report } from './fixtures.js';
+
+export interface Place {
+  open(options?: { retentionDays?: number; now?: () => number }): Promise<ReportStore>;
+  remove(): Promise<void>;
+}
+
+export function storeContract(name: string, newPlace: () => Promise<Place>) {
+  describe(`${name} report store`, () => {
+    const places: Place[] = [];
+    const stores: ReportStore[] = [];
+    afterEach(async () => {
+      await Promise.all(stores.splice(0).map((s) => s.close()));
+      for (const place of places.splice(0)) await place.remove();
+    });
+    async function fresh() {
+      const place = await newPlace();
+      places.push(place);
+      return {
+        async open(options?: Parameters<Place['open']>[0]) {
+          const store = await place.open(options);
+          stores.push(store);
+          return store;
+        },
+      };
+    }
+
+    it('keeps a report as it was given, with its summary, across a reopen (restart)', async () => {
+      const place = await fresh();
+      const first = await place.open();
+      const kept = report({ status: 'degraded' });
+      const summary = await first.save(JSON.stringify(kept), { apiKeyLabel: 'key:0a1b2c3d' });
+      expect(summary).toEqual({ id: kept.id, startedAt: kept.startedAt, status: 'degraded', durationMs: 1200, apiKeyLabel: 'key:0a1b2c3d', fingerprint: connectionFingerprint(kept.connection) });
+      await first.close();
+
+      const second = await place.open();
+      const found = await second.get(kept.id);
+      expect(found?.report).toEqual(kept);
+      expect(found?.summary).toEqual(summary);
+      expect(await second.get('nosuchrun000')).toBeUndefined();
+    });
+
+    it("lists a connection's runs newest first, in pages, and no other connection's", async () => {
+      const store = await (await fresh()).open();
+      const runs = Array.from({ length: 5 }, () => report());
+      const other = report({ connection: { ...runs[0]!.connection, region: 'us-east-1' } });
+      for (const r of [...runs, other]) await store.save(JSON.stringify(r), {});
+      const fingerprint = connectionFingerprint(runs[0]!.connection);
+      expect(connectionFingerprint(other.connection)).not.toBe(fingerprint);
+
+      const first = await store.runs(fingerprint, { limit: 2 });
+      expect(first.runs.map((r) => r.id)).toEqual([runs[4]!.id, runs[3]!.id]);
+      const second = await store.runs(fingerprint, { limit: 2, cursor: first.next });
+      expect(second.runs.map((r) => r.id)).toEqual([runs[2]!.id, runs[1]!.id]);
+      const last = await store.runs(fingerprint, { limit: 2, cursor: second.next });
+      expect(last.runs.map((r) => r.id)).toEqual([runs[0]!.id]);
+      expect(last.next).toBeUndefined();
+      expect((await store.runs(connectionFingerprint(other.connection), { limit: 10 })).runs.map((r) => r.id)).toEqual([other.id]);
+    });
+
+    it('deletes reports older than the retention, by its own clock', async () => {
+      let now = Date.UTC(2026, 10, 1);
+      const store = await (await fresh()).open({ retentionDays: 30, now: () => now });
+      const old = report();
+      await store.save(JSON.stringify(old), {});
+      now += 20 * DAY_MS;
+      const recent = report();
+      await store.save(JSON.stringify(recent), {});
+
+      now += 11 * DAY_MS; // the first is 31 days old, the second 11
+      expect(await store.get(old.id)).toBeUndefined(); // not answered even before the sweep
+      expect(await store.deleteExpired()).toBe(1);
+      expect(await store.get(recent.id)).toBeDefined();
+      expect((await store.runs(connectionFingerprint(recent.connection), { limit: 10 })).runs.map((r) => r.id)).toEqual([recent.id]);
+      expect(await store.deleteExpired()).toBe(0);
+    });
+  });
+}
