@@ -33,6 +33,17 @@ export interface ResourceScope {
   roleArn?: string;
 }
 
+/**
+ * The IAM principal behind a caller ARN: the role of an assumed-role session, else the ARN itself.
+ * Trust policies and Lake Formation grants name principals, never sessions (a session ARN stops
+ * matching with the next session). A role's path is not in the session ARN; where it matters the
+ * message says to add it.
+ */
+export function iamPrincipalOf(callerArn: string): string {
+  const session = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
+  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : callerArn;
+}
+
 /** A policy's Condition element: operator → condition key → value(s). */
 export type PolicyCondition = Record<string, Record<string, string | string[]>>;
 

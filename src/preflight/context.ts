@@ -3,6 +3,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { readBody } from '../aws/body.js';
 import { type AwsAction, serviceOf } from '../catalogue/actions.js';
+import { renderFinding } from '../catalogue/findings.js';
 import type { AwsService, ClientModules, ClientTypes } from '../aws/clients.js';
 import { type CallOptions, type ProbeContext, type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
 import type { Budget } from './call.js';
@@ -92,7 +93,7 @@ export function probeContext(run: RunHandle, probe: ProbeDefinition, budget: Bud
     granted: (action) => record(action, { state: 'granted' }),
     untested: (action, why) => record(action, { state: 'untested', why }),
     fail: (action, partial) => refuse(action, { ...partial }),
-    finding: (finding) => run.addFinding({ ...finding, probe: probe.id }),
+    finding: (code, ...facts) => run.addFinding({ ...renderFinding(code, ...facts), probe: probe.id }),
     skip(reason, detail) {
       throw new ProbeSkip(reason, detail);
     },

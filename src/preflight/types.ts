@@ -17,29 +17,7 @@ export const PROBE_OUTCOMES = ['pass', 'fail', 'skipped', 'error'] as const;
 export type ProbeOutcomeKind = (typeof PROBE_OUTCOMES)[number];
 export const OVERALL_STATUSES = ['ok', 'degraded', 'failed'] as const;
 export type OverallStatus = (typeof OVERALL_STATUSES)[number];
-export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const FINDING_CODES = [
-  'ACCOUNT_MISMATCH',
-  'EXTERNAL_ID_NOT_ENFORCED',
-  'EXTERNAL_ID_NOT_GIVEN',
-  'ASSUME_ROLE_DENIED',
-  'BUCKET_OTHER_REGION',
-  'BUCKET_NOT_FOUND',
-  'WORKGROUP_ENFORCED_LOCATION',
-  'WORKGROUP_DISABLED',
-  'WORKGROUP_NOT_FOUND',
-  'WORKGROUP_ENCRYPTION',
-  'RESULTS_NO_LIFECYCLE',
-  'MARKER_NOT_DELETED',
-  'MULTIPART_UPLOAD_NOT_ABORTED',
-  'LAKE_FORMATION_EMPTY_LISTING',
-  'NO_DATABASES_VISIBLE',
-  'NO_TABLES_VISIBLE',
-  'DATABASE_NOT_FOUND',
-] as const;
-export type FindingCode = (typeof FINDING_CODES)[number];
+export { FINDING_CODES, type FindingCode, SEVERITIES, type Severity } from '../catalogue/findings.js';
 
 export type PreflightReport = Static<typeof ReportSchema>;
 export type CapabilityReport = PreflightReport['capabilities'][number];

@@ -8,7 +8,8 @@ import { isAnswer, isCertificateError } from './classify.js';
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
 import { TABLE_DATA_DENIED } from '../probes/query.js';
-import { clientSideKmsKey, iamPrincipalOf, resultsKmsKeys, resolveOutput, sameKmsKey } from '../probes/support.js';
+import { iamPrincipalOf } from '../catalogue/resources.js';
+import { clientSideKmsKey, resultsKmsKeys, resolveOutput, sameKmsKey } from '../probes/support.js';
 
 export interface Evidence {
   connection: ResolvedConnection;

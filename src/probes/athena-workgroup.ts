@@ -18,12 +18,7 @@ export const athenaWorkgroup: Probe = {
     } catch (error) {
       // Athena says "WorkGroup x is not found" as an InvalidRequestException: classify makes it not-found.
       if (isCategory(error, 'not-found')) {
-        context.finding({
-          code: 'WORKGROUP_NOT_FOUND',
-          severity: 'high',
-          message: `The Athena workgroup "${connection.workgroup}" does not exist in ${connection.region}.`,
-          remediation: 'Check the workgroup name and the region of the connection.',
-        });
+        context.finding('WORKGROUP_NOT_FOUND', { workgroup: connection.workgroup, region: connection.region });
       }
       throw error;
     }
@@ -46,29 +41,14 @@ export const athenaWorkgroup: Probe = {
     context.facts.workgroup = facts;
 
     if (facts.state === 'DISABLED') {
-      context.finding({
-        code: 'WORKGROUP_DISABLED',
-        severity: 'high',
-        message: `The Athena workgroup "${facts.name}" is disabled: every query in it is rejected.`,
-        remediation: `Enable it (aws athena update-work-group --work-group ${facts.name} --state ENABLED) or use another workgroup.`,
-      });
+      context.finding('WORKGROUP_DISABLED', { workgroup: facts.name });
     }
     const given = connection.outputLocation;
     if (facts.enforced && facts.outputLocation && given && parseS3Uri(facts.outputLocation).uri !== given.uri) {
-      context.finding({
-        code: 'WORKGROUP_ENFORCED_LOCATION',
-        severity: 'medium',
-        message: `The workgroup "${facts.name}" enforces its own output location ${facts.outputLocation}; results will not go to ${given.uri} as the connection says.`,
-        remediation: 'Use the workgroup\'s output location in the connection (and grant access to it), or turn off "Override client-side settings" on the workgroup.',
-      });
+      context.finding('WORKGROUP_ENFORCED_LOCATION', { workgroup: facts.name, enforced: facts.outputLocation, requested: given.uri });
     }
     if (facts.encryption?.option.endsWith('KMS')) {
-      context.finding({
-        code: 'WORKGROUP_ENCRYPTION',
-        severity: 'info',
-        message: `The workgroup encrypts query results with ${facts.encryption.option}${facts.encryption.kmsKey ? ` (key ${facts.encryption.kmsKey})` : ''}: the connection needs kms:GenerateDataKey and kms:Decrypt on that key.`,
-        remediation: 'Grant kms:GenerateDataKey and kms:Decrypt on the key to the connection\'s identity (identity policy and key policy).',
-      });
+      context.finding('WORKGROUP_ENCRYPTION', { option: facts.encryption.option, kmsKey: facts.encryption.kmsKey });
     }
     return `${facts.state}${facts.enforced ? ', enforces its configuration' : ''}${facts.outputLocation ? `, output ${facts.outputLocation}` : ''}`;
   },

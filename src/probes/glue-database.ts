@@ -17,12 +17,7 @@ export const glueDatabase: Probe = {
         await context.send('glue:GetDatabase', 'GetDatabaseCommand', { CatalogId: connection.catalogId, Name: name });
       } catch (error) {
         if (isCategory(error, 'not-found')) {
-          context.finding({
-            code: 'DATABASE_NOT_FOUND',
-            severity: 'medium',
-            message: `The database "${name}" named in the connection does not exist in catalog ${connection.catalogId} (${connection.region}).`,
-            remediation: 'Check the database name and the region, or remove it from glue.databases.',
-          });
+          context.finding('DATABASE_NOT_FOUND', { database: name, catalogId: connection.catalogId, region: connection.region });
         }
         throw error;
       }

@@ -1,4 +1,3 @@
-import { emptyListingFixes } from './support.js';
 import type { Probe } from './types.js';
 
 /** One small page of databases: enough to prove the listing and pick samples. */
@@ -11,13 +10,9 @@ export const glueDatabases: Probe = {
     const page = await context.send('glue:GetDatabases', 'GetDatabasesCommand', { CatalogId: context.connection.catalogId, MaxResults: 10 });
     context.facts.databases = (page.DatabaseList ?? []).map((database) => database.Name!).filter(Boolean);
     // An empty catalog is rare; an empty listing usually means the connection cannot see it.
-    if (context.facts.databases.length === 0 && context.connection.databases.length === 0) {
-      context.finding({
-        code: 'NO_DATABASES_VISIBLE',
-        severity: 'high',
-        message: `Glue listed no database in catalog ${context.connection.catalogId}: nothing can be ingested.`,
-        remediation: emptyListingFixes(context, 'databases'),
-      });
+    const { connection } = context;
+    if (context.facts.databases.length === 0 && connection.databases.length === 0) {
+      context.finding('NO_DATABASES_VISIBLE', { region: connection.region, catalogId: connection.catalogId, callerArn: context.facts.identity?.arn });
     }
     return `${context.facts.databases.length}${page.NextToken ? '+' : ''} databases on the first page`;
   },

@@ -1,4 +1,3 @@
-import { emptyListingFixes } from './support.js';
 import type { Probe, RunFacts } from './types.js';
 
 const DATABASES_TO_SAMPLE = 3;
@@ -34,12 +33,7 @@ export const glueTables: Probe = {
     );
     facts.tables = tables.map(({ view: _view, ...table }) => table);
     if (tables.length === 0) {
-      context.finding({
-        code: 'NO_TABLES_VISIBLE',
-        severity: 'high',
-        message: `Glue listed no table in ${databases.join(', ')}: no table can be ingested from ${databases.length > 1 ? 'them' : 'it'}.`,
-        remediation: emptyListingFixes(context, 'tables', databases.length === 1 ? databases[0] : undefined),
-      });
+      context.finding('NO_TABLES_VISIBLE', { region: connection.region, catalogId: connection.catalogId, callerArn: facts.identity?.arn, databases });
     }
     const sample = tables.find((t) => !t.view && !t.governed) ?? tables.find((t) => !t.view) ?? tables[0];
     if (sample) facts.sampleTable = { database: sample.database, name: sample.name };

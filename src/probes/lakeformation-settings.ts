@@ -20,12 +20,7 @@ export const lakeformationSettings: Probe = {
     context.facts.dataLakeSettings = { iamAllowedByDefault, admins: settings?.DataLakeAdmins?.length ?? 0 };
     const { tables } = context.facts;
     if (!iamAllowedByDefault && tables !== undefined && tables.length === 0) {
-      context.finding({
-        code: 'LAKE_FORMATION_EMPTY_LISTING',
-        severity: 'high',
-        message: 'Glue returned no table, and the account governs new tables with Lake Formation: tables without a Lake Formation grant are hidden, not denied.',
-        remediation: 'Grant DESCRIBE (and SELECT to query) on the databases and tables in Lake Formation to the connection\'s principal.',
-      });
+      context.finding('LAKE_FORMATION_EMPTY_LISTING');
     }
     return iamAllowedByDefault ? 'new tables default to IAM access control' : 'new tables default to Lake Formation permissions';
   },

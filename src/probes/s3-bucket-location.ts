@@ -17,12 +17,7 @@ export const s3BucketLocation: Probe = {
       answer = await context.send('s3:GetBucketLocation', 'GetBucketLocationCommand', { Bucket: output.bucket, ...bucketOwnerCheck(context) });
     } catch (error) {
       if (isCategory(error, 'not-found')) {
-        context.finding({
-          code: 'BUCKET_NOT_FOUND',
-          severity: 'high',
-          message: `The output bucket ${output.bucket} does not exist.`,
-          remediation: "Create the bucket in the connection's region, or correct the output location.",
-        });
+        context.finding('BUCKET_NOT_FOUND', { bucket: output.bucket });
       }
       // Policies often leave GetBucketLocation out: HeadBucket still names the region, in its
       // answer or in its refusal, so a bucket in another region is found all the same.
@@ -61,11 +56,6 @@ function checkRegion(context: ProbeContext, bucket: string, region: string): voi
   const { connection } = context;
   context.facts.bucketRegion = region;
   if (region === connection.region) return;
-  context.finding({
-    code: 'BUCKET_OTHER_REGION',
-    severity: 'high',
-    message: `The output bucket ${bucket} is in ${region}, but the connection is in ${connection.region}: Athena writes query results only to a bucket in its own region.`,
-    remediation: `Use an output bucket in ${connection.region}.`,
-  });
+  context.finding('BUCKET_OTHER_REGION', { bucket, region, connectionRegion: connection.region });
   context.fail('s3:GetBucketLocation', { code: 'BucketInOtherRegion', category: 'config', message: `the bucket is in ${region}, the connection in ${connection.region}` });
 }

@@ -20,12 +20,7 @@ export const s3DeleteMarker: Probe = {
     try {
       await context.send('s3:DeleteObject', 'DeleteObjectCommand', { Bucket: output.bucket, Key: key, ...bucketOwnerCheck(context) });
     } catch (error) {
-      context.finding({
-        code: 'MARKER_NOT_DELETED',
-        severity: 'low',
-        message: `The marker object s3://${output.bucket}/${key} could not be deleted${error instanceof ProbeCallError ? ` (${error.classified.code})` : ''}.`,
-        remediation: `Delete it by hand: aws s3 rm s3://${output.bucket}/${key}`,
-      });
+      context.finding('MARKER_NOT_DELETED', { bucket: output.bucket, key, errorCode: error instanceof ProbeCallError ? error.classified.code : undefined });
       throw error;
     }
     return `deleted s3://${output.bucket}/${key}`;

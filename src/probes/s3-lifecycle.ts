@@ -23,12 +23,7 @@ export const s3Lifecycle: Probe = {
       return output.prefix.startsWith(prefix);
     });
     if (!expires) {
-      context.finding({
-        code: 'RESULTS_NO_LIFECYCLE',
-        severity: 'low',
-        message: `No lifecycle rule expires objects under ${output.uri}: Athena never deletes query results, so they accumulate.`,
-        remediation: `Add an S3 lifecycle rule on ${output.bucket} that expires objects under "${output.prefix}" after, for example, 30 days.`,
-      });
+      context.finding('RESULTS_NO_LIFECYCLE', { bucket: output.bucket, prefix: output.prefix, uri: output.uri });
     }
     return expires ? 'results expire by a lifecycle rule' : 'no expiration rule for results';
   },

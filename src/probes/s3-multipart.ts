@@ -17,11 +17,11 @@ export const s3Multipart: Probe = {
     await context
       .send('s3:AbortMultipartUpload', 'AbortMultipartUploadCommand', { Bucket: output.bucket, Key: key, UploadId: upload.UploadId, ...bucketOwnerCheck(context) }, { cleanup: true })
       .catch((error: unknown) => {
-        context.finding({
-          code: 'MULTIPART_UPLOAD_NOT_ABORTED',
-          severity: 'low',
-          message: `The multipart upload ${upload.UploadId} to s3://${output.bucket}/${key} could not be aborted${error instanceof ProbeCallError ? ` (${error.classified.code})` : ''}.`,
-          remediation: `Abort it by hand: aws s3api abort-multipart-upload --bucket ${output.bucket} --key ${key} --upload-id ${upload.UploadId}`,
+        context.finding('MULTIPART_UPLOAD_NOT_ABORTED', {
+          bucket: output.bucket,
+          key,
+          uploadId: upload.UploadId,
+          errorCode: error instanceof ProbeCallError ? error.classified.code : undefined,
         });
         throw error;
       });

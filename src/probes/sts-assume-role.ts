@@ -1,5 +1,4 @@
-import { EXTERNAL_ID_PLACEHOLDER, SERVICE_PRINCIPAL_PLACEHOLDER, buildTrustPolicy } from '../catalogue/remediation.js';
-import { iamPrincipalOf } from './support.js';
+import { iamPrincipalOf } from '../catalogue/resources.js';
 import { type Probe, isCategory } from './types.js';
 
 /** Role mode: the service's own identity assumes the customer's role with the external ID. */
@@ -16,12 +15,7 @@ export const stsAssumeRole: Probe = {
     const sts = await context.serviceClient('sts');
     const { connection } = context;
     if (!connection.externalIdGiven) {
-      context.finding({
-        code: 'EXTERNAL_ID_NOT_GIVEN',
-        severity: 'medium',
-        message: 'No external ID was given for the role: nothing distinguishes this customer\'s requests from another\'s naming the same role (the confused-deputy problem).',
-        remediation: 'Require an external ID in the role\'s trust policy ("Condition": {"StringEquals": {"sts:ExternalId": "<id>"}}) and give it in the connection.',
-      });
+      context.finding('EXTERNAL_ID_NOT_GIVEN');
     }
     let answer;
     try {
@@ -42,16 +36,8 @@ export const stsAssumeRole: Probe = {
       if (isCategory(error, 'permission')) {
         const self = await context.attempt('sts:GetCallerIdentity', (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }));
         const caller = self.ok ? self.value.Arn : undefined;
-        const trusted = caller ? iamPrincipalOf(caller) : undefined;
-        if (trusted) context.facts.servicePrincipalArn = trusted;
-        const trust = buildTrustPolicy({ trustedPrincipalArn: trusted ?? SERVICE_PRINCIPAL_PLACEHOLDER, externalId: EXTERNAL_ID_PLACEHOLDER });
-        const path = trusted && caller !== trusted ? ` If the service's role has a path, write it into the ARN (arn:aws:iam::<account>:role/<path>/<name>).` : '';
-        context.finding({
-          code: 'ASSUME_ROLE_DENIED',
-          severity: 'high',
-          message: `The service (${trusted ?? 'its principal could not be read'}) could not assume ${connection.roleArn}: the role does not exist, its trust policy does not name the service, or the external ID does not match.`,
-          remediation: `Check the role ARN and give the role this trust policy (report.remediation.trustPolicy), with your external ID in place of ${EXTERNAL_ID_PLACEHOLDER}: ${JSON.stringify(trust)}.${path}`,
-        });
+        if (caller) context.facts.servicePrincipalArn = iamPrincipalOf(caller);
+        context.finding('ASSUME_ROLE_DENIED', { roleArn: connection.roleArn, serviceArn: caller });
       }
       throw error;
     }

@@ -11,12 +11,7 @@ export const stsCallerIdentity: Probe = {
     const identity = await context.send('sts:GetCallerIdentity', 'GetCallerIdentityCommand', {});
     context.facts.identity = { accountId: identity.Account ?? '', arn: identity.Arn ?? '', userId: identity.UserId ?? '' };
     if (identity.Account !== context.connection.accountId) {
-      context.finding({
-        code: 'ACCOUNT_MISMATCH',
-        severity: 'high',
-        message: `The credentials belong to account ${identity.Account}, not to ${context.connection.accountId} as the connection says.`,
-        remediation: 'Use credentials of the account that holds the Glue catalog and Athena workgroup, or correct the account id.',
-      });
+      context.finding('ACCOUNT_MISMATCH', { account: identity.Account, expected: context.connection.accountId });
       context.fail('sts:GetCallerIdentity', { code: 'ACCOUNT_MISMATCH', category: 'config', message: `credentials of account ${identity.Account}, expected ${context.connection.accountId}` });
     }
     return identity.Arn;

@@ -23,12 +23,7 @@ export const stsExternalId: Probe = {
       sts.send(new AssumeRoleCommand({ RoleArn: connection.roleArn, RoleSessionName: `preflight-${context.runId}-noext`, DurationSeconds: 900 }), { abortSignal }),
     );
     if (attempt.ok) {
-      context.finding({
-        code: 'EXTERNAL_ID_NOT_ENFORCED',
-        severity: 'high',
-        message: `The role ${connection.roleArn} can be assumed without an external ID: any customer of the service could name this role and reach your account (the confused-deputy problem).`,
-        remediation: 'Add a condition to the role trust policy: "Condition": {"StringEquals": {"sts:ExternalId": "<your external ID>"}}.',
-      });
+      context.finding('EXTERNAL_ID_NOT_ENFORCED', { roleArn: connection.roleArn });
       return 'assumed without the external ID: not enforced';
     }
     return 'refused without the external ID: enforced';

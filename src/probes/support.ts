@@ -96,28 +96,3 @@ export function sameKmsKey(a: string, b: string): boolean {
   const bare = (reference: string) => reference.replace(/^arn:aws[\w-]*:kms:[^:]*:\d{12}:/, '').replace(/^key\//, '');
   return bare(a) === bare(b);
 }
-
-/**
- * The IAM principal behind a caller ARN: the role of an assumed-role session, else the ARN itself.
- * Trust policies and Lake Formation grants name principals, never sessions (a session ARN stops
- * matching with the next session). A role's path is not in the session ARN; where it matters the
- * message says to add it.
- */
-export function iamPrincipalOf(callerArn: string): string {
-  const session = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
-  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : callerArn;
-}
-
-/** The two usual reasons a Glue listing comes back empty, and the fix for each, for a finding's remediation. */
-export function emptyListingFixes(context: Pick<ProbeContext, 'connection' | 'facts'>, what: 'databases' | 'tables', database?: string): string {
-  const { connection } = context;
-  const glueArn = `arn:aws:glue:${connection.region}:${connection.catalogId}`;
-  const principal = iamPrincipalOf(context.facts.identity?.arn ?? '<principal-arn>');
-  const resources = what === 'databases' ? `${glueArn}:database/*` : `${glueArn}:table/${database ?? '*'}/*`;
-  const action = what === 'databases' ? 'glue:GetDatabases' : 'glue:GetTables';
-  const lakeFormationResource = what === 'databases' ? `'{"Database":{"Name":"<database>"}}'` : `'{"Table":{"DatabaseName":"${database ?? '<database>'}","TableWildcard":{}}}'`;
-  return [
-    `If ${what} exist, one of two things hides them. (1) The identity policy allows ${action} on the catalog but not on ${resources}: Glue leaves out of listings what a policy does not allow, so allow ${action} on those ARNs too.`,
-    `(2) Lake Formation hides ${what} the principal has no grant on: aws lakeformation grant-permissions --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE --resource ${lakeFormationResource} (add SELECT to query them).`,
-  ].join(' ');
-}

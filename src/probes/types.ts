@@ -2,7 +2,8 @@ import type { AwsAction } from '../catalogue/actions.js';
 import type { CapabilityId } from '../catalogue/capabilities.js';
 import type { AwsService, ClientModules, ClientTypes } from '../aws/clients.js';
 import type { ProbeId } from './registry.js';
-import type { Finding, SkipReason } from '../preflight/types.js';
+import type { FindingArguments, FindingCode } from '../catalogue/findings.js';
+import type { SkipReason } from '../preflight/types.js';
 import type { ResolvedConnection } from '../preflight/connection.js';
 import type { ClassifiedError } from '../preflight/classify.js';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -123,7 +124,11 @@ export interface ProbeContext {
   attempt<T>(action: AwsAction, send: (signal: AbortSignal) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: ClassifiedError }>;
   /** Ends the probe as failed for `action` with an error of our own finding (a failed query, a wrong account). */
   fail(action: AwsAction, error: Pick<ClassifiedError, 'code' | 'category' | 'message'> & Partial<ClassifiedError>): never;
-  finding(finding: Omit<Finding, 'probe'>): void;
+  /**
+   * Reports a finding of the catalogue (src/catalogue/findings.ts), which holds its severity and
+   * words: the probe gives the code and the facts they are made from.
+   */
+  finding<C extends FindingCode>(code: C, ...facts: FindingArguments<C>): void;
   /** Role mode: a client signed by the service's own identity (only the STS probes use it). */
   serviceClient<S extends AwsService>(service: S): Promise<ClientTypes[S]>;
   /** Role mode: the external ID, handed only to the call that needs it. */

@@ -2,7 +2,7 @@
 // KMS keys in play, from the workgroup's result configuration (Athena API reference,
 // ResultConfiguration, ManagedQueryResultsConfiguration).
 import { describe, expect, it } from 'vitest';
-import { clientSideKmsKey, iamPrincipalOf, resultWriteSettings, resultsKmsKeys } from '../../src/probes/support.js';
+import { clientSideKmsKey, resultWriteSettings, resultsKmsKeys } from '../../src/probes/support.js';
 import type { RunFacts } from '../../src/probes/types.js';
 
 const W = 'arn:aws:kms:eu-west-1:123456789012:key/workgroup';
@@ -48,13 +48,5 @@ describe('the KMS keys of query results', () => {
     const context = facts({ workgroup: workgroup({ managedResults: true, managedResultsKmsKey: W }) });
     expect(resultsKmsKeys(context)).toEqual([W]);
     expect(clientSideKmsKey(context)).toBe(W);
-  });
-});
-
-describe('iamPrincipalOf', () => {
-  it('names the role behind an assumed-role session, which a trust policy or a grant can name', () => {
-    expect(iamPrincipalOf('arn:aws:sts::999999999999:assumed-role/PreflightService/i-0abc')).toBe('arn:aws:iam::999999999999:role/PreflightService');
-    expect(iamPrincipalOf('arn:aws-cn:sts::999999999999:assumed-role/Svc/s')).toBe('arn:aws-cn:iam::999999999999:role/Svc');
-    expect(iamPrincipalOf('arn:aws:iam::999999999999:user/preflight-service')).toBe('arn:aws:iam::999999999999:user/preflight-service');
   });
 });

@@ -1,0 +1,193 @@
+// The findings catalogue: every finding a probe can report, as data, with all the words a customer
+// reads (severity, message, remediation). A probe names the code and gives the facts,
+// `context.finding('BUCKET_OTHER_REGION', { bucket, region, connectionRegion })`; each code's
+// facts are typed here. The report's list of codes (FINDING_CODES, openapi.yaml's enum) and
+// README's table are derived from this one list.
+import { EXTERNAL_ID_PLACEHOLDER, SERVICE_PRINCIPAL_PLACEHOLDER, buildTrustPolicy } from './remediation.js';
+import { iamPrincipalOf } from './resources.js';
+
+export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+interface FindingDefinition<Facts> {
+  severity: Severity;
+  /** One line for README's table: when it is reported. */
+  title: string;
+  message(facts: Facts): string;
+  remediation(facts: Facts): string;
+}
+
+/** A catalogue entry whose messages take `Facts` (none when the type is left out). */
+const finding = <Facts = Record<never, never>>(definition: FindingDefinition<Facts>) => definition;
+
+/** Where a Glue listing came back empty: the catalog, the caller, and for tables the databases listed. */
+interface EmptyListing {
+  region: string;
+  catalogId: string;
+  /** The connection's identity as STS named it (a session's ARN is turned into its role's). */
+  callerArn?: string;
+}
+
+/** The two usual reasons a Glue listing comes back empty, and the fix for each. */
+function emptyListingFixes({ region, catalogId, callerArn }: EmptyListing, what: 'databases' | 'tables', database?: string): string {
+  const glueArn = `arn:aws:glue:${region}:${catalogId}`;
+  const principal = iamPrincipalOf(callerArn ?? '<principal-arn>');
+  const resources = what === 'databases' ? `${glueArn}:database/*` : `${glueArn}:table/${database ?? '*'}/*`;
+  const action = what === 'databases' ? 'glue:GetDatabases' : 'glue:GetTables';
+  const lakeFormationResource = what === 'databases' ? `'{"Database":{"Name":"<database>"}}'` : `'{"Table":{"DatabaseName":"${database ?? '<database>'}","TableWildcard":{}}}'`;
+  return [
+    `If ${what} exist, one of two things hides them. (1) The identity policy allows ${action} on the catalog but not on ${resources}: Glue leaves out of listings what a policy does not allow, so allow ${action} on those ARNs too.`,
+    `(2) Lake Formation hides ${what} the principal has no grant on: aws lakeformation grant-permissions --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE --resource ${lakeFormationResource} (add SELECT to query them).`,
+  ].join(' ');
+}
+
+/** Written after the code of the call that failed, when there was one. */
+const codeNote = (errorCode: string | undefined) => (errorCode !== undefined ? ` (${errorCode})` : '');
+
+// In this order in the report's schema (openapi.yaml) and README.
+export const FINDINGS = {
+  ACCOUNT_MISMATCH: finding<{ account: string | undefined; expected: string }>({
+    severity: 'high',
+    title: 'The credentials belong to another account than the connection names.',
+    message: ({ account, expected }) => `The credentials belong to account ${account}, not to ${expected} as the connection says.`,
+    remediation: () => 'Use credentials of the account that holds the Glue catalog and Athena workgroup, or correct the account id.',
+  }),
+  EXTERNAL_ID_NOT_ENFORCED: finding<{ roleArn: string | undefined }>({
+    severity: 'high',
+    title: "The role can be assumed without the external ID: its trust policy does not require it.",
+    message: ({ roleArn }) =>
+      `The role ${roleArn} can be assumed without an external ID: any customer of the service could name this role and reach your account (the confused-deputy problem).`,
+    remediation: () => 'Add a condition to the role trust policy: "Condition": {"StringEquals": {"sts:ExternalId": "<your external ID>"}}.',
+  }),
+  EXTERNAL_ID_NOT_GIVEN: finding({
+    severity: 'medium',
+    title: 'A role was given without an external ID.',
+    message: () => "No external ID was given for the role: nothing distinguishes this customer's requests from another's naming the same role (the confused-deputy problem).",
+    remediation: () => 'Require an external ID in the role\'s trust policy ("Condition": {"StringEquals": {"sts:ExternalId": "<id>"}}) and give it in the connection.',
+  }),
+  ASSUME_ROLE_DENIED: finding<{ roleArn: string | undefined; /** The service's own identity as STS named it, if it could be read. */ serviceArn?: string }>({
+    severity: 'high',
+    title: 'The service could not assume the role: the report carries the trust policy to give it (remediation.trustPolicy).',
+    message: ({ roleArn, serviceArn }) =>
+      `The service (${serviceArn ? iamPrincipalOf(serviceArn) : 'its principal could not be read'}) could not assume ${roleArn}: the role does not exist, its trust policy does not name the service, or the external ID does not match.`,
+    remediation: ({ serviceArn }) => {
+      const trusted = serviceArn ? iamPrincipalOf(serviceArn) : undefined;
+      const trust = buildTrustPolicy({ trustedPrincipalArn: trusted ?? SERVICE_PRINCIPAL_PLACEHOLDER, externalId: EXTERNAL_ID_PLACEHOLDER });
+      // A session's ARN names its role without the role's path.
+      const path = trusted && serviceArn !== trusted ? ` If the service's role has a path, write it into the ARN (arn:aws:iam::<account>:role/<path>/<name>).` : '';
+      return `Check the role ARN and give the role this trust policy (report.remediation.trustPolicy), with your external ID in place of ${EXTERNAL_ID_PLACEHOLDER}: ${JSON.stringify(trust)}.${path}`;
+    },
+  }),
+  BUCKET_OTHER_REGION: finding<{ bucket: string; region: string; connectionRegion: string }>({
+    severity: 'high',
+    title: 'The output bucket is in another region than the connection.',
+    message: ({ bucket, region, connectionRegion }) =>
+      `The output bucket ${bucket} is in ${region}, but the connection is in ${connectionRegion}: Athena writes query results only to a bucket in its own region.`,
+    remediation: ({ connectionRegion }) => `Use an output bucket in ${connectionRegion}.`,
+  }),
+  BUCKET_NOT_FOUND: finding<{ bucket: string }>({
+    severity: 'high',
+    title: 'The output bucket does not exist.',
+    message: ({ bucket }) => `The output bucket ${bucket} does not exist.`,
+    remediation: () => "Create the bucket in the connection's region, or correct the output location.",
+  }),
+  WORKGROUP_ENFORCED_LOCATION: finding<{ workgroup: string; enforced: string; requested: string }>({
+    severity: 'medium',
+    title: "The workgroup enforces its own output location, not the connection's.",
+    message: ({ workgroup, enforced, requested }) =>
+      `The workgroup "${workgroup}" enforces its own output location ${enforced}; results will not go to ${requested} as the connection says.`,
+    remediation: () => 'Use the workgroup\'s output location in the connection (and grant access to it), or turn off "Override client-side settings" on the workgroup.',
+  }),
+  WORKGROUP_DISABLED: finding<{ workgroup: string }>({
+    severity: 'high',
+    title: 'The workgroup is disabled: every query in it is rejected.',
+    message: ({ workgroup }) => `The Athena workgroup "${workgroup}" is disabled: every query in it is rejected.`,
+    remediation: ({ workgroup }) => `Enable it (aws athena update-work-group --work-group ${workgroup} --state ENABLED) or use another workgroup.`,
+  }),
+  WORKGROUP_NOT_FOUND: finding<{ workgroup: string; region: string }>({
+    severity: 'high',
+    title: 'The workgroup does not exist in the connection\'s region.',
+    message: ({ workgroup, region }) => `The Athena workgroup "${workgroup}" does not exist in ${region}.`,
+    remediation: () => 'Check the workgroup name and the region of the connection.',
+  }),
+  WORKGROUP_ENCRYPTION: finding<{ option: string; kmsKey?: string }>({
+    severity: 'info',
+    title: 'The workgroup encrypts query results with a KMS key, which the connection must be allowed to use.',
+    message: ({ option, kmsKey }) =>
+      `The workgroup encrypts query results with ${option}${kmsKey ? ` (key ${kmsKey})` : ''}: the connection needs kms:GenerateDataKey and kms:Decrypt on that key.`,
+    remediation: () => "Grant kms:GenerateDataKey and kms:Decrypt on the key to the connection's identity (identity policy and key policy).",
+  }),
+  RESULTS_NO_LIFECYCLE: finding<{ bucket: string; prefix: string; uri: string }>({
+    severity: 'low',
+    title: 'No lifecycle rule expires query results: Athena never deletes them.',
+    message: ({ uri }) => `No lifecycle rule expires objects under ${uri}: Athena never deletes query results, so they accumulate.`,
+    remediation: ({ bucket, prefix }) => `Add an S3 lifecycle rule on ${bucket} that expires objects under "${prefix}" after, for example, 30 days.`,
+  }),
+  MARKER_NOT_DELETED: finding<{ bucket: string; key: string; errorCode?: string }>({
+    severity: 'low',
+    title: 'The marker object the preflight wrote could not be deleted (the message names it).',
+    message: ({ bucket, key, errorCode }) => `The marker object s3://${bucket}/${key} could not be deleted${codeNote(errorCode)}.`,
+    remediation: ({ bucket, key }) => `Delete it by hand: aws s3 rm s3://${bucket}/${key}`,
+  }),
+  MULTIPART_UPLOAD_NOT_ABORTED: finding<{ bucket: string; key: string; uploadId: string | undefined; errorCode?: string }>({
+    severity: 'low',
+    title: 'The multipart upload the preflight started could not be aborted (the message names it).',
+    message: ({ bucket, key, uploadId, errorCode }) => `The multipart upload ${uploadId} to s3://${bucket}/${key} could not be aborted${codeNote(errorCode)}.`,
+    remediation: ({ bucket, key, uploadId }) => `Abort it by hand: aws s3api abort-multipart-upload --bucket ${bucket} --key ${key} --upload-id ${uploadId}`,
+  }),
+  LAKE_FORMATION_EMPTY_LISTING: finding({
+    severity: 'high',
+    title: 'Glue listed no table in an account that governs new tables with Lake Formation.',
+    message: () => 'Glue returned no table, and the account governs new tables with Lake Formation: tables without a Lake Formation grant are hidden, not denied.',
+    remediation: () => "Grant DESCRIBE (and SELECT to query) on the databases and tables in Lake Formation to the connection's principal.",
+  }),
+  NO_DATABASES_VISIBLE: finding<EmptyListing>({
+    severity: 'high',
+    title: 'Glue listed no database: its two usual causes (Glue grants on the catalog but not on `database/*`, or Lake Formation hiding them), each with its fix.',
+    message: ({ catalogId }) => `Glue listed no database in catalog ${catalogId}: nothing can be ingested.`,
+    remediation: (facts) => emptyListingFixes(facts, 'databases'),
+  }),
+  NO_TABLES_VISIBLE: finding<EmptyListing & { databases: readonly string[] }>({
+    severity: 'high',
+    title: 'Glue listed no table in the sampled databases: its two usual causes (Glue grants not on `table/*/*`, or Lake Formation hiding them), each with its fix.',
+    message: ({ databases }) => `Glue listed no table in ${databases.join(', ')}: no table can be ingested from ${databases.length > 1 ? 'them' : 'it'}.`,
+    remediation: (facts) => emptyListingFixes(facts, 'tables', facts.databases.length === 1 ? facts.databases[0] : undefined),
+  }),
+  DATABASE_NOT_FOUND: finding<{ database: string; catalogId: string; region: string }>({
+    severity: 'medium',
+    title: 'A database the connection names does not exist.',
+    message: ({ database, catalogId, region }) => `The database "${database}" named in the connection does not exist in catalog ${catalogId} (${region}).`,
+    remediation: () => 'Check the database name and the region, or remove it from glue.databases.',
+  }),
+};
+
+export type FindingCode = keyof typeof FINDINGS;
+export const FINDING_CODES = Object.keys(FINDINGS) as readonly FindingCode[];
+
+/** The facts a finding's words are made from. */
+export type FindingFacts<C extends FindingCode> = Parameters<(typeof FINDINGS)[C]['message']>[0];
+/** A finding's facts as arguments: none for a finding whose words need none. */
+export type FindingArguments<C extends FindingCode> = Record<never, never> extends FindingFacts<C> ? [facts?: FindingFacts<C>] : [facts: FindingFacts<C>];
+
+/** A finding in the report's words (the engine adds the probe that found it). */
+export function renderFinding<C extends FindingCode>(code: C, ...[facts]: FindingArguments<C>): { code: C; severity: Severity; message: string; remediation: string } {
+  const definition = FINDINGS[code] as FindingDefinition<FindingFacts<C> | undefined>;
+  return { code, severity: definition.severity, message: definition.message(facts), remediation: definition.remediation(facts) };
+}
+
+const TABLE_START = '<!-- findings: generated from src/catalogue/findings.ts by `npm run openapi` -->';
+const TABLE_END = '<!-- /findings -->';
+
+/** README's table of findings, between its markers. */
+export function findingsTable(): string {
+  const rows = Object.entries(FINDINGS).map(([code, definition]) => `| \`${code}\` | ${definition.severity} | ${definition.title} |`);
+  return [TABLE_START, '| finding | severity | reported when |', '|---|---|---|', ...rows, TABLE_END].join('\n');
+}
+
+/** A markdown text (README.md) with its findings table replaced by the catalogue's. */
+export function withFindingsTable(markdown: string): string {
+  const start = markdown.indexOf(TABLE_START);
+  const end = markdown.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`no findings table to replace: it goes between ${TABLE_START} and ${TABLE_END}`);
+  return markdown.slice(0, start) + findingsTable() + markdown.slice(end + TABLE_END.length);
+}

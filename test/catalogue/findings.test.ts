@@ -1,0 +1,60 @@
+// The findings catalogue: one list of codes, every code reported by a probe and tested there, words
+// without holes, and README's table generated from it.
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FINDINGS, FINDING_CODES, type FindingArguments, type FindingCode, findingsTable, renderFinding, withFindingsTable } from '../../src/catalogue/findings.js';
+import * as reportTypes from '../../src/preflight/types.js';
+
+const read = (dir: string) => readdirSync(dir).map((file) => readFileSync(`${dir}/${file}`, 'utf8')).join('\n');
+
+/** Facts of a finding as a probe gives them, for every code: the type check keeps them in step with the catalogue. */
+const SAMPLES: { [C in FindingCode]: FindingArguments<C> } = {
+  ACCOUNT_MISMATCH: [{ account: '999999999999', expected: '123456789012' }],
+  EXTERNAL_ID_NOT_ENFORCED: [{ roleArn: 'arn:aws:iam::123456789012:role/R' }],
+  EXTERNAL_ID_NOT_GIVEN: [],
+  ASSUME_ROLE_DENIED: [{ roleArn: 'arn:aws:iam::123456789012:role/R', serviceArn: 'arn:aws:sts::999999999999:assumed-role/S/i' }],
+  BUCKET_OTHER_REGION: [{ bucket: 'b', region: 'us-west-2', connectionRegion: 'eu-west-1' }],
+  BUCKET_NOT_FOUND: [{ bucket: 'b' }],
+  WORKGROUP_ENFORCED_LOCATION: [{ workgroup: 'w', enforced: 's3://a/', requested: 's3://b/' }],
+  WORKGROUP_DISABLED: [{ workgroup: 'w' }],
+  WORKGROUP_NOT_FOUND: [{ workgroup: 'w', region: 'eu-west-1' }],
+  WORKGROUP_ENCRYPTION: [{ option: 'SSE_KMS', kmsKey: 'alias/k' }],
+  RESULTS_NO_LIFECYCLE: [{ bucket: 'b', prefix: 'p/', uri: 's3://b/p/' }],
+  MARKER_NOT_DELETED: [{ bucket: 'b', key: 'p/m.txt', errorCode: 'AccessDenied' }],
+  MULTIPART_UPLOAD_NOT_ABORTED: [{ bucket: 'b', key: 'p/u.txt', uploadId: 'u', errorCode: 'AccessDenied' }],
+  LAKE_FORMATION_EMPTY_LISTING: [],
+  NO_DATABASES_VISIBLE: [{ region: 'eu-west-1', catalogId: '123456789012', callerArn: 'arn:aws:iam::123456789012:user/a' }],
+  NO_TABLES_VISIBLE: [{ region: 'eu-west-1', catalogId: '123456789012', callerArn: 'arn:aws:iam::123456789012:user/a', databases: ['sales'] }],
+  DATABASE_NOT_FOUND: [{ database: 'sales', catalogId: '123456789012', region: 'eu-west-1' }],
+};
+
+describe('the findings catalogue', () => {
+  it("is the one list of codes: the report's types and schema take theirs from it", () => {
+    expect(FINDING_CODES).toEqual(Object.keys(FINDINGS));
+    expect(reportTypes.FINDING_CODES).toBe(FINDING_CODES);
+  });
+
+  it('has every code reported by a probe, and tested in that probe\'s own tests', () => {
+    const probes = read('src/probes');
+    const tests = read('test/probes');
+    for (const code of FINDING_CODES) {
+      expect(probes, `no probe reports ${code}`).toContain(`finding('${code}'`);
+      expect(tests, `no test under test/probes/ produces ${code}`).toContain(`'${code}'`);
+    }
+  });
+
+  it.each(FINDING_CODES)('words %s in full from its facts', (code) => {
+    const finding = renderFinding(code, ...(SAMPLES[code] as FindingArguments<typeof code>));
+    expect(finding).toMatchObject({ code, severity: FINDINGS[code].severity });
+    for (const text of [finding.message, finding.remediation, FINDINGS[code].title]) {
+      expect(text.length).toBeGreaterThan(10);
+      expect(text).not.toMatch(/undefined|\[object|\$\{/);
+    }
+  });
+
+  it("is what README's table of findings says (run `npm run openapi` after changing it)", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain(findingsTable());
+    expect(withFindingsTable(readme)).toBe(readme);
+  });
+});
