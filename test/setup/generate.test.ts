@@ -1,6 +1,6 @@
 // The setup's generators: every form says the same as setupPolicies and buildTrustPolicy, and each
 // is well formed in its own language (JSON, CloudFormation's structure, YAML, HCL, a POSIX shell).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,15 @@ const large = input({
   dataLocation: 's3://acme-data-lake/',
 });
 const glueOnly = input({ capabilities: ['metadata', 'partitions', 'schema-history', 'functions', 'search'], roleName: 'CatalogReader' });
+
+/** A program on PATH, or undefined. */
+function onPath(program: string): string | undefined {
+  const found = spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
+// Independent checkers, where the machine has them: HashiCorp's own HCL formatter, AWS's template linter.
+const terraform = onPath('terraform');
+const cfnLint = onPath('cfn-lint');
 
 const setups: Array<[string, SetupInput, Setup]> = [everything, large, glueOnly].map((i, n) => [['everything', 'large', 'glue only'][n]!, i, buildSetup(i, { trustedPrincipalArn: PRINCIPAL })]);
 
@@ -136,6 +145,19 @@ describe('CloudFormation', () => {
     for (const ref of refs) expect([...Object.keys(template.Parameters), ...Object.keys(template.Resources)]).toContain(ref.slice(7, -1));
   });
 
+  it.skipIf(!cfnLint).each(setups)('%s: cfn-lint (AWS CloudFormation Linter) finds nothing in the JSON and YAML templates (needs cfn-lint on PATH)', (name, _given, setup) => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-setup-cfn-'));
+    try {
+      writeFileSync(join(dir, 'role.json'), setup.cloudFormation.json);
+      writeFileSync(join(dir, 'role.yaml'), setup.cloudFormation.yaml);
+      const lint = spawnSync(cfnLint!, [join(dir, 'role.json'), join(dir, 'role.yaml')], { encoding: 'utf8' });
+      expect(`${lint.stdout}${lint.stderr}`, name).toBe('');
+      expect(lint.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it.each(setups)('%s: the YAML template is the JSON one', (_name, _given, setup) => {
     expect(parseYaml(setup.cloudFormation.yaml, { version: '1.1' })).toEqual(JSON.parse(setup.cloudFormation.json));
     // A YAML 1.1 reader (CloudFormation's) would take an unquoted 2010-09-09 for a date.
@@ -164,6 +186,12 @@ describe('Terraform', () => {
       expect(attachments.map((b) => b.attributes.policy_arn)).toEqual(policies.map((p) => ({ ref: `aws_iam_policy.${p.labels[1]}.arn` })));
     }
   });
+
+  it.skipIf(!terraform).each(setups)('%s: terraform fmt reads it and would change nothing (needs terraform on PATH)', (_name, _given, setup) => {
+    const fmt = spawnSync(terraform!, ['fmt', '-check', '-'], { input: setup.terraform, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } });
+    expect(fmt.stderr).toBe('');
+    expect(fmt.status).toBe(0);
+  }, 30_000);
 
   it('writes a name with ${ or %{ as a literal, not an interpolation', () => {
     const setup = buildSetup(input({ capabilities: ['metadata'], glue: { databases: ['a${b}', 'c%{d}'] } }), { trustedPrincipalArn: PRINCIPAL });
