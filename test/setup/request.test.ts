@@ -1,5 +1,6 @@
 // The setup request is judged as POST /preflight judges the same fields, every bad field named,
 // and the external ID never repeated in an issue.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../src/catalogue/capabilities.js';
 import { validateSetupRequest } from '../../src/setup/request.js';
@@ -65,5 +66,43 @@ describe('validateSetupRequest', () => {
 
   it('refuses what is not an object', () => {
     expect(validateSetupRequest([])).toEqual({ ok: false, issues: [{ path: '/', message: 'the body must be a JSON object' }] });
+  });
+});
+
+// Property-based: whatever the body, validation answers (never throws), names at most 20 issues,
+// and never repeats an external ID that is wrong, wherever it sits.
+describe('validateSetupRequest, on any body', () => {
+  const SECRET = 'fuzz secret value DO-NOT-ECHO 99';
+  const nasty = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(SECRET), fc.constant('__proto__'), fc.array(fc.string(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
+  const body = fc.record(
+    {
+      region: fc.oneof(fc.constant('eu-west-1'), nasty),
+      accountId: fc.oneof(fc.constant('123456789012'), nasty),
+      externalId: fc.oneof(fc.constant(SECRET), fc.constant(`${SECRET}x`), fc.constant(['acme', SECRET]), fc.constant({ id: SECRET })),
+      roleName: nasty,
+      capabilities: fc.oneof(fc.array(fc.constantFrom('metadata', 'table-data', 'query-results', 'nope'), { maxLength: 4 }), nasty),
+      required: nasty,
+      athena: fc.oneof(fc.record({ workgroup: nasty, outputLocation: nasty }, { requiredKeys: [] }), nasty),
+      glue: fc.oneof(fc.record({ databases: nasty }, { requiredKeys: [] }), nasty),
+      dataLocation: nasty,
+      kmsKeys: nasty,
+      options: fc.oneof(fc.record({ selfCheck: nasty, [SECRET]: nasty }, { requiredKeys: [] }), nasty),
+      extra: nasty,
+    },
+    { requiredKeys: ['externalId'] },
+  );
+
+  it('answers, within 20 issues, never echoing the external ID', () => {
+    fc.assert(
+      fc.property(body, (value) => {
+        const result = validateSetupRequest(value);
+        if (result.ok) return;
+        expect(result.issues.length).toBeGreaterThan(0);
+        expect(result.issues.length).toBeLessThanOrEqual(20);
+        for (const issue of result.issues) expect(issue.message).not.toContain('DO-NOT-ECHO');
+        if (value.externalId !== undefined) expect(JSON.stringify(result.issues.filter((i) => i.path === '/externalId'))).not.toContain('DO-NOT-ECHO');
+      }),
+      { numRuns: 300 },
+    );
   });
 });
