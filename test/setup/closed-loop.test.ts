@@ -145,6 +145,21 @@ describe('the setup, created in the sandbox from its template, passes its own pr
     expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('MARKER_NOT_DELETED');
   });
 
+  it('a setup too large for inline policies: managed policies, attached, pass as well', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `warehouse_${String(i).padStart(2, '0')}_${'x'.repeat(48)}`);
+    const setup = setupFor({
+      capabilities: ['metadata', 'partitions', 'schema-history', 'functions', 'search', 'athena-catalog', 'query-results'],
+      athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' },
+      glue: { databases: names },
+    });
+    expect(setup.attachment).toBe('managed');
+    expect(setup.policies.length).toBeGreaterThan(2);
+    const table = (n: number) => ({ name: `t${n}`, columns: [{ name: 'id', type: 'bigint' }], partitionKeys: [{ name: 'dt', type: 'string' }], partitions: [['2026-11-23']], versions: 2 });
+    const databases = names.map((name, i) => ({ name, tables: [table(i)], functions: [{ name: `f${i}`, className: 'com.acme.F' }] }));
+    const report = await runAgainstTemplate('full-access', setup, setup.check, { glue: { databases } });
+    expect(statusOf(report)).toMatchObject(Object.fromEntries(setup.capabilities.map((c) => [c.id, 'ok'])));
+  });
+
   it('a template short of a grant is caught: the loop is not vacuous', async () => {
     const setup = setupFor({ capabilities: ['metadata', 'query-history'], athena: { workgroup: 'primary' } });
     const template = JSON.parse(setup.cloudFormation.json);
