@@ -15,18 +15,91 @@ import { validatePreflightRequest } from './preflight/request.js';
 import type { PreflightReport } from './preflight/types.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/text.js';
-import { runSandboxCli } from './sandbox/main.js';
 
 const EXIT = { ok: 0, degraded: 1, failed: 2, usage: 3 } as const;
 
-const USAGE = `usage:
-  preflight check [FILE|-] [--json|--markdown|--policy] [--server URL --api-key KEY] [--verbose]
-  preflight policy --capabilities a,b|all --region R --account A [--workgroup W] [--output s3://…] [--data-location s3://…]
-                   [--kms-key ARN] [--databases d1,d2] [--external-id X --trusted-principal ARN]
-  preflight sandbox [--scenario NAME|FILE] [--port N]
+const EXIT_CODES = 'exit: 0 ok, 1 degraded, 2 failed, 3 usage, input, configuration or internal error';
+
+const USAGE = `usage: preflight <command> [options]
+
+  check [FILE|-]   check a connection: a table, or --json, --markdown, --policy
+  policy           print the IAM policies for capabilities (no AWS call)
+  serve            run the HTTP service, configured by environment variables
+  sandbox          run the simulated AWS account
+
+preflight <command> --help describes a command; preflight --version prints the version.
+${EXIT_CODES}
 `;
 
-class UsageError extends Error {}
+const HELP: Record<'check' | 'policy' | 'serve' | 'sandbox', string> = {
+  check: `usage: preflight check [FILE|-] [--json|--markdown|--policy] [--server URL --api-key KEY] [--verbose]
+
+Checks the connection in FILE (JSON, canonical or flat; - or none: standard input) with this
+process's AWS settings (the credential chain, AWS_ENDPOINT_URL…, HTTPS_PROXY). Role and ambient
+credentials use this process's own AWS identity. Progress goes to stderr on a terminal.
+
+  --json           the report as JSON, as the API answers
+  --markdown       the report as Markdown, for a ticket
+  --policy         only the IAM policy that grants what is missing
+  --server URL     ask the service at URL instead of checking here
+  --api-key KEY    that service's API key (default: PREFLIGHT_API_KEY)
+  --verbose        the stack's frames of an internal error
+  -h, --help       this help
+
+${EXIT_CODES}
+`,
+  policy: `usage: preflight policy --capabilities a,b|all --region R --account A [options]
+
+Prints, with no AWS call, one JSON object: identityPolicies (least privilege for the capabilities,
+in numbered parts beyond IAM's size quota), selfCheckPolicy (what only the preflight calls) and,
+with --external-id, the role's trustPolicy.
+
+  --capabilities a,b|all    ${CAPABILITY_IDS.join(', ')}
+  --region R                the connection's region, such as eu-west-1
+  --account A               its 12-digit account id
+  --workgroup W             the Athena workgroup (default: every one)
+  --catalog C               the Athena data catalog (default: AwsDataCatalog)
+  --databases d1,d2         only these databases (default: every one)
+  --output s3://…           the query results location (needed for query-results, query-execution)
+  --data-location s3://…    the tables' data (needed for table-data)
+  --kms-key ARN             the KMS key that encrypts results
+  --external-id X           with --trusted-principal: the trust policy that requires X
+  --trusted-principal ARN   the service's principal, which the role trusts
+  -h, --help                this help
+
+exit: 0 printed, 3 usage error
+`,
+  serve: `usage: preflight serve
+
+Runs the HTTP service: POST /preflight, the support page at /, /healthz, /readyz, /metrics,
+/openapi.yaml and /docs. It takes no options: environment variables configure it, each one in
+.env.example (HOST and PORT, default 127.0.0.1:8080; PREFLIGHT_API_KEYS; AWS_ENDPOINT_URL; …).
+
+exit: 0 after SIGTERM or SIGINT, 3 when its configuration is refused or it cannot listen
+`,
+  sandbox: `usage: preflight sandbox [--scenario NAME|FILE] [--port N] [--host ADDRESS]
+
+Runs the simulated AWS account: prints one JSON line (endpoint, account, region, principals and
+their keys, roles and their external IDs), then serves until SIGTERM or Ctrl-C.
+
+  -s, --scenario NAME|FILE   a built-in scenario or a scenario file (default full-access)
+  -p, --port N               the port (default 0: any free one)
+  --host ADDRESS             the address to listen on (default 127.0.0.1)
+  -h, --help                 this help
+
+exit: 0 after SIGTERM or SIGINT, 3 for a bad scenario or option, or a port in use
+`,
+};
+
+/** A usage error of one command: said in one line, with where its help is. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: keyof typeof HELP,
+  ) {
+    super(message);
+  }
+}
 /** Bad input (a missing file, broken JSON): said plainly, without the usage text. */
 class InputError extends Error {}
 
@@ -46,20 +119,29 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return await check(rest, io);
       case 'policy':
         return policy(rest, io);
+      case 'serve':
+        return serveHelp(rest, io);
       case 'sandbox':
-        return await runSandboxCli(rest);
+        return await sandbox(rest, io);
+      case '--version':
+        io.stdout.write(`preflight ${version()}\n`);
+        return EXIT.ok;
       case undefined:
       case 'help':
       case '--help':
-      case '-h':
-        io.stdout.write(USAGE);
+      case '-h': {
+        const topic = command === 'help' && rest[0] !== undefined && Object.hasOwn(HELP, rest[0]) ? HELP[rest[0] as keyof typeof HELP] : USAGE;
+        io.stdout.write(topic);
         return command === undefined ? EXIT.usage : EXIT.ok;
+      }
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof InputError || error instanceof ConfigError) {
-      io.stderr.write(`preflight: ${error.message}\n${error instanceof UsageError ? USAGE : ''}`);
+    if (error instanceof UsageError) {
+      io.stderr.write(`preflight: ${error.message} (see preflight ${error.command ?? ''}${error.command ? ' ' : ''}--help)\n`);
+    } else if (error instanceof InputError || error instanceof ConfigError) {
+      io.stderr.write(`preflight: ${error.message}\n`);
     } else {
       // An exception's words may quote its input (a secret): a fixed text, and under --verbose the stack's frames without them.
       io.stderr.write(verbose ? `preflight: internal error (${errorName(error)})\n${stackFrames(error)}\n` : 'preflight: internal error (--verbose shows the stack)\n');
@@ -80,12 +162,40 @@ function stackFrames(error: unknown): string {
   return frames.length ? frames.join('\n') : '    (no stack)';
 }
 
-function options<T extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(args: string[], spec: T) {
+/** The package's version, from the package.json beside src/ and dist/ (the image copies it too). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** What parseArgs refused, in words that name the option and never quote a value. */
+export function argumentProblem(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const option = /'(-[^'\s=]*)/.exec(message)?.[1] ?? 'an option';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option}`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return 'takes no arguments besides options';
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return /does not take/.test(message) ? `${option} takes no value` : `${option} needs a value`;
+  return 'bad arguments';
+}
+
+type Spec = Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>;
+
+/**
+ * A command's options, --help and --verbose included; null when help was asked for and printed.
+ * `--help` wins over any other problem with the arguments.
+ */
+function options<T extends Spec>(command: keyof typeof HELP, args: string[], spec: T, io: Io) {
+  const wantsHelp = () => {
+    io.stdout.write(HELP[command]);
+    return null;
+  };
+  let parsed;
   try {
-    return parseArgs({ args, options: { ...spec, verbose: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { ...spec, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    if (args.includes('--help') || args.includes('-h')) return wantsHelp();
+    throw new UsageError(argumentProblem(error), command);
   }
+  return (parsed.values as { help?: boolean }).help ? wantsHelp() : parsed;
 }
 
 async function readInput(source: string, io: Io): Promise<unknown> {
@@ -111,14 +221,23 @@ async function readInput(source: string, io: Io): Promise<unknown> {
 }
 
 async function check(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = options(args, {
-    json: { type: 'boolean' },
-    markdown: { type: 'boolean' },
-    policy: { type: 'boolean' },
-    server: { type: 'string' },
-    'api-key': { type: 'string' },
-  });
-  if (positionals.length > 1) throw new UsageError('check takes one connection file (or - for standard input)');
+  const parsed = options(
+    'check',
+    args,
+    {
+      json: { type: 'boolean' },
+      markdown: { type: 'boolean' },
+      policy: { type: 'boolean' },
+      server: { type: 'string' },
+      'api-key': { type: 'string' },
+    },
+    io,
+  );
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError('check takes one connection file, or - for standard input', 'check');
+  const formats = (['json', 'markdown', 'policy'] as const).filter((format) => values[format]);
+  if (formats.length > 1) throw new UsageError(`--${formats.join(' and --')} do not go together: pick one`, 'check');
   const body = await readInput(positionals[0] ?? '-', io);
   const validation = validatePreflightRequest(body);
   if (!validation.ok) {
@@ -177,7 +296,7 @@ async function ownIdentity(chain: ReturnType<typeof fromNodeProviderChain>, type
 }
 
 async function remoteCheck(server: string, apiKey: string | undefined, body: unknown, progress: (line: string) => void): Promise<PreflightReport> {
-  if (!apiKey) throw new UsageError('--server needs --api-key or PREFLIGHT_API_KEY');
+  if (!apiKey) throw new UsageError('--server needs --api-key or PREFLIGHT_API_KEY', 'check');
   const response = await fetch(new URL('/preflight', server), {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', accept: 'text/event-stream' },
@@ -209,7 +328,7 @@ async function remoteCheck(server: string, apiKey: string | undefined, body: unk
 }
 
 function policy(args: string[], io: Io): number {
-  const { values, positionals } = options(args, {
+  const parsed = options('policy', args, {
     capabilities: { type: 'string' },
     region: { type: 'string' },
     account: { type: 'string' },
@@ -221,25 +340,28 @@ function policy(args: string[], io: Io): number {
     catalog: { type: 'string' },
     'external-id': { type: 'string' },
     'trusted-principal': { type: 'string' },
-  });
-  if (positionals.length) throw new UsageError(`policy takes no file, got "${positionals[0]}"`);
+  }, io);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
+  // Not the argument itself: a stray word can be a value meant for an option (an external ID).
+  if (positionals.length) throw new UsageError('policy takes options only, no file', 'policy');
   const require = (name: 'capabilities' | 'region' | 'account') => {
     const value = values[name];
-    if (!value) throw new UsageError(`--${name} is required`);
+    if (!value) throw new UsageError(`--${name} is required`, 'policy');
     return value;
   };
   const asked = require('capabilities').trim();
   const ids = asked === 'all' ? [...CAPABILITY_IDS] : asked.split(',').map((id) => id.trim());
   const unknown = ids.filter((id) => !(CAPABILITY_IDS as readonly string[]).includes(id));
-  if (unknown.length) throw new UsageError(`--capabilities: unknown ${unknown.join(', ')} (known: all, ${CAPABILITY_IDS.join(', ')})`);
+  if (unknown.length) throw new UsageError(`--capabilities: unknown ${unknown.join(', ')} (known: all, ${CAPABILITY_IDS.join(', ')})`, 'policy');
   const region = require('region');
-  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) throw new UsageError(`--region: "${region}" is not an AWS region`);
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) throw new UsageError('--region must be an AWS region, such as eu-west-1', 'policy');
   const accountId = require('account');
-  if (!/^\d{12}$/.test(accountId)) throw new UsageError('--account must be a 12-digit account id');
+  if (!/^\d{12}$/.test(accountId)) throw new UsageError('--account must be a 12-digit account id', 'policy');
   const location = (name: 'output' | 'data-location') => {
     const value = values[name];
     if (value === undefined) return undefined;
-    if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|$)/.test(value)) throw new UsageError(`--${name} must be an S3 URI such as s3://bucket/prefix/`);
+    if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|$)/.test(value)) throw new UsageError(`--${name} must be an S3 URI such as s3://bucket/prefix/`, 'policy');
     return parseS3Uri(value);
   };
   const output = location('output');
@@ -247,11 +369,11 @@ function policy(args: string[], io: Io): number {
   // Without the location, the grant could only be on every bucket: refuse rather than print one
   // that a customer might paste.
   const needsOutput = ids.filter((id) => id === 'query-results' || id === 'query-execution');
-  if (needsOutput.length && !output) throw new UsageError(`--output s3://bucket/prefix/ is required for ${needsOutput.join(' and ')}: the results location to grant`);
-  if (ids.includes('table-data') && !data) throw new UsageError('--data-location s3://bucket/prefix/ is required for table-data: the tables\' data to grant');
+  if (needsOutput.length && !output) throw new UsageError(`--output s3://bucket/prefix/ is required for ${needsOutput.join(' and ')}: the results location to grant`, 'policy');
+  if (ids.includes('table-data') && !data) throw new UsageError('--data-location s3://bucket/prefix/ is required for table-data: the tables\' data to grant', 'policy');
   const kmsKey = values['kms-key'];
-  if (kmsKey && !/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKey)) throw new UsageError('--kms-key must be a KMS key ARN');
-  if (Boolean(values['external-id']) !== Boolean(values['trusted-principal'])) throw new UsageError('--external-id and --trusted-principal go together');
+  if (kmsKey && !/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKey)) throw new UsageError('--kms-key must be a KMS key ARN', 'policy');
+  if (Boolean(values['external-id']) !== Boolean(values['trusted-principal'])) throw new UsageError('--external-id and --trusted-principal go together', 'policy');
 
   const { identityPolicies, selfCheckPolicy } = setupPolicies(
     CAPABILITIES.filter((c) => ids.includes(c.id)),
@@ -271,5 +393,43 @@ function policy(args: string[], io: Io): number {
   // the preflight itself calls to check, and the trust policy when asked for.
   const trustPolicy = values['external-id'] ? buildTrustPolicy({ trustedPrincipalArn: values['trusted-principal']!, externalId: values['external-id'] }) : undefined;
   io.stdout.write(`${JSON.stringify({ identityPolicies, selfCheckPolicy, ...(trustPolicy ? { trustPolicy } : {}) }, null, 2)}\n`);
+  return EXIT.ok;
+}
+
+/** `serve` itself starts in main.ts (before the CLI's imports); here only its help and refusals. */
+function serveHelp(args: string[], io: Io): number {
+  if (options('serve', args, {}, io) === null) return EXIT.ok;
+  throw new UsageError('serve takes no options: environment variables configure it', 'serve');
+}
+
+async function sandbox(args: string[], io: Io): Promise<number> {
+  const parsed = options(
+    'sandbox',
+    args,
+    { scenario: { type: 'string', short: 's', default: 'full-access' }, port: { type: 'string', short: 'p', default: '0' }, host: { type: 'string', default: '127.0.0.1' } },
+    io,
+  );
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
+  if (positionals.length) throw new UsageError('sandbox takes options only', 'sandbox');
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port!) || port > 65535) throw new UsageError('--port must be an integer from 0 to 65535', 'sandbox');
+  // Only this command loads the sandbox: `check` never pays for it.
+  const [{ describeSandbox }, { ScenarioError }, { startSandbox }] = await Promise.all([import('./sandbox/main.js'), import('./sandbox/scenario.js'), import('./sandbox/server.js')]);
+  let started;
+  try {
+    started = await startSandbox({ scenario: values.scenario!, port, host: values.host });
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new InputError(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new InputError(`the sandbox cannot listen: port ${port} is in use (--port picks another)`);
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new InputError(`the sandbox cannot listen on ${values.host} port ${port} (${code})`);
+    throw error;
+  }
+  io.stdout.write(`${JSON.stringify(describeSandbox(started))}\n`);
+  io.stderr.write(`sandbox: scenario "${started.scenario.name}" listening on ${started.endpoint}\n`);
+  const stop = () => void started.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   return EXIT.ok;
 }

@@ -3,6 +3,7 @@
 // from the environment, so nothing can fall back to a fake AWS by accident.
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
+import { argumentProblem } from './cli.js';
 import { createClientFactory } from './aws/clients.js';
 import { createCallSlots } from './preflight/call-slots.js';
 import type { PreflightReport } from './preflight/types.js';
@@ -27,16 +28,6 @@ const USAGE = `usage: npm run demo -- [--scenario NAME|FILE] [--json] [--serve [
 `;
 
 class DemoError extends Error {}
-
-/** What parseArgs refused, in words that name the option and never quote a value. */
-function argumentProblem(error: unknown): string {
-  const { code, message } = error as NodeJS.ErrnoException;
-  const option = /'(-[^'\s=]*)/.exec(message)?.[1] ?? 'an option';
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option}`;
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return 'takes no arguments besides options';
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return /does not take/.test(message) ? `${option} takes no value` : `${option} needs a value`;
-  return 'bad arguments';
-}
 
 function port(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;

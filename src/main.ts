@@ -9,7 +9,8 @@ module.enableCompileCache?.();
 
 const [command, ...rest] = process.argv.slice(2);
 
-if (command === 'serve') {
+// `serve` alone starts at once, without the CLI's modules; `serve --help` and the like are the CLI's.
+if (command === 'serve' && rest.length === 0) {
   await import('./server.js');
 } else {
   const { runCli } = await import('./cli.js');

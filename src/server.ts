@@ -88,13 +88,34 @@ async function main(): Promise<void> {
     logger,
     store,
   });
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    // One line, as for a refused configuration: HOST and PORT are what to change.
+    const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'not allowed' : 'no such address on this machine';
+    process.stderr.write(`preflight: cannot listen on ${config.host}:${config.port}: ${why} (HOST, PORT)\n`);
+    process.exitCode = 3;
+    await app.close();
+    clients.destroy();
+    return;
+  }
   // Ready first, then load the SDK clients in the background so the first preflight does not wait.
   // A short pause first: each client module is evaluated synchronously, and the first health
   // checks, which make the container ready, should not queue behind them. A preflight that comes
   // sooner loads what it needs itself.
   setTimeout(() => {
     clients.preload().catch((error) => logger.error({ err: { type: (error as Error).name } }, 'could not load the AWS SDK clients'));
+    // Whether role checks can work: the identity they assume roles with (never what it is).
+    serviceCredentials().then(
+      () => logger.info('service identity: the AWS credential chain found one (role checks assume roles with it)'),
+      (error) =>
+        logger.warn(
+          { err: { type: (error as Error).name } },
+          'service identity: none (the AWS credential chain found no credentials): role checks fail until the service has one allowed sts:AssumeRole (an instance, task or pod role, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)',
+        ),
+    );
   }, PRELOAD_DELAY_MS).unref();
 
   let closing = false;

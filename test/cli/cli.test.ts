@@ -1,8 +1,9 @@
 // The CLI against a sandbox and against a listening service: in process through runCli, and two
 // tests of the real binary (src/main.ts in a child process) for what only a process has: argv,
 // piped standard streams and the exit code.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -245,6 +246,75 @@ describe('preflight policy', () => {
     const report = JSON.parse((await cli(['check', fixed.file, '--json'], { env: fixed.env })).stdout);
     for (const id of ['metadata', 'functions', 'query-history', 'user-attribution']) {
       expect(report.capabilities.find((c: { id: string }) => c.id === id).status, id).toBe('ok');
+    }
+  });
+});
+
+// Issue 16 (4): the conventions of a command-line tool.
+describe('preflight conventions', () => {
+  const commands = ['check', 'policy', 'serve', 'sandbox'] as const;
+
+  it('prints each command\'s help with --help or -h, and exits 0', async () => {
+    for (const command of commands) {
+      for (const flag of ['--help', '-h']) {
+        const run = await cli([command, flag]);
+        expect(run, `${command} ${flag}`).toMatchObject({ code: 0, stderr: '' });
+        expect(run.stdout).toMatch(new RegExp(`^usage: preflight ${command}\\b`));
+      }
+      expect((await cli(['help', command])).stdout).toMatch(new RegExp(`^usage: preflight ${command}\\b`));
+    }
+    // --help wins over anything else wrong with the arguments.
+    expect(await cli(['check', '--frobnicate', '--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: preflight check/) });
+    expect((await cli(['check', '--help'])).stdout).toContain('--markdown');
+    expect((await cli(['policy', '--help'])).stdout).toContain('--trusted-principal ARN');
+  });
+
+  it('lists every command in its usage, serve included, and prints its version', async () => {
+    const usage = await cli(['--help']);
+    expect(usage.code).toBe(0);
+    for (const command of commands) expect(usage.stdout).toMatch(new RegExp(`^ {2}${command}\\b`, 'm'));
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(await cli(['--version'])).toEqual({ code: 0, stdout: `preflight ${version}\n`, stderr: '' });
+  });
+
+  it('refuses unknown options in one line naming the option, never its value, exit 3', async () => {
+    for (const command of commands) {
+      const run = await cli([command, '--apikey=secret-value-DO-NOT-PRINT']);
+      expect(run, command).toMatchObject({ code: 3, stdout: '' });
+      expect(run.stderr).toBe(`preflight: unknown option --apikey (see preflight ${command} --help)\n`);
+    }
+    expect((await cli(['check', '--server'])).stderr).toBe('preflight: --server needs a value (see preflight check --help)\n');
+    const stray = await cli(['policy', '--capabilities', 'metadata', '--region', 'eu-west-1', '--account', '123456789012', '--external-id', 'x', 'acme-secret-7f3c']);
+    expect(stray).toMatchObject({ code: 3, stderr: 'preflight: policy takes options only, no file (see preflight policy --help)\n' });
+  });
+
+  it('refuses --json, --markdown and --policy together', async () => {
+    for (const formats of [['--json', '--markdown'], ['--markdown', '--policy'], ['--json', '--markdown', '--policy']]) {
+      const run = await cli(['check', 'conn.json', ...formats]);
+      expect(run, formats.join(' ')).toMatchObject({ code: 3, stdout: '' });
+      expect(run.stderr).toMatch(/^preflight: --\w+ and --\w+( and --\w+)? do not go together: pick one \(see preflight check --help\)\n$/);
+    }
+  });
+
+  it('as the binary: serve --help starts nothing; a busy port and a bad scenario are one line, exit 3', async () => {
+    const busy = createServer().listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    const port = String((busy.address() as AddressInfo).port);
+    try {
+      const [help, serve, sandbox, scenario] = await Promise.all([
+        cliProcess(['serve', '--help'], { env: { PORT: port } }),
+        cliProcess(['serve'], { env: { PORT: port, PREFLIGHT_REPORT_STORE: 'off', LOG_LEVEL: 'warn' } }),
+        cliProcess(['sandbox', '--port', port]),
+        cliProcess(['sandbox', '--scenario', 'no-such-scenario']),
+      ]);
+      expect(help).toMatchObject({ code: 0, stderr: '' });
+      expect(help.stdout).toMatch(/^usage: preflight serve\n/);
+      expect(serve).toMatchObject({ code: 3, stderr: `preflight: cannot listen on 127.0.0.1:${port}: the port is in use (HOST, PORT)\n` });
+      expect(sandbox).toMatchObject({ code: 3, stdout: '', stderr: `preflight: the sandbox cannot listen: port ${port} is in use (--port picks another)\n` });
+      expect(scenario.code).toBe(3);
+      expect(scenario.stderr).toMatch(/^preflight: no built-in scenario or file named "no-such-scenario" \(built-in: [^\n]*\)\n$/);
+    } finally {
+      busy.close();
     }
   });
 });

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { start } from '../docs/processes.js';
 
-const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+// No report history: nothing written in the checkout.
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', PREFLIGHT_REPORT_STORE: 'off', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
 
 const startService = (extra: Record<string, string>) => start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { env: { ...env, ...extra } });
 
