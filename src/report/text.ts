@@ -1,5 +1,5 @@
 // The report as a table for people at a terminal. It shows the same report object as the API.
-import type { CapabilityStatus, PreflightReport } from '../preflight/types.js';
+import type { CapabilityReport, CapabilityStatus, PreflightReport } from '../preflight/types.js';
 
 const COLOURS: Record<CapabilityStatus | 'failed', string> = {
   ok: '\x1b[32m',
@@ -10,6 +10,14 @@ const COLOURS: Record<CapabilityStatus | 'failed', string> = {
   skipped: '\x1b[90m',
 };
 const RESET = '\x1b[0m';
+
+/**
+ * Why a capability is not ok, once per distinct cause: AWS's code (InvalidClientTokenId,
+ * AccessDeniedException…) and the report's words for it. Shared with the Markdown.
+ */
+export function reasonLines(capability: Pick<CapabilityReport, 'reasons'>): string[] {
+  return [...new Set(capability.reasons.map((reason) => `${reason.code}: ${reason.message}`))];
+}
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -26,7 +34,10 @@ export function renderTable(report: PreflightReport, options: { color?: boolean 
     const status = capability.status === 'skipped' ? `skipped (${capability.skipReason})` : capability.status;
     const missing = capability.missingActions.length ? ` missing ${capability.missingActions.join(', ')}` : '';
     lines.push(`  ${pad(capability.id, width)}${paint(capability.status, pad(status, 30))}${missing}`);
-    if (capability.remediation && capability.status !== 'ok') lines.push(`  ${' '.repeat(width)}→ ${capability.remediation.summary}`);
+    if (capability.status === 'ok' || capability.status === 'skipped') continue;
+    const indent = `  ${' '.repeat(width)}`;
+    for (const reason of reasonLines(capability)) lines.push(`${indent}why: ${reason}`);
+    if (capability.remediation) lines.push(`${indent}fix: ${capability.remediation.summary}`);
   }
   if (report.findings.length) {
     lines.push('', 'Findings:');
