@@ -98,7 +98,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 /** openapi.yaml, from the route schemas: `npm run openapi` writes it, a test fails when the file drifts. */
 export async function renderOpenApi(): Promise<string> {
   const clients = createClientFactory();
-  const app = await buildApp({ config: { apiKeys: [], authDisabled: false, maxConcurrentRuns: 1 }, engine: { clients, allowAmbient: false, maxRunMs: 1000 } });
+  // The schemas only: no preflight runs, so no probes.
+  const app = await buildApp({ config: { apiKeys: [], authDisabled: false, maxConcurrentRuns: 1 }, engine: { clients, allowAmbient: false, maxRunMs: 1000, probes: [] } });
   await app.ready();
   const yaml = app.swagger({ yaml: true });
   await app.close();

@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { parseS3Uri } from './preflight/connection.js';
 import { PreflightRefused, runPreflight } from './preflight/engine.js';
 import { validatePreflightRequest } from './preflight/request.js';
+import { PROBES } from './probes/registry.js';
 import type { PreflightReport } from './preflight/types.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/text.js';
@@ -257,7 +258,7 @@ async function check(args: string[], io: Io): Promise<number> {
       // In-process, the operator runs the tool with their own identity: ambient is theirs to use.
       report = await runPreflight(
         validation.request,
-        { clients, serviceCredentials, allowAmbient: true, maxRunMs: config.maxRunMs },
+        { clients, serviceCredentials, allowAmbient: true, maxRunMs: config.maxRunMs, probes: PROBES },
         { onProbe: ({ probe }) => progress(`  ${probe.outcome.padEnd(7)} ${probe.id}${probe.error ? ` (${probe.error.code})` : ''}`) },
       );
     } catch (error) {

@@ -7,6 +7,7 @@ import { argumentProblem } from './cli.js';
 import { createClientFactory } from './aws/clients.js';
 import { createCallSlots } from './preflight/call-slots.js';
 import type { PreflightReport } from './preflight/types.js';
+import { PROBES } from './probes/registry.js';
 import { renderTable } from './report/text.js';
 import { sampleRequest, serviceIdentityOf } from './sandbox/sample.js';
 import { ScenarioError } from './sandbox/scenario.js';
@@ -87,7 +88,7 @@ export async function runDemo(argv: string[], io: { stdout: NodeJS.WriteStream; 
     const serviceIdentity = serviceIdentityOf(sandbox);
     const app = await buildApp({
       config: { apiKeys: [DEMO_API_KEY], authDisabled: false, maxConcurrentRuns: 16 },
-      engine: { clients, serviceCredentials: serviceIdentity ? async () => serviceIdentity : undefined, allowAmbient: false, maxRunMs: 60_000, callSlots: createCallSlots(256) },
+      engine: { clients, serviceCredentials: serviceIdentity ? async () => serviceIdentity : undefined, allowAmbient: false, maxRunMs: 60_000, callSlots: createCallSlots(256), probes: PROBES },
     });
     cleanup.unshift(() => app.close());
     let address: string;

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { REDACTED_PATHS, buildApp } from './app.js';
 import { createCallSlots } from './preflight/call-slots.js';
 import { CLEANUP_GRACE_MS } from './preflight/engine.js';
+import { PROBES } from './probes/registry.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
 import { ConfigError, heapShortfall, loadConfig } from './config.js';
 import { displayUrl, openPostgresStore } from './store/postgres.js';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     config,
     shutdownSignal: shutdown.signal,
-    engine: { clients, serviceCredentials, allowAmbient: config.allowAmbient, maxRunMs: config.maxRunMs, callSlots: createCallSlots(config.maxConcurrentCalls) },
+    engine: { clients, serviceCredentials, allowAmbient: config.allowAmbient, maxRunMs: config.maxRunMs, callSlots: createCallSlots(config.maxConcurrentCalls), probes: PROBES },
     logger,
     store,
   });

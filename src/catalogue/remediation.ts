@@ -1,12 +1,18 @@
 // Remediation generated from the catalogue: the minimal identity policy that lifts what is
 // missing, scoped to the customer's real resources, valid IAM JSON to paste as it is; and, where
 // no Allow can help, who must act instead.
-import type { PolicyType } from '../preflight/classify.js';
 import { type AwsAction, serviceOf } from './actions.js';
 import { assumeRoleAction, type CapabilityDefinition } from './capabilities.js';
 import { canonicalJson, type Grant, grantsFor, type PolicyCondition, type ResourceScope } from './resources.js';
 
 export type { PolicyCondition, ResourceScope };
+
+/**
+ * Who refused. 'lake-formation' is Lake Formation's own permissions (grants, not IAM policies):
+ * "Insufficient Lake Formation permission(s) on <name>" is fixed by a grant, never by an Allow.
+ */
+export const POLICY_TYPES = ['identity', 'resource', 'scp', 'rcp', 'boundary', 'session', 'vpc-endpoint', 'lake-formation', 'unknown'] as const;
+export type PolicyType = (typeof POLICY_TYPES)[number];
 
 export interface PolicyStatement {
   Sid?: string;

@@ -1,14 +1,11 @@
 // Every AWS error is classified here, once: its category, who denied it and why, and a message
 // in our own words. Raw AWS messages never leave this file: they can name a person's session.
 import { isAwsAction } from '../catalogue/actions.js';
+import type { PolicyType } from '../catalogue/remediation.js';
 
 export type ErrorCategory = 'auth' | 'permission' | 'not-found' | 'config' | 'network' | 'throttled' | 'timeout' | 'service' | 'internal';
-/**
- * Who refused. 'lake-formation' is Lake Formation's own permissions (grants, not IAM policies):
- * "Insufficient Lake Formation permission(s) on <name>" is fixed by a grant, never by an Allow.
- */
-export const POLICY_TYPES = ['identity', 'resource', 'scp', 'rcp', 'boundary', 'session', 'vpc-endpoint', 'lake-formation', 'unknown'] as const;
-export type PolicyType = (typeof POLICY_TYPES)[number];
+// Who refused: the catalogue's kinds of policy, each with the words of its fix.
+export { POLICY_TYPES, type PolicyType } from '../catalogue/remediation.js';
 
 export interface ClassifiedError {
   code: string;

@@ -5,13 +5,13 @@ import { setMaxListeners } from 'node:events';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
 import { AWS_SERVICES, type AwsService, type ClientFactory, type ClientModules, type ClientTypes } from '../aws/clients.js';
-import { PROBES } from '../probes/registry.js';
-import { type ProbeDefinition, ProbeCallError, ProbeSkip, type RunFacts } from '../probes/types.js';
 import { type Budget, type CallSettings, DeadlineError, callAws, callBudget } from './call.js';
 import type { CallSlots } from './call-slots.js';
 import { type ClassifiedError, classifyError, verdictOf } from './classify.js';
 import { type ResolvedConnection, resolveConnection } from './connection.js';
 import { type RunHandle, probeContext } from './context.js';
+import type { RunFacts } from './facts.js';
+import { type ProbeDefinition, ProbeCallError, ProbeSkip } from './probe.js';
 import { buildReport } from './report.js';
 import type { PreflightRequest } from './request.js';
 import type { ActionResult, CapabilityReport, Finding, PreflightReport, ProbeReport, SkipReason } from './types.js';
@@ -24,7 +24,8 @@ export interface EngineDependencies {
   allowAmbient: boolean;
   /** Server maximum for one run, whatever the request asks. */
   maxRunMs: number;
-  probes?: readonly ProbeDefinition[];
+  /** The ordered registry (src/probes/registry.ts), passed in by whoever builds the engine: it never imports probes. */
+  probes: readonly ProbeDefinition[];
   retry?: { maxAttempts: number; baseDelayMs: number };
   /** Caps AWS calls in flight across all runs (PREFLIGHT_MAX_CONCURRENT_CALLS); unlimited without it. */
   callSlots?: CallSlots;
@@ -104,7 +105,7 @@ class PreflightRun implements RunHandle {
   ) {
     // Every call in flight listens on the run's signal (and stops listening when it settles).
     setMaxListeners(0, this.controller.signal);
-    this.registry = deps.probes ?? PROBES;
+    this.registry = deps.probes;
     this.needed = neededProbes(this.registry, connection.requested);
     this.callSettings = {
       retry: deps.retry ?? DEFAULT_RETRY,

@@ -3,13 +3,12 @@
 import type { AwsAction } from '../catalogue/actions.js';
 import type { ApplicabilityFact, CapabilityDefinition, CapabilityId } from '../catalogue/capabilities.js';
 import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, mergeStatements, remediationSummary, statementsFor } from '../catalogue/remediation.js';
-import type { ProbeDefinition, RunFacts } from '../probes/types.js';
 import { isAnswer, isCertificateError } from './classify.js';
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
-import { TABLE_DATA_DENIED } from '../probes/query.js';
 import { iamPrincipalOf } from '../catalogue/resources.js';
-import { clientSideKmsKey, resultsKmsKeys, resolveOutput, sameKmsKey } from '../probes/support.js';
+import { type RunFacts, clientSideKmsKey, resultsKmsKeys, resolveOutput, sameKmsKey } from './facts.js';
+import { type ProbeDefinition, TABLE_DATA_DENIED } from './probe.js';
 
 export interface Evidence {
   connection: ResolvedConnection;

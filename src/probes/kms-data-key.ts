@@ -1,4 +1,4 @@
-import { clientSideKmsKey } from './support.js';
+import { clientSideKmsKey } from '../preflight/facts.js';
 import type { Probe } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { resultsKmsKeys } from './support.js';
+import { resultsKmsKeys } from '../preflight/facts.js';
 import type { Probe } from './types.js';
 
 /**

@@ -2,14 +2,12 @@
 // query-execution and Lake Formation data-access probes.
 import type { AwsAction } from '../catalogue/actions.js';
 import { type ClassifiedError, type ErrorCategory, parseDenial } from '../preflight/classify.js';
-import { resolveOutput } from './support.js';
+import { resolveOutput } from '../preflight/facts.js';
+import { TABLE_DATA_DENIED } from '../preflight/probe.js';
 import type { ProbeContext } from './types.js';
 
 const POLL_START_MS = 50;
 const POLL_MAX_MS = 1000;
-
-/** A query refused reading a table's data: the fix names the table's location, not the results bucket. */
-export const TABLE_DATA_DENIED = 'TableDataDenied';
 
 type QueryFailure = { action: AwsAction; code: string; category: ErrorCategory; message: string; deniedBy?: ClassifiedError['deniedBy'] };
 

@@ -1,4 +1,5 @@
-import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
+import { resolveOutput } from '../preflight/facts.js';
+import { bucketOwnerCheck, needsOutputLocation } from './support.js';
 import type { Probe } from './types.js';
 
 /** The bucket's default encryption tells whether a KMS key is in play for results. */

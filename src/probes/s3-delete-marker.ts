@@ -1,4 +1,5 @@
-import { bucketOwnerCheck, resolveOutput } from './support.js';
+import { resolveOutput } from '../preflight/facts.js';
+import { bucketOwnerCheck } from './support.js';
 import { type Probe, ProbeCallError } from './types.js';
 
 /**

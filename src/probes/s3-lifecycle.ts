@@ -1,4 +1,5 @@
-import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
+import { resolveOutput } from '../preflight/facts.js';
+import { bucketOwnerCheck, needsOutputLocation } from './support.js';
 import type { Probe } from './types.js';
 
 /** Athena never deletes results: without an expiration rule they pile up (and cost) forever. */

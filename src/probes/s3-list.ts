@@ -1,4 +1,5 @@
-import { bucketOwnerCheck, needsOutputLocation, resolveOutput } from './support.js';
+import { resolveOutput } from '../preflight/facts.js';
+import { bucketOwnerCheck, needsOutputLocation } from './support.js';
 import type { Probe } from './types.js';
 
 export const s3List: Probe = {

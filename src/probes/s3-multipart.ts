@@ -1,4 +1,5 @@
-import { bucketOwnerCheck, needsOutputLocation, resolveOutput, resultWriteSettings } from './support.js';
+import { resolveOutput } from '../preflight/facts.js';
+import { bucketOwnerCheck, needsOutputLocation, resultWriteSettings } from './support.js';
 import { type Probe, ProbeCallError } from './types.js';
 
 /** Large result sets are written in parts; starting and aborting an upload proves the clean-up right. It needs no marker, so it runs beside the write. */

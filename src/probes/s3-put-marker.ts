@@ -1,4 +1,5 @@
-import { isKmsAlgorithm, needsOutputLocation, resolveOutput, resultWriteSettings } from './support.js';
+import { isKmsAlgorithm, resolveOutput } from '../preflight/facts.js';
+import { needsOutputLocation, resultWriteSettings } from './support.js';
 import { isAnswer } from '../preflight/classify.js';
 import { type Probe, ProbeCallError } from './types.js';
 

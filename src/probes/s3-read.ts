@@ -1,4 +1,5 @@
-import { bucketOwnerCheck, isKmsAlgorithm, needsOutputLocation, resolveOutput, resultsKmsKeys, sameKmsKey } from './support.js';
+import { isKmsAlgorithm, resolveOutput, resultsKmsKeys, sameKmsKey } from '../preflight/facts.js';
+import { bucketOwnerCheck, needsOutputLocation } from './support.js';
 import type { Probe } from './types.js';
 
 /** Reads the marker back (or, without a write test, one existing result object). */

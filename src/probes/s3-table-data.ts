@@ -1,5 +1,5 @@
 import { parseS3Uri } from '../preflight/connection.js';
-import { isKmsAlgorithm } from './support.js';
+import { isKmsAlgorithm } from '../preflight/facts.js';
 import type { Probe, RunFacts } from './types.js';
 
 const TABLES_TO_TRY = 3;

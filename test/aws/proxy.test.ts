@@ -8,6 +8,7 @@ import { sampleRequest } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { type RecordingProxy, startProxy } from '../support/proxy.js';
 import { runAsRole } from '../support/role-run.js';
+import { PROBES } from '../../src/probes/registry.js';
 
 let sandbox: Sandbox;
 let proxy: RecordingProxy;
@@ -59,7 +60,7 @@ describe('a network failure', () => {
     const clients = createClientFactory({ defaultEndpoint: 'http://127.0.0.1:9', s3ForcePathStyle: true });
     const validation = validatePreflightRequest(sampleRequest(sandbox));
     if (!validation.ok) throw new Error('bad sample');
-    const report = await runPreflight(validation.request, { clients, allowAmbient: false, maxRunMs: 5000 });
+    const report = await runPreflight(validation.request, { clients, allowAmbient: false, maxRunMs: 5000, probes: PROBES });
     clients.destroy();
     expect(report.status).toBe('failed');
     expect(report.capabilities[0]).toMatchObject({ id: 'connection', status: 'unknown', missingActions: [] });

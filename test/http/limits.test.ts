@@ -6,6 +6,7 @@ import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { createCallSlots } from '../../src/preflight/call-slots.js';
 import { watchRequests } from '../support/sandbox.js';
+import { PROBES } from '../../src/probes/registry.js';
 
 const KEY = 'limits-test-key-0123456789';
 const OLD_KEY = 'limits-old-key-0123456789';
@@ -21,7 +22,7 @@ async function app(scenario: string, config: Partial<Parameters<typeof buildApp>
   const identity = serviceIdentityOf(sandbox);
   return buildApp({
     config: { apiKeys: [KEY, OLD_KEY], authDisabled: false, maxConcurrentRuns: 8, rateLimitPerMinute: 100, ...config },
-    engine: { clients, serviceCredentials: identity ? async () => identity : undefined, allowAmbient: false, maxRunMs: 20_000, callSlots: createCallSlots(4) },
+    engine: { clients, serviceCredentials: identity ? async () => identity : undefined, allowAmbient: false, maxRunMs: 20_000, callSlots: createCallSlots(4), probes: PROBES },
   });
 }
 

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createClientFactory } from '../../src/aws/clients.js';
+import { PROBES } from '../../src/probes/registry.js';
 
 const KEY = 'rate-limit-key-0123456789';
 const OTHER_KEY = 'rate-limit-other-key-0123456789';
@@ -20,7 +21,7 @@ async function app(config: { authDisabled?: boolean } = {}) {
   const instance = await buildApp({
     config: { apiKeys: [KEY, OTHER_KEY], authDisabled: config.authDisabled ?? false, maxConcurrentRuns: 1, rateLimitPerMinute: 3 },
     // A body that fails validation is answered 400 before any AWS call: no sandbox needed.
-    engine: { clients, allowAmbient: false, maxRunMs: 1000 },
+    engine: { clients, allowAmbient: false, maxRunMs: 1000, probes: PROBES },
     addressCounters: ADDRESS_COUNTERS,
   });
   close = async () => {

@@ -54,7 +54,7 @@ async function service(base: string, probes?: readonly ProbeDefinition[]) {
   const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
   const app = await buildApp({
     config: { apiKeys: [API_KEY], authDisabled: false, maxConcurrentRuns: 8 },
-    engine: { clients, serviceCredentials: async () => ({ accessKeyId: 'AKIASANDBOXSERVICE01', secretAccessKey: 'sandbox/service/secret/key/00000000000' }), allowAmbient: false, maxRunMs: 20_000, probes },
+    engine: { clients, serviceCredentials: async () => ({ accessKeyId: 'AKIASANDBOXSERVICE01', secretAccessKey: 'sandbox/service/secret/key/00000000000' }), allowAmbient: false, maxRunMs: 20_000, probes: probes ?? PROBES },
     logger,
   });
   return app;

@@ -9,6 +9,7 @@ import { createClientFactory } from '../../src/aws/clients.js';
 import { buildSetup } from '../../src/setup/generate.js';
 import { validateSetupRequest } from '../../src/setup/request.js';
 import { TEST_API_KEY, startHarness } from '../support/service.js';
+import { PROBES } from '../../src/probes/registry.js';
 
 const API_KEY = 'setup-api-key-0123456789';
 const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
@@ -26,7 +27,7 @@ const clients = createClientFactory();
 const app = (trustedPrincipal?: string) =>
   buildApp({
     config: { apiKeys: [API_KEY], authDisabled: false, maxConcurrentRuns: 4, trustedPrincipal },
-    engine: { clients, allowAmbient: false, maxRunMs: 5000 },
+    engine: { clients, allowAmbient: false, maxRunMs: 5000, probes: PROBES },
     logger: pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink),
   });
 let service: Awaited<ReturnType<typeof app>>;

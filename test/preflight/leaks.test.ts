@@ -10,6 +10,7 @@ import { runPreflight } from '../../src/preflight/engine.js';
 import { validatePreflightRequest } from '../../src/preflight/request.js';
 import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { PROBES } from '../../src/probes/registry.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -50,7 +51,7 @@ describe('after many runs', () => {
       },
     } as typeof factory;
     const identity = serviceIdentityOf(sandbox);
-    const deps = { clients, serviceCredentials: identity ? async () => identity : undefined, allowAmbient: false, maxRunMs: 30_000, callSlots: createCallSlots(32) };
+    const deps = { clients, serviceCredentials: identity ? async () => identity : undefined, allowAmbient: false, maxRunMs: 30_000, callSlots: createCallSlots(32), probes: PROBES };
     const validated = validatePreflightRequest(sampleRequest(sandbox));
     if (!validated.ok) throw new Error('the sample request should be valid');
 

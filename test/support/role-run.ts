@@ -6,6 +6,7 @@ import type { PreflightReport } from '../../src/preflight/types.js';
 import { validatePreflightRequest } from '../../src/preflight/request.js';
 import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
+import { PROBES } from '../../src/probes/registry.js';
 
 export async function runAsRole(sandbox: Sandbox, settings: NetworkSettings): Promise<PreflightReport> {
   const clients = createClientFactory({ defaultEndpoint: sandbox.endpoint, s3ForcePathStyle: true, ...settings });
@@ -13,7 +14,7 @@ export async function runAsRole(sandbox: Sandbox, settings: NetworkSettings): Pr
   const validation = validatePreflightRequest(sampleRequest(sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', externalId: 'acme-7f3c2a' } }));
   if (!validation.ok) throw new Error('bad sample');
   try {
-    return await runPreflight(validation.request, { clients, serviceCredentials: async () => identity, allowAmbient: false, maxRunMs: 20_000 });
+    return await runPreflight(validation.request, { clients, serviceCredentials: async () => identity, allowAmbient: false, maxRunMs: 20_000, probes: PROBES });
   } finally {
     clients.destroy();
   }

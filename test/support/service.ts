@@ -6,6 +6,7 @@ import type { PreflightReport } from '../../src/preflight/types.js';
 import { createCallSlots } from '../../src/preflight/call-slots.js';
 import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { PROBES } from '../../src/probes/registry.js';
 
 export const TEST_API_KEY = 'test-api-key-0123456789';
 
@@ -37,6 +38,7 @@ export async function startHarness(
       // As in production, every run's calls go through one shared cap; a small one, so that the
       // end-to-end runs also wait for slots.
       callSlots: createCallSlots(6),
+      probes: PROBES,
     },
     store: options.store,
   });

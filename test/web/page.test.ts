@@ -9,6 +9,7 @@ import { createClientFactory } from '../../src/aws/clients.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { launchChromium } from '../support/chromium.js';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
+import { PROBES } from '../../src/probes/registry.js';
 
 let harness: Harness;
 let browser: Browser;
@@ -78,7 +79,7 @@ describe('the support page', () => {
     expect(response.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'sha256-/);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     const clients = createClientFactory();
-    const off = await buildApp({ config: { apiKeys: [TEST_API_KEY], authDisabled: false, maxConcurrentRuns: 1, webUi: false }, engine: { clients, allowAmbient: false, maxRunMs: 1000 } });
+    const off = await buildApp({ config: { apiKeys: [TEST_API_KEY], authDisabled: false, maxConcurrentRuns: 1, webUi: false }, engine: { clients, allowAmbient: false, maxRunMs: 1000, probes: PROBES } });
     expect((await off.inject({ method: 'GET', url: '/' })).statusCode).toBe(404);
     await off.close();
     clients.destroy();

@@ -1,0 +1,109 @@
+// What probes learn in a run: facts a later probe reads, and that the verdict reads to judge and to
+// word its remediation (where results are written, which keys protect them). Shared by the probes
+// (src/probes) and the engine: the helpers that read the facts live here, below both.
+import type { AwsAction } from '../catalogue/actions.js';
+import type { ClassifiedError } from './classify.js';
+import { type ResolvedConnection, type S3Location, parseS3Uri } from './connection.js';
+
+/** Facts that probes learn and later probes use; each is written by the probe named beside it. */
+export interface RunFacts {
+  identity?: { accountId: string; arn: string; userId: string }; // sts-caller-identity
+  /** Role mode: the service's own principal (a role, not its session), for the trust policy. */
+  servicePrincipalArn?: string; // sts-assume-role
+  databases?: string[]; // glue-databases
+  tables?: Array<{ database: string; name: string; partitioned: boolean; governed: boolean; location?: string }>; // glue-tables
+  sampleTable?: { database: string; name: string }; // glue-tables
+  partitionedTable?: { database: string; name: string }; // glue-tables
+  partitionValues?: string[]; // glue-partitions
+  tableVersionId?: string; // glue-table-versions
+  sampleFunction?: { database: string; name: string }; // glue-functions
+  workgroup?: {
+    name: string;
+    state: string;
+    outputLocation?: string;
+    enforced: boolean;
+    encryption?: { option: string; kmsKey?: string };
+    /** ResultConfiguration.AclConfiguration.S3AclOption: Athena sends it as x-amz-acl with every result write. */
+    acl?: string;
+    /** ResultConfiguration.ExpectedBucketOwner: Athena sends it with every call to the output bucket. */
+    expectedBucketOwner?: string;
+    managedResults: boolean;
+    /** The key that encrypts managed query results, if any. */
+    managedResultsKmsKey?: string;
+  }; // athena-workgroup
+  queryExecutionId?: string; // athena-query-executions
+  athenaDatabase?: string; // athena-databases
+  athenaTable?: string; // athena-table-metadata-list
+  /** The output location Athena will really use (the workgroup's when enforced). */
+  output?: { bucket: string; prefix: string; uri: string; source: 'request' | 'workgroup' }; // s3 probes via resolveOutput
+  bucketRegion?: string; // s3-bucket-location
+  bucketEncryption?: { algorithm: string; kmsKeyId?: string }; // s3-bucket-encryption
+  /** How S3 encrypted the marker: proof of the encryption really applied, whoever configured it. */
+  markerEncryption?: { algorithm: string; kmsKeyId?: string }; // s3-put-marker
+  markerKey?: string; // s3-put-marker
+  markerWritten?: boolean; // s3-put-marker
+  dataLakeSettings?: { iamAllowedByDefault: boolean; admins: number }; // lakeformation-settings
+  /** The table athena-query read, and where its data lives. */
+  queriedTable?: { database: string; name: string; location?: string }; // athena-query
+  /** The governed table athena-query read, and how that failed if it did. */
+  governedQuery?: { database: string; name: string; failure?: ClassifiedError & { action: AwsAction } }; // athena-query
+  /** Where the sampled table's data lives, and the key that encrypts the object read. */
+  tableData?: { table: string; bucket: string; prefix: string; kmsKeyId?: string }; // s3-table-data
+}
+
+/** Athena writes where the workgroup says when it enforces its configuration, else where the client says. */
+export function resolveOutput(context: { connection: ResolvedConnection; facts: RunFacts }): (S3Location & { source: 'request' | 'workgroup' }) | undefined {
+  const workgroup = context.facts.workgroup;
+  if (workgroup?.enforced && workgroup.outputLocation) return { ...parseS3Uri(workgroup.outputLocation), source: 'workgroup' };
+  if (context.connection.outputLocation) return { ...context.connection.outputLocation, source: 'request' };
+  if (workgroup?.outputLocation) return { ...parseS3Uri(workgroup.outputLocation), source: 'workgroup' };
+  return undefined;
+}
+
+/** S3's SSE algorithms that encrypt with a KMS key (aws:kms:dsse is dual-layer SSE-KMS). */
+export const isKmsAlgorithm = (algorithm: string | undefined): boolean => algorithm?.startsWith('aws:kms') ?? false;
+
+/** The bucket's default KMS key, as the marker's answer showed it or the bucket's settings say. */
+function bucketDefaultKmsKey(facts: RunFacts): string | undefined {
+  for (const encryption of [facts.markerEncryption, facts.bucketEncryption]) {
+    if (isKmsAlgorithm(encryption?.algorithm) && encryption?.kmsKeyId) return encryption.kmsKeyId;
+  }
+  return undefined;
+}
+
+/**
+ * The KMS keys Athena's result writes use, the one Athena itself names first: the workgroup's key
+ * for SSE_KMS (sent with the write, so the bucket default is not used); for CSE_KMS the workgroup's
+ * key and, since the already-encrypted object is written without SSE headers, the bucket default's
+ * too; for SSE_S3 none; without workgroup encryption, the bucket default's. Managed query results
+ * use the key of their own configuration.
+ */
+export function resultsKmsKeys(context: { facts: RunFacts }): string[] {
+  const workgroup = context.facts.workgroup;
+  if (workgroup?.managedResults) return workgroup.managedResultsKmsKey ? [workgroup.managedResultsKmsKey] : [];
+  const encryption = workgroup?.encryption;
+  const bucketKey = bucketDefaultKmsKey(context.facts);
+  switch (encryption?.option) {
+    case 'SSE_S3':
+      return [];
+    case 'SSE_KMS':
+      return encryption.kmsKey ? [encryption.kmsKey] : [];
+    case 'CSE_KMS':
+      return [...(encryption.kmsKey ? [encryption.kmsKey] : []), ...(bucketKey ? [bucketKey] : [])];
+    default:
+      return bucketKey ? [bucketKey] : [];
+  }
+}
+
+/** The key Athena itself encrypts with directly (CSE_KMS, managed query results): S3 is not in between. */
+export function clientSideKmsKey(context: { facts: RunFacts }): string | undefined {
+  const workgroup = context.facts.workgroup;
+  if (workgroup?.managedResults) return workgroup.managedResultsKmsKey;
+  return workgroup?.encryption?.option === 'CSE_KMS' ? workgroup.encryption.kmsKey : undefined;
+}
+
+/** Whether a KMS key reference (id, ARN, alias) names the same key as another, as far as can be told without KMS. */
+export function sameKmsKey(a: string, b: string): boolean {
+  const bare = (reference: string) => reference.replace(/^arn:aws[\w-]*:kms:[^:]*:\d{12}:/, '').replace(/^key\//, '');
+  return bare(a) === bare(b);
+}
