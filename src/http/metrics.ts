@@ -9,6 +9,7 @@ export interface Metrics {
   probeOutcomes: Counter<'probe' | 'outcome' | 'category'>;
   runsInFlight: Gauge;
   rejectedRuns: Counter<'reason'>;
+  reportWrites: Histogram<'outcome'>;
 }
 
 export function createMetrics(callSlots?: CallSlots): Metrics {
@@ -39,6 +40,13 @@ export function createMetrics(callSlots?: CallSlots): Metrics {
       name: 'preflight_runs_rejected_total',
       help: 'Requests refused before a run: unauthorized, invalid, busy, rate-limited',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    reportWrites: new Histogram({
+      name: 'preflight_report_store_write_seconds',
+      help: 'Reports written to the report store, by outcome (ok, failed: logged, and the report answered all the same)',
+      labelNames: ['outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5],
       registers: [registry],
     }),
   };

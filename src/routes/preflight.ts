@@ -147,7 +147,7 @@ export const preflightRoutes: FastifyPluginAsync<PreflightRouteOptions> = async 
         // The report as served, through the same response schema as JSON: the allow-list holds for
         // the event stream and the store too. Kept before it is answered, so that it can be looked up at once.
         const served = format === 'event-stream' || options.store ? (reply.serializeInput(report as unknown as Record<string, unknown>, '200') as string) : undefined;
-        if (options.store) await keepReport(options.store, served!, request);
+        if (options.store) await keepReport(options.store, served!, request, metrics);
         if (format === 'event-stream') {
           events.send('report', served!, true);
           events.end();

@@ -44,6 +44,11 @@ describe('report history API', () => {
     expect(text.body).toBe(renderTable(first, { color: false }));
   });
 
+  it('counts and times the writes in the metrics', async () => {
+    const metrics = (await get('/metrics')).body;
+    expect(metrics).toMatch(/^preflight_report_store_write_seconds_count\{outcome="ok"\} [2-9]$/m);
+  });
+
   it('keeps who ran it as a label of the API key, never the key', async () => {
     const rows = await temp.rows();
     const row = rows.find((r) => r.id === first.id)!;
@@ -151,6 +156,9 @@ describe('report history, operations', () => {
       const run = await broken.preflight(sampleRequest(broken.sandbox));
       expect(run.status).toBe(200);
       expect(run.body.capabilities.length).toBeGreaterThan(0);
+      const metrics = (await broken.app.inject({ method: 'GET', url: '/metrics', headers: auth })).body;
+      expect(metrics).toMatch(/^preflight_report_store_write_seconds_count\{outcome="failed"\} 1$/m);
+      expect(metrics).not.toMatch(/outcome="ok"/);
     } finally {
       await broken.close();
     }
