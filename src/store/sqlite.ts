@@ -65,7 +65,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
   try {
     sqlite = await import('node:sqlite');
   } catch {
-    throw new StoreError(`the report store needs node:sqlite (Node 22.5 or later; this is ${process.version}): upgrade Node, or set PREFLIGHT_REPORT_STORE=off`);
+    throw new StoreError(`the report store needs node:sqlite (Node 22.5 or later; this is ${process.version}): upgrade Node`);
   }
   let db: DatabaseSync;
   try {
