@@ -1,11 +1,16 @@
 // The report as Markdown, for a support ticket: the same report object, no secret (the report
 // holds none: key ids are masked and secrets are never part of it).
 import type { PreflightReport } from '../preflight/types.js';
-import { reasonLines } from './text.js';
 
-const escape = (text: string) => text.replace(/\|/g, '\\|');
-
+/**
+ * Self-contained on purpose (no import, no module-level helper in its body): the support page
+ * embeds this function's source, so that "Copy as Markdown" there is exactly this text.
+ */
 export function renderMarkdown(report: PreflightReport): string {
+  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  // Why a capability is not ok, once per distinct cause, as the text table says it (reasonLines).
+  const why = (c: PreflightReport['capabilities'][number]) => [...new Set(c.reasons.map((r) => `\`${r.code}\`: ${escape(r.message)}`))].join('<br>');
+  const json = (value: unknown) => ['```json', JSON.stringify(value, null, 2), '```'];
   const lines = [
     `## Preflight ${report.id}: ${report.status}`,
     '',
@@ -15,16 +20,14 @@ export function renderMarkdown(report: PreflightReport): string {
     '|---|---|---|---|---|',
     ...report.capabilities.map((c) => {
       const settled = c.status === 'ok' || c.status === 'skipped';
-      const why = settled ? '' : reasonLines(c).map((line) => escape(line).replace(/^(\w+):/, '`$1`:')).join('<br>');
-      return `| ${c.id} | ${c.status}${c.skipReason ? ` (${c.skipReason})` : ''} | ${escape(c.missingActions.join(', '))} | ${why} | ${escape(settled ? '' : (c.remediation?.summary ?? ''))} |`;
+      return `| ${c.id} | ${c.status}${c.skipReason ? ` (${c.skipReason})` : ''} | ${escape(c.missingActions.join(', '))} | ${settled ? '' : why(c)} | ${escape(settled ? '' : (c.remediation?.summary ?? ''))} |`;
     }),
   ];
   if (report.findings.length) {
     lines.push('', '### Findings', '', ...report.findings.map((f) => `- **${f.code}** (${f.severity}): ${f.message} Fix: ${f.remediation}`));
   }
-  if (report.remediation.policy) {
-    lines.push('', '### Policy that grants what is missing', '', '```json', JSON.stringify(report.remediation.policy, null, 2), '```');
-  }
+  if (report.remediation.policy) lines.push('', '### Policy that grants what is missing', '', ...json(report.remediation.policy));
+  if (report.remediation.trustPolicy) lines.push('', '### Trust policy for the role', '', ...json(report.remediation.trustPolicy));
   if (report.remediation.notes.length) lines.push('', ...report.remediation.notes.map((note) => `> ${note}`));
   return `${lines.join('\n')}\n`;
 }

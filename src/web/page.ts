@@ -1,143 +1,335 @@
 // The support engineers' page: one self-contained HTML document (no framework, no build), served
 // at `/`. It streams a run over the same API as everyone else and keeps typed secrets only in the
-// form: never in storage, cookies or the URL.
+// form: never in storage, cookies or the URL. What a run answers comes first: the verdict and the
+// capability matrix, then findings and policies (each with a copy button), then the probes as a
+// waterfall. Everything from a report is put in the page as text (DOM nodes), never as HTML.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { CAPABILITIES } from '../catalogue/capabilities.js';
+import { FLAT_FIELDS } from '../preflight/request.js';
+import { renderMarkdown } from '../report/markdown.js';
 
 const STYLE = `
-body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
-header{background:#1d2330;color:#fff;padding:12px 24px}header h1{margin:0;font-size:18px}
-main{display:grid;grid-template-columns:minmax(320px,420px) 1fr;gap:24px;padding:24px}
-form,section{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:16px}
-label{display:block;margin:8px 0 2px;font-weight:600}input,select,textarea{width:100%;box-sizing:border-box;padding:6px;border:1px solid #c5cbd5;border-radius:4px;font:inherit}
-textarea{font-family:ui-monospace,monospace;min-height:90px}fieldset{border:1px solid #dde1e7;border-radius:6px;margin-top:10px}
-.checks label{display:inline-block;font-weight:400;margin-right:10px}.checks input{width:auto}
-button{margin-top:12px;padding:8px 14px;border:0;border-radius:4px;background:#2456d6;color:#fff;font-weight:600;cursor:pointer}button.secondary{background:#5b6578}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e6e9ee;padding:6px;text-align:left;vertical-align:top}
-.ok{color:#11703a}.degraded{color:#9a6400}.unavailable,.failed{color:#b3261e}.unknown{color:#6b3fa0}.skipped{color:#6b7280}
-.status{font-weight:700;text-transform:uppercase}pre{background:#0f1420;color:#e6edf3;padding:12px;border-radius:6px;overflow:auto;max-height:360px}
-#probes li{font-family:ui-monospace,monospace;font-size:12px}.error{color:#b3261e;white-space:pre-wrap}
+*{box-sizing:border-box}[hidden]{display:none!important}
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9;overflow-wrap:anywhere}
+header{background:#1d2330;color:#fff;padding:10px 20px;display:flex;flex-wrap:wrap;gap:4px 12px;align-items:baseline}
+header h1{margin:0;font-size:18px}header p{margin:0;color:#c5cbd5}
+main{display:grid;grid-template-columns:minmax(280px,360px) minmax(0,1fr);gap:20px;padding:20px;align-items:start}
+form,section{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:14px 16px;min-width:0}
+#results{grid-column:2;grid-row:1;position:sticky;top:0;max-height:100vh;overflow:auto}
+#connection{grid-column:1;grid-row:1}
+label{display:block;margin:8px 0 2px;font-weight:600}
+input,select,textarea{width:100%;padding:6px;border:1px solid #c5cbd5;border-radius:4px;font:inherit}
+textarea{font-family:ui-monospace,monospace;min-height:64px}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:0 8px}
+details.more,fieldset{border:1px solid #dde1e7;border-radius:6px;margin-top:10px;padding:4px 10px 8px}
+details.more summary{cursor:pointer;font-weight:600;padding:4px 0}
+.checks{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:0 8px}
+.checks label{display:flex;gap:6px;align-items:baseline;font-weight:400;margin:3px 0}.checks input{width:auto}
+button{padding:7px 12px;border:0;border-radius:4px;background:#2456d6;color:#fff;font:inherit;font-weight:600;cursor:pointer}
+button.secondary{background:#5b6578}button.copy{padding:2px 8px;font-size:12px;background:#e8ecf3;color:#1d2330;border:1px solid #c5cbd5}
+#run{margin-top:12px}.hint{color:#5b6578;font-size:12px;margin:6px 0 0}
+.verdict{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between}
+.verdict h2{margin:0;font-size:18px}.actions{display:flex;flex-wrap:wrap;gap:8px}
+table{border-collapse:collapse;width:100%;margin-top:10px}td,th{border-bottom:1px solid #e6e9ee;padding:6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+#matrix th[scope=row]{font-weight:600;width:30%}#matrix th code{font-weight:400;color:#5b6578;font-size:12px;margin-left:6px}
+#matrix td.status{width:9.5em;overflow-wrap:normal;white-space:nowrap}#matrix td.status small{display:block;font-weight:400;text-transform:none}#matrix tr[data-status=skipped],#matrix tr[data-status=pending]{color:#6b7280}#matrix td,#matrix th{padding:4px 6px}
+.why{margin:0 0 2px}.fix{margin:2px 0}.fix .copy,.finding .copy{margin-left:6px}
+.ok{color:#11703a}.degraded{color:#9a6400}.unavailable,.failed{color:#b3261e}.unknown{color:#6b3fa0}.skipped,.pending{color:#6b7280}
+.status{font-weight:700;text-transform:uppercase;font-size:12px}
+h3{margin:16px 0 6px;font-size:15px}ul{padding-left:20px;margin:4px 0}
+.block{position:relative}.block .copy{position:absolute;top:6px;right:6px}
+pre{background:#0f1420;color:#e6edf3;padding:10px 12px;border-radius:6px;overflow:auto;max-height:320px;margin:4px 0 8px;font-size:12px}
+#timeline{margin-top:16px}#timeline summary{cursor:pointer;font-weight:600}
+#probes{list-style:none;margin:6px 0 0;padding:0;font-size:12px}
+#probes li{display:grid;grid-template-columns:minmax(0,15em) minmax(0,1fr) 4.5em;gap:8px;align-items:center;min-height:16px}
+#probes .name{font-family:ui-monospace,monospace;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+#probes .track{position:relative;height:10px;background:#eef0f3;border-radius:2px}
+#probes .bar{position:absolute;top:0;bottom:0;min-width:2px;border-radius:2px}
+#probes .ms{text-align:right;font-variant-numeric:tabular-nums;color:#5b6578}
+.pass .bar,.legend .pass{background:#2e9e5b}.fail .bar,.legend .fail{background:#c8372d}.error .bar,.legend .error{background:#7b4fb8}.skipped .bar,.legend .skipped{background:#b8bec8}
+.legend{font-weight:400;color:#5b6578;font-size:12px;margin-left:8px}.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 3px 0 8px}
+.error-text{color:#b3261e;white-space:pre-wrap}
+@media (max-width:800px){
+main{grid-template-columns:minmax(0,1fr);padding:10px;gap:12px}
+#results,#connection{grid-column:1;grid-row:auto;position:static;max-height:none;overflow:visible}
+#matrix tr{display:grid;grid-template-columns:minmax(0,1fr) auto}#matrix th[scope=row],#matrix td.status{width:auto;border:0}
+#matrix td.detail{grid-column:1/-1}#matrix tr:first-child{display:none}
+#probes li{grid-template-columns:minmax(0,9em) minmax(0,1fr) 4em}
+}
 `;
 
 const SCRIPT = `
+'use strict';
 const $ = (id) => document.getElementById(id);
-const form = $('connection');
-const CAPS = ${JSON.stringify(CAPABILITIES.map((c) => ({ id: c.id, checked: c.requestedByDefault })))};
-$('caps').innerHTML = CAPS.map((c) => '<label><input type="checkbox" name="cap" value="' + c.id + '"' + (c.checked ? ' checked' : '') + '> ' + c.id + '</label>').join('');
+const CAPS = ${JSON.stringify(CAPABILITIES.map((c) => ({ id: c.id, title: c.title, checked: c.requestedByDefault })))};
+const FLAT = ${JSON.stringify(FLAT_FIELDS.map(({ name, path }) => [name, path]))};
+const SECRETS = ['secretAccessKey', 'sessionToken', 'externalId'];
+const renderMarkdown = ${renderMarkdown.toString()};
+
+/** An element with text children only: nothing from a report is ever parsed as HTML. */
+function h(tag, props, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') el.className = value; else if (key in el && key !== 'list') el[key] = value; else el.setAttribute(key, value);
+  }
+  for (const child of children.flat()) if (child !== undefined && child !== null && child !== false) el.append(child instanceof Node ? child : String(child));
+  return el;
+}
+
+/** A copy button for a text kept in the page (never in the DOM as an attribute). */
+const copies = new Map();
+function copyButton(text, label) {
+  const button = h('button', { type: 'button', class: 'copy' }, label || 'Copy');
+  copies.set(button, text);
+  return button;
+}
+document.addEventListener('click', (event) => {
+  const button = event.target.closest && event.target.closest('button');
+  if (!button || !copies.has(button)) return;
+  navigator.clipboard.writeText(copies.get(button)).then(() => { button.textContent = 'Copied'; }, () => { button.textContent = 'Copy failed'; });
+});
+
+$('caps').append(...CAPS.map((c) => h('label', {}, h('input', { type: 'checkbox', name: 'cap', value: c.id, checked: c.checked }), c.title)));
 const showType = () => { for (const el of document.querySelectorAll('[data-type]')) el.hidden = el.dataset.type !== $('type').value; };
 $('type').addEventListener('change', showType); showType();
-const text = (value) => { const span = document.createElement('span'); span.textContent = value == null ? '' : String(value); return span.innerHTML; };
-let lastReport = null;
+
+/** A pasted connection, canonical or flat, as the canonical shape. */
+function canonical(pasted) {
+  if (!pasted || typeof pasted !== 'object') return {};
+  if (!('aws_region' in pasted) && !('aws_account_id' in pasted)) return pasted;
+  const out = { credentials: { type: pasted.role_arn ? 'role' : 'accessKey' } };
+  for (const [name, path] of FLAT) {
+    if (pasted[name] === undefined) continue;
+    const keys = path.split('/').slice(1); let at = out;
+    for (const key of keys.slice(0, -1)) at = at[key] = at[key] || {};
+    at[keys[keys.length - 1]] = pasted[name];
+  }
+  return out;
+}
 
 $('paste').addEventListener('input', () => {
-  let c; try { c = JSON.parse($('paste').value); } catch { return; }
-  const cred = c.credentials || {};
-  const set = (id, v) => { if (v !== undefined) $(id).value = v; };
-  set('region', c.region ?? c.aws_region); set('account', c.accountId ?? c.aws_account_id);
-  const role = cred.type === 'role' || c.role_arn; $('type').value = role ? 'role' : 'accessKey'; showType();
-  set('accessKeyId', cred.accessKeyId ?? c.access_key_id); set('secretAccessKey', cred.secretAccessKey ?? c.access_key_secret);
-  set('sessionToken', cred.sessionToken ?? c.session_token); set('roleArn', cred.roleArn ?? c.role_arn); set('externalId', cred.externalId ?? c.external_id);
-  set('workgroup', c.athena?.workgroup ?? c.workgroup); set('outputLocation', c.athena?.outputLocation ?? c.s3_output_location ?? c.s3_staging_dir);
+  let c; try { c = canonical(JSON.parse($('paste').value)); } catch { return; }
+  const cred = c.credentials || {}; const athena = c.athena || {}; const glue = c.glue || {}; const options = c.options || {};
+  const set = (id, v) => { if (v !== undefined && v !== null) $(id).value = Array.isArray(v) ? v.join(', ') : String(v); };
+  set('region', c.region); set('account', c.accountId);
+  if (['accessKey', 'role', 'ambient'].includes(cred.type)) { $('type').value = cred.type; showType(); }
+  set('accessKeyId', cred.accessKeyId); set('secretAccessKey', cred.secretAccessKey); set('sessionToken', cred.sessionToken);
+  set('roleArn', cred.roleArn); set('externalId', cred.externalId); set('sessionName', cred.sessionName);
+  set('workgroup', athena.workgroup); set('outputLocation', athena.outputLocation); set('catalog', athena.catalog);
+  set('catalogId', glue.catalogId); set('databases', glue.databases); set('timeoutMs', options.timeoutMs);
+  if (options.runQuery !== undefined) $('runQuery').checked = Boolean(options.runQuery);
+  if (options.writeTest !== undefined) $('writeTest').checked = Boolean(options.writeTest);
+  if (Array.isArray(c.capabilities)) for (const box of document.querySelectorAll('input[name=cap]')) box.checked = c.capabilities.includes(box.value);
+  if (athena.catalog || glue.catalogId || glue.databases || options.timeoutMs || cred.sessionName) $('more').open = true;
   $('paste').value = '';
 });
 
 function connection() {
   const value = (id) => $(id).value.trim() || undefined;
-  const credentials = $('type').value === 'role'
-    ? { type: 'role', roleArn: value('roleArn'), externalId: value('externalId') }
-    : { type: 'accessKey', accessKeyId: value('accessKeyId'), secretAccessKey: value('secretAccessKey'), sessionToken: value('sessionToken') };
-  const athena = { workgroup: value('workgroup'), outputLocation: value('outputLocation') };
-  return { region: value('region'), accountId: value('account'), credentials, athena,
+  const type = $('type').value;
+  const credentials = type === 'role' ? { type, roleArn: value('roleArn'), externalId: value('externalId'), sessionName: value('sessionName') }
+    : type === 'ambient' ? { type }
+    : { type, accessKeyId: value('accessKeyId'), secretAccessKey: value('secretAccessKey'), sessionToken: value('sessionToken') };
+  const databases = value('databases') && value('databases').split(',').map((d) => d.trim()).filter(Boolean);
+  const timeout = value('timeoutMs');
+  return { region: value('region'), accountId: value('account'), credentials,
+    athena: { workgroup: value('workgroup'), catalog: value('catalog'), outputLocation: value('outputLocation') },
+    glue: value('catalogId') || databases ? { catalogId: value('catalogId'), databases } : undefined,
     capabilities: [...document.querySelectorAll('input[name=cap]:checked')].map((el) => el.value),
-    options: { runQuery: $('runQuery').checked, writeTest: $('writeTest').checked } };
+    options: { runQuery: $('runQuery').checked, writeTest: $('writeTest').checked, timeoutMs: timeout === undefined ? undefined : Number(timeout) } };
+}
+
+// ---- the results ----
+let lastReport = null;
+let probes = [];
+let started = 0;
+const titleOf = (id) => (CAPS.find((c) => c.id === id) || { title: id }).title;
+
+function capabilityRow(c) {
+  const settled = c.status === 'ok' || c.status === 'skipped' || c.status === 'pending';
+  const detail = h('td', { class: 'detail' });
+  if (!settled) {
+    if (c.missingActions && c.missingActions.length) detail.append(h('p', { class: 'why' }, 'missing ' + c.missingActions.join(', ')));
+    for (const line of [...new Set((c.reasons || []).map((r) => r.code + ': ' + r.message))]) detail.append(h('p', { class: 'why' }, line));
+    if (c.remediation) detail.append(h('p', { class: 'fix' }, h('b', {}, 'Fix: '), c.remediation.summary, copyButton(c.remediation.summary)));
+  }
+  return h('tr', { 'data-capability': c.id, 'data-status': c.status },
+    h('th', { scope: 'row' }, c.title || titleOf(c.id), h('code', {}, c.id)),
+    h('td', { class: 'status ' + c.status }, c.status, c.skipReason ? h('small', {}, ' (' + c.skipReason + ')') : null),
+    detail);
+}
+
+function renderMatrix(capabilities) {
+  $('matrix').replaceChildren(h('tr', {}, h('th', {}, 'capability'), h('th', {}, 'status'), h('th', {}, 'why and fix')), ...capabilities.map(capabilityRow));
+}
+
+/** The probes as a waterfall: when each started and how long it took, coloured by outcome. */
+function renderTimeline() {
+  const total = Math.max(1, ...probes.map((p) => p.startedAtMs + p.durationMs));
+  $('probes').replaceChildren(...probes.map((p) => {
+    const bar = h('span', { class: 'bar', title: p.id + ': ' + p.outcome + (p.skipReason ? ' (' + p.skipReason + ')' : '') + (p.error ? ' ' + p.error.code : '') + ', ' + p.durationMs + ' ms' });
+    bar.style.left = (100 * p.startedAtMs / total) + '%';
+    bar.style.width = (100 * p.durationMs / total) + '%';
+    return h('li', { class: p.outcome, 'data-probe': p.id }, h('span', { class: 'name' }, p.id), h('span', { class: 'track' }, bar), h('span', { class: 'ms' }, p.durationMs + ' ms'));
+  }));
+  const count = (outcome) => probes.filter((p) => p.outcome === outcome).length;
+  $('timeline-count').textContent = probes.length + ' in ' + (probes.length ? total : 0) + ' ms: ' + count('pass') + ' passed, ' + count('fail') + ' failed, ' + count('error') + ' could not tell, ' + count('skipped') + ' skipped';
+}
+
+function block(title, value) {
+  const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+  return [h('h3', {}, title), h('div', { class: 'block' }, h('pre', {}, text), copyButton(text))];
+}
+
+/** A finding's fix: text, with any JSON document in it shown as one, and copyable. */
+function fixOf(text) {
+  const start = text.indexOf('{');
+  for (let end = text.lastIndexOf('}'); start >= 0 && end > start; end = text.lastIndexOf('}', end - 1)) {
+    try {
+      const doc = JSON.parse(text.slice(start, end + 1));
+      const pretty = JSON.stringify(doc, null, 2);
+      return [text.slice(0, start).trim(), h('div', { class: 'block' }, h('pre', {}, pretty), copyButton(pretty)), text.slice(end + 1).replace(/^[.\\s]+$/, '')];
+    } catch { /* not this span */ }
+  }
+  return [text, copyButton(text)];
 }
 
 function renderReport(report) {
   lastReport = report;
-  $('summary').innerHTML = 'Run ' + text(report.id) + ': <span class="status ' + text(report.status) + '">' + text(report.status) + '</span> in ' + text(report.durationMs) + ' ms' + (report.identity ? ' as ' + text(report.identity.arn) : '');
-  $('matrix').innerHTML = '<tr><th>capability</th><th>status</th><th>missing</th><th>why and fix</th></tr>' + report.capabilities.map((c) =>
-    '<tr data-capability="' + text(c.id) + '"><td>' + text(c.id) + '</td><td class="status ' + text(c.status) + '">' + text(c.status) + (c.skipReason ? ' (' + text(c.skipReason) + ')' : '') + '</td><td>' + text(c.missingActions.join(', ')) +
-    '</td><td>' + c.reasons.map((r) => text(r.action + ': ' + r.message)).join('<br>') + (c.remediation && c.status !== 'ok' ? '<br><b>' + text(c.remediation.summary) + '</b>' : '') + '</td></tr>').join('');
-  $('findings').innerHTML = report.findings.map((f) => '<li><b>' + text(f.code) + '</b> (' + text(f.severity) + '): ' + text(f.message) + '<br>Fix: ' + text(f.remediation) + '</li>').join('') || '<li>none</li>';
-  $('policy').textContent = report.remediation.policy ? JSON.stringify(report.remediation.policy, null, 2) : '(nothing to grant)';
-  $('results').hidden = false;
+  const counts = {};
+  for (const c of report.capabilities) counts[c.status] = (counts[c.status] || 0) + 1;
+  $('summary').replaceChildren(h('span', { class: 'status ' + report.status }, report.status), ' ',
+    Object.entries(counts).map(([status, n]) => n + ' ' + status).join(', '));
+  $('meta').textContent = 'Run ' + report.id + ', ' + report.durationMs + ' ms' + (report.identity ? ', as ' + report.identity.arn : '');
+  renderMatrix(report.capabilities);
+  $('findings').replaceChildren(...(report.findings.length ? report.findings.map((f) => h('li', { class: 'finding' },
+    h('b', {}, f.code), ' (' + f.severity + '): ' + f.message, h('div', { class: 'fix' }, h('b', {}, 'Fix: '), fixOf(f.remediation)))) : [h('li', {}, 'none')]));
+  const r = report.remediation;
+  $('policies').replaceChildren(
+    ...(r.policy ? block('Policy that grants what is missing', r.policy) : [h('h3', {}, 'Policy that grants what is missing'), h('p', {}, 'Nothing to grant.')]),
+    ...(r.policies || []).flatMap((part) => block(part.name + ' (' + part.characters + ' characters)', part.document)),
+    ...(r.trustPolicy ? block('Trust policy for the role', r.trustPolicy) : []),
+    ...r.notes.map((note) => h('p', { class: 'hint' }, note)));
+  probes = report.probes.slice().sort((a, b) => a.startedAtMs - b.startedAtMs);
+  renderTimeline();
+  $('actions').hidden = false;
 }
 
-form.addEventListener('submit', async (event) => {
+function startResults(requested) {
+  lastReport = null; probes = []; started = performance.now(); copies.clear();
+  $('results').hidden = false; $('actions').hidden = true;
+  $('summary').replaceChildren(h('span', { class: 'status pending' }, 'running'));
+  $('meta').textContent = '';
+  renderMatrix(requested.map((id) => ({ id, status: 'pending' })));
+  $('findings').replaceChildren(); $('policies').replaceChildren(); renderTimeline();
+  if (matchMedia('(max-width: 800px)').matches) window.scrollTo(0, 0);
+}
+
+function onProbe(event) {
+  // Live: when it ended is now; when it started, that less its duration.
+  const ended = Math.round(performance.now() - started);
+  probes.push({ id: event.id, outcome: event.outcome, skipReason: event.skipReason, error: event.error, durationMs: event.durationMs, startedAtMs: Math.max(0, ended - event.durationMs) });
+  renderTimeline();
+  for (const c of event.capabilities) {
+    const row = document.querySelector('#matrix tr[data-capability="' + c.id + '"]');
+    if (row) row.replaceWith(capabilityRow({ id: c.id, status: c.status }));
+  }
+}
+
+$('connection').addEventListener('submit', async (event) => {
   event.preventDefault();
-  $('error').textContent = ''; $('probes').innerHTML = ''; $('results').hidden = true; $('run').disabled = true;
+  $('error').textContent = ''; $('secrets-cleared').hidden = true; $('run').disabled = true;
+  const body = connection();
+  startResults(body.capabilities.length ? body.capabilities : CAPS.filter((c) => c.checked).map((c) => c.id));
   try {
-    const response = await fetch('preflight', { method: 'POST', body: JSON.stringify(connection()),
+    const response = await fetch('preflight', { method: 'POST', body: JSON.stringify(body),
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: 'Bearer ' + $('apiKey').value } });
     if (!response.ok) {
-      const body = await response.json().catch(() => ({}));
-      throw new Error(response.status + ': ' + (body.issues ? body.issues.map((i) => i.path + ' ' + i.message).join('\\n') : body.message || response.statusText));
+      const answer = await response.json().catch(() => ({}));
+      throw new Error(response.status + ': ' + (answer.issues ? answer.issues.map((i) => i.path + ' ' + i.message).join('\\n') : answer.message || response.statusText));
     }
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     for (let buffer = ''; ;) {
       const { value, done } = await reader.read(); if (done) break;
       const blocks = (buffer += value).split('\\n\\n'); buffer = blocks.pop();
-      for (const block of blocks) {
-        const name = /^event: (.*)$/m.exec(block)?.[1]; const data = /^data: (.*)$/m.exec(block)?.[1];
+      for (const chunk of blocks) {
+        const name = /^event: (.*)$/m.exec(chunk)?.[1]; const data = /^data: (.*)$/m.exec(chunk)?.[1];
         if (!name || !data) continue;
         const payload = JSON.parse(data);
-        if (name === 'probe') $('probes').insertAdjacentHTML('beforeend', '<li class="' + (payload.outcome === 'pass' ? 'ok' : payload.outcome === 'skipped' ? 'skipped' : 'unavailable') + '">' + text(payload.outcome + ' ' + payload.id + ' ' + payload.durationMs + ' ms') + '</li>');
+        if (name === 'probe') onProbe(payload);
         else if (name === 'report') renderReport(payload);
         else if (name === 'error') throw new Error(payload.message);
       }
     }
-  } catch (error) { $('error').textContent = String(error.message || error); }
-  finally {
+  } catch (error) {
+    $('error').textContent = String(error.message || error);
+    if (!lastReport) $('results').hidden = true;
+  } finally {
     $('run').disabled = false;
-    // Typed secrets live only in the form; forget them once the run is done.
-    for (const id of ['secretAccessKey', 'sessionToken', 'externalId']) $(id).value = '';
+    // Typed secrets live only in the form; forget them once the run is done. The rest stays for the next run.
+    const typed = SECRETS.filter((id) => $(id).value !== '');
+    for (const id of SECRETS) $(id).value = '';
+    $('secrets-cleared').hidden = typed.length === 0;
   }
 });
 
-$('copy').addEventListener('click', () => navigator.clipboard.writeText($('policy').textContent).then(() => { $('copy').textContent = 'Copied'; }));
+$('copy-markdown').addEventListener('click', () => {
+  if (!lastReport) return;
+  navigator.clipboard.writeText(renderMarkdown(lastReport)).then(() => { $('copy-markdown').textContent = 'Copied as Markdown'; });
+});
 $('download').addEventListener('click', () => {
   if (!lastReport) return;
   const url = URL.createObjectURL(new Blob([JSON.stringify(lastReport, null, 2)], { type: 'application/json' }));
-  const link = Object.assign(document.createElement('a'), { href: url, download: 'preflight-' + lastReport.id + '.json' });
+  const link = h('a', { href: url, download: 'preflight-' + lastReport.id + '.json' });
   link.click(); URL.revokeObjectURL(url);
 });
 `;
 
 const BODY = `
-<header><h1>Preflight: check an AWS connection</h1></header>
+<header><h1>Preflight</h1><p>check an AWS connection: what works, what does not, and the fix</p></header>
 <main>
+<section id="results" hidden aria-live="polite">
+  <div class="verdict"><div><h2 id="summary"></h2><div id="meta" class="hint"></div></div>
+    <div id="actions" class="actions" hidden><button id="copy-markdown" type="button">Copy as Markdown for the ticket</button><button id="download" class="secondary" type="button">Download JSON</button></div></div>
+  <table id="matrix"></table>
+  <h3>Findings</h3><ul id="findings"></ul>
+  <div id="policies"></div>
+  <details id="timeline" open><summary>Probes: <span id="timeline-count"></span><span class="legend"><i class="pass"></i>passed<i class="fail"></i>failed<i class="error"></i>could not tell<i class="skipped"></i>skipped</span></summary><ol id="probes"></ol></details>
+</section>
 <form id="connection" method="post" action="#" autocomplete="off">
   <label for="apiKey">API key</label><input id="apiKey" type="password" required>
   <label for="paste">Paste a connection (JSON, canonical or flat)</label><textarea id="paste" spellcheck="false"></textarea>
-  <label for="region">Region</label><input id="region" placeholder="eu-west-1" required>
-  <label for="account">Account id</label><input id="account" placeholder="123456789012" required>
-  <label for="type">Credentials</label><select id="type"><option value="accessKey">access keys</option><option value="role">role with external ID</option></select>
+  <div class="pair"><div><label for="region">Region</label><input id="region" placeholder="eu-west-1" required></div>
+    <div><label for="account">Account id</label><input id="account" placeholder="123456789012" required></div></div>
+  <label for="type">Credentials</label><select id="type"><option value="accessKey">access keys</option><option value="role">role with external ID</option><option value="ambient">the service's own identity</option></select>
   <div data-type="accessKey"><label for="accessKeyId">Access key id</label><input id="accessKeyId">
     <label for="secretAccessKey">Secret access key</label><input id="secretAccessKey" type="password">
     <label for="sessionToken">Session token (optional)</label><input id="sessionToken" type="password"></div>
   <div data-type="role"><label for="roleArn">Role ARN</label><input id="roleArn">
     <label for="externalId">External ID</label><input id="externalId" type="password"></div>
-  <label for="workgroup">Athena workgroup</label><input id="workgroup" placeholder="primary">
-  <label for="outputLocation">Output location</label><input id="outputLocation" placeholder="s3://bucket/prefix/">
-  <fieldset class="checks"><legend>Capabilities</legend><div id="caps"></div></fieldset>
+  <div class="pair"><div><label for="workgroup">Athena workgroup</label><input id="workgroup" placeholder="primary"></div>
+    <div><label for="outputLocation">Output location</label><input id="outputLocation" placeholder="s3://bucket/prefix/"></div></div>
+  <details class="more" id="more"><summary>Catalog, databases, timeout</summary>
+    <div class="pair"><div><label for="catalog">Athena data catalog</label><input id="catalog" placeholder="AwsDataCatalog"></div>
+      <div><label for="catalogId">Glue catalog account</label><input id="catalogId" placeholder="the account's own"></div></div>
+    <label for="databases">Databases (comma-separated)</label><input id="databases" placeholder="every database">
+    <div class="pair"><div><label for="timeoutMs">Timeout (ms)</label><input id="timeoutMs" type="number" min="1000" max="300000" step="1000" placeholder="the service's"></div>
+      <div data-type="role"><label for="sessionName">Role session name</label><input id="sessionName" placeholder="preflight-&lt;run&gt;"></div></div>
+  </details>
+  <fieldset><legend>Capabilities</legend><div id="caps" class="checks"></div></fieldset>
   <fieldset class="checks"><legend>Options</legend><label><input type="checkbox" id="writeTest" checked> write a marker object</label><label><input type="checkbox" id="runQuery"> run SELECT 1</label></fieldset>
   <button id="run" type="submit">Run preflight</button>
-  <p id="error" class="error" role="alert"></p>
+  <p id="secrets-cleared" class="hint" hidden>Secrets were cleared after the run: type them again to run again.</p>
+  <p id="error" class="error-text" role="alert"></p>
 </form>
-<div>
-  <section><h2>Probes</h2><ol id="probes"></ol></section>
-  <section id="results" hidden>
-    <h2 id="summary"></h2>
-    <table id="matrix"></table>
-    <h3>Findings</h3><ul id="findings"></ul>
-    <h3>Policy that grants what is missing</h3><pre id="policy"></pre>
-    <button id="copy" type="button">Copy policy</button> <button id="download" class="secondary" type="button">Download report</button>
-  </section>
-</div>
 </main>`;
 
-const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>Preflight</title><style>${STYLE}</style></head><body>${BODY}<script>${SCRIPT}</script></body></html>`;
+// An inline icon: the browser asks for no /favicon.ico (which would be a 404).
+const ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#2456d6"/><path d="M4 8.5l3 3 5-7" stroke="#fff" stroke-width="2" fill="none"/></svg>')}`;
+
+const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><link rel="icon" href="${ICON}"><title>Preflight</title><style>${STYLE}</style></head><body>${BODY}<script>${SCRIPT}</script></body></html>`;
 
 const hash = (source: string) => `'sha256-${createHash('sha256').update(source).digest('base64')}'`;
 

@@ -1,83 +1,224 @@
 /// <reference lib="dom" />
-// The support page end to end in headless Chromium (Debian's, driven by playwright-core).
+// The support page end to end in headless Chromium (Debian's, driven by playwright-core), at a
+// desktop's 1366×900 and a phone's 390×844. Screenshots of both are left in test-artifacts/.
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createClientFactory } from '../../src/aws/clients.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
+import { PROBES } from '../../src/probes/registry.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { launchChromium } from '../support/chromium.js';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
-import { PROBES } from '../../src/probes/registry.js';
+
+const DESKTOP = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
 
 let harness: Harness;
+/** full-access, for role mode: a wrong external ID gives ASSUME_ROLE_DENIED and its trust policy. */
+let roles: Harness;
 let browser: Browser;
 let base: string;
+let rolesBase: string;
+
+const listen = async (h: Harness) => {
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  return `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+};
 
 beforeAll(async () => {
-  harness = await startHarness('coalesce-glue-athena');
-  await harness.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(harness.app.server.address() as AddressInfo).port}`;
+  [harness, roles] = await Promise.all([startHarness('coalesce-glue-athena'), startHarness('full-access')]);
+  [base, rolesBase] = await Promise.all([listen(harness), listen(roles)]);
   browser = await launchChromium();
 }, 30_000);
 afterAll(async () => {
   await browser?.close();
-  await harness?.close();
+  await Promise.all([harness?.close(), roles?.close()]);
 });
+
+async function open(url: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; failed: string[] }> {
+  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const failed: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !response.url().endsWith('/preflight')) failed.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('pageerror', (error) => failed.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') failed.push(`console ${message.type()}: ${message.text()}`); // a CSP refusal, say
+  });
+  await page.goto(`${url}/`);
+  return { context, page, failed };
+}
+
+async function run(page: Page, connection: unknown) {
+  await page.fill('#apiKey', TEST_API_KEY);
+  await page.fill('#paste', JSON.stringify(connection));
+  await page.click('#run');
+  await page.waitForSelector('#actions:not([hidden])');
+  return (await page.evaluate('lastReport')) as PreflightReport;
+}
+
+const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+
+/** Clicks a copy button and answers what it put on the clipboard, once it says so. */
+async function copied(page: Page, button: Locator): Promise<string> {
+  await button.click();
+  await expect.poll(() => button.textContent()).toBe('Copied');
+  return clipboard(page);
+}
 
 describe('the support page', () => {
   it('runs a pasted connection, shows the verdicts live and copies the fix', async () => {
-    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${base}/`);
+    const { context, page, failed } = await open(base);
     const connection = sampleRequest(harness.sandbox) as { credentials: { secretAccessKey: string } };
-    await page.fill('#apiKey', TEST_API_KEY);
-    await page.fill('#paste', JSON.stringify(connection));
+    const report = await run(page, connection);
     expect(await page.inputValue('#region')).toBe('eu-west-1');
-    await page.click('#run');
-    await page.waitForSelector('#results:not([hidden])');
-    expect(await page.locator('#probes li').count()).toBeGreaterThan(20);
+    expect(await page.locator('#probes li').count()).toBe(report.probes.length);
     const functions = page.locator('tr[data-capability="functions"]');
     await expect(functions.locator('td.status').textContent()).resolves.toBe('unavailable');
+    await expect(functions.locator('th').textContent()).resolves.toBe('User-defined functionsfunctions'); // the title, then the id
     await expect(functions.textContent()).resolves.toContain('glue:GetUserDefinedFunctions');
     await expect(page.locator('#summary').textContent()).resolves.toMatch(/degraded/);
 
-    await page.click('#copy');
-    await page.waitForFunction(() => document.getElementById('copy')!.textContent === 'Copied');
-    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
-    const report = (await harness.preflight(sampleRequest(harness.sandbox))).body as PreflightReport;
-    expect(copied).toEqual(report.remediation.policy);
+    expect(JSON.parse(await copied(page, page.locator('#policies .block .copy').first()))).toEqual(report.remediation.policy);
 
     // Typed secrets are never kept: not in storage, cookies, the URL, nor the form after the run.
     const kept = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie, location.href]));
     expect(kept).not.toContain(connection.credentials.secretAccessKey);
     expect(kept).not.toContain(TEST_API_KEY);
     expect(await page.inputValue('#secretAccessKey')).toBe('');
+    expect(failed).toEqual([]);
+    await context.close();
+  });
 
+  // Issue 16 (6): the verdict sat below a 38-line probe log, and a phone rendered 895 px wide.
+  it.each([
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ])('at %s width: the verdict and the matrix first, in view without scrolling, nothing wider than the screen', async (name, viewport) => {
+    const { context, page, failed } = await open(base, viewport);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await run(page, sampleRequest(harness.sandbox));
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const box = async (selector: string) => (await page.locator(selector).boundingBox())!;
+    const [summary, matrix, timeline, form] = await Promise.all(['#summary', '#matrix', '#timeline', '#connection'].map(box));
+    for (const rect of [summary!, matrix!]) {
+      expect(rect.y, name).toBeGreaterThanOrEqual(0);
+      expect(rect.y, name).toBeLessThan(viewport.height / 2);
+    }
+    expect(summary!.y + summary!.height).toBeLessThanOrEqual(viewport.height);
+    expect(matrix!.y).toBeLessThan(timeline!.y); // the probes come after the verdicts
+    if (name === 'phone') expect(summary!.y).toBeLessThan(form!.y); // one column: the results above the form
     mkdirSync('test-artifacts', { recursive: true });
-    await page.screenshot({ path: 'test-artifacts/web-page.png', fullPage: true });
-    expect(existsSync('test-artifacts/web-page.png')).toBe(true);
+    await page.screenshot({ path: `test-artifacts/web-page-${name}.png` });
+    expect(existsSync(`test-artifacts/web-page-${name}.png`)).toBe(true);
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+
+  it('draws the probes as a collapsible waterfall: when each started and how long, by outcome', async () => {
+    const { context, page } = await open(base);
+    const report = await run(page, sampleRequest(harness.sandbox));
+    const total = Math.max(...report.probes.map((p) => p.startedAtMs + p.durationMs));
+    const bars = await page.$$eval('#probes li', (items) =>
+      items.map((li) => ({ id: li.dataset.probe, outcome: li.className, left: parseFloat((li.querySelector('.bar') as HTMLElement).style.left), width: parseFloat((li.querySelector('.bar') as HTMLElement).style.width) })),
+    );
+    expect(bars).toHaveLength(report.probes.length);
+    for (const bar of bars) {
+      const probe = report.probes.find((p) => p.id === bar.id)!;
+      expect(bar.outcome).toBe(probe.outcome);
+      expect(bar.left).toBeCloseTo((100 * probe.startedAtMs) / total, 3);
+      expect(bar.width).toBeCloseTo((100 * probe.durationMs) / total, 3);
+    }
+    expect(await page.textContent('#timeline-count')).toMatch(new RegExp(`^${report.probes.length} in ${total} ms: \\d+ passed, \\d+ failed`));
+    expect(await page.isVisible('#probes')).toBe(true);
+    await page.click('#timeline summary');
+    expect(await page.isVisible('#probes')).toBe(false);
+    await context.close();
+  });
+
+  it('copies every fix and policy, the trust policy of ASSUME_ROLE_DENIED as a document, and the report as Markdown', async () => {
+    const { context, page, failed } = await open(rolesBase);
+    const connection = sampleRequest(roles.sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', externalId: 'not-the-external-id' } });
+    const report = await run(page, connection);
+    expect(report.findings.map((f) => f.code)).toContain('ASSUME_ROLE_DENIED');
+    // The finding's fix shows the trust policy as a document of its own, with a copy button.
+    const finding = page.locator('li.finding', { hasText: 'ASSUME_ROLE_DENIED' });
+    expect(JSON.parse((await finding.locator('pre').textContent())!)).toEqual(report.remediation.trustPolicy);
+    expect(JSON.parse(await copied(page, finding.locator('.block .copy')))).toEqual(report.remediation.trustPolicy);
+    // Every fix of a capability that is not ok, and every policy, has its own copy button.
+    for (const capability of report.capabilities.filter((c) => c.status !== 'ok' && c.status !== 'skipped' && c.remediation)) {
+      expect(await copied(page, page.locator(`tr[data-capability="${capability.id}"] .fix .copy`))).toBe(capability.remediation!.summary);
+    }
+    const policies = [report.remediation.policy, ...(report.remediation.policies ?? []).map((p) => p.document), report.remediation.trustPolicy].filter(Boolean);
+    expect(await page.locator('#policies .block .copy').count()).toBe(policies.length);
+    expect(JSON.parse(await copied(page, page.locator('#policies .block .copy').last()))).toEqual(report.remediation.trustPolicy);
+
+    await page.click('#copy-markdown');
+    await page.waitForFunction(() => document.getElementById('copy-markdown')!.textContent === 'Copied as Markdown');
+    expect(await clipboard(page)).toBe(renderMarkdown(report));
+    expect(await clipboard(page)).toContain('### Trust policy for the role');
+    expect(await clipboard(page)).not.toContain('not-the-external-id');
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+
+  it('takes capabilities, options, catalog, databases and timeout from a pasted connection, and keeps all but secrets for the next run', async () => {
+    const { context, page } = await open(base);
+    const bodies: Array<Record<string, any>> = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/preflight')) bodies.push(JSON.parse(request.postData()!));
+    });
+    const connection = sampleRequest(harness.sandbox, {
+      athena: { workgroup: 'primary', catalog: 'AwsDataCatalog' },
+      glue: { catalogId: '123456789012', databases: ['sales', 'marketing'] },
+      capabilities: ['connection', 'metadata', 'search'],
+      options: { runQuery: false, writeTest: false, timeoutMs: 15000 },
+    }) as { credentials: { secretAccessKey: string } };
+    await page.fill('#apiKey', TEST_API_KEY);
+    await page.fill('#paste', JSON.stringify(connection));
+    expect(await page.inputValue('#databases')).toBe('sales, marketing');
+    expect(await page.inputValue('#timeoutMs')).toBe('15000');
+    expect(await page.isChecked('#writeTest')).toBe(false);
+    expect(await page.$$eval('input[name=cap]:checked', (boxes) => boxes.map((box) => (box as HTMLInputElement).value))).toEqual(['connection', 'metadata', 'search']);
+    await page.click('#run');
+    await page.waitForSelector('#actions:not([hidden])');
+    expect(bodies[0]).toEqual(JSON.parse(JSON.stringify(connection))); // what was pasted, all of it
+    expect(await page.inputValue('#secretAccessKey')).toBe('');
+    expect(await page.isVisible('#secrets-cleared')).toBe(true);
+    for (const [field, value] of [['#region', 'eu-west-1'], ['#account', '123456789012'], ['#catalog', 'AwsDataCatalog'], ['#databases', 'sales, marketing'], ['#timeoutMs', '15000']]) {
+      expect(await page.inputValue(field!), field).toBe(value);
+    }
+    // Again: only the secret is typed.
+    await page.fill('#secretAccessKey', connection.credentials.secretAccessKey);
+    await page.click('#run');
+    await page.waitForFunction(() => !document.getElementById('actions')!.hidden && !(document.getElementById('run') as HTMLButtonElement).disabled);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]).toEqual(bodies[0]);
     await context.close();
   });
 
   it('says what is wrong with a refused request', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${base}/`);
+    const { context, page } = await open(base);
     await page.fill('#apiKey', 'not-the-key-at-all-000');
     await page.fill('#region', 'eu-west-1');
     await page.fill('#account', '123456789012');
     await page.click('#run');
     await page.waitForFunction(() => document.getElementById('error')!.textContent!.length > 0);
     expect(await page.textContent('#error')).toMatch(/^401/);
-    await page.close();
+    await context.close();
   });
 
-  it('is served with a strict content security policy, and not at all when switched off', async () => {
+  it('is served with a strict content security policy and an icon of its own, and not at all when switched off', async () => {
     const response = await harness.app.inject({ method: 'GET', url: '/' });
     expect(response.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'sha256-/);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.body).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/);
     const clients = createClientFactory();
     const off = await buildApp({ config: { apiKeys: [TEST_API_KEY], authDisabled: false, maxConcurrentRuns: 1, webUi: false }, engine: { clients, allowAmbient: false, maxRunMs: 1000, probes: PROBES } });
     expect((await off.inject({ method: 'GET', url: '/' })).statusCode).toBe(404);
