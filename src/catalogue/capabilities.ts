@@ -92,6 +92,7 @@ export const CAPABILITIES = [
     impact: 'Databases, tables and columns cannot be ingested.',
     core: ['glue:GetDatabases', 'glue:GetTables'],
     extended: ['glue:GetDatabase', 'glue:GetTable'],
+    checkedWith: ['glue:GetDataCatalogEncryptionSettings'],
     requestedByDefault: true,
   },
   {

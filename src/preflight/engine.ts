@@ -229,7 +229,12 @@ class PreflightRun implements RunHandle {
     const budget = probe.cleanup ? this.cleanupBudget : this.runBudget;
     if (budget.signal.aborted) return finish({ outcome: 'error', detail: 'the run ended before it started', error: this.abortError(probe) });
     const rule = probe.skipWhen?.({ connection: this.connection, facts: this.facts });
-    if (rule) return skip(rule.reason, rule.detail);
+    if (rule) {
+      // A sample missing because the probe that looks for it did not pass is that failure, not an
+      // account with nothing to test on: the verdict then traces it to its cause.
+      const cause = rule.reason === 'no-sample' ? (probe.after ?? []).find((id) => this.stoppedShort(id)) : undefined;
+      return cause ? skip('prerequisite-failed', `${cause} did not pass`, cause) : skip(rule.reason, rule.detail);
+    }
 
     try {
       const detail = await probe.run(probeContext(this, probe, budget));
@@ -240,6 +245,12 @@ class PreflightRun implements RunHandle {
       const action = error instanceof ProbeCallError ? error.action : (probe.actions[0] ?? probe.id);
       finish({ outcome: verdictOf(classified).outcome, error: toProbeError(action, classified) });
     }
+  }
+
+  /** Failed, could not tell, or skipped because something before it did. */
+  private stoppedShort(id: string): boolean {
+    const report = this.probeReports.get(id);
+    return report?.outcome === 'fail' || report?.outcome === 'error' || (report?.outcome === 'skipped' && report.skipReason === 'prerequisite-failed');
   }
 
   private passedOrNotApplicable(id: string): boolean {

@@ -49,6 +49,8 @@ export interface RunFacts {
   governedQuery?: { database: string; name: string; failure?: ClassifiedError & { action: AwsAction } }; // athena-query
   /** Where the sampled table's data lives, and the key that encrypts the object read. */
   tableData?: { table: string; bucket: string; prefix: string; kmsKeyId?: string }; // s3-table-data
+  /** The key that encrypts the Glue Data Catalog at rest, when it is encrypted: Glue reads need kms:Decrypt on it. */
+  catalogKmsKey?: string; // glue-catalog-encryption
 }
 
 /** Athena writes where the workgroup says when it enforces its configuration, else where the client says. */

@@ -1,7 +1,7 @@
 // From what the probes proved to what each capability can do. Pure: the same evidence always
 // gives the same verdict, and an action nobody exercised is never counted as granted.
 import type { AwsAction } from '../catalogue/actions.js';
-import type { ApplicabilityFact, CapabilityDefinition, CapabilityId } from '../catalogue/capabilities.js';
+import { type ApplicabilityFact, type CapabilityDefinition, type CapabilityId, capabilityById } from '../catalogue/capabilities.js';
 import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, mergeStatements, remediationSummary, statementsFor } from '../catalogue/remediation.js';
 import { isAnswer, isCertificateError } from './classify.js';
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
@@ -130,12 +130,19 @@ export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>, 
   const { connection } = evidence;
   const data = capability === 'table-data' ? evidence.facts.tableData : undefined;
   const output = data ?? resolveOutput(evidence);
+  // Glue decrypts an encrypted catalog with the caller's rights: a capability reading Glue needs
+  // that key; one that only reaches Glue through Athena needs it beside the results' keys.
+  const definition = capability ? capabilityById(capability) : undefined;
+  const uses = (service: string) =>
+    !definition || [...definition.core, ...definition.extended, ...Object.values(definition.relays ?? {}).flat()].some((action) => action?.startsWith(`${service}:`));
+  const catalogKey = evidence.facts.catalogKmsKey && uses('glue') ? [evidence.facts.catalogKmsKey] : [];
+  const resultsKeys = uses('s3') || uses('kms') ? resultsKmsKeys(evidence) : [];
   // The data's key when the read showed it; else any key of the account (S3 relays the refusal without it).
-  const keys = data ? [data.kmsKeyId ?? 'key/*'] : resultsKmsKeys(evidence);
+  const keys = data ? [data.kmsKeyId ?? 'key/*'] : [...resultsKeys, ...catalogKey];
   // Keys only S3 uses for the caller can be narrowed to calls through S3 (kms:ViaService); a key
   // Athena or the preflight uses directly (CSE_KMS, managed results) cannot.
   const direct = data ? undefined : clientSideKmsKey(evidence);
-  const viaS3 = keys.filter((key) => !direct || !sameKmsKey(key, direct));
+  const viaS3 = keys.filter((key) => !catalogKey.includes(key) && (!direct || !sameKmsKey(key, direct)));
   return {
     region: connection.region,
     accountId: connection.accountId,

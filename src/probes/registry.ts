@@ -13,6 +13,7 @@ import { athenaWorkgroup } from './athena-workgroup.js';
 import { athenaWorkgroups } from './athena-workgroups.js';
 import { cloudtrailLookup } from './cloudtrail-lookup.js';
 import { glueBatchPartition } from './glue-batch-partition.js';
+import { glueCatalogEncryption } from './glue-catalog-encryption.js';
 import { glueDatabase } from './glue-database.js';
 import { glueDatabases } from './glue-databases.js';
 import { glueFunction } from './glue-function.js';
@@ -58,6 +59,7 @@ export const PROBES_BY_ID = {
   'glue-functions': glueFunctions,
   'glue-function': glueFunction,
   'glue-search': glueSearch,
+  'glue-catalog-encryption': glueCatalogEncryption,
   'athena-workgroups': athenaWorkgroups,
   'athena-workgroup': athenaWorkgroup,
   'athena-query-executions': athenaQueryExecutions,

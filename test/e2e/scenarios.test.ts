@@ -116,8 +116,9 @@ const EXPECTED: Record<string, Expectation> = {
     capabilities: {
       ...ALL_OK,
       metadata: 'unavailable', // glue:GetTables is not in the guide's list
-      partitions: NS, // no table could be listed to sample
-      'schema-history': NS,
+      // No table could be listed to sample: that failure, not an empty account (never a quiet no-sample).
+      partitions: 'unavailable',
+      'schema-history': 'unavailable',
       functions: 'unavailable',
       'query-history': 'unavailable', // no BatchGetQueryExecution
       'user-attribution': 'unavailable',
@@ -127,7 +128,16 @@ const EXPECTED: Record<string, Expectation> = {
   },
   'secoda-role': {
     overall: 'failed',
-    capabilities: { ...ALL_OK, metadata: 'unavailable', partitions: NS, 'schema-history': NS, functions: 'unavailable', 'query-history': 'unavailable', 'user-attribution': 'unavailable', 'athena-catalog': 'unavailable' },
+    capabilities: {
+      ...ALL_OK,
+      metadata: 'unavailable',
+      partitions: 'unavailable',
+      'schema-history': 'unavailable',
+      functions: 'unavailable',
+      'query-history': 'unavailable',
+      'user-attribution': 'unavailable',
+      'athena-catalog': 'unavailable',
+    },
     findings: ['MARKER_NOT_DELETED'], // and no EXTERNAL_ID_NOT_ENFORCED: the trust policy requires it
   },
   'kms-encrypted-results': { overall: 'ok', capabilities: { ...ALL_OK, encryption: 'ok' } },
@@ -155,6 +165,20 @@ const EXPECTED: Record<string, Expectation> = {
     },
     findings: ['NO_DATABASES_VISIBLE'],
   },
+  // The Data Catalog is encrypted with a key the analyst may not use: every Glue read is refused by KMS.
+  'encrypted-catalog': {
+    overall: 'failed',
+    capabilities: {
+      ...ALL_OK,
+      metadata: 'unavailable',
+      partitions: 'unavailable',
+      'schema-history': 'unavailable',
+      functions: 'unavailable',
+      search: 'unavailable',
+      'athena-catalog': 'unavailable',
+      encryption: 'ok', // the results key, which the analyst may use
+    },
+  },
   'kms-denied': {
     overall: 'degraded',
     capabilities: { ...ALL_OK, 'query-results': 'unavailable' /* S3 relays KMS's refusal of the write */, encryption: 'unavailable' },
@@ -171,8 +195,8 @@ const EXPECTED: Record<string, Expectation> = {
     capabilities: {
       ...ALL_OK,
       metadata: 'unavailable',
-      partitions: NS,
-      'schema-history': NS,
+      partitions: 'unavailable',
+      'schema-history': 'unavailable',
       functions: 'unavailable',
       'athena-catalog': 'unavailable',
       'lake-formation': 'unknown',
@@ -441,6 +465,14 @@ describe('what the reports say', () => {
     expect(metadata.remediation!.statements).toEqual([]);
     expect(metadata.remediation!.summary).toContain(`--permissions DESCRIBE --resource '{"Database":{"Name":"finance"}}'`);
     expect(report.remediation.policy).toBeNull();
+  });
+
+  it("grants kms:Decrypt on the Data Catalog's key, not the results key, when Glue's reads are refused by KMS", async () => {
+    const { report } = await run('encrypted-catalog');
+    const metadata = report.capabilities.find((c) => c.id === 'metadata')!;
+    expect(metadata.reasons[0]).toMatchObject({ action: 'kms:Decrypt', category: 'permission' });
+    const kms = metadata.remediation!.statements.filter((s) => s.Action.includes('kms:Decrypt')).flatMap((s) => s.Resource);
+    expect(kms).toEqual(['arn:aws:kms:eu-west-1:123456789012:key/3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f']);
   });
 
   it('warns when a role is used without an external ID', async () => {

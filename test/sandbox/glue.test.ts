@@ -363,3 +363,19 @@ describe('sandbox Glue through the AWS CLI (botocore)', () => {
     expect(missing.errorCode).toBe('EntityNotFoundException');
   });
 });
+
+describe('Glue with the Data Catalog encrypted at rest', () => {
+  it('refuses every catalog read without kms:Decrypt on the catalog key, in KMS words, but not the encryption settings', async () => {
+    const encrypted = await startSandbox({ scenario: 'encrypted-catalog' });
+    try {
+      const glue = new GlueClient(clientConfig(encrypted, userCredentials(encrypted, 'analyst')));
+      await expect(glue.send(new GetDatabasesCommand({}))).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('kms:Decrypt') });
+      const settings = await glue.send(new GetDataCatalogEncryptionSettingsCommand({}));
+      expect(settings.DataCatalogEncryptionSettings?.EncryptionAtRest).toMatchObject({ CatalogEncryptionMode: 'SSE-KMS' });
+      const refused = await awsCli(encrypted, userCredentials(encrypted, 'analyst'), ['glue', 'get-tables', '--database-name', 'sales']);
+      expect(refused.errorCode).toBe('AccessDeniedException');
+    } finally {
+      await encrypted.close();
+    }
+  });
+});

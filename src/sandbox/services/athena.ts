@@ -523,6 +523,12 @@ function requireGlue(call: ServiceCall, action: string, resources: string[]): vo
     const why = refusal(call, action, resource);
     if (why) throw glueError(call, 'AccessDeniedException', why);
   }
+  // Glue decrypts an encrypted catalog for Athena with the caller's rights too.
+  const catalogKey = call.state.scenario.glue.catalogEncryption?.kmsKeyId;
+  if (catalogKey) {
+    const { keyArn, decision } = kmsDecision(call.state, call.caller, 'kms:Decrypt', catalogKey, 'glue');
+    if (!decision.allowed) throw glueError(call, 'AccessDeniedException', accessDeniedMessage(call.caller.arn, 'kms:Decrypt', keyArn, decision.denial));
+  }
 }
 
 function knownCatalog(call: ServiceCall, name: string) {

@@ -5,7 +5,8 @@
 // ("Filter tables by GetTables permission": no table ARN allowed, an empty list; no database ARN,
 // AccessDeniedException). Tables governed by Lake Formation are likewise left out for principals
 // without a grant.
-import { isDatabaseVisible, isTableVisible } from '../governance.js';
+import { isDatabaseVisible, isTableVisible, kmsDecision } from '../governance.js';
+import { accessDeniedMessage } from '../iam/evaluate.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioTable } from '../scenario.js';
 import { AwsError, type ServiceCall } from '../types.js';
@@ -191,10 +192,40 @@ function samePartition(values: unknown): (partition: string[]) => boolean {
   return (partition) => Array.isArray(values) && partition.length === values.length && partition.every((value, index) => value === values[index]);
 }
 
+/**
+ * With the Data Catalog encrypted at rest (SSE-KMS), Glue decrypts what it returns with the
+ * caller's rights: a read the caller may make is still refused without kms:Decrypt on the
+ * catalog's key, in KMS's words (AWS Glue Developer Guide, "Encrypting your Data Catalog").
+ */
+function requireCatalogKey(call: ServiceCall): void {
+  const keyId = call.state.scenario.glue.catalogEncryption?.kmsKeyId;
+  if (!keyId) return;
+  const { keyArn, decision } = kmsDecision(call.state, call.caller, 'kms:Decrypt', keyId, 'glue');
+  if (!decision.allowed) throw new AwsError('AccessDeniedException', accessDeniedMessage(call.caller.arn, 'kms:Decrypt', keyArn, decision.denial));
+}
+
+type Operations = Parameters<typeof jsonService>[0]['operations'];
+
+/** Every catalog read decrypts; the encryption settings themselves are not encrypted. */
+function decrypting(operations: Operations): Operations {
+  return Object.fromEntries(
+    Object.entries(operations).map(([name, operation]) => [
+      name,
+      name === 'GetDataCatalogEncryptionSettings'
+        ? operation
+        : async (input: Parameters<typeof operation>[0], call: ServiceCall) => {
+            const output = await operation(input, call);
+            requireCatalogKey(call);
+            return output;
+          },
+    ]),
+  );
+}
+
 export const glue = jsonService({
   signingName: 'glue',
   targetPrefix: 'AWSGlue',
-  operations: {
+  operations: decrypting({
     GetDatabases(input, call) {
       const size = catalogPageSize(input);
       const catalogId = catalogOf(call, input);
@@ -360,7 +391,7 @@ export const glue = jsonService({
         },
       };
     },
-  },
+  }),
   throttling: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
   serverError: { code: 'InternalServiceException', status: 500, message: 'Internal service exception' },
 });
