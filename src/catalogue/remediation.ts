@@ -337,8 +337,11 @@ export function setupPolicies(
   const granted = (actions: readonly AwsAction[]) => actions.filter((action) => action !== assumeRoleAction && action !== 'sts:GetCallerIdentity');
   const statements = capabilities.flatMap((capability) => {
     const actions = [...capability.core, ...capability.extended, ...Object.values(capability.relays ?? {}).flat()];
-    const own = capability.id === 'table-data' && dataScope ? { ...scope, ...dataScope } : scope;
-    return statementsFor(granted(actions), own);
+    if (capability.id !== 'table-data' || !dataScope) return statementsFor(granted(actions), scope);
+    // The data's own key, when it is SSE-KMS: S3 decrypts with the reader's rights, through S3 only.
+    const dataKeys = dataScope.kmsKeyArns ?? [];
+    const own: ResourceScope = { ...scope, ...dataScope, kmsKeyArns: dataKeys, s3KmsKeyArns: dataKeys };
+    return statementsFor(granted([...actions, ...(dataKeys.length ? (['kms:Decrypt'] as const) : [])]), own);
   });
   const selfCheck = granted(capabilities.flatMap((capability) => capability.checkedWith ?? []));
   return {

@@ -10,7 +10,7 @@ import {
   remediationSummary,
   statementsFor,
 } from '../../src/catalogue/remediation.js';
-import { buildRemediationPolicies, IAM_POLICY_LIMITS, type NumberedPolicy, policySize } from '../../src/catalogue/remediation.js';
+import { buildRemediationPolicies, IAM_POLICY_LIMITS, type NumberedPolicy, policySize, setupPolicies } from '../../src/catalogue/remediation.js';
 import { grantsFor, type ResourceScope, resourcesFor } from '../../src/catalogue/resources.js';
 import { authorize } from '../../src/sandbox/iam/evaluate.js';
 
@@ -499,5 +499,25 @@ describe('liftableByIdentityPolicy', () => {
     [{ policyType: 'resource', explicit: false }, false],
   ] as const)('%j → %s', (denial, expected) => {
     expect(liftableByIdentityPolicy(denial)).toBe(expected);
+  });
+});
+
+describe('setupPolicies for table data', () => {
+  const table = [capabilityById('table-data')];
+  const scope: ResourceScope = { region: 'eu-west-1', accountId: '123456789012', bucket: 'acme-athena-results', prefix: 'p/', kmsKeyArns: ['arn:aws:kms:eu-west-1:123456789012:key/results'] };
+  const data = { bucket: 'acme-data-lake', prefix: 'sales/' };
+  const actionsOn = (policies: ReturnType<typeof setupPolicies>) => policies.identityPolicies.flatMap((p) => p.document.Statement);
+
+  it("grants kms:Decrypt on the data's key, through S3 only, when the data is SSE-KMS; never the results key", () => {
+    const dataKey = 'arn:aws:kms:eu-west-1:123456789012:key/data';
+    const kms = actionsOn(setupPolicies(table, scope, { ...data, kmsKeyArns: [dataKey] })).filter((s) => s.Action.includes('kms:Decrypt'));
+    expect(kms.flatMap((s) => s.Resource)).toEqual([dataKey]);
+    expect(kms[0]!.Condition).toEqual({ StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } });
+  });
+
+  it('grants no key at all when no data key is given, and reads only the data location', () => {
+    const statements = actionsOn(setupPolicies(table, scope, data));
+    expect(statements.flatMap((s) => s.Action)).not.toContain('kms:Decrypt');
+    expect(statements.flatMap((s) => s.Resource).every((arn) => arn.includes('acme-data-lake'))).toBe(true);
   });
 });
