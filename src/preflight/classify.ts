@@ -250,6 +250,11 @@ export function classifyError(error: unknown, context: { action: string; host?: 
   if (!reset && (e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR')) {
     return { ...base, code: 'Timeout', category: 'timeout', message: `${action} did not answer before the deadline` };
   }
+  // The service's own credential chain found nothing (no env keys, profile, task or instance role).
+  // Before the network check: the chain's instance-metadata attempt can carry a network cause.
+  if (e.name === 'CredentialsProviderError') {
+    return { ...base, code: NO_SERVICE_IDENTITY, category: 'config', message: `${action} needs the service's own AWS identity, and the AWS credential chain found none` };
+  }
   const network = networkFailure(e);
   if (network) {
     const host = network.host ?? context.host;
@@ -420,6 +425,9 @@ export function retryDelayMs(
   const backoff = random() * defaults.baseDelayMs * 2 ** (attempt - 1);
   return attempt < defaults.maxAttempts && backoff < remainingMs ? backoff : undefined;
 }
+
+/** The code of a role or ambient run on a service with no AWS identity of its own. */
+export const NO_SERVICE_IDENTITY = 'NoServiceIdentity';
 
 /** AWS answered no (the customer must act), as opposed to "could not tell". */
 export function isAnswer(category: ErrorCategory): boolean {

@@ -67,7 +67,12 @@ export async function runPreflight(request: PreflightRequest, deps: EngineDepend
     throw new PreflightRefused([{ path: '/credentials/type', message: 'ambient credentials are disabled on this service (the operator can enable them with PREFLIGHT_ALLOW_AMBIENT=true)' }]);
   }
   if (request.credentials.type !== 'accessKey' && !deps.serviceCredentials) {
-    throw new PreflightRefused([{ path: '/credentials/type', message: `${request.credentials.type} credentials need the service's own AWS identity, and none is configured` }]);
+    throw new PreflightRefused([
+      {
+        path: '/credentials/type',
+        message: `${request.credentials.type} credentials need the service's own AWS identity, and none is configured: give the service one (an instance, task or pod role, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)`,
+      },
+    ]);
   }
   const connection = resolveConnection(request, { maxRunMs: deps.maxRunMs });
   const run = new PreflightRun(request, connection, deps, options);

@@ -3,7 +3,7 @@
 import type { AwsAction } from '../catalogue/actions.js';
 import { type ApplicabilityFact, type CapabilityDefinition, type CapabilityId, capabilityById } from '../catalogue/capabilities.js';
 import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, mergeStatements, remediationSummary, statementsFor } from '../catalogue/remediation.js';
-import { isAnswer, isCertificateError } from './classify.js';
+import { NO_SERVICE_IDENTITY, isAnswer, isCertificateError } from './classify.js';
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
 import { iamPrincipalOf } from '../catalogue/resources.js';
@@ -282,7 +282,10 @@ export function remediationFor(
   const grantable = missingActions.length > 0 && blockers.length === 0 && (status === 'unavailable' || status === 'degraded');
   const relayed = grantable ? allActions.flatMap((action) => definition.relays?.[action] ?? []) : [];
   const wanted = grantable ? [...new Set([...missingActions, ...untestedActions, ...relayed])] : missingActions;
-  const liftable = wanted.filter((action) => action !== 'sts:AssumeRole' && !blockers.some((b) => b.action === action));
+  // What no identity policy of the customer's grants: GetCallerIdentity needs no permission at all,
+  // and AssumeRole is the service's, fixed by the role's trust policy (so then nothing else is asked).
+  const assumeRefused = missingActions.includes('sts:AssumeRole');
+  const liftable = assumeRefused ? [] : wanted.filter((action) => !NEVER_GRANTED.has(action) && !blockers.some((b) => b.action === action));
   // A query refused on a table's data needs the data's location, besides what the results need.
   const dataLocation = reasons.some((r) => r.code === TABLE_DATA_DENIED) ? evidence.facts.queriedTable?.location : undefined;
   const statements: PolicyStatement[] = mergeStatements([
@@ -291,7 +294,7 @@ export function remediationFor(
   ]);
   const needsWords = status !== 'ok' && status !== 'skipped';
   const summary = () =>
-    withLakeFormationGrant(summaryFor(definition, status, liftable.length ? liftable : missingActions, blockers, reasons, evidence.findings, connection.region), reasons, evidence);
+    withLakeFormationGrant(summaryFor(definition, status, assumeRefused || !liftable.length ? missingActions : liftable, blockers, reasons, evidence.findings, connection.region), reasons, evidence);
   return {
     missingActions,
     untestedActions: untestedActions.filter((action) => !missingActions.includes(action)),
@@ -335,6 +338,11 @@ function credentialsFix(code: string, region: string): string {
 }
 
 const EMPTY_LISTINGS = ['NO_DATABASES_VISIBLE', 'NO_TABLES_VISIBLE'] as const;
+const NEVER_GRANTED = new Set<string>(['sts:AssumeRole', 'sts:GetCallerIdentity']);
+
+/** How to give the service an identity of its own, for role runs (said by the API and the CLI alike). */
+export const SERVICE_IDENTITY_FIX =
+  "The service has no AWS identity of its own to assume the role with: give it one allowed sts:AssumeRole on customers' roles (an instance, task or pod role, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in its environment), then run the preflight again.";
 
 /** Where Lake Formation refused, the grants to make, as commands (they are not IAM statements). */
 function withLakeFormationGrant(summary: string, reasons: readonly Reason[], evidence: Evidence): string {
@@ -372,6 +380,7 @@ function summaryFor(
   const first = reasons[0];
   if (!first) return definition.impact;
   if (first.category === 'auth') return credentialsFix(first.code, region);
+  if (first.code === NO_SERVICE_IDENTITY) return SERVICE_IDENTITY_FIX;
   const emptiness = findings.find((f) => f.code === first.code);
   if (emptiness) return `${emptiness.message} ${emptiness.remediation}`;
   if (status === 'unknown' && isCertificateError(first.code)) return `Could not tell: ${first.message}.`;

@@ -5,6 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listBuiltInScenarios, loadScenario } from '../../src/sandbox/scenario.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { type Harness, sampleRequest, startHarness, statusOf } from '../support/service.js';
+import { runPreflight } from '../../src/preflight/engine.js';
+import { type PreflightRequest, validatePreflightRequest } from '../../src/preflight/request.js';
+import { PROBES } from '../../src/probes/registry.js';
+
+function validated(body: unknown): PreflightRequest {
+  const result = validatePreflightRequest(body);
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.request;
+}
 
 const NR = 'skipped:not-requested';
 const NA = 'skipped:not-applicable';
@@ -473,6 +482,21 @@ describe('what the reports say', () => {
     expect(metadata.reasons[0]).toMatchObject({ action: 'kms:Decrypt', category: 'permission' });
     const kms = metadata.remediation!.statements.filter((s) => s.Action.includes('kms:Decrypt')).flatMap((s) => s.Resource);
     expect(kms).toEqual(['arn:aws:kms:eu-west-1:123456789012:key/3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f']);
+  });
+
+  it('says, for a role run on a service without an AWS identity of its own, how to give it one', async () => {
+    const { harness } = await run('full-access');
+    const noIdentity = async () => {
+      throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    };
+    const report = await runPreflight(
+      validated(sampleRequest(harness.sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', externalId: 'acme-7f3c2a' } })),
+      { clients: harness.clients, serviceCredentials: noIdentity, allowAmbient: false, maxRunMs: 30_000, probes: PROBES },
+    );
+    const connection = report.capabilities.find((c) => c.id === 'connection')!;
+    expect(connection).toMatchObject({ status: 'unavailable', reasons: [{ code: 'NoServiceIdentity', category: 'config' }] });
+    expect(connection.remediation!.summary).toMatch(/no AWS identity of its own.*sts:AssumeRole/);
+    expect(report.remediation.policy).toBeNull();
   });
 
   it('warns when a role is used without an external ID', async () => {

@@ -88,6 +88,9 @@ describe('POST /preflight', () => {
     const wrongId = await harness.preflight(sampleRequest(harness.sandbox, { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/PreflightReadOnly', externalId: 'not-the-id' } }));
     expect(wrongId.body.status).toBe('failed');
     expect(wrongId.body.capabilities[0]).toMatchObject({ id: 'connection', status: 'unavailable', missingActions: ['sts:AssumeRole'] });
+    // The fix is the role's trust policy, never an Allow of sts:GetCallerIdentity (it needs no permission).
+    expect(wrongId.body.capabilities[0].remediation).toMatchObject({ summary: expect.stringMatching(/trust policy/), statements: [] });
+    expect(wrongId.body.remediation.policy).toBeNull();
     const denied = wrongId.body.findings.find((f: { code: string }) => f.code === 'ASSUME_ROLE_DENIED');
     expect(denied.remediation).toContain('"AWS":"arn:aws:iam::999999999999:user/preflight-service"');
     // The fix as a document to copy, with the customer's own external ID left for them to fill in.
