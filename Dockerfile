@@ -1,4 +1,13 @@
 # syntax=docker/dockerfile:1
+# Base images: pinned by tag, not yet by digest. A digest must be read from the registry, which is
+# not reachable where this file is written, and an unverified digest is worse than none. To pin
+# (and to update later, e.g. monthly or on a Node/Debian security release), read each tag's
+# multi-platform index digest (the `Digest:` line) and append it, keeping the tag for readers:
+#   docker buildx imagetools inspect node:24-bookworm-slim
+#   docker buildx imagetools inspect gcr.io/distroless/nodejs24-debian12:nonroot
+#   FROM node:24-bookworm-slim@sha256:<digest> AS build
+# (or let Renovate/Dependabot's docker ecosystem keep the digests current).
+
 # Build stage: compile TypeScript with the dev dependencies.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
@@ -7,10 +16,18 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev --ignore-scripts && mkdir -p /app/data
+# Source maps stay out of the image: they would ship the TypeScript source, and nothing at run time
+# reads them (NODE_OPTIONS has no --enable-source-maps).
+RUN npm run build && find dist -name '*.map' -delete && npm prune --omit=dev --ignore-scripts && mkdir -p /app/data
 
 # Run stage: distroless Node 24 (no shell, no package manager), non-root, read-only friendly.
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
+# OCI annotations; VERSION follows package.json's (`docker build --build-arg VERSION=...` for a release).
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="preflight" \
+      org.opencontainers.image.description="Connection preflight checker for AWS Glue / Athena analytics connections" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.base.name="gcr.io/distroless/nodejs24-debian12:nonroot"
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 # V8 sizes its heap from the host's memory, not from what a preflight needs: a few hundred MB of

@@ -2,6 +2,7 @@
 // reviewer would apply to a service that handles other people's credentials.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const instructions = dockerfile
@@ -35,6 +36,34 @@ describe('Dockerfile', () => {
     for (const path of new Set(read)) expect(copies.some((line) => line.split(/\s+/).includes(path)), path).toBe(true);
   });
 
+  it('pins its base images by digest, or says why not and how to pin and update them', () => {
+    for (const from of stages) {
+      const image = from.split(/\s+/)[1]!;
+      if (/@sha256:[0-9a-f]{64}$/.test(image)) continue;
+      // No registry is reachable where this is written, and a digest nobody could read from the
+      // registry is not written in: the tag stays, with the command that reads its digest.
+      const tag = image.replace(/@.*/, '');
+      expect(dockerfile, tag).toContain(`docker buildx imagetools inspect ${tag}`);
+    }
+    expect(dockerfile).toMatch(/^# .*FROM node:24-bookworm-slim@sha256:<digest>/m);
+  });
+
+  it('carries OCI labels, its version the package\'s', () => {
+    const labels = finalStage.filter((line) => line.startsWith('LABEL ')).join(' ');
+    for (const key of ['title', 'description', 'version']) expect(labels).toMatch(new RegExp(`org\\.opencontainers\\.image\\.${key}=`));
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(finalStage).toContain(`ARG VERSION=${version}`);
+  });
+
+  it('ships no source maps', () => {
+    const build = instructions.slice(0, instructions.indexOf(stages.at(-1)!));
+    const run = build.find((line) => line.includes('npm run build'))!;
+    // Deleted after the build (tsc and esbuild both write them) and before dist/ is copied over.
+    expect(run).toMatch(/npm run build && find dist -name '\*\.map' -delete/);
+    expect(finalStage.some((line) => /^COPY --from=build \S*dist/.test(line))).toBe(true);
+    expect(finalStage.join('\n')).not.toMatch(/enable-source-maps/);
+  });
+
   it('limits V8 to the heap a preflight needs, as `npm run bench` measures it', () => {
     const env = finalStage.filter((line) => line.startsWith('ENV ')).join('\n');
     expect(env).toMatch(/NODE_OPTIONS="--max-semi-space-size=\d+ --max-old-space-size=\d+"/);
@@ -57,5 +86,50 @@ describe('Dockerfile', () => {
     const compose = readFileSync('docker-compose.yml', 'utf8');
     expect(compose).toMatch(/AWS_ENDPOINT_URL: http:\/\/sandbox:4566/);
     expect(compose).toMatch(/PREFLIGHT_API_KEYS/);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  type Service = {
+    build?: unknown; image?: string; pull_policy?: string; ports?: string[]; read_only?: boolean;
+    tmpfs?: string[]; cap_drop?: string[]; security_opt?: string[]; mem_limit?: string;
+  };
+  const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  const services = Object.entries(compose.services);
+
+  it('publishes the demo key\'s service on the host\'s loopback only', () => {
+    const published = services.flatMap(([, service]) => service.ports ?? []);
+    expect(published.length).toBeGreaterThan(0);
+    for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+  });
+
+  it('builds the image once, under one name the other service reuses without pulling', () => {
+    const built = services.filter(([, service]) => service.build !== undefined);
+    expect(built).toHaveLength(1);
+    const [, builder] = built[0]!;
+    expect(builder.image).toBeTruthy();
+    expect(builder.pull_policy).toBe('build');
+    for (const [name, service] of services.filter(([, service]) => service.build === undefined)) {
+      expect(service.image, name).toBe(builder.image);
+      expect(service.pull_policy, name).toBe('never');
+    }
+  });
+
+  it('runs every container read-only with a tmpfs /tmp, no capabilities, no privilege gain, bounded memory', () => {
+    for (const [name, service] of services) {
+      expect(service.read_only, name).toBe(true);
+      expect(service.tmpfs?.some((mount) => mount.split(':')[0] === '/tmp'), name).toBe(true);
+      expect(service.cap_drop, name).toEqual(['ALL']);
+      expect(service.security_opt, name).toContain('no-new-privileges:true');
+      expect(service.mem_limit, name).toMatch(/^\d+[mg]$/);
+    }
+  });
+});
+
+describe('.env.example', () => {
+  it('sets no HOST, which would override the image\'s 0.0.0.0 when given to a container', () => {
+    const example = readFileSync('.env.example', 'utf8');
+    expect(example).not.toMatch(/^\s*HOST=/m);
+    expect(example).toMatch(/^# HOST=/m);
   });
 });
