@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { authentication } from './http/auth.js';
 import { docs } from './http/docs.js';
 import { errorHandler } from './http/errors.js';
+import { RequestLogController } from './http/logging.js';
 import { type Metrics, createMetrics } from './http/metrics.js';
 import type { EngineDependencies } from './preflight/engine.js';
 import { healthRoutes } from './routes/health.js';
@@ -52,6 +53,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, engine } = options;
   const app = Fastify({
     ...(typeof options.logger === 'object' ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
+    // Request lines at info, but at debug for the routes that ask (health checks).
+    logController: new RequestLogController(),
     bodyLimit: 64 * 1024,
     // A run never outlasts its server maximum; a request that does is a stuck client.
     requestTimeout: engine.maxRunMs + 10_000,
