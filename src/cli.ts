@@ -9,13 +9,15 @@ import { buildTrustPolicy, setupPolicies } from './catalogue/remediation.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
 import { jsonErrorPosition } from './json-position.js';
 import { ConfigError, loadConfig } from './config.js';
-import { parseS3Uri } from './preflight/connection.js';
+import { maskAccessKeyId, parseS3Uri } from './preflight/connection.js';
 import { PreflightRefused, runPreflight } from './preflight/engine.js';
 import { validatePreflightRequest } from './preflight/request.js';
 import { PROBES } from './probes/registry.js';
 import type { PreflightReport } from './preflight/types.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/text.js';
+import { type ReportDiff, diffReports } from './store/diff.js';
+import { type RunsPage, connectionFingerprint } from './store/types.js';
 
 const EXIT = { ok: 0, degraded: 1, failed: 2, usage: 3 } as const;
 
@@ -25,6 +27,9 @@ const USAGE = `usage: preflight <command> [options]
 
   check [FILE|-]   check a connection: a table, or --json, --markdown, --policy
   policy           print the IAM policies for capabilities (no AWS call)
+  show ID          a stored report, from a service (--server)
+  history FILE     a connection's stored runs, newest first, from a service (--server)
+  diff OLD NEW     what changed between two reports (ids with --server, or two report files)
   serve            run the HTTP service, configured by environment variables
   sandbox          run the simulated AWS account
 
@@ -32,7 +37,7 @@ preflight <command> --help describes a command; preflight --version prints the v
 ${EXIT_CODES}
 `;
 
-const HELP: Record<'check' | 'policy' | 'serve' | 'sandbox', string> = {
+const HELP: Record<'check' | 'policy' | 'show' | 'history' | 'diff' | 'serve' | 'sandbox', string> = {
   check: `usage: preflight check [FILE|-] [--json|--markdown|--policy] [--server URL --api-key KEY] [--verbose]
 
 Checks the connection in FILE (JSON, canonical or flat; - or none: standard input) with this
@@ -69,6 +74,50 @@ with --external-id, the role's trustPolicy.
   -h, --help                this help
 
 exit: 0 printed, 3 usage error
+`,
+  show: `usage: preflight show ID --server URL [--api-key KEY] [--json|--markdown]
+
+Prints the report the service at URL stored for the run ID (GET /preflight/ID), as check prints
+one: a table, or the JSON the API answers, or Markdown for a ticket.
+
+  --server URL     the service that ran it (report history on)
+  --api-key KEY    its API key (default: PREFLIGHT_API_KEY)
+  --json           the report as JSON, as the API answers
+  --markdown       the report as Markdown
+  -h, --help       this help
+
+exit: the report's status as check's (0 ok, 1 degraded, 2 failed); 3 usage error, or the service
+refused (an unknown or expired id, a wrong key, history off)
+`,
+  history: `usage: preflight history [FILE|-] --server URL [--api-key KEY] [--limit N] [--json]
+
+Lists the runs the service at URL stored for the connection in FILE (the connection as check
+takes it; - or none: standard input), newest first: id, start, status, duration. The connection
+is found by its fingerprint (account, region, credential type, role ARN or masked key id), computed
+here as the service computes it: the file's secrets are never sent.
+
+  --server URL     the service (report history on)
+  --api-key KEY    its API key (default: PREFLIGHT_API_KEY)
+  --limit N        at most N runs, 1 to 100 (default 20)
+  --json           the service's page as JSON (fingerprint, runs, next)
+  -h, --help       this help
+
+exit: 0 listed (none is an empty list), 3 usage or input error, or the service refused
+`,
+  diff: `usage: preflight diff OLD NEW [--server URL [--api-key KEY]] [--json]
+
+What changed from the report OLD to the report NEW: capabilities whose status changed, actions
+newly missing or granted, findings added or gone. OLD and NEW are run ids with --server
+(GET /preflight/OLD/diff/NEW), or two report files (check --json's output) without it; both ways
+compare with the service's own diff.
+
+  --server URL     the service that stored both runs
+  --api-key KEY    its API key (default: PREFLIGHT_API_KEY)
+  --json           the diff as JSON, as the API answers
+  -h, --help       this help
+
+exit: 0 nothing got worse, 1 something got worse (the overall status or a capability, or an action
+is newly missing), 3 usage or input error, or the service refused
 `,
   serve: `usage: preflight serve
 
@@ -120,6 +169,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return await check(rest, io);
       case 'policy':
         return policy(rest, io);
+      case 'show':
+        return await show(rest, io);
+      case 'history':
+        return await history(rest, io);
+      case 'diff':
+        return await diff(rest, io);
       case 'serve':
         return serveHelp(rest, io);
       case 'sandbox':
@@ -433,4 +488,144 @@ async function sandbox(args: string[], io: Io): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return EXIT.ok;
+}
+
+
+/** The service's address and key for the history commands: both needed, the address a URL. */
+function serviceOf(values: { server?: string; 'api-key'?: string }, io: Io, command: 'show' | 'history' | 'diff') {
+  if (!values.server) throw new UsageError('--server URL is required: the service that stored the reports', command);
+  let url: URL;
+  try {
+    url = new URL(values.server);
+  } catch {
+    throw new UsageError('--server must be a URL such as http://127.0.0.1:8080', command);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('--server must be an http or https URL', command);
+  const apiKey = values['api-key'] ?? io.env.PREFLIGHT_API_KEY;
+  if (!apiKey) throw new UsageError('--server needs --api-key or PREFLIGHT_API_KEY', command);
+  return { url, apiKey };
+}
+
+/** A GET of the service's JSON; a refusal (404 unknown or history off, 401) said in the service's words. */
+async function getJson<T>(service: { url: URL; apiKey: string }, path: string): Promise<T> {
+  const target = new URL(path, service.url);
+  let response: Response;
+  try {
+    response = await fetch(target, { headers: { authorization: `Bearer ${service.apiKey}`, accept: 'application/json' } });
+  } catch (error) {
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    throw new InputError(`cannot reach ${target.origin}${typeof code === 'string' && /^\w{1,32}$/.test(code) ? ` (${code})` : ''}`);
+  }
+  if (!response.ok) {
+    const answer = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new InputError(`the server answered ${response.status}: ${answer.message ?? response.statusText}`);
+  }
+  return (await response.json()) as T;
+}
+
+function printReport(report: PreflightReport, values: { json?: boolean; markdown?: boolean }, io: Io): void {
+  if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (values.markdown) io.stdout.write(renderMarkdown(report));
+  else io.stdout.write(renderTable(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
+}
+
+const SERVER_OPTIONS = { server: { type: 'string' }, 'api-key': { type: 'string' } } as const;
+
+async function show(args: string[], io: Io): Promise<number> {
+  const parsed = options('show', args, { ...SERVER_OPTIONS, json: { type: 'boolean' }, markdown: { type: 'boolean' } }, io);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError('show takes one run id', 'show');
+  const id = positionals[0]!;
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) throw new UsageError('a run id is letters, digits and -, such as 7b3f6a3c4fdb', 'show');
+  if (values.json && values.markdown) throw new UsageError('--json and --markdown do not go together: pick one', 'show');
+  const service = serviceOf(values, io, 'show');
+  const report = await getJson<PreflightReport>(service, `preflight/${id}`);
+  printReport(report, values, io);
+  return EXIT[report.status] ?? EXIT.usage;
+}
+
+async function history(args: string[], io: Io): Promise<number> {
+  const parsed = options('history', args, { ...SERVER_OPTIONS, json: { type: 'boolean' }, limit: { type: 'string', default: '20' } }, io);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError('history takes one connection file, or - for standard input', 'history');
+  const limit = Number(values.limit);
+  if (!/^\d+$/.test(values.limit!) || limit < 1 || limit > 100) throw new UsageError('--limit must be an integer from 1 to 100', 'history');
+  const service = serviceOf(values, io, 'history');
+  const body = await readInput(positionals[0] ?? '-', io);
+  const validation = validatePreflightRequest(body);
+  if (!validation.ok) {
+    io.stderr.write(`preflight: the connection is not valid:\n${validation.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}\n`);
+    return EXIT.usage;
+  }
+  // The connection as a report states it (the key id masked), fingerprinted by the store's own function.
+  const { region, accountId, credentials } = validation.request;
+  const fingerprint = connectionFingerprint({
+    region,
+    accountId,
+    credentialType: credentials.type,
+    ...(credentials.type === 'role' ? { roleArn: credentials.roleArn } : {}),
+    ...(credentials.type === 'accessKey' ? { accessKeyId: maskAccessKeyId(credentials.accessKeyId) } : {}),
+  });
+  const page = await getJson<RunsPage & { fingerprint: string }>(service, `connections/${fingerprint}/runs?limit=${limit}`);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (!page.runs.length) {
+    io.stderr.write(`preflight: no stored run of this connection (fingerprint ${fingerprint})\n`);
+    return EXIT.ok;
+  }
+  const rows = page.runs.map((run) => [run.id, run.startedAt, run.status, `${(run.durationMs / 1000).toFixed(1)} s`]);
+  const widths = [0, 1, 2].map((column) => Math.max(...[['run', 'started', 'status'][column]!, ...rows.map((row) => row[column]!)].map((cell) => cell.length)));
+  const line = (cells: string[]) => `${cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ')}\n`;
+  io.stdout.write(`connection ${fingerprint}, newest first\n${line(['run', 'started', 'status', 'duration'])}${rows.map(line).join('')}`);
+  if (page.next) io.stdout.write(`(older runs beyond these ${page.runs.length}: --limit up to 100, or GET /connections/${fingerprint}/runs?cursor=${encodeURIComponent(page.next)})\n`);
+  return EXIT.ok;
+}
+
+async function readReport(source: string, io: Io): Promise<PreflightReport> {
+  const report = (await readInput(source, io)) as Partial<PreflightReport> | null;
+  const ok =
+    typeof report === 'object' && report !== null && typeof report.id === 'string' && typeof report.startedAt === 'string' && ['ok', 'degraded', 'failed'].includes(report.status as string) &&
+    Array.isArray(report.capabilities) && Array.isArray(report.probes) && Array.isArray(report.findings);
+  if (!ok) throw new InputError(`${source} is not a preflight report (check --json, or GET /preflight/ID, writes one)`);
+  return report as PreflightReport;
+}
+
+async function diff(args: string[], io: Io): Promise<number> {
+  const parsed = options('diff', args, { ...SERVER_OPTIONS, json: { type: 'boolean' } }, io);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
+  if (positionals.length !== 2) throw new UsageError('diff takes two reports: OLD NEW (run ids with --server, or report files)', 'diff');
+  const [older, newer] = positionals as [string, string];
+  let result: ReportDiff;
+  if (values.server) {
+    for (const id of positionals) if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) throw new UsageError('with --server, OLD and NEW are run ids: letters, digits and -', 'diff');
+    result = await getJson<ReportDiff>(serviceOf(values, io, 'diff'), `preflight/${older}/diff/${newer}`);
+  } else {
+    if (older === '-' && newer === '-') throw new UsageError('only one of OLD and NEW can be standard input', 'diff');
+    result = diffReports(await readReport(older, io), await readReport(newer, io));
+  }
+  io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderDiff(result));
+  return result.worse ? EXIT.degraded : EXIT.ok;
+}
+
+function renderDiff(d: ReportDiff): string {
+  const lines = [
+    `from ${d.from.id} (${d.from.startedAt}, ${d.from.status})`,
+    `to   ${d.to.id} (${d.to.startedAt}, ${d.to.status})`,
+    d.worse ? 'worse: something got worse' : 'worse: no',
+  ];
+  const section = (title: string, items: string[]) => {
+    if (items.length) lines.push('', `${title}:`, ...items.map((item) => `  ${item}`));
+  };
+  section('capabilities', d.capabilities.map((c) => `${c.id}: ${c.from ?? '(not checked)'} -> ${c.to ?? '(not checked)'}`));
+  section('newly missing', d.actions.newlyMissing);
+  section('newly granted', d.actions.newlyGranted);
+  section('findings added', d.findings.added.map((f) => `${f.code}: ${f.message}`));
+  section('findings gone', d.findings.gone.map((f) => `${f.code}: ${f.message}`));
+  if (!d.capabilities.length && !d.actions.newlyMissing.length && !d.actions.newlyGranted.length && !d.findings.added.length && !d.findings.gone.length) lines.push('', 'nothing changed');
+  return `${lines.join('\n')}\n`;
 }
