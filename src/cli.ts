@@ -16,6 +16,9 @@ import { PROBES } from './probes/registry.js';
 import type { PreflightReport } from './preflight/types.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/text.js';
+import { buildSetup } from './setup/generate.js';
+import { renderSetupMarkdown } from './setup/markdown.js';
+import { validateSetupRequest } from './setup/request.js';
 import { type ReportDiff, diffReports } from './store/diff.js';
 import { type RunsPage, connectionFingerprint } from './store/types.js';
 
@@ -27,6 +30,7 @@ const USAGE = `usage: preflight <command> [options]
 
   check [FILE|-]   check a connection: a table, or --json, --markdown, --policy
   policy           print the IAM policies for capabilities (no AWS call)
+  setup            the role to create for the service: CloudFormation, Terraform, aws CLI (no AWS call)
   show ID          a stored report, from a service (--server)
   history FILE     a connection's stored runs, newest first, from a service (--server)
   diff OLD NEW     what changed between two reports (ids with --server, or two report files)
@@ -37,7 +41,7 @@ preflight <command> --help describes a command; preflight --version prints the v
 ${EXIT_CODES}
 `;
 
-const HELP: Record<'check' | 'policy' | 'show' | 'history' | 'diff' | 'serve' | 'sandbox', string> = {
+const HELP: Record<'check' | 'policy' | 'setup' | 'show' | 'history' | 'diff' | 'serve' | 'sandbox', string> = {
   check: `usage: preflight check [FILE|-] [--json|--markdown|--policy] [--server URL --api-key KEY] [--verbose]
 
 Checks the connection in FILE (JSON, canonical or flat; - or none: standard input) with this
@@ -71,6 +75,37 @@ with --external-id, the role's trustPolicy.
   --kms-key ARN             the KMS key that encrypts results
   --external-id X           with --trusted-principal: the trust policy that requires X
   --trusted-principal ARN   the service's principal, which the role trusts
+  -h, --help                this help
+
+exit: 0 printed, 3 usage error
+`,
+  setup: `usage: preflight setup --region R --account A --external-id X --trusted-principal ARN [options]
+
+Prints, with no AWS call, the role a customer creates for the service, as POST /setup answers it:
+the identity policies (split to fit IAM's quotas), the self-check policy, the trust policy (only
+the service's principal, only with the external ID), a CloudFormation template, a Terraform
+configuration, aws CLI commands, and the POST /preflight body that checks the role once created.
+
+  --region R                the connection's region, such as eu-west-1
+  --account A               the customer's 12-digit account id
+  --external-id X           the external ID the vendor assigned to this customer
+  --trusted-principal ARN   the service's own principal, the one the role trusts
+                            (default: PREFLIGHT_TRUSTED_PRINCIPAL)
+  --role-name NAME          the role to create (default PreflightAccess)
+  --capabilities a,b|all    what the product needs (default: what a preflight checks by default):
+                            ${CAPABILITY_IDS.join(', ')}
+  --required a,b            which of them it cannot work without (default: connection, metadata)
+  --workgroup W             the Athena workgroup
+  --catalog C               the Athena data catalog
+  --output s3://…           the query results location (needed for query-results, query-execution)
+  --catalog-id A            the Glue catalog's account id
+  --databases d1,d2         only these databases
+  --data-location s3://…    the tables' data (needed for table-data)
+  --kms-keys ARN,ARN        KMS key or alias ARNs that protect query results or the data
+  --no-self-check           leave out what only the preflight calls to check
+  --format F                markdown (default: every form, for a ticket), json (POST /setup's
+                            answer), cloudformation (the template in YAML), cloudformation-json,
+                            terraform, cli (the aws CLI commands)
   -h, --help                this help
 
 exit: 0 printed, 3 usage error
@@ -169,6 +204,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return await check(rest, io);
       case 'policy':
         return policy(rest, io);
+      case 'setup':
+        return setup(rest, io);
       case 'show':
         return await show(rest, io);
       case 'history':
@@ -628,4 +665,102 @@ function renderDiff(d: ReportDiff): string {
   section('findings gone', d.findings.gone.map((f) => `${f.code}: ${f.message}`));
   if (!d.capabilities.length && !d.actions.newlyMissing.length && !d.actions.newlyGranted.length && !d.findings.added.length && !d.findings.gone.length) lines.push('', 'nothing changed');
   return `${lines.join('\n')}\n`;
+}
+
+
+const SETUP_FORMATS = ['markdown', 'json', 'cloudformation', 'cloudformation-json', 'terraform', 'cli'] as const;
+
+/** Where POST /setup's issues point, as the options that set those fields. */
+const SETUP_OPTION_OF: Array<[string, string]> = [
+  ['/region', '--region'],
+  ['/accountId', '--account'],
+  ['/externalId', '--external-id'],
+  ['/roleName', '--role-name'],
+  ['/capabilities', '--capabilities'],
+  ['/required', '--required'],
+  ['/athena/workgroup', '--workgroup'],
+  ['/athena/catalog', '--catalog'],
+  ['/athena/outputLocation', '--output'],
+  ['/glue/catalogId', '--catalog-id'],
+  ['/glue/databases', '--databases'],
+  ['/dataLocation', '--data-location'],
+  ['/kmsKeys', '--kms-keys'],
+];
+
+function setup(args: string[], io: Io): number {
+  const parsed = options(
+    'setup',
+    args,
+    {
+      region: { type: 'string' },
+      account: { type: 'string' },
+      'external-id': { type: 'string' },
+      'trusted-principal': { type: 'string' },
+      'role-name': { type: 'string' },
+      capabilities: { type: 'string' },
+      required: { type: 'string' },
+      workgroup: { type: 'string' },
+      catalog: { type: 'string' },
+      output: { type: 'string' },
+      'catalog-id': { type: 'string' },
+      databases: { type: 'string' },
+      'data-location': { type: 'string' },
+      'kms-keys': { type: 'string' },
+      'no-self-check': { type: 'boolean' },
+      format: { type: 'string', default: 'markdown' },
+    },
+    io,
+  );
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
+  // Not the argument itself: a stray word can be a value meant for an option (an external ID).
+  if (positionals.length) throw new UsageError('setup takes options only, no file', 'setup');
+  const format = values.format as (typeof SETUP_FORMATS)[number];
+  if (!SETUP_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${SETUP_FORMATS.join(', ')}`, 'setup');
+  for (const name of ['region', 'account', 'external-id'] as const) if (!values[name]) throw new UsageError(`--${name} is required`, 'setup');
+  const trustedPrincipal = values['trusted-principal'] ?? loadConfig(io.env).trustedPrincipal;
+  if (!trustedPrincipal) throw new UsageError('--trusted-principal ARN (or PREFLIGHT_TRUSTED_PRINCIPAL) is required: the service\'s own principal, which the role trusts', 'setup');
+  if (/^arn:aws[\w-]*:sts::/.test(trustedPrincipal)) throw new UsageError('--trusted-principal must be the role\'s IAM ARN, not an STS session ARN: a trust policy names the role', 'setup');
+  if (!/^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(root|(role|user)\/[\w+=,.@/-]{1,512})$/.test(trustedPrincipal)) {
+    throw new UsageError('--trusted-principal must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/preflight-service', 'setup');
+  }
+  const list = (value: string | undefined) => value?.split(',').map((item) => item.trim()).filter(Boolean);
+  const capabilities = values.capabilities?.trim() === 'all' ? [...CAPABILITY_IDS] : list(values.capabilities);
+  const athena = { workgroup: values.workgroup, catalog: values.catalog, outputLocation: values.output };
+  const glue = { catalogId: values['catalog-id'], databases: list(values.databases) };
+  const defined = (object: Record<string, unknown>) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+  // POST /setup's body, judged by the route's own validator.
+  const body = defined({
+    region: values.region,
+    accountId: values.account,
+    externalId: values['external-id'],
+    roleName: values['role-name'],
+    capabilities,
+    required: list(values.required),
+    athena: Object.values(athena).some((v) => v !== undefined) ? defined(athena) : undefined,
+    glue: Object.values(glue).some((v) => v !== undefined) ? defined(glue) : undefined,
+    dataLocation: values['data-location'],
+    kmsKeys: list(values['kms-keys']),
+    options: values['no-self-check'] ? { selfCheck: false } : undefined,
+  });
+  const validation = validateSetupRequest(body);
+  if (!validation.ok) {
+    const named = validation.issues.map((issue) => {
+      const option = SETUP_OPTION_OF.find(([path]) => issue.path === path || issue.path.startsWith(`${path}/`))?.[1];
+      return `  ${option ?? issue.path}: ${issue.message}`;
+    });
+    io.stderr.write(`preflight: the setup is not valid:\n${named.join('\n')}\n`);
+    return EXIT.usage;
+  }
+  const result = buildSetup(validation.input, { trustedPrincipalArn: trustedPrincipal });
+  const output = {
+    markdown: () => renderSetupMarkdown(result),
+    json: () => `${JSON.stringify(result, null, 2)}\n`,
+    cloudformation: () => result.cloudFormation.yaml,
+    'cloudformation-json': () => result.cloudFormation.json,
+    terraform: () => result.terraform,
+    cli: () => result.awsCli,
+  }[format]();
+  io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+  return EXIT.ok;
 }
