@@ -24,6 +24,10 @@ export const docs = shared(async (app) => {
         description: 'Checks an AWS connection for Glue and Athena, capability by capability, and returns the policy that fixes what is missing.',
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'One of PREFLIGHT_API_KEYS' } } },
+      // Relative: the document is served by the service it describes (GET /openapi.yaml, /docs).
+      servers: [{ url: '/', description: 'This service' }],
+      // Every route needs a key unless it says otherwise (the health checks: `security: []`).
+      security: [{ apiKey: [] }],
     },
   });
   // Its files are named explicitly: the service runs as a bundle, where the plugin cannot find

@@ -181,3 +181,46 @@ export const FlatRequestSchema = Type.Object(Object.fromEntries(FLAT_FIELDS.filt
 });
 
 export const PreflightBodySchema = Type.Union([PreflightRequestSchema, FlatRequestSchema], { $id: 'PreflightRequest' });
+
+// Responses in OpenAPI's own form (a description, headers, a schema per media type): Fastify
+// serialises by the reply's media type, @fastify/swagger documents each one as it is.
+const json = (schema: TSchema) => ({ 'application/json': { schema } });
+const RETRY_AFTER = { 'Retry-After': { type: 'integer', minimum: 0, description: 'Seconds to wait before trying again' } };
+
+/** A report (PreflightReport) as JSON, Markdown or text, by Accept; with `stream`, also POST /preflight's event stream. */
+export function reportResponse({ stream = false, headers }: { stream?: boolean; headers?: Record<string, unknown> } = {}) {
+  return {
+    description: stream
+      ? 'The report, whatever its verdict, in the format Accept asks for; or its progress then the report, as an event stream'
+      : 'The report, in the format Accept asks for',
+    ...(headers ? { headers } : {}),
+    content: {
+      ...json(ReportSchema),
+      ...(stream
+        ? {
+            'text/event-stream': {
+              schema: { type: 'string', description: 'Server-sent events: `probe` (one per finished probe), then `report` (data: the PreflightReport as JSON); `error` if the run fails after the stream opened' },
+            },
+          }
+        : {}),
+      'text/markdown': { schema: { type: 'string', description: 'The report rendered as Markdown (as `preflight check --markdown` prints it)' } },
+      'text/plain': { schema: { type: 'string', description: 'The report as a text table (as `preflight check` prints it)' } },
+    },
+  };
+}
+
+/** Refusals of a request's body or rate, for the routes that take a body and count against the rate limit. */
+export const bodyAndRateResponses = {
+  413: { description: 'The body is larger than 64 KiB', content: json(InvalidRequestSchema) },
+  415: { description: 'The body is not application/json', content: json(InvalidRequestSchema) },
+  429: {
+    description: 'Too many requests this minute: per API key, or per client address without a valid key (`rate_limited`)',
+    headers: RETRY_AFTER,
+    content: json(ErrorSchema),
+  },
+};
+
+/** 503 `busy`: as many preflights as the service runs at once are running; no queue. */
+export const BusyResponse = { description: 'Too many preflights are running (`busy`); no queue: retry after Retry-After seconds', headers: RETRY_AFTER, content: json(ErrorSchema) };
+
+export const UnauthorizedResponse = { description: 'No valid API key (`Authorization: Bearer <key>`)', content: json(ErrorSchema) };

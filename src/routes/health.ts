@@ -2,12 +2,27 @@
 // (with a key). Polled every few seconds: their request lines are logged at debug, not info.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../http/metrics.js';
+import { UnauthorizedResponse } from '../http/schemas.js';
 
 export const healthRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app, { metrics }) => {
-  const statusSchema = { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } };
-  app.get('/healthz', { config: { logAtDebug: true }, schema: { summary: 'Liveness: the process answers (no AWS call)', ...statusSchema } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { logAtDebug: true }, schema: { summary: 'Readiness: the service accepts preflights (no AWS call)', ...statusSchema } }, async () => ({ status: 'ready' }));
-  app.get('/metrics', { schema: { hide: true }, preHandler: app.authenticate }, async (_request, reply) =>
+  // No key: `security: []` says so (the document's default is the API key).
+  const open = (status: string) => ({
+    security: [],
+    response: { 200: { description: `The service is up: \`{"status": "${status}"}\``, type: 'object', properties: { status: { type: 'string' } } } },
+  });
+  app.get('/healthz', { config: { logAtDebug: true }, schema: { operationId: 'getHealth', summary: 'Liveness: the process answers (no AWS call)', ...open('ok') } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { logAtDebug: true }, schema: { operationId: 'getReadiness', summary: 'Readiness: the service accepts preflights (no AWS call)', ...open('ready') } }, async () => ({ status: 'ready' }));
+  const metricsSchema = {
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics (no AWS call)',
+    description: 'Runs, their durations and refusals, probe outcomes by category, AWS call slots, and the process; in the Prometheus text exposition format.',
+    security: [{ apiKey: [] }],
+    response: {
+      200: { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string', description: 'Prometheus text exposition format 0.0.4' } } } },
+      401: UnauthorizedResponse,
+    },
+  };
+  app.get('/metrics', { schema: metricsSchema, preHandler: app.authenticate }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 };

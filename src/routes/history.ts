@@ -2,7 +2,7 @@
 // runs. All behind the API key. With the store off, every one answers 404 saying so.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import Type from 'typebox';
-import { ErrorSchema, ReportSchema } from '../http/schemas.js';
+import { ErrorSchema, ReportSchema, UnauthorizedResponse, reportResponse } from '../http/schemas.js';
 import { CAPABILITY_STATUSES, OVERALL_STATUSES } from '../preflight/types.js';
 import { diffReports } from '../store/diff.js';
 import type { ReportStore } from '../store/types.js';
@@ -86,11 +86,16 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
     {
       schema: {
         ...common,
+        operationId: 'getReport',
         summary: 'A stored report, by its run id',
         description:
           'The report as POST /preflight answered it, with the same content negotiation (Accept): `application/json` (default), `text/markdown` or `text/plain`. The `x-connection-fingerprint` header names the connection (GET /connections/{fingerprint}/runs).',
         params: Type.Object({ id: Type.Unsafe<string>(RUN_ID) }),
-        response: { 200: ReportSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: {
+          200: reportResponse({ headers: { 'x-connection-fingerprint': { type: 'string', pattern: '^[0-9a-f]{24}$', description: 'The connection the report is of (GET /connections/{fingerprint}/runs)' } } }),
+          401: UnauthorizedResponse,
+          404: ErrorSchema,
+        },
       },
       preHandler: app.authenticate,
     },
@@ -109,6 +114,7 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
     {
       schema: {
         ...common,
+        operationId: 'listConnectionRuns',
         summary: "A connection's stored runs, newest first",
         description: 'Paged: `limit` runs (default 20), then `cursor=next` for older ones. The fingerprint is the `x-connection-fingerprint` header of GET /preflight/{id}.',
         params: Type.Object({ fingerprint: Type.String({ pattern: '^[0-9a-f]{24}$' }) }),
@@ -116,7 +122,7 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
           cursor: Type.Optional(Type.String({ pattern: '^[0-9]+\\.[A-Za-z0-9-]{1,64}$' })),
         }),
-        response: { 200: RunsPageSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: RunsPageSchema, 401: UnauthorizedResponse, 404: ErrorSchema },
       },
       preHandler: app.authenticate,
     },
@@ -133,10 +139,11 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
     {
       schema: {
         ...common,
+        operationId: 'diffReports',
         summary: 'What changed between two stored reports',
         description: 'From the report `id` (the earlier, usually) to the report `otherId`: capabilities whose status changed, actions newly missing or granted, findings added or gone, and whether anything got worse.',
         params: Type.Object({ id: Type.Unsafe<string>(RUN_ID), otherId: Type.Unsafe<string>(RUN_ID) }),
-        response: { 200: ReportDiffSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: ReportDiffSchema, 401: UnauthorizedResponse, 404: ErrorSchema },
       },
       preHandler: app.authenticate,
     },

@@ -2,7 +2,7 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { eventStream } from '../http/event-stream.js';
 import type { Metrics } from '../http/metrics.js';
-import { ErrorSchema, InvalidRequestSchema, PreflightBodySchema, ReportSchema } from '../http/schemas.js';
+import { BusyResponse, InvalidRequestSchema, PreflightBodySchema, UnauthorizedResponse, bodyAndRateResponses, reportResponse } from '../http/schemas.js';
 import { type EngineDependencies, type ProbeEvent, PreflightRefused, runPreflight } from '../preflight/engine.js';
 import { validatePreflightRequest } from '../preflight/request.js';
 import type { PreflightReport } from '../preflight/types.js';
@@ -46,9 +46,16 @@ const schema = {
     'capabilities: [{id, status}]}` (capabilities whose probes have all settled), then one `report` event whose data is the report (PreflightReport).',
     'A client that disconnects aborts its run.',
   ].join('\n'),
+  operationId: 'runPreflight',
   security: [{ apiKey: [] }],
   body: PreflightBodySchema,
-  response: { 200: ReportSchema, 400: InvalidRequestSchema, 401: ErrorSchema, 503: ErrorSchema },
+  response: {
+    200: reportResponse({ stream: true }),
+    400: InvalidRequestSchema,
+    401: UnauthorizedResponse,
+    ...bodyAndRateResponses,
+    503: BusyResponse,
+  },
 };
 
 /** A report answered as JSON, Markdown or text: a run's (POST /preflight) and a stored one's (GET /preflight/{id}) alike. */
@@ -146,7 +153,7 @@ export const preflightRoutes: FastifyPluginAsync<PreflightRouteOptions> = async 
         recordRun(report, metrics, request.log, abort.signal.aborted && reply.raw.destroyed);
         // The report as served, through the same response schema as JSON: the allow-list holds for
         // the event stream and the store too. Kept before it is answered, so that it can be looked up at once.
-        const served = format === 'event-stream' || options.store ? (reply.serializeInput(report as unknown as Record<string, unknown>, '200') as string) : undefined;
+        const served = format === 'event-stream' || options.store ? (reply.serializeInput(report as unknown as Record<string, unknown>, '200', 'application/json') as string) : undefined;
         if (options.store) await keepReport(options.store, served!, request, metrics);
         if (format === 'event-stream') {
           events.send('report', served!, true);

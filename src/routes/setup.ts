@@ -1,7 +1,7 @@
 // POST /setup: the role a customer creates for the service, in every form (JSON, CloudFormation,
 // Terraform, aws CLI), from the catalogue that judges the preflight run afterwards.
 import type { FastifyPluginAsync } from 'fastify';
-import { ErrorSchema, InvalidRequestSchema } from '../http/schemas.js';
+import { ErrorSchema, InvalidRequestSchema, UnauthorizedResponse, bodyAndRateResponses } from '../http/schemas.js';
 import { buildSetup } from '../setup/generate.js';
 import { renderSetupMarkdown } from '../setup/markdown.js';
 import type { FoundPrincipal } from '../setup/principal.js';
@@ -26,9 +26,22 @@ const schema = {
     'The role trusts PREFLIGHT_TRUSTED_PRINCIPAL or, unset, the identity sts:GetCallerIdentity gives the service (a role session read as its role);',
     '503 `not_configured` when neither tells.',
   ].join('\n'),
+  operationId: 'generateSetup',
   security: [{ apiKey: [] }],
   body: SetupRequestSchema,
-  response: { 200: SetupSchema, 400: InvalidRequestSchema, 401: ErrorSchema, 503: ErrorSchema },
+  response: {
+    200: {
+      description: 'The role, in every form, in the format Accept asks for',
+      content: {
+        'application/json': { schema: SetupSchema },
+        'text/markdown': { schema: { type: 'string', description: 'The same, rendered as Markdown' } },
+      },
+    },
+    400: InvalidRequestSchema,
+    401: UnauthorizedResponse,
+    ...bodyAndRateResponses,
+    503: { description: 'The service does not know its own principal (`not_configured`): set PREFLIGHT_TRUSTED_PRINCIPAL', content: { 'application/json': { schema: ErrorSchema } } },
+  },
 };
 
 export const setupRoutes: FastifyPluginAsync<SetupRouteOptions> = async (app, options) => {
