@@ -2,7 +2,9 @@
 // at `/`. It streams a run over the same API as everyone else and keeps typed secrets only in the
 // form: never in storage, cookies or the URL. What a run answers comes first: the verdict and the
 // capability matrix, then findings and policies (each with a copy button), then the probes as a
-// waterfall. Everything from a report is put in the page as text (DOM nodes), never as HTML.
+// waterfall. A "Set up" tab, before "Check", asks POST /setup and shows every form it answers
+// (CloudFormation, Terraform, aws CLI, the policies, the check) with copy and download buttons.
+// Everything from a report is put in the page as text (DOM nodes), never as HTML.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { CAPABILITIES } from '../catalogue/capabilities.js';
@@ -50,7 +52,13 @@ pre{background:#0f1420;color:#e6edf3;padding:10px 12px;border-radius:6px;overflo
 .pass .bar,.legend .pass{background:#2e9e5b}.fail .bar,.legend .fail{background:#c8372d}.error .bar,.legend .error{background:#7b4fb8}.skipped .bar,.legend .skipped{background:#b8bec8}
 .legend{font-weight:400;color:#5b6578;font-size:12px;margin-left:8px}.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 3px 0 8px}
 .error-text{color:#b3261e;white-space:pre-wrap}
+.tabs{display:flex;gap:4px;margin-left:auto}.tabs button{background:transparent;color:#c5cbd5;border-radius:0;border-bottom:2px solid transparent;padding:2px 8px}
+.tabs button[aria-selected=true]{color:#fff;border-bottom-color:#fff}
+main.setup>#connection,main.setup>#results,main:not(.setup)>#setup{display:none!important}
+#setup{grid-column:1/-1;grid-row:1;display:grid;grid-template-columns:minmax(280px,360px) minmax(0,1fr);gap:20px;align-items:start;background:none;border:0;padding:0}
+#setup-out .block .download{position:absolute;top:6px;right:64px}#setup-out{position:sticky;top:0;max-height:100vh;overflow:auto}
 @media (max-width:800px){
+#setup{grid-template-columns:minmax(0,1fr);gap:12px}#setup-out{position:static;max-height:none;overflow:visible}
 main{grid-template-columns:minmax(0,1fr);padding:10px;gap:12px}
 #results,#connection{grid-column:1;grid-row:auto;position:static;max-height:none;overflow:visible}
 #matrix tr{display:grid;grid-template-columns:minmax(0,1fr) auto}#matrix th[scope=row],#matrix td.status{width:auto;border:0}
@@ -275,6 +283,81 @@ $('connection').addEventListener('submit', async (event) => {
   }
 });
 
+// ---- the Set up tab: POST /setup, every form with copy and download buttons ----
+function selectTab(name) {
+  document.querySelector('main').classList.toggle('setup', name === 'setup');
+  $('tab-setup').setAttribute('aria-selected', String(name === 'setup'));
+  $('tab-check').setAttribute('aria-selected', String(name !== 'setup'));
+}
+$('tab-setup').addEventListener('click', () => selectTab('setup'));
+$('tab-check').addEventListener('click', () => selectTab('check'));
+// One API key for both tabs: typed in either, it is in both forms (and nowhere else).
+$('apiKey').addEventListener('input', () => { $('s-apiKey').value = $('apiKey').value; });
+$('s-apiKey').addEventListener('input', () => { $('apiKey').value = $('s-apiKey').value; });
+$('s-caps').append(...CAPS.map((c) => h('label', {}, h('input', { type: 'checkbox', name: 'scap', value: c.id, checked: c.checked }), c.title)));
+
+const downloads = new Map();
+document.addEventListener('click', (event) => {
+  const button = event.target.closest && event.target.closest('button');
+  if (!button || !downloads.has(button)) return;
+  const [text, file] = downloads.get(button);
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/octet-stream' }));
+  const link = h('a', { href: url, download: file });
+  link.click(); URL.revokeObjectURL(url);
+});
+
+function setupBody() {
+  const value = (id) => $(id).value.trim() || undefined;
+  const list = (id) => value(id) && value(id).split(',').map((d) => d.trim()).filter(Boolean);
+  const defined = (o) => { const out = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)); return Object.keys(out).length ? out : undefined; };
+  const capabilities = [...document.querySelectorAll('input[name=scap]:checked')].map((el) => el.value);
+  return defined({ region: value('s-region'), accountId: value('s-account'), externalId: value('s-externalId'), roleName: value('s-roleName'),
+    capabilities: capabilities.length ? capabilities : undefined, required: list('s-required'),
+    athena: defined({ workgroup: value('s-workgroup'), catalog: value('s-catalog'), outputLocation: value('s-outputLocation') }),
+    glue: defined({ databases: list('s-databases') }), dataLocation: value('s-dataLocation'), kmsKeys: list('s-kmsKeys'),
+    options: $('s-selfCheck').checked ? undefined : { selfCheck: false } }) || {};
+}
+
+function setupBlock(title, value, file) {
+  const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2) + '\\n';
+  const download = h('button', { type: 'button', class: 'copy download' }, 'Download');
+  downloads.set(download, [text, file]);
+  return [h('h3', {}, title), h('div', { class: 'block', 'data-file': file }, h('pre', {}, text), download, copyButton(text))];
+}
+
+function renderSetup(setup) {
+  copies.clear(); downloads.clear();
+  $('setup-out').replaceChildren(
+    h('h2', { id: 'setup-summary' }, 'Role ' + setup.roleName),
+    h('p', { class: 'hint' }, 'Create ' + setup.roleArn + ' with one of these forms. Only ' + setup.trustedPrincipal + ' may assume it, and only with the external ID. Policies: ' + setup.attachment + '.'),
+    h('ul', {}, setup.capabilities.map((c) => h('li', {}, c.title + ' (' + c.id + ')' + (c.required ? ', required' : '') + ': ' + c.feature))),
+    ...setupBlock('CloudFormation (YAML)', setup.cloudFormation.yaml, 'preflight-role.yaml'),
+    ...setupBlock('CloudFormation (JSON)', setup.cloudFormation.json, 'preflight-role.json'),
+    ...setupBlock('Terraform', setup.terraform, 'preflight-role.tf'),
+    ...setupBlock('aws CLI', setup.awsCli, 'preflight-role.sh'),
+    ...setupBlock('Trust policy', setup.trustPolicy, 'trust-policy.json'),
+    ...setup.policies.flatMap((p) => setupBlock(p.name + ' (' + p.characters + ' characters): ' + p.purpose, p.document, p.name + '.json')),
+    ...setupBlock('Then check it: the POST /preflight body', setup.check, 'preflight-check.json'));
+  $('setup-out').hidden = false;
+}
+
+$('setup-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('setup-error').textContent = ''; $('setup-run').disabled = true;
+  try {
+    const response = await fetch('setup', { method: 'POST', body: JSON.stringify(setupBody()),
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer ' + $('s-apiKey').value } });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(response.status + ': ' + (answer.issues ? answer.issues.map((i) => i.path + ' ' + i.message).join('\\n') : answer.message || response.statusText));
+    renderSetup(answer);
+  } catch (error) {
+    $('setup-error').textContent = String(error.message || error);
+    $('setup-out').hidden = true;
+  } finally {
+    $('setup-run').disabled = false;
+  }
+});
+
 $('copy-markdown').addEventListener('click', () => {
   if (!lastReport) return;
   navigator.clipboard.writeText(renderMarkdown(lastReport)).then(() => { $('copy-markdown').textContent = 'Copied as Markdown'; });
@@ -288,8 +371,31 @@ $('download').addEventListener('click', () => {
 `;
 
 const BODY = `
-<header><h1>Preflight</h1><p>check an AWS connection: what works, what does not, and the fix</p></header>
+<header><h1>Preflight</h1><p>check an AWS connection: what works, what does not, and the fix</p>
+<nav class="tabs" role="tablist"><button type="button" role="tab" id="tab-setup" aria-controls="setup" aria-selected="false">Set up</button><button type="button" role="tab" id="tab-check" aria-controls="connection" aria-selected="true">Check</button></nav></header>
 <main>
+<section id="setup" role="tabpanel" aria-labelledby="tab-setup">
+<form id="setup-form" method="post" action="#" autocomplete="off">
+  <p class="hint">The role the customer creates for the service, from the same catalogue that judges the check.</p>
+  <label for="s-apiKey">API key</label><input id="s-apiKey" type="password" required>
+  <div class="pair"><div><label for="s-region">Region</label><input id="s-region" placeholder="eu-west-1" required></div>
+    <div><label for="s-account">Account id</label><input id="s-account" placeholder="123456789012" required></div></div>
+  <div class="pair"><div><label for="s-externalId">External ID</label><input id="s-externalId" type="password" required></div>
+    <div><label for="s-roleName">Role name</label><input id="s-roleName" placeholder="PreflightAccess"></div></div>
+  <fieldset><legend>Capabilities</legend><div id="s-caps" class="checks"></div></fieldset>
+  <label for="s-required">Required (comma-separated ids)</label><input id="s-required" placeholder="connection, metadata">
+  <div class="pair"><div><label for="s-workgroup">Athena workgroup</label><input id="s-workgroup" placeholder="every one"></div>
+    <div><label for="s-outputLocation">Output location</label><input id="s-outputLocation" placeholder="s3://bucket/prefix/"></div></div>
+  <div class="pair"><div><label for="s-catalog">Athena data catalog</label><input id="s-catalog" placeholder="AwsDataCatalog"></div>
+    <div><label for="s-databases">Databases (comma-separated)</label><input id="s-databases" placeholder="every database"></div></div>
+  <label for="s-dataLocation">Tables' data (for table-data)</label><input id="s-dataLocation" placeholder="s3://bucket/prefix/">
+  <label for="s-kmsKeys">KMS key ARNs (comma-separated)</label><input id="s-kmsKeys">
+  <fieldset class="checks"><legend>Options</legend><label><input type="checkbox" id="s-selfCheck" checked> grant what the preflight's own checks call</label></fieldset>
+  <button id="setup-run" type="submit">Generate the setup</button>
+  <p id="setup-error" class="error-text" role="alert"></p>
+</form>
+<section id="setup-out" hidden aria-live="polite"></section>
+</section>
 <section id="results" hidden aria-live="polite">
   <div class="verdict"><div><h2 id="summary"></h2><div id="meta" class="hint"></div></div>
     <div id="actions" class="actions" hidden><button id="copy-markdown" type="button">Copy as Markdown for the ticket</button><button id="download" class="secondary" type="button">Download JSON</button></div></div>

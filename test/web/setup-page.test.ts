@@ -1,0 +1,142 @@
+/// <reference lib="dom" />
+// The support page's "Set up" tab (issue 19) in headless Chromium: the same as POST /setup, every
+// form with a copy and a download button, before the Check tab, at a desktop's and a phone's width.
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { type Harness, TEST_API_KEY, startHarness } from '../support/service.js';
+
+const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
+const EXTERNAL_ID = 'acme-7f3c2a';
+let harness: Harness;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  harness = await startHarness('full-access', { config: { trustedPrincipal: PRINCIPAL } });
+  await harness.app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(harness.app.server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+
+async function open(viewport = { width: 1366, height: 900 }): Promise<{ context: BrowserContext; page: Page; failed: string[] }> {
+  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'], acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const failed: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !response.url().endsWith('/setup')) failed.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('pageerror', (error) => failed.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') failed.push(`console ${message.type()}: ${message.text()}`);
+  });
+  await page.goto(`${base}/`);
+  return { context, page, failed };
+}
+
+async function fill(page: Page) {
+  await page.click('#tab-setup');
+  await page.fill('#s-apiKey', TEST_API_KEY);
+  await page.fill('#s-region', 'eu-west-1');
+  await page.fill('#s-account', '123456789012');
+  await page.fill('#s-externalId', EXTERNAL_ID);
+  await page.fill('#s-roleName', 'AcmePreflight');
+  for (const box of await page.$$('input[name=scap]')) await box.setChecked(['metadata', 'query-results'].includes((await box.getAttribute('value'))!));
+  await page.fill('#s-required', 'metadata');
+  await page.fill('#s-outputLocation', 's3://acme-athena-results/primary/');
+  await page.fill('#s-databases', 'sales, ops');
+}
+
+const BODY = {
+  region: 'eu-west-1',
+  accountId: '123456789012',
+  externalId: EXTERNAL_ID,
+  roleName: 'AcmePreflight',
+  capabilities: ['metadata', 'query-results'],
+  required: ['metadata'],
+  athena: { outputLocation: 's3://acme-athena-results/primary/' },
+  glue: { databases: ['sales', 'ops'] },
+};
+
+describe('the Set up tab', () => {
+  it('comes before Check, asks POST /setup, and shows every form with copy and download buttons', async () => {
+    const { context, page, failed } = await open();
+    const tabs = await page.$$eval('[role=tab]', (buttons) => buttons.map((b) => b.textContent));
+    expect(tabs).toEqual(['Set up', 'Check']);
+    expect(await page.isVisible('#connection')).toBe(true);
+    expect(await page.isVisible('#setup')).toBe(false);
+    const bodies: unknown[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/setup')) bodies.push(JSON.parse(request.postData()!));
+    });
+    await fill(page);
+    expect(await page.isVisible('#connection')).toBe(false);
+    await page.click('#setup-run');
+    await page.waitForSelector('#setup-out:not([hidden]) .block');
+    expect(bodies).toEqual([BODY]);
+    const setup = (await harness.app.inject({ method: 'POST', url: '/setup', headers: { authorization: `Bearer ${TEST_API_KEY}` }, payload: BODY })).json();
+    expect(await page.textContent('#setup-summary')).toBe('Role AcmePreflight');
+    const texts = await page.$$eval('#setup-out .block', (blocks) => blocks.map((b) => [(b as HTMLElement).dataset.file, b.querySelector('pre')!.textContent]));
+    const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+    expect(texts).toEqual([
+      ['preflight-role.yaml', setup.cloudFormation.yaml],
+      ['preflight-role.json', setup.cloudFormation.json],
+      ['preflight-role.tf', setup.terraform],
+      ['preflight-role.sh', setup.awsCli],
+      ['trust-policy.json', json(setup.trustPolicy)],
+      ...setup.policies.map((p: { name: string; document: unknown }) => [`${p.name}.json`, json(p.document)]),
+      ['preflight-check.json', json(setup.check)],
+    ]);
+
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/web-setup-desktop.png' });
+    const yaml = page.locator('#setup-out .block[data-file="preflight-role.yaml"]');
+    await yaml.locator('button', { hasText: 'Copy' }).click();
+    await expect.poll(() => yaml.locator('button.copy:not(.download)').textContent()).toBe('Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(setup.cloudFormation.yaml);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#setup-out .block[data-file="preflight-role.tf"] button.download').click()]);
+    expect(download.suggestedFilename()).toBe('preflight-role.tf');
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(setup.terraform);
+
+    // The Check tab is as it was, the API key typed once for both.
+    await page.click('#tab-check');
+    expect(await page.isVisible('#connection')).toBe(true);
+    expect(await page.isVisible('#setup')).toBe(false);
+    expect(await page.inputValue('#apiKey')).toBe(TEST_API_KEY);
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+
+  it('says what POST /setup refused, field by field', async () => {
+    const { context, page } = await open();
+    await fill(page);
+    await page.fill('#s-outputLocation', '');
+    await page.click('#setup-run');
+    await page.waitForFunction(() => document.getElementById('setup-error')!.textContent!.length > 0);
+    expect(await page.textContent('#setup-error')).toMatch(/^400: \/athena\/outputLocation is required for query-results/);
+    expect(await page.textContent('#setup-error')).not.toContain(EXTERNAL_ID);
+    await context.close();
+  });
+
+  it('fits a phone: one column, nothing wider than the screen', async () => {
+    const { context, page, failed } = await open({ width: 390, height: 844 });
+    await fill(page);
+    await page.click('#setup-run');
+    await page.waitForSelector('#setup-out:not([hidden]) .block');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const [form, out] = await Promise.all(['#setup-form', '#setup-out'].map(async (s) => (await page.locator(s).boundingBox())!));
+    expect(out!.y).toBeGreaterThan(form!.y);
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/web-setup-phone.png' });
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+});
