@@ -1,6 +1,12 @@
 import type { Probe } from './types.js';
 
-/** Lists user-defined functions across the catalog (one page of one) to find a sample. */
+/**
+ * Lists user-defined functions across the catalog (one page of one) to find a sample. Whether Glue
+ * filters this listing or refuses it when a policy allows the database but no
+ * userDefinedFunction/* ARN is not documented (the guide documents filtering for GetTables only).
+ * Both are read right: a refusal is the capability unavailable; an empty page, a listing that works
+ * with nothing to sample. The sandbox refuses.
+ */
 export const glueFunctions: Probe = {
   id: 'glue-functions',
   service: 'glue',
