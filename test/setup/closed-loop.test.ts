@@ -128,6 +128,99 @@ describe('the setup, created in the sandbox from its template, passes its own pr
         },
       },
     ],
+    // The five seed vendors' setup guides (issue 19), each read for the product's features and
+    // mapped to the capabilities that mean them.
+    [
+      // Coalesce Catalog: Glue metadata (databases, tables, columns; partitions, table versions and
+      // user-defined functions, SearchTables) -> metadata, partitions, schema-history, functions, search;
+      // "Athena query activity" (ListQueryExecutions, BatchGetQueryExecution, work groups) -> query-history,
+      // and in the same statement Athena's ListDatabases / ListTableMetadata -> athena-catalog; CloudTrail
+      // LookupEvents for who ran the queries -> user-attribution. It never starts a query or reads results.
+      'Coalesce Catalog: Glue metadata, Athena query activity and CloudTrail attribution',
+      'full-access',
+      {
+        capabilities: ['metadata', 'partitions', 'schema-history', 'functions', 'search', 'query-history', 'athena-catalog', 'user-attribution'],
+        athena: { workgroup: 'primary' },
+      },
+    ],
+    [
+      // Qualytics: the Athena JDBC driver (v3) discovers schemas and columns with ListDatabases /
+      // ListTableMetadata / GetTableMetadata -> athena-catalog; Glue databases, tables and partitions ->
+      // metadata, partitions; it submits, polls, cancels and fetches queries (profiling, data quality) ->
+      // query-execution, whose results go to the S3 output location -> query-results. No workgroup is
+      // passed: queries run in primary. A query reads the tables' data on S3 with the caller's rights
+      // (the guide names "the source-data buckets that back your Athena tables" though its example
+      // policy grants only the results bucket): without table-data the query is refused -> table-data.
+      // (KMS and Lake Formation apply only to encrypted or governed accounts.)
+      'Qualytics: JDBC catalog discovery and data-quality queries over the tables\' data',
+      'full-access',
+      {
+        capabilities: ['metadata', 'partitions', 'athena-catalog', 'query-execution', 'query-results', 'table-data'],
+        required: ['connection', 'metadata', 'query-execution'],
+        athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' },
+        dataLocation: 's3://acme-data-lake/',
+      },
+    ],
+    [
+      // Immuta: "read metadata information from AWS Glue" (databases, tables, partitions, table versions)
+      // -> metadata, partitions, schema-history; the Simba ODBC driver's Athena catalog calls (GetCatalogs,
+      // GetNamespaces, GetTables, GetTable) -> athena-catalog; "create, execute, and delete queries"
+      // (StartQueryExecution, GetQueryResults, StopQueryExecution) -> query-execution; its listing of query
+      // executions (ListQueryExecutions, BatchGetQueryExecution) -> query-history; the query results
+      // bucket and path -> query-results; "read and list the contents of the bucket(s) that back the
+      // Athena database" -> table-data.
+      'Immuta: an Athena data source queried through the ODBC driver, with its source bucket',
+      'full-access',
+      {
+        capabilities: ['metadata', 'partitions', 'schema-history', 'athena-catalog', 'query-history', 'query-execution', 'query-results', 'table-data'],
+        required: ['connection', 'metadata', 'query-execution'],
+        athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/immuta/' },
+        glue: { databases: ['sales'] },
+        dataLocation: 's3://acme-data-lake/sales/',
+      },
+    ],
+    [
+      // Skoot: "Glue metadata read access for schema discovery" (GetDatabase(s), GetTable(s),
+      // GetPartitions) -> metadata, partitions, for selected databases (Scope B) -> glue.databases; "Athena
+      // query actions in your workgroup" -> query-execution; "S3 read/write access for the Athena query
+      // results bucket" -> query-results; "S3 read access for underlying table data" -> table-data.
+      'Skoot: queries in its workgroup over selected Glue databases and their data',
+      'full-access',
+      {
+        capabilities: ['metadata', 'partitions', 'query-execution', 'query-results', 'table-data'],
+        required: ['connection', 'metadata', 'query-execution'],
+        athena: { workgroup: 'analytics', outputLocation: 's3://acme-athena-results/analytics/' },
+        glue: { databases: ['sales'] },
+        dataLocation: 's3://acme-data-lake/sales/',
+      },
+    ],
+    [
+      // Secoda: Glue Catalog metadata (GetDatabases, GetTable) -> metadata; SearchTables -> search; Athena
+      // queries (StartQueryExecution, GetQueryExecution, GetQueryResults, StopQueryExecution) ->
+      // query-execution, with its output bucket -> query-results; ListQueryExecutions -> query-history;
+      // the Glue data bucket (GetObject, ListBucket) -> table-data; "ensure that the Secoda Glue user has SELECT
+      // permission on all the necessary tables" in Lake Formation -> lake-formation. (Glue jobs and the
+      // dataflow graph are no Preflight capability.)
+      'Secoda: Glue metadata, search and queries over Lake Formation-governed tables',
+      'lake-formation-governed',
+      {
+        capabilities: ['metadata', 'search', 'query-history', 'query-execution', 'query-results', 'table-data', 'lake-formation'],
+        athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' },
+        // sales' data is read on S3; finance's tables are governed, their data vended by Lake Formation.
+        glue: { databases: ['sales', 'finance'] },
+        dataLocation: 's3://acme-data-lake/',
+      },
+      {
+        lakeFormation: {
+          admins: ['arn:aws:iam::123456789012:role/DataLakeAdmin'],
+          iamAllowedPrincipalsByDefault: false,
+          grants: [
+            { principal: 'arn:aws:iam::123456789012:role/PreflightAccess', database: 'finance', permissions: ['DESCRIBE'] },
+            { principal: 'arn:aws:iam::123456789012:role/PreflightAccess', database: 'finance', table: '*', permissions: ['DESCRIBE', 'SELECT'] },
+          ],
+        },
+      },
+    ],
   ];
 
   it.each(profiles)('%s', async (_name, base, body, account, notApplicable = []) => {
