@@ -3,7 +3,7 @@
 // (an advisory lock), each once (preflight_schema_migrations).
 import type { Pool } from 'pg';
 import type { PreflightReport } from '../preflight/types.js';
-import { DAY_MS, type ReportStore, type RunSummary, type RunsPage, type StoredReport, StoreError, connectionFingerprint } from './types.js';
+import { DAY_MS, type ReportStore, type RunsPage, SUMMARY_COLUMNS, type StoredReport, StoreError, type SummaryRow, connectionFingerprint, summaryOf } from './types.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -36,27 +36,8 @@ const MIGRATIONS = [
 /** Any constant: the key of the advisory lock that serialises migrations across replicas. */
 const MIGRATION_LOCK = 7_170_017;
 
-interface Row {
-  id: string;
-  started_at_ms: string;
-  status: string;
-  duration_ms: number;
-  api_key_label: string | null;
-  fingerprint: string;
+interface Row extends SummaryRow {
   report?: PreflightReport;
-}
-
-const SUMMARY_COLUMNS = 'id, started_at_ms, status, duration_ms, api_key_label, fingerprint';
-
-function summaryOf(row: Row): RunSummary {
-  return {
-    id: row.id,
-    startedAt: new Date(Number(row.started_at_ms)).toISOString(),
-    status: row.status as RunSummary['status'],
-    durationMs: row.duration_ms,
-    ...(row.api_key_label ? { apiKeyLabel: row.api_key_label } : {}),
-    fingerprint: row.fingerprint,
-  };
 }
 
 /** The URL without its password, for messages. */

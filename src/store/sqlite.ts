@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import type { PreflightReport } from '../preflight/types.js';
-import { DAY_MS, type ReportStore, type RunSummary, type RunsPage, type StoredReport, StoreError, connectionFingerprint } from './types.js';
+import { DAY_MS, type ReportStore, type RunsPage, SUMMARY_COLUMNS, type StoredReport, StoreError, type SummaryRow, connectionFingerprint, summaryOf } from './types.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created with its directory), or ':memory:'. */
@@ -35,27 +35,8 @@ const MIGRATIONS = [
    CREATE INDEX reports_by_age ON reports (stored_at_ms);`,
 ];
 
-interface Row {
-  id: string;
-  started_at_ms: number;
-  status: string;
-  duration_ms: number;
-  api_key_label: string | null;
-  fingerprint: string;
+interface Row extends SummaryRow {
   report?: string;
-}
-
-const SUMMARY_COLUMNS = 'id, started_at_ms, status, duration_ms, api_key_label, fingerprint';
-
-function summaryOf(row: Row): RunSummary {
-  return {
-    id: row.id,
-    startedAt: new Date(row.started_at_ms).toISOString(),
-    status: row.status as RunSummary['status'],
-    durationMs: row.duration_ms,
-    ...(row.api_key_label ? { apiKeyLabel: row.api_key_label } : {}),
-    fingerprint: row.fingerprint,
-  };
 }
 
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<ReportStore> {

@@ -58,3 +58,27 @@ export function connectionFingerprint(connection: ReportConnection): string {
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The columns a run's summary is read from, the same in every store. */
+export const SUMMARY_COLUMNS = 'id, started_at_ms, status, duration_ms, api_key_label, fingerprint';
+
+/** A row of SUMMARY_COLUMNS; PostgreSQL answers a BIGINT as a string. */
+export interface SummaryRow {
+  id: string;
+  started_at_ms: number | string;
+  status: string;
+  duration_ms: number;
+  api_key_label: string | null;
+  fingerprint: string;
+}
+
+export function summaryOf(row: SummaryRow): RunSummary {
+  return {
+    id: row.id,
+    startedAt: new Date(Number(row.started_at_ms)).toISOString(),
+    status: row.status as RunSummary['status'],
+    durationMs: row.duration_ms,
+    ...(row.api_key_label ? { apiKeyLabel: row.api_key_label } : {}),
+    fingerprint: row.fingerprint,
+  };
+}
