@@ -114,6 +114,60 @@ const Database = Type.Object(
      * and naming it is refused for a principal without a grant.
      */
     registeredWithLakeFormation: Type.Boolean({ default: false }),
+    /**
+     * A Lake Formation resource link: this database stands for another catalog's database (Glue
+     * API, Database.TargetDatabase, a DatabaseIdentifier: CatalogId, DatabaseName, Region).
+     * catalogId is a 12-digit account id or `<account>:<catalog path>`.
+     */
+    targetDatabase: Type.Optional(Type.Object({ catalogId: Str, name: Str, region: Type.Optional(Region) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A named catalog under the account's root catalog (Glue multi-catalog): `name` is its path,
+ * e.g. `s3tablescatalog/acme-tables` (an S3 Tables child catalog, whose parent `s3tablescatalog`
+ * is implied and holds no databases) or `sales_rs` (a federated or Redshift-managed catalog).
+ */
+const NamedCatalog = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9_-]+(/[a-z0-9_-]+)*$' }),
+    description: Type.Optional(Type.String()),
+    databases: Type.Array(Database, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+const LakeFormationPermissionList = Type.Array(
+  Type.Union([Type.Literal('ALL'), Type.Literal('DESCRIBE'), Type.Literal('SELECT'), Type.Literal('ALTER'), Type.Literal('DROP'), Type.Literal('INSERT'), Type.Literal('DELETE'), Type.Literal('CREATE_TABLE')]),
+  { minItems: 1 },
+);
+
+/**
+ * Another account's default Data Catalog, its Glue catalog resource policy, and what it shares
+ * through Lake Formation with principals outside it (a cross-account grant, carried by RAM).
+ */
+const OtherAccount = Type.Object(
+  {
+    accountId: AccountId,
+    glue: Type.Object(
+      { databases: Type.Array(Database, { default: [] }), resourcePolicy: Type.Optional(PolicyDocumentSchema) },
+      { additionalProperties: false, default: {} },
+    ),
+    lakeFormationShares: Type.Array(
+      Type.Object(
+        {
+          /** A 12-digit account id or an IAM principal ARN (a role's grant covers its sessions). */
+          principal: Str,
+          database: Str,
+          /** Absent: the database itself; '*': every table of it; else one table. */
+          table: Type.Optional(Str),
+          permissions: LakeFormationPermissionList,
+        },
+        { additionalProperties: false },
+      ),
+      { default: [] },
+    ),
   },
   { additionalProperties: false },
 );
@@ -161,7 +215,17 @@ const QueryExecution = Type.Object(
 );
 
 const DataCatalog = Type.Object(
-  { name: Str, type: Type.Union([Type.Literal('GLUE'), Type.Literal('LAMBDA'), Type.Literal('HIVE')], { default: 'GLUE' }), description: Type.Optional(Type.String()) },
+  {
+    name: Str,
+    type: Type.Union([Type.Literal('GLUE'), Type.Literal('LAMBDA'), Type.Literal('HIVE')], { default: 'GLUE' }),
+    description: Type.Optional(Type.String()),
+    /**
+     * GetDataCatalog's Parameters; default `{ "catalog-id": <scenario account> }`. A GLUE catalog
+     * with another account's id is one registered from that account (Athena User Guide, "Register
+     * a Data Catalog from another account").
+     */
+    parameters: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
   { additionalProperties: false },
 );
 
@@ -214,10 +278,7 @@ const LakeFormationGrant = Type.Object(
     database: Str,
     /** Absent: a grant on the database itself; '*' : all tables of the database. */
     table: Type.Optional(Str),
-    permissions: Type.Array(
-      Type.Union([Type.Literal('ALL'), Type.Literal('DESCRIBE'), Type.Literal('SELECT'), Type.Literal('ALTER'), Type.Literal('DROP'), Type.Literal('INSERT'), Type.Literal('DELETE'), Type.Literal('CREATE_TABLE')]),
-      { minItems: 1 },
-    ),
+    permissions: LakeFormationPermissionList,
   },
   { additionalProperties: false },
 );
@@ -280,12 +341,15 @@ export const ScenarioSchema = Type.Object(
     glue: Type.Object(
       {
         databases: Type.Array(Database, { default: [] }),
+        catalogs: Type.Array(NamedCatalog, { default: [] }),
         catalogEncryption: Type.Optional(
           Type.Object({ kmsKeyId: Type.Optional(Str), connectionPasswordKmsKeyId: Type.Optional(Str) }, { additionalProperties: false }),
         ),
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Other accounts' catalogs the scenario's principals may reach (cross-account, Lake Formation shares). */
+    otherAccounts: Type.Array(OtherAccount, { default: [] }),
     athena: Type.Object(
       {
         workgroups: Type.Array(WorkGroup, { default: [] }),
@@ -336,6 +400,9 @@ export type ScenarioTable = Scenario['glue']['databases'][number]['tables'][numb
 export type ScenarioWorkGroup = Scenario['athena']['workgroups'][number];
 export type ScenarioBucket = Scenario['s3']['buckets'][number];
 export type ScenarioFault = Scenario['faults'][number];
+export type ScenarioDatabase = Scenario['glue']['databases'][number];
+export type ScenarioOtherAccount = Scenario['otherAccounts'][number];
+export type LakeFormationShare = ScenarioOtherAccount['lakeFormationShares'][number];
 
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
@@ -448,6 +515,21 @@ function checkReferences(scenario: Scenario, source: string): void {
           fail(`/glue/databases/${d}/tables/${t}/partitions/${p}`, `has ${values.length} values for ${table.partitionKeys.length} partition keys`);
         }
       });
+    });
+  });
+  const catalogNames = new Set<string>();
+  scenario.glue.catalogs.forEach((catalog, index) => {
+    if (catalogNames.has(catalog.name)) fail(`/glue/catalogs/${index}/name`, `duplicate catalog ${catalog.name}`);
+    catalogNames.add(catalog.name);
+  });
+  const accounts = new Set<string>();
+  scenario.otherAccounts.forEach((other, index) => {
+    if (other.accountId === scenario.accountId || accounts.has(other.accountId)) fail(`/otherAccounts/${index}/accountId`, `duplicate account ${other.accountId}`);
+    accounts.add(other.accountId);
+    other.lakeFormationShares.forEach((share, s) => {
+      if (!other.glue.databases.some((database) => database.name === share.database)) {
+        fail(`/otherAccounts/${index}/lakeFormationShares/${s}/database`, `no database ${share.database} in account ${other.accountId}`);
+      }
     });
   });
   const sample = scenario.sample?.credentials.split(':');

@@ -4,12 +4,14 @@
 // and leave out the children the caller may not read, as the guide documents for GetTables
 // ("Filter tables by GetTables permission": no table ARN allowed, an empty list; no database ARN,
 // AccessDeniedException). Tables governed by Lake Formation are likewise left out for principals
-// without a grant.
+// without a grant. Which catalog a request names (the default one, a named catalog under the root,
+// another account's) and how cross-account reads are decided is in glue-catalogs.ts.
 import { isDatabaseVisible, isTableVisible, kmsDecision } from '../governance.js';
 import { accessDeniedMessage } from '../iam/evaluate.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioTable } from '../scenario.js';
 import { AwsError, type ServiceCall } from '../types.js';
+import { allowedIn, authorizeIn, type CatalogRef, catalogArns, catalogShape, namedCatalogPaths, requireShare, resolveCatalog, sharedDatabaseNames } from './glue-catalogs.js';
 
 type Input = Record<string, unknown>;
 type Database = ServiceCall['state']['scenario']['glue']['databases'][number];
@@ -17,25 +19,47 @@ type UserDefinedFunction = Database['functions'][number];
 
 const CREATED = new Date('2026-01-15T08:00:00Z');
 
-function arns(call: ServiceCall, catalogId: string) {
-  const prefix = `arn:aws:glue:${call.region}:${catalogId}`;
-  return {
-    catalog: `${prefix}:catalog`,
-    database: (database: string) => `${prefix}:database/${database}`,
-    table: (database: string, table: string) => `${prefix}:table/${database}/${table}`,
-    udf: (database: string, name: string) => `${prefix}:userDefinedFunction/${database}/${name}`,
-  };
+function arns(call: ServiceCall, ref: CatalogRef) {
+  return catalogArns(call.region, ref);
 }
 
-/** The catalog a request names: the caller's account unless CatalogId says otherwise. */
-function catalogOf(call: ServiceCall, input: Input): string {
-  const catalogId = stringField(input, 'CatalogId') ?? call.state.accountId;
-  if (catalogId === call.state.accountId) return catalogId;
-  // Another account's catalog needs its resource policy too, and no scenario gives one: IAM refuses
-  // on the identity side, or else "because no resource-based policy allows". Were it allowed, the
-  // catalog would still not be here.
-  call.authorize(`glue:${call.operation}`, arns(call, catalogId).catalog, { resourceAccountId: catalogId });
-  throw new AwsError('EntityNotFoundException', `Catalog ${catalogId} not found.`);
+/**
+ * The catalog a request names (CatalogId, see parseCatalogId). One that does not exist is refused
+ * as Glue would on its ARN first (another account's catalog without a resource-policy statement:
+ * "because no resource-based policy allows"), else EntityNotFoundException.
+ */
+function catalogOf(call: ServiceCall, input: Input, field = 'CatalogId'): CatalogRef {
+  const ref = resolveCatalog(call.state, stringField(input, field));
+  if (!ref.exists) {
+    authorizeIn(call, ref, `glue:${call.operation}`, arns(call, ref).chain);
+    throw new AwsError('EntityNotFoundException', `Catalog ${ref.id} not found.`);
+  }
+  return ref;
+}
+
+/** Lake Formation governance is modelled on the scenario account's default catalog. */
+function governed(ref: CatalogRef): boolean {
+  return ref.owner === 'local' && !ref.path;
+}
+
+/**
+ * A read through a Lake Formation resource link: checked on the link (its own ARNs in the caller's
+ * catalog, already done by the caller) and on the target in the owning catalog, where the owner's
+ * share stands in for the resource policy; without a share Lake Formation refuses. The tables are
+ * the target's, carrying the owner's CatalogId (Lake Formation Developer Guide, "Creating resource
+ * links": queries and Glue reads through a link act on the target). The exact error text for a
+ * link whose share is gone is not documented; the sandbox uses Lake Formation's usual wording.
+ */
+function throughLink(call: ServiceCall, ref: CatalogRef, database: Database, resources: (arn: ReturnType<typeof arns>, database: string) => string[]) {
+  const link = database.targetDatabase;
+  if (!link) return { ref, database };
+  const target = resolveCatalog(call.state, link.catalogId);
+  const name = link.name.toLowerCase();
+  requireShare(call, target, name);
+  authorizeIn(call, target, `glue:${call.operation}`, resources(arns(call, target), name));
+  const found = target.databases.find((d) => d.name === name);
+  if (!target.exists || !found) throw new AwsError('EntityNotFoundException', `Database ${link.name} not found.`);
+  return { ref: target, database: found };
 }
 
 function required(input: Input, name: string): string {
@@ -60,21 +84,21 @@ function namePattern(pattern: string | undefined): RegExp | undefined {
   }
 }
 
-function findDatabase(call: ServiceCall, name: string): Database {
-  const database = call.state.scenario.glue.databases.find((d) => d.name === name.toLowerCase());
+function findDatabase(call: ServiceCall, ref: CatalogRef, name: string): Database {
+  const database = ref.databases.find((d) => d.name === name.toLowerCase());
   if (!database) throw new AwsError('EntityNotFoundException', `Database ${name} not found.`);
   // Named directly, a database Lake Formation hides is refused, in Lake Formation's words.
-  if (!isDatabaseVisible(call.state, call.caller, database.name)) {
+  if (governed(ref) && !isDatabaseVisible(call.state, call.caller, database.name)) {
     throw new AwsError('AccessDeniedException', `Insufficient Lake Formation permission(s): Required Describe on ${database.name}`);
   }
   return database;
 }
 
-function findTable(call: ServiceCall, database: Database, name: string): ScenarioTable {
+function findTable(call: ServiceCall, ref: CatalogRef, database: Database, name: string): ScenarioTable {
   const table = database.tables.find((t) => t.name === name.toLowerCase());
   if (!table) throw new AwsError('EntityNotFoundException', `Table ${name} not found.`);
   // Named directly, a governed table is refused rather than hidden.
-  if (!isTableVisible(call.state, call.caller, database.name, table.name)) {
+  if (governed(ref) && !isTableVisible(call.state, call.caller, database.name, table.name)) {
     throw new AwsError('AccessDeniedException', `Insufficient Lake Formation permission(s) on ${table.name}`);
   }
   return table;
@@ -84,14 +108,15 @@ function findTable(call: ServiceCall, database: Database, name: string): Scenari
 function tableContext(call: ServiceCall, input: Input, tableField = 'TableName') {
   const databaseName = required(input, 'DatabaseName');
   const tableName = required(input, tableField);
-  const catalogId = catalogOf(call, input);
-  const arn = arns(call, catalogId);
-  call.authorize(`glue:${call.operation}`, [arn.catalog, arn.database(databaseName.toLowerCase()), arn.table(databaseName.toLowerCase(), tableName.toLowerCase())]);
-  const database = findDatabase(call, databaseName);
-  return { catalogId, database, table: findTable(call, database, tableName) };
+  const ref = catalogOf(call, input);
+  const arn = arns(call, ref);
+  authorizeIn(call, ref, `glue:${call.operation}`, [...arn.chain, arn.database(databaseName.toLowerCase()), arn.table(databaseName.toLowerCase(), tableName.toLowerCase())]);
+  const linked = throughLink(call, ref, findDatabase(call, ref, databaseName), (target, name) => [...target.chain, target.database(name), target.table(name, tableName.toLowerCase())]);
+  return { catalogId: linked.ref.id, database: linked.database, table: findTable(call, linked.ref, linked.database, tableName) };
 }
 
 function databaseShape(call: ServiceCall, database: Database, catalogId: string) {
+  const target = database.targetDatabase;
   return {
     Name: database.name,
     Description: database.description,
@@ -102,6 +127,7 @@ function databaseShape(call: ServiceCall, database: Database, catalogId: string)
       ? [{ Principal: { DataLakePrincipalIdentifier: 'IAM_ALLOWED_PRINCIPALS' }, Permissions: ['ALL'] }]
       : [],
     CatalogId: catalogId,
+    ...(target ? { TargetDatabase: { CatalogId: target.catalogId, DatabaseName: target.name, Region: target.region ?? call.region } } : {}),
   };
 }
 
@@ -168,6 +194,22 @@ function udfShape(database: Database, udf: UserDefinedFunction, catalogId: strin
   };
 }
 
+/**
+ * The databases other accounts share with the caller through Lake Formation (GetDatabases with
+ * ResourceShareType FOREIGN or ALL), each with its owner's CatalogId. Listed as Glue lists: only
+ * those the caller's IAM policies let it read (the share stands in for the owner's side).
+ */
+function sharedWithCaller(call: ServiceCall) {
+  return call.state.scenario.otherAccounts.flatMap((other) => {
+    const owner = resolveCatalog(call.state, other.accountId);
+    const arn = arns(call, owner);
+    return sharedDatabaseNames(owner, call.caller)
+      .map((name) => owner.databases.find((database) => database.name === name))
+      .filter((database): database is Database => database !== undefined && allowedIn(call, owner, 'glue:GetDatabases', arn.database(database.name)))
+      .map((database) => databaseShape(call, database, owner.id));
+  });
+}
+
 const COMPARISON = /^\s*(\w+)\s*(=|<>|!=|<=|>=|<|>)\s*(?:'([^']*)'|(-?\d+(?:\.\d+)?))\s*$/;
 
 /** A partition predicate of comparisons of a key with a literal, joined by AND and OR (no parentheses). */
@@ -226,46 +268,90 @@ export const glue = jsonService({
   signingName: 'glue',
   targetPrefix: 'AWSGlue',
   operations: decrypting({
+    GetCatalogs(input, call) {
+      const size = intField(input, 'MaxResults', 1, 1000) ?? 100;
+      const parent = resolveCatalog(call.state, stringField(input, 'ParentCatalogId'));
+      // API reference, GetCatalogs: IncludeRoot with a ParentCatalogId other than an account id is
+      // refused with InvalidInputException (its text also reads as refusing any ParentCatalogId; the
+      // sandbox accepts an account id, which the same paragraph allows).
+      if (input.IncludeRoot !== undefined && input.IncludeRoot !== null && parent.path) {
+        throw new AwsError('InvalidInputException', 'IncludeRoot is only valid when ParentCatalogId is absent or an account id.');
+      }
+      // Service Authorization Reference: glue:GetCatalogs takes the root catalog (rootcatalog required).
+      authorizeIn(call, parent, 'glue:GetCatalogs', [arns(call, parent).root]);
+      if (!parent.exists) throw new AwsError('EntityNotFoundException', `Catalog ${parent.id} not found.`);
+      const prefix = parent.path ? `${parent.path}/` : '';
+      const named = parent.owner === 'local' ? namedCatalogPaths(call.state) : [];
+      const declared = new Map(call.state.scenario.glue.catalogs.map((catalog) => [catalog.name, catalog]));
+      const children = named.filter((path) => path.startsWith(prefix) && path !== parent.path && (input.Recursive === true || !path.slice(prefix.length).includes('/')));
+      // HasDatabases: implied containers (s3tablescatalog) hold only catalogs.
+      const listed = input.HasDatabases === true ? children.filter((path) => declared.has(path)) : children;
+      const entries = [
+        ...(input.IncludeRoot === true ? [catalogShape(call.region, { accountId: parent.accountId }, undefined, CREATED)] : []),
+        ...listed.map((path) => catalogShape(call.region, { accountId: parent.accountId, path }, declared.get(path)?.description, CREATED)),
+      ];
+      const { page, nextToken } = paginate(entries, input.NextToken, size);
+      return { CatalogList: page, NextToken: nextToken };
+    },
+
+    GetCatalog(input, call) {
+      const ref = resolveCatalog(call.state, required(input, 'CatalogId'));
+      // Checked on the root, each ancestor and the catalog itself (Service Authorization Reference:
+      // catalog and rootcatalog resources for glue:GetCatalog).
+      authorizeIn(call, ref, 'glue:GetCatalog', arns(call, ref).chain);
+      if (!ref.exists) throw new AwsError('EntityNotFoundException', `Catalog ${ref.id} not found.`);
+      const description = ref.path ? call.state.scenario.glue.catalogs.find((catalog) => catalog.name === ref.path)?.description : undefined;
+      return { Catalog: catalogShape(call.region, ref, description, CREATED) };
+    },
+
     GetDatabases(input, call) {
       const size = catalogPageSize(input);
-      const catalogId = catalogOf(call, input);
-      const arn = arns(call, catalogId);
-      call.authorize('glue:GetDatabases', arn.catalog);
-      // No database is shared with this account, so FOREIGN and FEDERATED list nothing.
-      const shared = input.ResourceShareType === 'FOREIGN' || input.ResourceShareType === 'FEDERATED';
-      const readable = shared
-        ? []
-        : call.state.scenario.glue.databases.filter(
-            (database) => call.isAuthorized('glue:GetDatabases', arn.database(database.name)) && isDatabaseVisible(call.state, call.caller, database.name),
-          );
-      const { page, nextToken } = paginate(readable, input.NextToken, size);
-      return { DatabaseList: page.map((database) => databaseShape(call, database, catalogId)), NextToken: nextToken };
+      const ref = catalogOf(call, input);
+      const arn = arns(call, ref);
+      authorizeIn(call, ref, 'glue:GetDatabases', arn.chain);
+      const shareType = input.ResourceShareType;
+      if (shareType !== undefined && shareType !== 'FOREIGN' && shareType !== 'ALL' && shareType !== 'FEDERATED') {
+        throw new AwsError('InvalidInputException', `Invalid ResourceShareType: ${String(shareType)}`);
+      }
+      // Botocore's model: absent lists the local databases, FOREIGN those shared with the account,
+      // ALL both; FEDERATED the federated ones, none of which is modelled.
+      const local =
+        shareType === 'FOREIGN' || shareType === 'FEDERATED'
+          ? []
+          : ref.databases
+              .filter((database) => allowedIn(call, ref, 'glue:GetDatabases', arn.database(database.name)) && (!governed(ref) || isDatabaseVisible(call.state, call.caller, database.name)))
+              .map((database) => databaseShape(call, database, ref.id));
+      const foreign = (shareType === 'FOREIGN' || shareType === 'ALL') && governed(ref) ? sharedWithCaller(call) : [];
+      const { page, nextToken } = paginate([...local, ...foreign], input.NextToken, size);
+      return { DatabaseList: page, NextToken: nextToken };
     },
 
     GetDatabase(input, call) {
       const name = required(input, 'Name');
-      const catalogId = catalogOf(call, input);
-      const arn = arns(call, catalogId);
-      call.authorize('glue:GetDatabase', [arn.catalog, arn.database(name.toLowerCase())]);
-      return { Database: databaseShape(call, findDatabase(call, name), catalogId) };
+      const ref = catalogOf(call, input);
+      const arn = arns(call, ref);
+      authorizeIn(call, ref, 'glue:GetDatabase', [...arn.chain, arn.database(name.toLowerCase())]);
+      return { Database: databaseShape(call, findDatabase(call, ref, name), ref.id) };
     },
 
     GetTables(input, call) {
       const size = catalogPageSize(input);
       const pattern = namePattern(stringField(input, 'Expression'));
       const databaseName = required(input, 'DatabaseName');
-      const catalogId = catalogOf(call, input);
-      const arn = arns(call, catalogId);
-      call.authorize('glue:GetTables', [arn.catalog, arn.database(databaseName.toLowerCase())]);
-      const database = findDatabase(call, databaseName);
+      const ref = catalogOf(call, input);
+      const arn = arns(call, ref);
+      authorizeIn(call, ref, 'glue:GetTables', [...arn.chain, arn.database(databaseName.toLowerCase())]);
+      const linked = throughLink(call, ref, findDatabase(call, ref, databaseName), (target, name) => [...target.chain, target.database(name)]);
+      const database = linked.database;
+      const tableArn = arns(call, linked.ref);
       const listed = database.tables.filter(
         (table) =>
           (!pattern || pattern.test(table.name)) &&
-          call.isAuthorized('glue:GetTables', arn.table(database.name, table.name)) &&
-          isTableVisible(call.state, call.caller, database.name, table.name),
+          allowedIn(call, linked.ref, 'glue:GetTables', tableArn.table(database.name, table.name)) &&
+          (!governed(linked.ref) || isTableVisible(call.state, call.caller, database.name, table.name)),
       );
       const { page, nextToken } = paginate(listed, input.NextToken, size);
-      return { TableList: page.map((table) => tableShape(database, table, catalogId)), NextToken: nextToken };
+      return { TableList: page.map((table) => tableShape(database, table, linked.ref.id)), NextToken: nextToken };
     },
 
     GetTable(input, call) {
@@ -329,14 +415,16 @@ export const glue = jsonService({
       const size = catalogPageSize(input);
       const pattern = namePattern(required(input, 'Pattern'))!;
       const databaseName = stringField(input, 'DatabaseName');
-      const catalogId = catalogOf(call, input);
-      const arn = arns(call, catalogId);
+      const ref = catalogOf(call, input);
+      const arn = arns(call, ref);
       // Unlike GetTables, no guide says this listing is filtered: it is checked against every
       // function it may return, so a policy without a userDefinedFunction ARN is refused.
       const scope = databaseName?.toLowerCase() ?? '*';
-      call.authorize('glue:GetUserDefinedFunctions', [arn.catalog, arn.database(scope), arn.udf(scope, '*')]);
-      const databases = databaseName ? [findDatabase(call, databaseName)] : call.state.scenario.glue.databases;
-      const functions = databases.flatMap((database) => database.functions.filter((udf) => pattern.test(udf.name)).map((udf) => udfShape(database, udf, catalogId)));
+      authorizeIn(call, ref, 'glue:GetUserDefinedFunctions', [...arn.chain, arn.database(scope), arn.udf(scope, '*')]);
+      const sources = databaseName
+        ? [throughLink(call, ref, findDatabase(call, ref, databaseName), (target, name) => [...target.chain, target.database(name), target.udf(name, '*')])]
+        : ref.databases.map((database) => ({ ref, database }));
+      const functions = sources.flatMap(({ ref: owner, database }) => database.functions.filter((udf) => pattern.test(udf.name)).map((udf) => udfShape(database, udf, owner.id)));
       const { page, nextToken } = paginate(functions, input.NextToken, size);
       return { UserDefinedFunctions: page, NextToken: nextToken };
     },
@@ -344,43 +432,44 @@ export const glue = jsonService({
     GetUserDefinedFunction(input, call) {
       const databaseName = required(input, 'DatabaseName');
       const name = required(input, 'FunctionName');
-      const catalogId = catalogOf(call, input);
-      const arn = arns(call, catalogId);
-      call.authorize('glue:GetUserDefinedFunction', [arn.catalog, arn.database(databaseName.toLowerCase()), arn.udf(databaseName.toLowerCase(), name.toLowerCase())]);
-      const database = findDatabase(call, databaseName);
-      const found = database.functions.find((udf) => udf.name === name.toLowerCase());
+      const ref = catalogOf(call, input);
+      const arn = arns(call, ref);
+      authorizeIn(call, ref, 'glue:GetUserDefinedFunction', [...arn.chain, arn.database(databaseName.toLowerCase()), arn.udf(databaseName.toLowerCase(), name.toLowerCase())]);
+      const linked = throughLink(call, ref, findDatabase(call, ref, databaseName), (target, db) => [...target.chain, target.database(db), target.udf(db, name.toLowerCase())]);
+      const found = linked.database.functions.find((udf) => udf.name === name.toLowerCase());
       if (!found) throw new AwsError('EntityNotFoundException', `Function ${name} not found.`);
-      return { UserDefinedFunction: udfShape(database, found, catalogId) };
+      return { UserDefinedFunction: udfShape(linked.database, found, linked.ref.id) };
     },
 
     SearchTables(input, call) {
       const size = intField(input, 'MaxResults', 1, 1000) ?? 100;
       const text = (stringField(input, 'SearchText') ?? '').toLowerCase();
-      const catalogId = catalogOf(call, input);
-      const arn = arns(call, catalogId);
-      call.authorize('glue:SearchTables', arn.catalog);
+      const ref = catalogOf(call, input);
+      const arn = arns(call, ref);
+      authorizeIn(call, ref, 'glue:SearchTables', arn.chain);
       const matchesText = (database: Database, table: ScenarioTable) =>
         !text || [database.name, table.name, ...table.columns.flatMap((c) => [c.name, c.comment ?? ''])].some((field) => field.toLowerCase().includes(text));
-      // The search never fails on what the caller may not read: it leaves it out.
-      const found = call.state.scenario.glue.databases
-        .filter((database) => call.isAuthorized('glue:SearchTables', arn.database(database.name)) && isDatabaseVisible(call.state, call.caller, database.name))
+      // The search never fails on what the caller may not read: it leaves it out. It searches the
+      // catalog's own tables; resource links are not followed (undocumented: the sandbox's choice).
+      const found = ref.databases
+        .filter((database) => allowedIn(call, ref, 'glue:SearchTables', arn.database(database.name)) && (!governed(ref) || isDatabaseVisible(call.state, call.caller, database.name)))
         .flatMap((database) =>
           database.tables
             .filter(
               (table) =>
                 matchesText(database, table) &&
-                call.isAuthorized('glue:SearchTables', arn.table(database.name, table.name)) &&
-                isTableVisible(call.state, call.caller, database.name, table.name),
+                allowedIn(call, ref, 'glue:SearchTables', arn.table(database.name, table.name)) &&
+                (!governed(ref) || isTableVisible(call.state, call.caller, database.name, table.name)),
             )
-            .map((table) => tableShape(database, table, catalogId)),
+            .map((table) => tableShape(database, table, ref.id)),
         );
       const { page, nextToken } = paginate(found, input.NextToken, size);
       return { TableList: page, NextToken: nextToken };
     },
 
     GetDataCatalogEncryptionSettings(input, call) {
-      const catalogId = catalogOf(call, input);
-      call.authorize('glue:GetDataCatalogEncryptionSettings', arns(call, catalogId).catalog);
+      const ref = catalogOf(call, input);
+      authorizeIn(call, ref, 'glue:GetDataCatalogEncryptionSettings', arns(call, ref).chain);
       const encryption = call.state.scenario.glue.catalogEncryption;
       return {
         DataCatalogEncryptionSettings: {
