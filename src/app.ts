@@ -65,7 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
     schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   });
-  const metrics = options.metrics ?? createMetrics(engine.callSlots);
+  const metrics = options.metrics ?? createMetrics(engine.callSlots, options.store);
 
   // First, so that every route registered after it answers errors in the same shape.
   app.setErrorHandler(errorHandler);

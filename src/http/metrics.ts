@@ -2,6 +2,7 @@
 // outcomes and categories: nothing a caller sends ever becomes a label.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallSlots } from '../preflight/call-slots.js';
+import type { ReportStore, StoreSize } from '../store/types.js';
 
 export interface Metrics {
   registry: Registry;
@@ -12,13 +13,30 @@ export interface Metrics {
   reportWrites: Histogram<'outcome'>;
 }
 
-export function createMetrics(callSlots?: CallSlots): Metrics {
+export function createMetrics(callSlots?: CallSlots, store?: Pick<ReportStore, 'size'>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   if (callSlots) {
     // Calls waiting for a slot mean the service, not AWS, is the bottleneck: scale out or raise the cap.
     new Gauge({ name: 'preflight_aws_calls_in_flight', help: 'AWS calls in flight across all runs', registers: [registry], collect() { this.set(callSlots.inFlight); } });
     new Gauge({ name: 'preflight_aws_calls_waiting', help: 'AWS calls waiting for a slot under PREFLIGHT_MAX_CONCURRENT_CALLS', registers: [registry], collect() { this.set(callSlots.waiting); } });
+  }
+  if (store) {
+    // Read at scrape time, one query for both gauges; NaN when the store cannot tell (it is down).
+    let reading: Promise<StoreSize | undefined> | undefined;
+    const size = () => (reading ??= store.size().catch(() => undefined).finally(() => (reading = undefined)));
+    new Gauge({
+      name: 'preflight_report_store_reports',
+      help: 'Reports held in the report store (expired ones until the retention sweep deletes them)',
+      registers: [registry],
+      async collect() { this.set((await size())?.reports ?? Number.NaN); },
+    });
+    new Gauge({
+      name: 'preflight_report_store_bytes',
+      help: 'Bytes the report store takes: the SQLite file (page_count * page_size), or the PostgreSQL table with its indexes and TOAST (pg_total_relation_size)',
+      registers: [registry],
+      async collect() { this.set((await size())?.bytes ?? Number.NaN); },
+    });
   }
   return {
     registry,

@@ -125,6 +125,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const result = await pool.query('DELETE FROM preflight_reports WHERE stored_at_ms < $1', [cutoff()]);
       return result.rowCount ?? 0;
     },
+    async size() {
+      // The count is an index-only scan of preflight_reports_by_age once vacuumed; the size takes in indexes and TOAST.
+      const { rows } = await pool.query<{ reports: string; bytes: string }>(
+        "SELECT (SELECT count(*) FROM preflight_reports) AS reports, pg_total_relation_size('preflight_reports') AS bytes",
+      );
+      return { reports: Number(rows[0]!.reports), bytes: Number(rows[0]!.bytes) };
+    },
     async close() {
       await pool.end().catch(() => {});
     },

@@ -88,6 +88,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
     `SELECT ${SUMMARY_COLUMNS} FROM reports WHERE fingerprint = ? AND stored_at_ms >= ? AND (started_at_ms < ? OR (started_at_ms = ? AND id < ?)) ORDER BY started_at_ms DESC, id DESC LIMIT ?`,
   );
   const expire = db.prepare('DELETE FROM reports WHERE stored_at_ms < ?');
+  // Counted over the small covering index reports_by_age, never through the reports themselves.
+  const countAll = db.prepare('SELECT count(*) AS reports FROM reports');
+  const fileBytes = db.prepare('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()');
   // Expired reports are not answered even before the next sweep deletes them.
   const cutoff = () => now() - retentionMs;
 
@@ -120,6 +123,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
     },
     async deleteExpired() {
       return Number(expire.run(cutoff()).changes);
+    },
+    async size() {
+      const { reports } = countAll.get() as { reports: number };
+      const { bytes } = fileBytes.get() as { bytes: number };
+      return { reports, bytes };
     },
     async close() {
       if (db.isOpen) db.close();

@@ -30,6 +30,14 @@ export interface RunsPage {
   next?: string;
 }
 
+/** How much the store holds: what the size gauges of GET /metrics show. */
+export interface StoreSize {
+  /** Rows held, expired ones included until the retention sweep deletes them. */
+  reports: number;
+  /** What the database says it takes; space freed by expiry is reused, not given back. */
+  bytes: number;
+}
+
 export interface ReportStore {
   /** `reportJson` is the report as served (already through the response schema's allow-list). */
   save(reportJson: string, meta: { apiKeyLabel?: string }): Promise<RunSummary>;
@@ -38,6 +46,8 @@ export interface ReportStore {
   runs(fingerprint: string, page: { limit: number; cursor?: string }): Promise<RunsPage>;
   /** Deletes the reports older than the retention; answers how many. */
   deleteExpired(): Promise<number>;
+  /** Read at each scrape of GET /metrics: a count over the smallest index and the database's own size figure, no scan of the reports. */
+  size(): Promise<StoreSize>;
   close(): Promise<void>;
 }
 

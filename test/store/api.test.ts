@@ -143,12 +143,48 @@ describe('report history, operations', () => {
     }
   });
 
+  it('GET /metrics says how many reports the store holds and how many bytes, as runs are kept and expire', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const aged = await tempStore({ retentionDays: 30, now: () => now });
+    // Unlabelled gauges: nothing of a caller's becomes a label.
+    const sizeOf = async (service: Harness) => {
+      const body = (await service.app.inject({ method: 'GET', url: '/metrics', headers: auth })).body;
+      return { reports: Number(/^preflight_report_store_reports (\S+)$/m.exec(body)?.[1]), bytes: Number(/^preflight_report_store_bytes (\S+)$/m.exec(body)?.[1]) };
+    };
+    try {
+      const service = await startHarness('full-access', { store: aged.store });
+      try {
+        const empty = await sizeOf(service);
+        expect(empty.reports).toBe(0);
+        expect(empty.bytes).toBeGreaterThan(0);
+        for (let i = 0; i < 2; i++) expect((await service.preflight(sampleRequest(service.sandbox))).status).toBe(200);
+        const kept = await sizeOf(service);
+        expect(kept.reports).toBe(2);
+        expect(kept.bytes).toBeGreaterThan(empty.bytes);
+        now += 31 * DAY_MS;
+        expect((await sizeOf(service)).reports).toBe(2); // expired, held until the next sweep
+      } finally {
+        await service.close();
+      }
+      const restarted = await startHarness('full-access', { store: aged.store });
+      try {
+        await restarted.app.ready(); // the sweep at start
+        expect((await sizeOf(restarted)).reports).toBe(0);
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await aged.remove();
+    }
+  });
+
   it('answers the report when the store fails', async () => {
     const failing: ReportStore = {
       save: () => Promise.reject(new Error('database is locked')),
       get: async () => undefined,
       runs: async () => ({ runs: [] }),
       deleteExpired: async () => 0,
+      size: () => Promise.reject(new Error('database is locked')),
       close: async () => {},
     };
     const broken = await startHarness('full-access', { store: failing });
@@ -159,6 +195,8 @@ describe('report history, operations', () => {
       const metrics = (await broken.app.inject({ method: 'GET', url: '/metrics', headers: auth })).body;
       expect(metrics).toMatch(/^preflight_report_store_write_seconds_count\{outcome="failed"\} 1$/m);
       expect(metrics).not.toMatch(/outcome="ok"/);
+      // The size gauges cannot be read, and say so without failing the scrape.
+      expect(metrics).toMatch(/^preflight_report_store_reports nan$/im); // prom-client writes `Nan`
     } finally {
       await broken.close();
     }

@@ -78,5 +78,25 @@ export function storeContract(name: string, newPlace: () => Promise<Place>) {
       expect((await store.runs(connectionFingerprint(recent.connection), { limit: 10 })).runs.map((r) => r.id)).toEqual([recent.id]);
       expect(await store.deleteExpired()).toBe(0);
     });
+
+    it('says how much it holds: every report counted, bytes growing with them, expired ones until the sweep', async () => {
+      let now = Date.UTC(2026, 10, 1);
+      const store = await (await fresh()).open({ retentionDays: 30, now: () => now });
+      const empty = await store.size();
+      expect(empty.reports).toBe(0);
+      expect(empty.bytes).toBeGreaterThan(0); // the empty table and its indexes
+
+      for (let i = 0; i < 10; i++) await store.save(JSON.stringify(report()), {});
+      now += 20 * DAY_MS;
+      for (let i = 0; i < 10; i++) await store.save(JSON.stringify(report()), {});
+      const full = await store.size();
+      expect(full.reports).toBe(20);
+      expect(full.bytes).toBeGreaterThan(empty.bytes);
+
+      now += 11 * DAY_MS; // the first ten are 31 days old
+      expect((await store.size()).reports).toBe(20); // still held, no longer answered
+      expect(await store.deleteExpired()).toBe(10);
+      expect((await store.size()).reports).toBe(10);
+    });
   });
 }
