@@ -8,6 +8,7 @@ import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioTable, ScenarioWorkGroup } from '../scenario.js';
 import { etagOf, type QueryExecutionRecord, type SandboxState, type StoredObject } from '../state.js';
 import { AwsError, type ServiceCall } from '../types.js';
+import { namedCatalogPaths } from './glue-catalogs.js';
 
 type Input = Record<string, unknown>;
 type Database = SandboxState['scenario']['glue']['databases'][number];
@@ -531,9 +532,17 @@ function requireGlue(call: ServiceCall, action: string, resources: string[]): vo
   }
 }
 
-function knownCatalog(call: ServiceCall, name: string) {
+function knownCatalog(call: ServiceCall, name: string): { name: string; type: 'GLUE' | 'LAMBDA' | 'HIVE'; description?: string; parameters?: Record<string, string> } | undefined {
   // AwsDataCatalog, the account's Glue catalog, exists in every account.
-  return call.state.scenario.athena.dataCatalogs.find((c) => c.name === name) ?? (name === 'AwsDataCatalog' ? { name, type: 'GLUE' as const, description: undefined } : undefined);
+  const registered = call.state.scenario.athena.dataCatalogs.find((c) => c.name === name) ?? (name === 'AwsDataCatalog' ? { name, type: 'GLUE' as const } : undefined);
+  if (registered) return registered;
+  // A Glue named catalog (multi-catalog) is reachable from Athena by its path, e.g.
+  // `s3tablescatalog/acme-tables` (Athena User Guide, "Query AWS Glue Data Catalogs" with S3 Tables).
+  // That GetDataCatalog answers for it with type GLUE and catalog-id `<account>:<path>` is not
+  // documented: the sandbox's reading.
+  const path = name.toLowerCase();
+  if (!namedCatalogPaths(call.state).includes(path)) return undefined;
+  return { name, type: 'GLUE', parameters: { 'catalog-id': `${call.state.accountId}:${path}` } };
 }
 
 /** Authorises a catalog action on the datacatalog ARN; every catalog here is backed by the account's Glue catalog. */
@@ -658,7 +667,9 @@ export const athena = jsonService({
       call.authorize('athena:GetDataCatalog', `arn:aws:athena:${call.region}:${call.state.accountId}:datacatalog/${name}`);
       const catalog = knownCatalog(call, name);
       if (!catalog) throw invalid(`Catalog ${name} was not found`);
-      return { DataCatalog: { Name: catalog.name, Type: catalog.type, Description: catalog.description ?? '', Parameters: { 'catalog-id': call.state.accountId } } };
+      // Parameters as registered; a GLUE catalog over another account's catalog carries its catalog-id
+      // (Athena User Guide, "Register a Data Catalog from another account").
+      return { DataCatalog: { Name: catalog.name, Type: catalog.type, Description: catalog.description ?? '', Parameters: catalog.parameters ?? { 'catalog-id': call.state.accountId } } };
     },
 
     ListDatabases(input, call) {
