@@ -1,7 +1,4 @@
-// The PostgreSQL store against a real server: PREFLIGHT_TEST_DATABASE_URL, which CI sets
-// (.ci/start-postgres starts one from Debian's packages). Without it these tests are skipped,
-// except in CI, where its absence is a failure. Each test gets a schema of its own.
-import { randomBytes } from 'node:crypto';
+// The PostgreSQL store against a real server (postgres-support.ts: skipped without one, except in CI).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyLabel } from '../../src/http/auth.js';
@@ -10,29 +7,7 @@ import { openPostgresStore } from '../../src/store/postgres.js';
 import { type ReportStore, StoreError } from '../../src/store/types.js';
 import { TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
 import { storeContract } from './contract.js';
-
-const URL_ = process.env.PREFLIGHT_TEST_DATABASE_URL;
-if (!URL_ && process.env.CI) throw new Error('PREFLIGHT_TEST_DATABASE_URL is not set: CI must run the PostgreSQL store tests (.ci/start-postgres)');
-
-/** A new schema, and the URL of a connection whose search_path is that schema. */
-async function newSchema() {
-  const schema = `preflight_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: URL_ });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const url = new URL(URL_!);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    async remove() {
-      const client = new pg.Client({ connectionString: URL_ });
-      await client.connect();
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
-    },
-  };
-}
+import { TEST_DATABASE_URL as URL_, newSchema } from './postgres-support.js';
 
 describe.skipIf(!URL_)('PostgreSQL', () => {
   storeContract('PostgreSQL', async () => {

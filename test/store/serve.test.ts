@@ -1,5 +1,6 @@
-// `preflight serve` with report history: the SQLite file under PREFLIGHT_DATA_DIR keeps reports
-// across a restart; a file that is not a database stops the start with the reason; off keeps nothing.
+// `preflight serve` with report history: the SQLite file under PREFLIGHT_DATA_DIR, and the
+// PostgreSQL database of PREFLIGHT_DATABASE_URL, keep reports across a restart; a file that is not
+// a database stops the start with the reason; off keeps nothing.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { start } from '../docs/processes.js';
+import { TEST_DATABASE_URL, newSchema } from './postgres-support.js';
 
 const KEY = 'serve-store-key-0123456789';
 let sandbox: Sandbox;
@@ -95,5 +97,40 @@ describe('preflight serve with report history', () => {
       await service.stop();
     }
     expect(existsSync(data)).toBe(false);
+  });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)('preflight serve with report history in PostgreSQL', () => {
+  it('keeps reports in PREFLIGHT_DATABASE_URL across a restart', async () => {
+    const schema = await newSchema();
+    const data = join(dir, 'postgres');
+    try {
+      const env = { PREFLIGHT_DATABASE_URL: schema.url, PREFLIGHT_DATA_DIR: data };
+      const first = serve(env);
+      let report: { id: string };
+      try {
+        const url = await listening(first);
+        expect(first.output()).toContain('every report kept 30 days in postgres://preflight:***@');
+        const run = await fetch(`${url}/preflight`, { method: 'POST', headers, body: JSON.stringify(sampleRequest(sandbox)) });
+        expect(run.status).toBe(200);
+        report = (await run.json()) as { id: string };
+      } finally {
+        await first.stop();
+      }
+      expect(first.output()).toContain('"msg":"stopped"'); // the pool ended after the last run
+
+      const second = serve(env);
+      try {
+        const url = await listening(second);
+        const again = await fetch(`${url}/preflight/${report.id}`, { headers });
+        expect(again.status).toBe(200);
+        expect(await again.json()).toEqual(report);
+      } finally {
+        await second.stop();
+      }
+      expect(existsSync(data)).toBe(false); // nothing went to a SQLite file
+    } finally {
+      await schema.remove();
+    }
   });
 });
