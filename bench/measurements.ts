@@ -1,5 +1,6 @@
 // The measurements of issue 6, each against its own processes, figures as ratios of one run.
 import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +8,12 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { waitsFor } from '../src/preflight/engine.js';
 import { PROBES } from '../src/probes/registry.js';
+import { openPostgresStore } from '../src/store/postgres.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import type { ReportStore } from '../src/store/types.js';
 import { API_KEY, COMPILE_CACHE_DIR, IMAGE_NODE_OPTIONS, type SandboxProcess, type ServiceProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
 
 const run = promisify(execFile);
@@ -342,6 +347,104 @@ export async function coldStart() {
   } finally {
     await sandbox.stop();
   }
+}
+
+const STORE_WRITES = 2000;
+
+/** Keeps `reports` one after another, after a warm-up: CPU of this process and wall time per write (median). */
+async function timeWrites(store: ReportStore, reports: string[], otherCpuSeconds: () => number = () => 0) {
+  for (const report of reports.slice(0, 200)) await store.save(report, { apiKeyLabel: 'key:0a1b2c3d' });
+  const measured = reports.slice(200);
+  const walls: number[] = [];
+  const [cpuBefore, otherBefore] = [process.cpuUsage(), otherCpuSeconds()];
+  for (const report of measured) {
+    const started = performance.now();
+    await store.save(report, { apiKeyLabel: 'key:0a1b2c3d' });
+    walls.push(performance.now() - started);
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    writes: measured.length,
+    cpuMs: (cpu.user + cpu.system) / 1000 / measured.length,
+    wallMs: percentile(walls, 50),
+    otherCpuMs: ((otherCpuSeconds() - otherBefore) * 1000) / measured.length,
+  };
+}
+
+/**
+ * What keeping a report costs (issue 17), against what a preflight costs in the same run: this
+ * run's report (as served) written STORE_WRITES times, each under its own id, through the
+ * service's own store code in this process, to a SQLite file (the service's settings) and, given a
+ * database URL, to PostgreSQL, each in a schema of its own, dropped afterwards. PostgreSQL's own
+ * CPU (its backends, when they run on this machine) is counted beside the service's.
+ */
+export async function storeCost(databaseUrl: string | undefined) {
+  const sandbox = await startSandboxProcess(THROUGHPUT_SCENARIO);
+  const service = await startServiceProcess(sandbox, port());
+  let report: { id: string } | undefined;
+  const walls: number[] = [];
+  let cpuMs: number;
+  try {
+    for (let i = 0; i < 5; i++) await preflight(service, connectionFor(sandbox)); // warm
+    // One at a time, as a customer runs it; /proc counts CPU in ticks of 10 ms, so the total over 20.
+    const cpuBefore = cpuSeconds(service.child.pid!);
+    for (let i = 0; i < 20; i++) {
+      const run = await preflight(service, connectionFor(sandbox));
+      walls.push(run.ms);
+      report = run.report;
+    }
+    cpuMs = ((cpuSeconds(service.child.pid!) - cpuBefore) * 1000) / walls.length;
+  } finally {
+    await service.stop();
+    await sandbox.stop();
+  }
+  const { id } = report!;
+  const json = JSON.stringify(report);
+  const reports = Array.from({ length: STORE_WRITES + 200 }, (_, i) => json.replace(`"id":"${id}"`, `"id":"${id}-${i}"`));
+  const preflightFigures = { cpuMs, wallMs: percentile(walls, 50) };
+
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-bench-store-'));
+  const sqliteStore = await openSqliteStore({ path: join(dir, 'reports.sqlite'), retentionDays: 30 });
+  let sqlite;
+  try {
+    sqlite = await timeWrites(sqliteStore, reports);
+  } finally {
+    await sqliteStore.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  let postgres: Awaited<ReturnType<typeof timeWrites>> & { databaseCpuCounted: boolean } | undefined;
+  if (databaseUrl) {
+    const schema = `preflight_bench_${randomBytes(6).toString('hex')}`;
+    const application = `preflight-bench-${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      const url = new URL(databaseUrl);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      url.searchParams.set('application_name', application);
+      const store = await openPostgresStore({ url: url.toString(), retentionDays: 30 });
+      try {
+        // The store's backends, found by their application name; readable in /proc when local.
+        const backends = async () => {
+          const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [application]);
+          return rows.map((r) => r.pid);
+        };
+        await store.save(reports[0]!, {}); // a connection in the pool
+        const pids = await backends();
+        const readable = pids.length > 0 && pids.every((pid) => { try { cpuSeconds(pid); return true; } catch { return false; } });
+        const measured = await timeWrites(store, reports.slice(1), readable ? () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) : undefined);
+        postgres = { ...measured, databaseCpuCounted: readable };
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+      await admin.end();
+    }
+  }
+  return { reportKb: Buffer.byteLength(json) / 1024, preflight: preflightFigures, sqlite, postgres };
 }
 
 export { API_KEY };

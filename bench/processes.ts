@@ -1,7 +1,7 @@
 // The sandbox and the service as separate processes on loopback, as in production.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -46,6 +46,9 @@ export const COMPILE_CACHE_DIR = mkdtempSync(join(tmpdir(), 'preflight-bench-cac
 
 export async function startServiceProcess(sandbox: SandboxProcess, port: number, compileCacheDir = COMPILE_CACHE_DIR, nodeOptions = IMAGE_NODE_OPTIONS): Promise<ServiceProcess> {
   const identity = sandbox.principals.find((p) => p.serviceIdentity)!;
+  // Reports kept as the image keeps them (SQLite under the data directory), each service in a
+  // directory of its own, removed when it stops.
+  const dataDir = mkdtempSync(join(tmpdir(), 'preflight-bench-data-'));
   const spawnedAt = performance.now();
   // The built JavaScript, as the image runs it (bench/run.ts builds it first).
   const child = spawn(process.execPath, ['dist/main.js', 'serve'], {
@@ -60,6 +63,7 @@ export async function startServiceProcess(sandbox: SandboxProcess, port: number,
       PREFLIGHT_MAX_CONCURRENT_RUNS: '200', // the memory run's 200 in flight
       PREFLIGHT_RATE_LIMIT_PER_MINUTE: '1000000',
       PREFLIGHT_WEB_UI: 'false',
+      PREFLIGHT_DATA_DIR: dataDir,
       AWS_ENDPOINT_URL: sandbox.endpoint,
       PREFLIGHT_S3_FORCE_PATH_STYLE: 'true',
       AWS_ACCESS_KEY_ID: identity.accessKeyId,
@@ -74,7 +78,15 @@ export async function startServiceProcess(sandbox: SandboxProcess, port: number,
     if (child.exitCode !== null) throw new Error('the service exited before it was ready');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  return { child, url, readyAfterMs: performance.now() - spawnedAt, stop: () => stop(child) };
+  return {
+    child,
+    url,
+    readyAfterMs: performance.now() - spawnedAt,
+    async stop() {
+      await stop(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** CPU seconds a process has used so far (user + system), from /proc. */
