@@ -4,6 +4,9 @@
 // capability matrix, then findings and policies (each with a copy button), then the probes as a
 // waterfall. A "Set up" tab, before "Check", asks POST /setup and shows every form it answers
 // (CloudFormation, Terraform, aws CLI, the policies, the check) with copy and download buttons.
+// A stored report opens at `/#/runs/ID` (the link shown after a run, for a ticket: the run id and
+// nothing else; the API key is typed, as for a run): GET /preflight/{id} drawn as a run's report
+// is, the connection's recent runs, and what changed since the previous one.
 // Everything from a report is put in the page as text (DOM nodes), never as HTML.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -52,6 +55,9 @@ pre{background:#0f1420;color:#e6edf3;padding:10px 12px;border-radius:6px;overflo
 .pass .bar,.legend .pass{background:#2e9e5b}.fail .bar,.legend .fail{background:#c8372d}.error .bar,.legend .error{background:#7b4fb8}.skipped .bar,.legend .skipped{background:#b8bec8}
 .legend{font-weight:400;color:#5b6578;font-size:12px;margin-left:8px}.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 3px 0 8px}
 .error-text{color:#b3261e;white-space:pre-wrap}
+#share{margin:2px 0 0}#share .copy{margin-left:6px}
+#open-run{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;border:0;padding:0;margin-top:10px}#open-run>div{flex:1 1 200px}#open-run label{margin-top:0}#open-run .hint{flex-basis:100%;margin:0}
+#diff h4{margin:8px 0 2px;font-size:13px}#runs-table tr[aria-current=true] td{font-weight:600}#runs-table td{padding:4px 6px}
 .tabs{display:flex;gap:4px;margin-left:auto}.tabs button{background:transparent;color:#c5cbd5;border-radius:0;border-bottom:2px solid transparent;padding:2px 8px}
 .tabs button[aria-selected=true]{color:#fff;border-bottom-color:#fff}
 main.setup>#connection,main.setup>#results,main:not(.setup)>#setup{display:none!important}
@@ -84,6 +90,13 @@ function h(tag, props, ...children) {
   }
   for (const child of children.flat()) if (child !== undefined && child !== null && child !== false) el.append(child instanceof Node ? child : String(child));
   return el;
+}
+
+/** What the service refused, as its status and its words (each field's issue, for a 400). */
+function refusal(response, answer) {
+  const error = new Error(response.status + ': ' + (answer.issues ? answer.issues.map((i) => i.path + ' ' + i.message).join('\\n') : answer.message || response.statusText));
+  error.status = response.status;
+  return error;
 }
 
 /** A copy button for a text kept in the page (never in the DOM as an attribute). */
@@ -154,6 +167,12 @@ let lastReport = null;
 let probes = [];
 let started = 0;
 const titleOf = (id) => (CAPS.find((c) => c.id === id) || { title: id }).title;
+/** A time as the reports give it (ISO 8601, UTC), to the second. */
+const when = (iso) => String(iso).slice(0, 19).replace('T', ' ') + ' UTC';
+/** The page's address of a stored run: its id and nothing else. */
+const runLink = (id) => '#/runs/' + id;
+/** Which run is on screen: a late answer for another one is dropped. */
+let viewing = 0;
 
 function capabilityRow(c) {
   const settled = c.status === 'ok' || c.status === 'skipped' || c.status === 'pending';
@@ -210,7 +229,7 @@ function renderReport(report) {
   for (const c of report.capabilities) counts[c.status] = (counts[c.status] || 0) + 1;
   $('summary').replaceChildren(h('span', { class: 'status ' + report.status }, report.status), ' ',
     Object.entries(counts).map(([status, n]) => n + ' ' + status).join(', '));
-  $('meta').textContent = 'Run ' + report.id + ', ' + report.durationMs + ' ms' + (report.identity ? ', as ' + report.identity.arn : '');
+  $('meta').textContent = 'Run ' + report.id + ', ' + when(report.startedAt) + ', ' + report.durationMs + ' ms' + (report.identity ? ', as ' + report.identity.arn : '');
   renderMatrix(report.capabilities);
   $('findings').replaceChildren(...(report.findings.length ? report.findings.map((f) => h('li', { class: 'finding' },
     h('b', {}, f.code), ' (' + f.severity + '): ' + f.message, h('div', { class: 'fix' }, h('b', {}, 'Fix: '), fixOf(f.remediation)))) : [h('li', {}, 'none')]));
@@ -222,12 +241,16 @@ function renderReport(report) {
     ...r.notes.map((note) => h('p', { class: 'hint' }, note)));
   probes = report.probes.slice().sort((a, b) => a.startedAtMs - b.startedAtMs);
   renderTimeline();
-  $('actions').hidden = false;
+  $('actions').hidden = false; $('report').hidden = false;
+  const link = new URL(runLink(report.id), location.href).href;
+  $('share').replaceChildren('Link for the ticket: ', h('a', { id: 'share-link', href: runLink(report.id) }, link), copyButton(link, 'Copy link'));
+  $('share').hidden = false;
 }
 
 function startResults(requested) {
-  lastReport = null; probes = []; started = performance.now(); copies.clear();
-  $('results').hidden = false; $('actions').hidden = true;
+  lastReport = null; probes = []; started = performance.now(); copies.clear(); viewing++;
+  $('results').hidden = false; $('actions').hidden = true; $('share').hidden = true; $('report').hidden = false;
+  $('open-run').hidden = true; $('open-error').textContent = ''; $('diff').hidden = true; $('runs').hidden = true;
   $('summary').replaceChildren(h('span', { class: 'status pending' }, 'running'));
   $('meta').textContent = '';
   renderMatrix(requested.map((id) => ({ id, status: 'pending' })));
@@ -250,13 +273,15 @@ $('connection').addEventListener('submit', async (event) => {
   event.preventDefault();
   $('error').textContent = ''; $('secrets-cleared').hidden = true; $('run').disabled = true;
   const body = connection();
+  // A fresh run is not the stored one the address names.
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
   startResults(body.capabilities.length ? body.capabilities : CAPS.filter((c) => c.checked).map((c) => c.id));
+  const token = viewing;
   try {
     const response = await fetch('preflight', { method: 'POST', body: JSON.stringify(body),
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: 'Bearer ' + $('apiKey').value } });
     if (!response.ok) {
-      const answer = await response.json().catch(() => ({}));
-      throw new Error(response.status + ': ' + (answer.issues ? answer.issues.map((i) => i.path + ' ' + i.message).join('\\n') : answer.message || response.statusText));
+      throw refusal(response, await response.json().catch(() => ({})));
     }
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     for (let buffer = ''; ;) {
@@ -266,6 +291,7 @@ $('connection').addEventListener('submit', async (event) => {
         const name = /^event: (.*)$/m.exec(chunk)?.[1]; const data = /^data: (.*)$/m.exec(chunk)?.[1];
         if (!name || !data) continue;
         const payload = JSON.parse(data);
+        if (token !== viewing) continue; // a stored report was opened meanwhile: it keeps the screen
         if (name === 'probe') onProbe(payload);
         else if (name === 'report') renderReport(payload);
         else if (name === 'error') throw new Error(payload.message);
@@ -273,7 +299,7 @@ $('connection').addEventListener('submit', async (event) => {
     }
   } catch (error) {
     $('error').textContent = String(error.message || error);
-    if (!lastReport) $('results').hidden = true;
+    if (!lastReport && token === viewing) $('results').hidden = true;
   } finally {
     $('run').disabled = false;
     // Typed secrets live only in the form; forget them once the run is done. The rest stays for the next run.
@@ -291,9 +317,9 @@ function selectTab(name) {
 }
 $('tab-setup').addEventListener('click', () => selectTab('setup'));
 $('tab-check').addEventListener('click', () => selectTab('check'));
-// One API key for both tabs: typed in either, it is in both forms (and nowhere else).
-$('apiKey').addEventListener('input', () => { $('s-apiKey').value = $('apiKey').value; });
-$('s-apiKey').addEventListener('input', () => { $('apiKey').value = $('s-apiKey').value; });
+// One API key for the whole page: typed in any form, it is in all of them (and nowhere else).
+const KEY_FIELDS = ['apiKey', 's-apiKey', 'o-apiKey'];
+for (const id of KEY_FIELDS) $(id).addEventListener('input', () => { for (const other of KEY_FIELDS) if (other !== id) $(other).value = $(id).value; });
 $('s-caps').append(...CAPS.map((c) => h('label', {}, h('input', { type: 'checkbox', name: 'scap', value: c.id, checked: c.checked }), c.title)));
 
 const downloads = new Map();
@@ -348,7 +374,7 @@ $('setup-form').addEventListener('submit', async (event) => {
     const response = await fetch('setup', { method: 'POST', body: JSON.stringify(setupBody()),
       headers: { 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer ' + $('s-apiKey').value } });
     const answer = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(response.status + ': ' + (answer.issues ? answer.issues.map((i) => i.path + ' ' + i.message).join('\\n') : answer.message || response.statusText));
+    if (!response.ok) throw refusal(response, answer);
     renderSetup(answer);
   } catch (error) {
     $('setup-error').textContent = String(error.message || error);
@@ -368,6 +394,141 @@ $('download').addEventListener('click', () => {
   const link = h('a', { href: url, download: 'preflight-' + lastReport.id + '.json' });
   link.click(); URL.revokeObjectURL(url);
 });
+
+// ---- a stored report, at /#/runs/ID: the report, the connection's recent runs, the diff against the previous run ----
+const RUN_ID = /^[A-Za-z0-9-]{1,64}$/;
+const FINGERPRINT = /^[0-9a-f]{24}$/;
+
+function routedRun() {
+  const match = /^#\\/runs\\/(.*)$/.exec(location.hash);
+  if (!match) return null;
+  try { return decodeURIComponent(match[1]); } catch { return match[1]; }
+}
+
+/** GET one of the history routes with the page's API key: the JSON answer and the headers, or the service's refusal. */
+async function apiGet(path) {
+  const response = await fetch(path, { headers: { accept: 'application/json', authorization: 'Bearer ' + $('apiKey').value } });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw refusal(response, answer);
+  return { answer, headers: response.headers };
+}
+
+async function openRun(id) {
+  const token = ++viewing;
+  selectTab('check');
+  lastReport = null; copies.clear();
+  $('results').hidden = false; $('report').hidden = true; $('actions').hidden = true; $('share').hidden = true;
+  $('diff').hidden = true; $('runs').hidden = true; $('open-run').hidden = true; $('open-error').textContent = '';
+  $('summary').replaceChildren('Run ' + id); $('meta').textContent = 'A stored report';
+  if (!RUN_ID.test(id)) {
+    $('open-error').textContent = 'Cannot open this report: "' + id + '" is not a run id (letters, digits and dashes, as in /#/runs/7b3f6a3c4fdb).';
+    return;
+  }
+  if (!$('apiKey').value) {
+    $('open-hint').textContent = 'Type the API key to open this stored report. The key stays in this page: it is never put in the link.';
+    $('open-run').hidden = false; $('o-apiKey').focus();
+    return;
+  }
+  let found;
+  try {
+    found = await apiGet('preflight/' + encodeURIComponent(id));
+  } catch (error) {
+    if (token !== viewing) return;
+    $('open-error').textContent = 'Cannot open this report. ' + error.message;
+    if (error.status === 401 || error.status === 403) {
+      $('open-hint').textContent = 'The API key was refused: type it again.';
+      $('open-run').hidden = false; $('o-apiKey').focus();
+    }
+    return;
+  }
+  if (token !== viewing) return;
+  renderReport(found.answer);
+  await showHistory(found.answer, found.headers.get('x-connection-fingerprint'), token);
+}
+
+/** The connection's runs, newest first, paged until this run and the one before it are in (at most 10 pages). */
+async function connectionRuns(fingerprint, id) {
+  const runs = [];
+  let next; let at = -1;
+  for (let pages = 0; pages < 10; pages++) {
+    const { answer } = await apiGet('connections/' + fingerprint + '/runs?limit=20' + (next ? '&cursor=' + encodeURIComponent(next) : ''));
+    runs.push(...answer.runs); next = answer.next;
+    at = runs.findIndex((run) => run.id === id);
+    if (!next || (at >= 0 && at < runs.length - 1)) break;
+  }
+  return { runs, at, more: Boolean(next) };
+}
+
+async function showHistory(report, fingerprint, token) {
+  $('runs').hidden = false; $('diff').hidden = false;
+  if (!FINGERPRINT.test(fingerprint || '')) {
+    $('runs').replaceChildren(h('p', { class: 'hint' }, 'The service did not name the connection: its other runs cannot be listed.'));
+    $('diff').hidden = true;
+    return;
+  }
+  let listed;
+  try {
+    listed = await connectionRuns(fingerprint, report.id);
+  } catch (error) {
+    if (token !== viewing) return;
+    $('runs').replaceChildren(h('h3', {}, "This connection's recent runs"), h('p', { class: 'error-text' }, 'Cannot list them. ' + error.message));
+    $('diff').hidden = true;
+    return;
+  }
+  if (token !== viewing) return;
+  const { runs, at, more } = listed;
+  const shown = runs.slice(0, 20);
+  $('runs').replaceChildren(...[h('h3', {}, "This connection's recent runs"),
+    h('table', { id: 'runs-table' }, h('tr', {}, h('th', {}, 'started'), h('th', {}, 'status'), h('th', {}, 'run')),
+      ...shown.map((run) => h('tr', { 'data-run': run.id, 'aria-current': run.id === report.id ? 'true' : undefined },
+        h('td', {}, h('time', { dateTime: run.startedAt }, when(run.startedAt))),
+        h('td', { class: 'status ' + run.status }, run.status),
+        h('td', {}, h('a', { href: runLink(run.id) }, run.id), run.id === report.id ? ' (this report)' : null)))),
+    at >= shown.length ? h('p', { class: 'hint' }, 'This report is older than these runs.') : null,
+    more || runs.length > shown.length ? h('p', { class: 'hint' }, 'Older runs: preflight history with --server lists them all.') : null].filter(Boolean));
+  const previous = at >= 0 ? runs[at + 1] : undefined;
+  if (!previous) {
+    $('diff').replaceChildren(h('h3', {}, 'Since the previous run'), h('p', {}, at >= 0
+      ? "This is the connection's first stored run: there is no earlier one to compare it with."
+      : "This run is not among the connection's stored runs that were looked at: nothing to compare it with."));
+    return;
+  }
+  try {
+    const { answer } = await apiGet('preflight/' + encodeURIComponent(previous.id) + '/diff/' + encodeURIComponent(report.id));
+    if (token === viewing) renderDiff(answer);
+  } catch (error) {
+    if (token === viewing) $('diff').replaceChildren(h('h3', {}, 'Since the previous run'), h('p', { class: 'error-text' }, 'Cannot compare the two runs. ' + error.message));
+  }
+}
+
+const statusOf = (status) => status === null ? h('span', { class: 'status skipped' }, 'not in the report') : h('span', { class: 'status ' + status }, status);
+
+/** What changed from the previous run to this one, or plainly that nothing did. */
+function renderDiff(diff) {
+  const groups = [
+    ['capabilities', 'Capabilities whose status changed', diff.capabilities.map((c) => h('li', {}, (c.title || titleOf(c.id)) + ' (' + c.id + '): ', statusOf(c.from), ' → ', statusOf(c.to)))],
+    ['newly-missing', 'Actions newly missing', diff.actions.newlyMissing.map((action) => h('li', {}, h('code', {}, action)))],
+    ['newly-granted', 'Actions newly granted', diff.actions.newlyGranted.map((action) => h('li', {}, h('code', {}, action)))],
+    ['findings-added', 'Findings added', diff.findings.added.map((f) => h('li', {}, h('b', {}, f.code), ' (' + f.severity + '): ' + f.message))],
+    ['findings-gone', 'Findings gone', diff.findings.gone.map((f) => h('li', {}, h('b', {}, f.code), ' (' + f.severity + '): ' + f.message))],
+  ].filter(([, , items]) => items.length);
+  const overall = diff.from.status === diff.to.status ? null : h('p', { 'data-change': 'status' }, 'Overall: ', statusOf(diff.from.status), ' → ', statusOf(diff.to.status), diff.worse ? ': worse' : '');
+  const changes = groups.length || overall
+    ? [overall, diff.worse && !overall ? h('p', { 'data-change': 'worse' }, 'Something got worse.') : null,
+      ...groups.flatMap(([key, title, items]) => [h('h4', {}, title), h('ul', { 'data-change': key }, items)])]
+    : [h('p', { 'data-change': 'none' }, 'Nothing changed since the previous run: the same capabilities, actions and findings.')];
+  $('diff').replaceChildren(h('h3', {}, 'Since the previous run, ', h('a', { href: runLink(diff.from.id) }, diff.from.id), ' (' + when(diff.from.startedAt) + ')'),
+    ...changes.filter(Boolean));
+}
+
+$('open-run').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const id = routedRun();
+  if (id !== null) openRun(id);
+});
+const route = () => { const id = routedRun(); if (id !== null) openRun(id); };
+window.addEventListener('hashchange', route);
+route();
 `;
 
 const BODY = `
@@ -399,10 +560,20 @@ const BODY = `
 <section id="results" hidden aria-live="polite">
   <div class="verdict"><div><h2 id="summary"></h2><div id="meta" class="hint"></div></div>
     <div id="actions" class="actions" hidden><button id="copy-markdown" type="button">Copy as Markdown for the ticket</button><button id="download" class="secondary" type="button">Download JSON</button></div></div>
+  <p id="share" class="hint" hidden></p>
+  <p id="open-error" class="error-text" role="alert"></p>
+  <form id="open-run" method="post" action="#" autocomplete="off" hidden>
+    <p id="open-hint" class="hint"></p>
+    <div><label for="o-apiKey">API key</label><input id="o-apiKey" type="password" required></div><button id="open" type="submit">Open the report</button>
+  </form>
+  <div id="diff" hidden></div>
+  <div id="report">
   <table id="matrix"></table>
   <h3>Findings</h3><ul id="findings"></ul>
   <div id="policies"></div>
   <details id="timeline" open><summary>Probes: <span id="timeline-count"></span><span class="legend"><i class="pass"></i>passed<i class="fail"></i>failed<i class="error"></i>could not tell<i class="skipped"></i>skipped</span></summary><ol id="probes"></ol></details>
+  </div>
+  <div id="runs" hidden></div>
 </section>
 <form id="connection" method="post" action="#" autocomplete="off">
   <label for="apiKey">API key</label><input id="apiKey" type="password" required>
