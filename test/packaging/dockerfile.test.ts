@@ -96,6 +96,8 @@ describe('docker-compose.yml', () => {
   };
   const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
   const services = Object.entries(compose.services);
+  /** Images from a registry: official ones, pinned to a version (the rest is the image built here). */
+  const thirdParty = services.filter(([, service]) => service.build === undefined && !service.image?.startsWith('preflight:'));
 
   it('publishes the demo key\'s service on the host\'s loopback only', () => {
     const published = services.flatMap(([, service]) => service.ports ?? []);
@@ -109,10 +111,11 @@ describe('docker-compose.yml', () => {
     const [, builder] = built[0]!;
     expect(builder.image).toBeTruthy();
     expect(builder.pull_policy).toBe('build');
-    for (const [name, service] of services.filter(([, service]) => service.build === undefined)) {
+    for (const [name, service] of services.filter(([, service]) => service.build === undefined && !thirdParty.some(([, other]) => other === service))) {
       expect(service.image, name).toBe(builder.image);
       expect(service.pull_policy, name).toBe('never');
     }
+    for (const [name, service] of thirdParty) expect(service.image, name).toMatch(/^(postgres|nginx):\d+\.\d+[\w.-]*$/);
   });
 
   it('runs every container read-only with a tmpfs /tmp, no capabilities, no privilege gain, bounded memory', () => {
@@ -123,6 +126,59 @@ describe('docker-compose.yml', () => {
       expect(service.security_opt, name).toContain('no-new-privileges:true');
       expect(service.mem_limit, name).toMatch(/^\d+[mg]$/);
     }
+  });
+});
+
+describe('docker-compose.yml, several replicas (--profile postgres)', () => {
+  const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+    services: Record<string, { image?: string; build?: unknown; profiles?: string[]; environment?: Record<string, string>; volumes?: string[]; ports?: string[]; expose?: string[]; depends_on?: unknown; configs?: Array<{ source: string; target: string }> }>;
+    volumes: Record<string, unknown>;
+    configs: Record<string, { content: string }>;
+  };
+  const inProfile = Object.entries(compose.services).filter(([, service]) => service.profiles?.includes('postgres'));
+  const replicas = inProfile.filter(([, service]) => service.image === 'preflight:local');
+  const [, postgres] = inProfile.find(([, service]) => service.image?.startsWith('postgres:'))!;
+
+  it('runs the embedded store by default: the service keeps its SQLite file on a named volume, in no profile', () => {
+    const [, single] = Object.entries(compose.services).find(([, service]) => service.build !== undefined)!;
+    expect(single.profiles).toBeUndefined();
+    expect(single.environment?.PREFLIGHT_DATABASE_URL).toBeUndefined();
+    expect(single.volumes).toContain('preflight-data:/app/data');
+    expect(compose.volumes).toHaveProperty('preflight-data');
+  });
+
+  it('adds PostgreSQL from the official image, pinned to a version, its data on a named volume', () => {
+    expect(postgres.image).toMatch(/^postgres:\d+\.\d+(-[a-z0-9.]+)?$/);
+    const volume = postgres.volumes!.find((v) => v.endsWith(':/var/lib/postgresql/data'))!;
+    expect(compose.volumes).toHaveProperty(volume.split(':')[0]!);
+  });
+
+  it('runs two replicas of the service image, each on that database, started after it is healthy', () => {
+    expect(replicas).toHaveLength(2);
+    const { POSTGRES_USER: user, POSTGRES_PASSWORD: password, POSTGRES_DB: database } = postgres.environment!;
+    const postgresName = inProfile.find(([, service]) => service === postgres)![0];
+    for (const [name, replica] of replicas) {
+      expect(replica.environment?.PREFLIGHT_DATABASE_URL, name).toBe(`postgres://${user}:${password}@${postgresName}:5432/${database}`);
+      expect(replica.environment?.PREFLIGHT_API_KEYS, name).toBe(compose.services.preflight!.environment!.PREFLIGHT_API_KEYS);
+      expect(replica.depends_on, name).toMatchObject({ [postgresName]: { condition: 'service_healthy' } });
+      expect(replica.ports, name).toBeUndefined(); // reached through the proxy only
+    }
+  });
+
+  it('puts one port in front of both: nginx, pinned, its config inline, every replica an upstream', () => {
+    const published = inProfile.filter(([, service]) => service.ports?.length);
+    expect(published).toHaveLength(1);
+    const [, proxy] = published[0]!;
+    expect(proxy.image).toMatch(/^nginx:\d+\.\d+\.\d+(-[a-z0-9.]+)?$/);
+    const [port] = proxy.ports!;
+    expect(port).toMatch(/^127\.0\.0\.1:(\d+):8080$/);
+    expect(port).not.toBe(compose.services.preflight!.ports![0]); // both profiles can run at once
+    const config = compose.configs[proxy.configs!.find((c) => c.target === '/etc/nginx/nginx.conf')!.source]!.content;
+    expect(config).toMatch(/listen 8080;/);
+    for (const [name] of replicas) expect(config).toContain(`server ${name}:8080;`);
+    expect(config).toMatch(/proxy_pass http:\/\/preflight;/);
+    // Compose would read a single $ as one of its variables: nginx's must be written $$.
+    expect(config).not.toMatch(/(^|[^$])\$[a-z_]/);
   });
 });
 
