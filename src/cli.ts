@@ -11,12 +11,12 @@ import { jsonErrorPosition } from './json-position.js';
 import { ConfigError, loadConfig } from './config.js';
 import { maskAccessKeyId, parseS3Uri } from './preflight/connection.js';
 import { PreflightRefused, runPreflight } from './preflight/engine.js';
-import { validatePreflightRequest } from './preflight/request.js';
+import { CATALOG_ID_PATTERN, validatePreflightRequest } from './preflight/request.js';
 import { PROBES } from './probes/registry.js';
 import type { PreflightReport } from './preflight/types.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/text.js';
-import { buildSetup } from './setup/generate.js';
+import { buildSetup, catalogScope } from './setup/generate.js';
 import { renderSetupMarkdown } from './setup/markdown.js';
 import { validateSetupRequest } from './setup/request.js';
 import { type ReportDiff, diffReports } from './store/diff.js';
@@ -69,6 +69,8 @@ with --external-id, the role's trustPolicy.
   --account A               its 12-digit account id
   --workgroup W             the Athena workgroup (default: every one)
   --catalog C               the Athena data catalog (default: AwsDataCatalog)
+  --catalog-id C            the Glue catalog: another account's id, a catalog under the root
+                            (s3tablescatalog/bucket or ACCOUNT:path), or its ARN (default: --account's)
   --databases d1,d2         only these databases (default: every one)
   --output s3://…           the query results location (needed for query-results, query-execution)
   --data-location s3://…    the tables' data (needed for table-data)
@@ -98,7 +100,8 @@ configuration, aws CLI commands, and the POST /preflight body that checks the ro
   --workgroup W             the Athena workgroup
   --catalog C               the Athena data catalog
   --output s3://…           the query results location (needed for query-results, query-execution)
-  --catalog-id A            the Glue catalog's account id
+  --catalog-id C            the Glue catalog: another account's id, a catalog under the root
+                            (s3tablescatalog/bucket or ACCOUNT:path), or its ARN
   --databases d1,d2         only these databases
   --data-location s3://…    the tables' data (needed for table-data)
   --kms-keys ARN,ARN        KMS key or alias ARNs that protect query results or the data
@@ -431,6 +434,7 @@ function policy(args: string[], io: Io): number {
     'kms-key': { type: 'string' },
     databases: { type: 'string' },
     catalog: { type: 'string' },
+    'catalog-id': { type: 'string' },
     'external-id': { type: 'string' },
     'trusted-principal': { type: 'string' },
   }, io);
@@ -467,12 +471,17 @@ function policy(args: string[], io: Io): number {
   const kmsKey = values['kms-key'];
   if (kmsKey && !/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKey)) throw new UsageError('--kms-key must be a KMS key ARN', 'policy');
   if (Boolean(values['external-id']) !== Boolean(values['trusted-principal'])) throw new UsageError('--external-id and --trusted-principal go together', 'policy');
+  const catalogId = values['catalog-id'];
+  if (catalogId !== undefined && !new RegExp(CATALOG_ID_PATTERN).test(catalogId)) {
+    throw new UsageError("--catalog-id must be a Glue catalog: a 12-digit account id, ACCOUNT:path, a path such as s3tablescatalog/bucket, or a catalog ARN", 'policy');
+  }
 
   const { identityPolicies, selfCheckPolicy } = setupPolicies(
     CAPABILITIES.filter((c) => ids.includes(c.id)),
     {
       region,
       accountId,
+      ...catalogScope(catalogId, accountId),
       workgroup: values.workgroup,
       dataCatalog: values.catalog,
       databases: values.databases?.split(',').map((d) => d.trim()).filter(Boolean),

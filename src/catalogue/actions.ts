@@ -18,6 +18,9 @@ export const AWS_ACTIONS = [
   'glue:GetUserDefinedFunction',
   'glue:SearchTables',
   'glue:GetDataCatalogEncryptionSettings',
+  // Glue's multi-catalog reads (S3 Tables, federated and Redshift-managed catalogs under the root).
+  'glue:GetCatalogs',
+  'glue:GetCatalog',
   'athena:ListWorkGroups',
   'athena:GetWorkGroup',
   'athena:ListQueryExecutions',

@@ -56,6 +56,11 @@ export interface CapabilityDefinition {
   extended: readonly AwsAction[];
   /** Core only in role mode (the service's own sts:AssumeRole). */
   roleModeCore?: readonly AwsAction[];
+  /**
+   * Core only when the connection reads a catalog under an account's root (S3 Tables, federated,
+   * Redshift-managed): the product finds and describes that catalog before reading it.
+   */
+  namedCatalogCore?: readonly AwsAction[];
   /** In order: the first rule whose fact does not hold decides, before any evidence is weighed. */
   applicability?: readonly ApplicabilityRule[];
   requestedByDefault: boolean;
@@ -92,6 +97,7 @@ export const CAPABILITIES = [
     impact: 'Databases, tables and columns cannot be ingested.',
     core: ['glue:GetDatabases', 'glue:GetTables'],
     extended: ['glue:GetDatabase', 'glue:GetTable'],
+    namedCatalogCore: ['glue:GetCatalog', 'glue:GetCatalogs'],
     checkedWith: ['glue:GetDataCatalogEncryptionSettings'],
     requestedByDefault: true,
   },

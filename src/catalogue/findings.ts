@@ -24,15 +24,19 @@ const finding = <Facts = Record<never, never>>(definition: FindingDefinition<Fac
 interface EmptyListing {
   region: string;
   catalogId: string;
+  /** The catalog's owner and its path under the owner's root (absent: the default catalog): the ARNs' parts. */
+  catalogOwner?: string;
+  catalogName?: string;
   /** The connection's identity as STS named it (a session's ARN is turned into its role's). */
   callerArn?: string;
 }
 
 /** The two usual reasons a Glue listing comes back empty, and the fix for each. */
-function emptyListingFixes({ region, catalogId, callerArn }: EmptyListing, what: 'databases' | 'tables', database?: string): string {
-  const glueArn = `arn:aws:glue:${region}:${catalogId}`;
+function emptyListingFixes({ region, catalogId, catalogOwner, catalogName, callerArn }: EmptyListing, what: 'databases' | 'tables', database?: string): string {
+  const glueArn = `arn:aws:glue:${region}:${catalogOwner ?? catalogId}`;
+  const under = catalogName ? `${catalogName}/` : '';
   const principal = iamPrincipalOf(callerArn ?? '<principal-arn>');
-  const resources = what === 'databases' ? `${glueArn}:database/*` : `${glueArn}:table/${database ?? '*'}/*`;
+  const resources = what === 'databases' ? `${glueArn}:database/${under}*` : `${glueArn}:table/${under}${database ?? '*'}/*`;
   const action = what === 'databases' ? 'glue:GetDatabases' : 'glue:GetTables';
   const lakeFormationResource = what === 'databases' ? `'{"Database":{"Name":"<database>"}}'` : `'{"Table":{"DatabaseName":"${database ?? '<database>'}","TableWildcard":{}}}'`;
   return [
@@ -152,6 +156,42 @@ export const FINDINGS = {
     title: 'Glue listed no table in the sampled databases: its two usual causes (Glue grants not on `table/*/*`, or Lake Formation hiding them), each with its fix.',
     message: ({ databases }) => `Glue listed no table in ${databases.join(', ')}: no table can be ingested from ${databases.length > 1 ? 'them' : 'it'}.`,
     remediation: (facts) => emptyListingFixes(facts, 'tables', facts.databases.length === 1 ? facts.databases[0] : undefined),
+  }),
+  CATALOG_NOT_FOUND: finding<{ catalogId: string; region: string; listed?: readonly string[] }>({
+    severity: 'high',
+    title: 'The Glue catalog the connection names does not exist (or is not in this region).',
+    message: ({ catalogId, region }) => `Glue has no catalog ${catalogId} in ${region}: nothing in it can be read.`,
+    remediation: ({ listed }) =>
+      `Check glue.catalogId: a catalog under the root is named by its path ('s3tablescatalog/<table bucket>', lowercase), another account's catalog by its 12-digit id, and catalogs are regional.${listed?.length ? ` Glue lists: ${listed.slice(0, 10).join(', ')}.` : ''}`,
+  }),
+  OTHER_CATALOGS: finding<{ checked: string; catalogs: readonly string[] }>({
+    severity: 'info',
+    title: 'The account has catalogs besides the one checked (S3 Tables, federated, Redshift-managed): they were not checked.',
+    message: ({ checked, catalogs }) => `Besides ${checked}, Glue lists ${catalogs.length} catalog${catalogs.length === 1 ? '' : 's'} under the account's root: ${catalogs.slice(0, 10).join(', ')}${catalogs.length > 10 ? ', …' : ''}. Only ${checked} was checked.`,
+    remediation: () => "If the product's tables are in one of them, run the preflight again with glue.catalogId set to its path (for example s3tablescatalog/<table bucket>).",
+  }),
+  ATHENA_CATALOG_MISMATCH: finding<{ dataCatalog: string; athenaCatalogId: string; checked: string }>({
+    severity: 'medium',
+    title: "Athena's data catalog reads another Glue catalog than the one the preflight checked.",
+    message: ({ dataCatalog, athenaCatalogId, checked }) =>
+      `Athena's data catalog "${dataCatalog}" reads Glue catalog ${athenaCatalogId}, but this preflight checked Glue catalog ${checked}: queries will see other databases and need other grants than the ones checked.`,
+    remediation: ({ dataCatalog, athenaCatalogId }) =>
+      `Run the preflight again with glue.catalogId ${athenaCatalogId} (the catalog "${dataCatalog}" points to), or set athena.catalog to the data catalog registered over the Glue catalog you meant.`,
+  }),
+  SHARED_DATABASES: finding<{ databases: ReadonlyArray<{ name: string; accountId: string }> }>({
+    severity: 'info',
+    title: 'Databases shared from other accounts through Lake Formation are visible: they are read in their owners\' catalogs.',
+    message: ({ databases }) =>
+      `Glue lists ${databases.length} database${databases.length === 1 ? '' : 's'} shared from other accounts: ${databases.slice(0, 10).map((d) => `${d.name} (account ${d.accountId})`).join(', ')}.`,
+    remediation: ({ databases }) =>
+      `Reading a shared database needs this principal's Glue reads on the owner's ARNs (arn:aws:glue:<region>:<owner account>:…) and the owner's Lake Formation grant: if one stops working, the owner of ${[...new Set(databases.map((d) => d.accountId))].join(', ')} must act.`,
+  }),
+  RESOURCE_LINK: finding<{ links: ReadonlyArray<{ database: string; accountId: string; target: string }> }>({
+    severity: 'info',
+    title: 'A database is a Lake Formation resource link to another account\'s database: reads are checked on both.',
+    message: ({ links }) => `${links.map((l) => `${l.database} is a resource link to ${l.target} in account ${l.accountId}`).join('; ')}: reading through it was checked.`,
+    remediation: ({ links }) =>
+      `Reading through a resource link needs Glue reads on the link in this account and on its target in the owner's account (arn:aws:glue:<region>:${links[0]?.accountId ?? '<owner>'}:database/${links[0]?.target ?? '<database>'}), and the owner's Lake Formation grant on the target (DESCRIBE, SELECT to query).`,
   }),
   DATABASE_NOT_FOUND: finding<{ database: string; catalogId: string; region: string }>({
     severity: 'medium',

@@ -244,6 +244,48 @@ export interface TrustPolicyDocument {
   Statement: Array<{ Sid: string; Effect: 'Allow'; Principal: { AWS: string }; Action: string[]; Condition: Record<string, Record<string, string>> }>;
 }
 
+/** A statement of a resource-based policy: the same grant, naming who it is for. */
+export interface ResourcePolicyStatement extends PolicyStatement {
+  Principal: { AWS: string };
+}
+
+export interface ResourcePolicyDocument {
+  Version: '2012-10-17';
+  Statement: ResourcePolicyStatement[];
+}
+
+/**
+ * What the owner of another account must do, where no policy of the caller's account can help: the
+ * statement to add to that account's Glue Data Catalog resource policy, and the Lake Formation
+ * grants to run there or here (as aws CLI commands: they are no IAM documents).
+ */
+export interface OtherAccountFix {
+  accountId: string;
+  summary: string;
+  resourcePolicy?: ResourcePolicyDocument;
+  commands?: string[];
+}
+
+/**
+ * The Glue Data Catalog resource-policy statements that let `principal` carry out `actions` on
+ * the owner's resources: a cross-account read is allowed only where the caller's identity policy
+ * and the owner's catalog resource policy both allow it ("Granting cross-account access", Glue
+ * Developer Guide). The owner adds them with `aws glue put-resource-policy` (with
+ * --enable-hybrid TRUE where Lake Formation shares already use the policy).
+ */
+export function catalogResourcePolicy(actions: readonly AwsAction[], scope: ResourceScope, principal: string): ResourcePolicyDocument {
+  const statements = statementsFor(actions.filter((action) => action.startsWith('glue:')), scope);
+  return {
+    Version: '2012-10-17',
+    Statement: statements.map(({ Sid, Condition, ...rest }) => ({
+      ...(Sid ? { Sid: `${Sid}ForPartner` } : {}),
+      ...rest,
+      Principal: { AWS: principal },
+      ...(Condition ? { Condition } : {}),
+    })),
+  };
+}
+
 /** Stand-ins a customer must replace: the external ID is theirs and never printed; the principal may be unknown. */
 export const EXTERNAL_ID_PLACEHOLDER = '<your-external-id>';
 export const SERVICE_PRINCIPAL_PLACEHOLDER = '<the-service-role-arn>';
@@ -274,6 +316,8 @@ export interface Blocker {
   action: string;
   policyType: PolicyType;
   explicit?: boolean;
+  /** Who must act, where the policy type's usual words do not say it (another account's catalog). */
+  who?: string;
 }
 
 // For each kind of policy: how to name it, and who must act when it denies.
@@ -298,16 +342,17 @@ export function remediationSummary(
   missingActions: readonly string[],
   explicitDenies: readonly Blocker[],
 ): string {
-  const groups = new Map<string, { policyType: PolicyType; explicit: boolean; actions: string[] }>();
+  const groups = new Map<string, { policyType: PolicyType; explicit: boolean; actions: string[]; who?: string }>();
   for (const denial of explicitDenies) {
     const explicit = denial.explicit ?? true;
-    const key = `${denial.policyType} ${explicit}`;
-    const group = groups.get(key) ?? { policyType: denial.policyType, explicit, actions: [] };
+    const key = `${denial.policyType} ${explicit} ${denial.who ?? ''}`;
+    const group = groups.get(key) ?? { policyType: denial.policyType, explicit, actions: [], ...(denial.who ? { who: denial.who } : {}) };
     if (!group.actions.includes(denial.action)) group.actions.push(denial.action);
     groups.set(key, group);
   }
-  const parts = [...groups.values()].map(({ policyType, explicit, actions }) => {
-    const { name, who } = POLICIES[policyType];
+  const parts = [...groups.values()].map(({ policyType, explicit, actions, who: whoHere }) => {
+    const { name } = POLICIES[policyType];
+    const who = whoHere ?? POLICIES[policyType].who;
     return explicit
       ? `An explicit deny in ${name} blocks ${actions.join(', ')}: ${who}; adding an Allow does not override it.`
       : `No allow in ${name} covers ${actions.join(', ')}: ${who}; an Allow in an identity policy alone is not enough.`;
@@ -336,7 +381,12 @@ export function setupPolicies(
 ): { identityPolicies: NumberedPolicy[]; selfCheckPolicy: PolicyDocument | null } {
   const granted = (actions: readonly AwsAction[]) => actions.filter((action) => action !== assumeRoleAction && action !== 'sts:GetCallerIdentity');
   const statements = capabilities.flatMap((capability) => {
-    const actions = [...capability.core, ...capability.extended, ...Object.values(capability.relays ?? {}).flat()];
+    const actions = [
+      ...capability.core,
+      ...(scope.glueCatalogName ? (capability.namedCatalogCore ?? []) : []),
+      ...capability.extended,
+      ...Object.values(capability.relays ?? {}).flat(),
+    ];
     if (capability.id !== 'table-data' || !dataScope) return statementsFor(granted(actions), scope);
     // The data's own key, when it is SSE-KMS: S3 decrypts with the reader's rights, through S3 only.
     const dataKeys = dataScope.kmsKeyArns ?? [];

@@ -12,6 +12,14 @@ export interface ResourceScope {
   accountId: string;
   /** The Glue catalog's owner when it is another account's catalog. */
   glueCatalogId?: string;
+  /** The catalog's path under its owner's root catalog (s3tablescatalog/bucket); absent: the root, default catalog. */
+  glueCatalogName?: string;
+  /**
+   * Databases read in other accounts' catalogs: resource links' targets (reading through a link is
+   * checked on the link and on its target, Lake Formation Developer Guide, resource links) and
+   * databases shared with the account through Lake Formation.
+   */
+  linkTargets?: ReadonlyArray<{ accountId: string; database: string }>;
   /** Databases the product reads; empty or absent: all of them. */
   databases?: readonly string[];
   workgroup?: string;
@@ -63,26 +71,50 @@ const plain = (arns: readonly string[]): Grant[] => arns.map((arn) => ({ arn }))
 // every database.
 const literal = (name: string) => name.replace(/[$*?]/g, (c) => `\${${c}}`);
 
-const gluePrefix = (s: Scope) => `arn:${s.partition}:glue:${s.region}:${s.glueCatalogId ?? s.accountId}`;
+const gluePrefix = (s: Scope, account = s.glueCatalogId ?? s.accountId) => `arn:${s.partition}:glue:${s.region}:${account}`;
 const databaseNames = (s: Scope) => (s.databases?.length ? s.databases.map(literal) : ['*']);
+// A catalog under the root is named by its path in every ARN below it ("Specifying AWS Glue
+// resource ARNs", Glue Developer Guide: catalog/s3tablescatalog/<bucket>,
+// database/s3tablescatalog/<bucket>/<database>, table/s3tablescatalog/<bucket>/<database>/<table>).
+const inCatalog = (s: Scope) => (s.glueCatalogName ? `${literal(s.glueCatalogName)}/` : '');
 const catalogArn = (s: Scope) => `${gluePrefix(s)}:catalog`;
-const databaseArns = (s: Scope) => databaseNames(s).map((d) => `${gluePrefix(s)}:database/${d}`);
+/** The root catalog, and for a catalog under it each catalog on the way down: Glue checks the ancestors too. */
+const catalogArns = (s: Scope) => {
+  const segments = s.glueCatalogName ? s.glueCatalogName.split('/').map(literal) : [];
+  return [catalogArn(s), ...segments.map((_, i) => `${catalogArn(s)}/${segments.slice(0, i + 1).join('/')}`)];
+};
+const databaseArns = (s: Scope) => databaseNames(s).map((d) => `${gluePrefix(s)}:database/${inCatalog(s)}${d}`);
+// A resource link's target, in the account that owns it.
+const targetCatalogs = (s: Scope) => (s.linkTargets ?? []).map((t) => `${gluePrefix(s, t.accountId)}:catalog`);
+const targetDatabases = (s: Scope) => (s.linkTargets ?? []).map((t) => `${gluePrefix(s, t.accountId)}:database/${literal(t.database)}`);
+const targetTables = (s: Scope) => (s.linkTargets ?? []).map((t) => `${gluePrefix(s, t.accountId)}:table/${literal(t.database)}/*`);
 
 // Glue checks a Data Catalog action on the resource and every ancestor: the reference's required
 // types are rootcatalog (arn:…:catalog), database, and table or userDefinedFunction.
-const catalog: Rule = (s) => plain([catalogArn(s)]);
-const databases: Rule = (s) => plain([catalogArn(s), ...databaseArns(s)]);
+const catalog: Rule = (s) => plain(catalogArns(s));
+// Account-wide settings (the catalog's encryption): the root catalog alone (reference: rootcatalog only).
+const rootCatalog: Rule = (s) => plain([catalogArn(s)]);
+// GetCatalogs lists the catalogs under the owner's root (reference: rootcatalog required, catalog optional).
+const catalogList: Rule = (s) => plain([catalogArn(s), `${catalogArn(s)}/*`]);
+const databases: Rule = (s) => plain([...catalogArns(s), ...databaseArns(s), ...targetCatalogs(s), ...targetDatabases(s)]);
 // Athena looks the default database up for the caller whatever database a query names ("you must
 // have access to the default database", Athena User Guide, fine-grained access to the Glue Data
 // Catalog): a policy limited to some databases must name it too.
-const databaseLookup: Rule = (s) => plain([...new Set([catalogArn(s), ...databaseArns(s), ...(s.databases?.length ? [`${gluePrefix(s)}:database/default`] : [])])]);
+const databaseLookup: Rule = (s) =>
+  plain([...new Set([...databases(s).map((g) => g.arn), ...(s.databases?.length ? [`${gluePrefix(s)}:database/${inCatalog(s)}default`] : [])])]);
 // Listing databases is checked against every database (Athena's guide: SHOW DATABASES needs database/*).
-const databaseList: Rule = (s) => plain([catalogArn(s), `${gluePrefix(s)}:database/*`]);
+const databaseList: Rule = (s) => plain([...catalogArns(s), `${gluePrefix(s)}:database/${inCatalog(s)}*`]);
 // Also table versions (the reference lists catalog, database and table for GetTableVersion(s), no
 // tableVersion) and SearchTables, which leaves out of its answer what the caller may not read, so
 // the requested databases bound it like any table read.
-const tables: Rule = (s) => plain([catalogArn(s), ...databaseArns(s), ...databaseNames(s).map((d) => `${gluePrefix(s)}:table/${d}/*`)]);
-const functions: Rule = (s) => plain([catalogArn(s), ...databaseArns(s), ...databaseNames(s).map((d) => `${gluePrefix(s)}:userDefinedFunction/${d}/*`)]);
+const tables: Rule = (s) =>
+  plain([...databases(s).map((g) => g.arn), ...databaseNames(s).map((d) => `${gluePrefix(s)}:table/${inCatalog(s)}${d}/*`), ...targetTables(s)]);
+const functions: Rule = (s) =>
+  plain([
+    ...databases(s).map((g) => g.arn),
+    ...databaseNames(s).map((d) => `${gluePrefix(s)}:userDefinedFunction/${inCatalog(s)}${d}/*`),
+    ...(s.linkTargets ?? []).map((t) => `${gluePrefix(s, t.accountId)}:userDefinedFunction/${literal(t.database)}/*`),
+  ]);
 
 const athenaPrefix = (s: Scope) => `arn:${s.partition}:athena:${s.region}:${s.accountId}`;
 // Unknown workgroup: any of the account's in the region (query history may span workgroups).
@@ -178,7 +210,9 @@ const RULES: Record<AwsAction, Rule> = {
   'glue:GetUserDefinedFunctions': functions,
   'glue:GetUserDefinedFunction': functions,
   'glue:SearchTables': tables,
-  'glue:GetDataCatalogEncryptionSettings': catalog,
+  'glue:GetDataCatalogEncryptionSettings': rootCatalog,
+  'glue:GetCatalogs': catalogList,
+  'glue:GetCatalog': catalog,
   'athena:ListWorkGroups': anyResource,
   'athena:ListDataCatalogs': anyResource,
   'athena:GetWorkGroup': workgroup,

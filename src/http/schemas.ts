@@ -4,7 +4,7 @@
 // (src/preflight/types.ts), and its enums are built from the `as const` lists their types come from.
 import Type, { type Static, type TSchema } from 'typebox';
 import { CAPABILITY_IDS } from '../catalogue/capabilities.js';
-import type { NumberedPolicy, PolicyDocument as CataloguePolicyDocument, PolicyStatement, TrustPolicyDocument as CatalogueTrustPolicyDocument } from '../catalogue/remediation.js';
+import type { NumberedPolicy, OtherAccountFix as CatalogueOtherAccountFix, PolicyDocument as CataloguePolicyDocument, PolicyStatement, TrustPolicyDocument as CatalogueTrustPolicyDocument } from '../catalogue/remediation.js';
 import { type ErrorCategory, POLICY_TYPES } from '../preflight/classify.js';
 import { FLAT_FIELDS, PreflightRequestSchema } from '../preflight/request.js';
 import { CAPABILITY_STATUSES, FINDING_CODES, OVERALL_STATUSES, PROBE_OUTCOMES, SEVERITIES, SKIP_REASONS } from '../preflight/types.js';
@@ -50,6 +50,28 @@ export const TrustPolicyDocument = Type.Object({
   ),
 });
 
+const ResourcePolicyDocument = Type.Object({
+  Version: Type.Literal('2012-10-17'),
+  Statement: Type.Array(
+    Type.Object({
+      Sid: Type.Optional(Type.String()),
+      Effect: literals(['Allow', 'Deny']),
+      Principal: Type.Object({ AWS: Type.String() }),
+      Action: Type.Array(Type.String()),
+      Resource: Type.Array(Type.String()),
+      Condition: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())])))),
+    }),
+  ),
+});
+
+/** What another account's owner must do (its catalog's resource policy, its Lake Formation grants): no policy of this account can. */
+const OtherAccountFix = Type.Object({
+  accountId: Type.String({ description: 'The account whose owner must act' }),
+  summary: Type.String(),
+  resourcePolicy: Type.Optional(ResourcePolicyDocument),
+  commands: Type.Optional(Type.Array(Type.String(), { description: 'aws CLI commands (Lake Formation grants), in order' })),
+});
+
 const NumberedPolicyDocument = Type.Object({ name: Type.String(), document: PolicyDocument, characters: Type.Integer() });
 
 // The catalogue writes its policy documents as interfaces (src/catalogue/remediation.ts); the
@@ -61,6 +83,7 @@ type SchemaMatchesTypes = [
   Assert<Equal<Static<typeof PolicyDocument>, CataloguePolicyDocument>>,
   Assert<Equal<Static<typeof NumberedPolicyDocument>, NumberedPolicy>>,
   Assert<Equal<Static<typeof TrustPolicyDocument>, CatalogueTrustPolicyDocument>>,
+  Assert<Equal<Static<typeof OtherAccountFix>, CatalogueOtherAccountFix>>,
   Assert<Equal<(typeof ERROR_CATEGORIES)[number], ErrorCategory>>,
 ];
 
@@ -84,7 +107,14 @@ export const CapabilityReportSchema = Type.Object({
   missingActions: Type.Array(Type.String()),
   untestedActions: Type.Array(Type.String()),
   reasons: Type.Array(Reason),
-  remediation: Type.Optional(Type.Object({ summary: Type.String(), statements: Type.Array(Statement) })),
+  remediation: Type.Optional(
+    Type.Object({
+      summary: Type.String(),
+      statements: Type.Array(Statement),
+      // Where another account's catalog refused or its Lake Formation share is missing: what its owner must do.
+      otherAccounts: Type.Optional(Type.Array(OtherAccountFix)),
+    }),
+  ),
 });
 
 const ProbeReport = Type.Object({
@@ -125,6 +155,8 @@ export const ReportSchema = Type.Object(
       externalIdGiven: Type.Optional(Type.Boolean()),
       workgroup: Type.Optional(Type.String()),
       outputLocation: Type.Optional(Type.String()),
+      // The Glue catalog the probes read: its CatalogId, the account that owns it, its path under that account's root.
+      catalog: Type.Optional(Type.Object({ id: Type.String(), accountId: Type.String(), name: Type.Optional(Type.String()) })),
     }),
     identity: Type.Optional(Type.Object({ accountId: Type.String(), arn: Type.String(), userId: Type.String() })),
     capabilities: Type.Array(CapabilityReportSchema),
@@ -145,6 +177,8 @@ export const ReportSchema = Type.Object(
       policies: Type.Optional(Type.Array(NumberedPolicyDocument)),
       // Role mode, when the service could not assume the role: the trust policy to give it (external ID left for the customer to fill in).
       trustPolicy: Type.Optional(TrustPolicyDocument),
+      // What the owners of other accounts must do, one entry per account (their catalog resource policy, their Lake Formation grants).
+      otherAccounts: Type.Optional(Type.Array(OtherAccountFix)),
       notes: Type.Array(Type.String()),
     }),
   },

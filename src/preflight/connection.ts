@@ -20,7 +20,12 @@ export interface ResolvedConnection {
   accessKeyId?: string;
   workgroup: string;
   catalog: string;
+  /** What Glue's CatalogId parameter gets: an account id, or `<account>:<path>` for a catalog under an account's root. */
   catalogId: string;
+  /** The account that owns the Glue catalog: its ARNs, its resource policy, its Lake Formation grants. */
+  catalogOwner: string;
+  /** The catalog's path under its owner's root catalog (s3tablescatalog/bucket); absent: the root, default catalog. */
+  catalogName?: string;
   databases: string[];
   outputLocation?: S3Location;
   requested: ReadonlySet<CapabilityId>;
@@ -57,7 +62,7 @@ export function resolveConnection(request: PreflightRequest, limits: { maxRunMs:
     accessKeyId: credentials.type === 'accessKey' ? credentials.accessKeyId : undefined,
     workgroup: request.athena?.workgroup ?? 'primary',
     catalog: request.athena?.catalog ?? 'AwsDataCatalog',
-    catalogId: request.glue?.catalogId ?? request.accountId,
+    ...parseCatalogSelection(request.glue?.catalogId, request.accountId),
     databases: request.glue?.databases ?? [],
     outputLocation: request.athena?.outputLocation ? parseS3Uri(request.athena.outputLocation) : undefined,
     requested,
@@ -66,6 +71,17 @@ export function resolveConnection(request: PreflightRequest, limits: { maxRunMs:
     writeTest: request.options?.writeTest ?? true,
     timeoutMs: Math.min(request.options?.timeoutMs ?? DEFAULT_TIMEOUT_MS, limits.maxRunMs),
   };
+}
+
+/**
+ * A catalog selection (an account id, `<account>:<path>`, `<path>` under the connection's account,
+ * or a catalog ARN) as Glue's CatalogId, its owner, and its path under the owner's root catalog.
+ */
+export function parseCatalogSelection(selection: string | undefined, accountId: string): Pick<ResolvedConnection, 'catalogId' | 'catalogOwner' | 'catalogName'> {
+  if (!selection) return { catalogId: accountId, catalogOwner: accountId };
+  const arn = /^arn:[\w-]+:glue:[\w-]+:(\d{12}):catalog(?:\/(.+))?$/.exec(selection);
+  const [owner, name] = arn ? [arn[1]!, arn[2]] : /^\d{12}$/.test(selection) ? [selection, undefined] : /^(\d{12}):(.+)$/.exec(selection)?.slice(1) ?? [accountId, selection];
+  return name ? { catalogId: `${owner}:${name}`, catalogOwner: owner!, catalogName: name } : { catalogId: owner!, catalogOwner: owner! };
 }
 
 /** An access key id shown only by its first four and last four characters. */

@@ -11,6 +11,14 @@ export interface RunFacts {
   /** Role mode: the service's own principal (a role, not its session), for the trust policy. */
   servicePrincipalArn?: string; // sts-assume-role
   databases?: string[]; // glue-databases
+  /** Catalog paths Glue listed under the checked catalog's root (s3tablescatalog/bucket, …). */
+  catalogs?: string[]; // glue-catalogs
+  /** Databases listed in another account's catalog (shared through Lake Formation): the CatalogId to read each with. */
+  databaseCatalogs?: Record<string, string>; // glue-databases
+  /** Listed databases that are resource links, and the database each points to in its owner's catalog. */
+  resourceLinks?: Array<{ database: string; target: { accountId: string; catalogId: string; database: string; region?: string } }>; // glue-databases
+  /** The Glue catalog Athena's data catalog reads (its catalog-id parameter). */
+  athenaGlueCatalogId?: string; // athena-data-catalog
   tables?: Array<{ database: string; name: string; partitioned: boolean; governed: boolean; location?: string }>; // glue-tables
   sampleTable?: { database: string; name: string }; // glue-tables
   partitionedTable?: { database: string; name: string }; // glue-tables
@@ -51,6 +59,11 @@ export interface RunFacts {
   tableData?: { table: string; bucket: string; prefix: string; kmsKeyId?: string }; // s3-table-data
   /** The key that encrypts the Glue Data Catalog at rest, when it is encrypted: Glue reads need kms:Decrypt on it. */
   catalogKmsKey?: string; // glue-catalog-encryption
+}
+
+/** The CatalogId to read a database with: its owner's for a database shared from another account, else the connection's. */
+export function catalogIdFor(context: { connection: ResolvedConnection; facts: RunFacts }, database: string): string {
+  return context.facts.databaseCatalogs?.[database] ?? context.connection.catalogId;
 }
 
 /** Athena writes where the workgroup says when it enforces its configuration, else where the client says. */

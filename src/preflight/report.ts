@@ -4,6 +4,7 @@ import { CAPABILITIES } from '../catalogue/capabilities.js';
 import {
   EXTERNAL_ID_PLACEHOLDER,
   IAM_POLICY_LIMITS,
+  type OtherAccountFix,
   type PolicyDocument,
   SERVICE_PRINCIPAL_PLACEHOLDER,
   buildTrustPolicy,
@@ -28,6 +29,7 @@ export interface RunRecord {
 export function buildReport({ runId, requestId, startedAt, credentials, evidence }: RunRecord): PreflightReport {
   const { connection, facts, findings } = evidence;
   const capabilities = CAPABILITIES.map((definition) => capabilityVerdict(definition, evidence));
+  const otherAccounts = mergeOtherAccounts(capabilities);
   // Each capability's statements name its own resources (results location, table data): merged, not re-derived.
   const statements = capabilities.flatMap((c) => c.remediation?.statements ?? []);
   const policy: PolicyDocument | null = statements.length ? { Version: '2012-10-17', Statement: mergeStatements(statements) } : null;
@@ -50,6 +52,7 @@ export function buildReport({ runId, requestId, startedAt, credentials, evidence
       ...(connection.roleArn ? { roleArn: connection.roleArn, externalIdGiven: connection.externalIdGiven } : {}),
       ...(credentials.type === 'accessKey' ? { accessKeyId: maskAccessKeyId(credentials.accessKeyId) } : {}),
       workgroup: connection.workgroup,
+      catalog: { id: connection.catalogId, accountId: connection.catalogOwner, ...(connection.catalogName ? { name: connection.catalogName } : {}) },
       ...(facts.output ? { outputLocation: facts.output.uri } : connection.outputLocation ? { outputLocation: connection.outputLocation.uri } : {}),
     },
     ...(facts.identity ? { identity: facts.identity } : {}),
@@ -63,7 +66,32 @@ export function buildReport({ runId, requestId, startedAt, credentials, evidence
       ...(findings.some((f) => f.code === 'ASSUME_ROLE_DENIED')
         ? { trustPolicy: buildTrustPolicy({ trustedPrincipalArn: facts.servicePrincipalArn ?? SERVICE_PRINCIPAL_PLACEHOLDER, externalId: EXTERNAL_ID_PLACEHOLDER }) }
         : {}),
+      ...(otherAccounts.length ? { otherAccounts } : {}),
       notes,
     },
   };
+}
+
+/** The capabilities' fixes for other accounts, one per account: their resource-policy statements merged, their commands once each. */
+function mergeOtherAccounts(capabilities: PreflightReport['capabilities']): OtherAccountFix[] {
+  const byAccount = new Map<string, OtherAccountFix>();
+  for (const fix of capabilities.flatMap((c) => c.remediation?.otherAccounts ?? [])) {
+    const merged = byAccount.get(fix.accountId);
+    if (!merged) {
+      byAccount.set(fix.accountId, structuredClone(fix));
+      continue;
+    }
+    if (!merged.summary.includes(fix.summary)) merged.summary = `${merged.summary} ${fix.summary}`;
+    if (fix.resourcePolicy) {
+      // One principal per account's fix: the statements merge as an identity policy's do, then name it again.
+      const statements = [...(merged.resourcePolicy?.Statement ?? []), ...fix.resourcePolicy.Statement];
+      const principal = fix.resourcePolicy.Statement[0]?.Principal ?? statements[0]!.Principal;
+      merged.resourcePolicy = {
+        Version: '2012-10-17',
+        Statement: mergeStatements(statements.map(({ Principal: _principal, ...statement }) => statement)).map((statement) => ({ ...statement, Principal: principal })),
+      };
+    }
+    if (fix.commands) merged.commands = [...new Set([...(merged.commands ?? []), ...fix.commands])];
+  }
+  return [...byAccount.values()];
 }

@@ -11,6 +11,15 @@ const S3_URI_PATTERN = '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\\s]*)?$';
 const WORKGROUP_PATTERN = '^[a-zA-Z0-9._-]{1,128}$';
 const EXTERNAL_ID_PATTERN = '^[\\w+=,.@:/-]{2,1224}$';
 const SESSION_NAME_PATTERN = '^[\\w+=,.@-]{2,64}$';
+/**
+ * A Glue catalog: an account's default catalog (its 12-digit id), a catalog under an account's
+ * root catalog (`<account>:<path>`, or `<path>` under the connection's account: S3 Tables'
+ * `s3tablescatalog/<bucket>`, federated and Redshift-managed catalogs), or the catalog's ARN. Glue
+ * and Lake Formation write a child catalog's id as `<account>:<path>` (Lake Formation Developer
+ * Guide, S3 Tables integration); catalog names are lowercase (Glue API, GetCatalog).
+ */
+export const CATALOG_ID_PATTERN =
+  '^(?:[0-9]{12}|(?:[0-9]{12}:)?[a-z0-9][a-z0-9_-]{0,63}(?:/[a-z0-9][a-z0-9_.-]{0,63}){0,3}|arn:aws(?:-cn|-us-gov)?:glue:[a-z0-9-]+:[0-9]{12}:catalog(?:/[a-z0-9][a-z0-9_.-]{0,63}){0,4})$';
 
 const CapabilityIdSchema = Type.Unsafe<CapabilityId>(Type.Union(CAPABILITY_IDS.map((id) => Type.Literal(id)), { description: 'A capability id from the catalogue' }));
 
@@ -45,7 +54,8 @@ export const PreflightRequestSchema = Type.Object(
       Type.Object(
         {
           workgroup: Type.Optional(Type.String({ pattern: WORKGROUP_PATTERN })),
-          catalog: Type.Optional(Type.String({ pattern: '^[\\w@-]{1,256}$' })),
+          // S3 Tables' catalogs appear in Athena by their Glue path (s3tablescatalog/<table bucket>).
+          catalog: Type.Optional(Type.String({ pattern: '^[\\w@-]{1,128}(?:/[\\w@.-]{1,128})*$' })),
           outputLocation: Type.Optional(Type.String({ pattern: S3_URI_PATTERN })),
         },
         { additionalProperties: false },
@@ -54,7 +64,13 @@ export const PreflightRequestSchema = Type.Object(
     glue: Type.Optional(
       Type.Object(
         {
-          catalogId: Type.Optional(Type.String({ pattern: ACCOUNT_PATTERN })),
+          catalogId: Type.Optional(
+            Type.String({
+              pattern: CATALOG_ID_PATTERN,
+              description:
+                "The Glue catalog to check: another account's catalog (its 12-digit id), a catalog under an account's root catalog ('123456789012:s3tablescatalog/bucket', or 's3tablescatalog/bucket' under accountId), or the catalog's ARN. Default: accountId's own catalog.",
+            }),
+          ),
           databases: Type.Optional(Type.Array(Type.String({ pattern: '^[^\\s`]{1,255}$' }), { maxItems: 50, uniqueItems: true })),
         },
         { additionalProperties: false },
@@ -96,6 +112,8 @@ export const FLAT_FIELDS: ReadonlyArray<{ name: string; path: string; documented
   { name: 'external_id', path: '/credentials/externalId' },
   { name: 'workgroup', path: '/athena/workgroup' },
   { name: 'catalog', path: '/athena/catalog' },
+  { name: 'catalog_id', path: '/glue/catalogId' },
+  { name: 'glue_catalog_id', path: '/glue/catalogId', documented: false },
   { name: 's3_output_location', path: '/athena/outputLocation' },
   { name: 's3_staging_dir', path: '/athena/outputLocation' },
 ];
@@ -160,8 +178,8 @@ const FIELD_HINTS: Record<string, string> = {
   '/credentials/sessionName': 'must be 2 to 64 characters of letters, digits and +=,.@_-',
   '/athena/outputLocation': 'must be an S3 URI such as s3://bucket/prefix/',
   '/athena/workgroup': 'must be an Athena workgroup name (letters, digits, ., _ and -)',
-  '/athena/catalog': 'must be a data catalog name (1 to 256 letters, digits, _, @ and -)',
-  '/glue/catalogId': 'must be a 12-digit AWS account id',
+  '/athena/catalog': 'must be a data catalog name (letters, digits, _, @ and -; a Glue catalog path such as s3tablescatalog/bucket)',
+  '/glue/catalogId': "must be a Glue catalog: a 12-digit account id, '<account>:<catalog path>', a catalog path such as s3tablescatalog/bucket, or a Glue catalog ARN",
   '/glue/databases/*': 'must be a database name (1 to 255 characters, no spaces or backticks)',
   '/capabilities/*': `must be one of ${CAPABILITY_IDS.join(', ')}`,
   '/required/*': `must be one of ${CAPABILITY_IDS.join(', ')}`,
@@ -283,5 +301,8 @@ function crossFieldIssues(request: PreflightRequest): ValidationIssue[] {
       if (id !== 'connection' && !requested.has(id)) issues.push({ path: `/required/${index}`, message: `"${id}" is required but not in capabilities` });
     });
   }
+  // Glue catalogs are regional: a catalog ARN of another region is not one this connection reaches.
+  const arnRegion = /^arn:[\w-]+:glue:([\w-]+):/.exec(request.glue?.catalogId ?? '')?.[1];
+  if (arnRegion && arnRegion !== request.region) issues.push({ path: '/glue/catalogId', message: `is a catalog in ${arnRegion}, not in the connection's region ${request.region}` });
   return issues;
 }

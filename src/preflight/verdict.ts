@@ -2,7 +2,16 @@
 // gives the same verdict, and an action nobody exercised is never counted as granted.
 import type { AwsAction } from '../catalogue/actions.js';
 import { type ApplicabilityFact, type CapabilityDefinition, type CapabilityId, capabilityById } from '../catalogue/capabilities.js';
-import { type PolicyStatement, type ResourceScope, liftableByIdentityPolicy, mergeStatements, remediationSummary, statementsFor } from '../catalogue/remediation.js';
+import {
+  type OtherAccountFix,
+  type PolicyStatement,
+  type ResourceScope,
+  catalogResourcePolicy,
+  liftableByIdentityPolicy,
+  mergeStatements,
+  remediationSummary,
+  statementsFor,
+} from '../catalogue/remediation.js';
 import { NO_SERVICE_IDENTITY, isAnswer, isCertificateError } from './classify.js';
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
@@ -50,7 +59,11 @@ function evidenceFor(evidence: Evidence, id: CapabilityId, action: AwsAction): A
 }
 
 export function coreActionsOf(definition: CapabilityDefinition, connection: ResolvedConnection): readonly AwsAction[] {
-  return connection.credentialType === 'role' && definition.roleModeCore ? [...definition.roleModeCore, ...definition.core] : definition.core;
+  return [
+    ...(connection.credentialType === 'role' ? (definition.roleModeCore ?? []) : []),
+    ...definition.core,
+    ...(connection.catalogName ? (definition.namedCatalogCore ?? []) : []),
+  ];
 }
 
 /** Whether each fact a capability's applicability names holds for this account. */
@@ -146,7 +159,9 @@ export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>, 
   return {
     region: connection.region,
     accountId: connection.accountId,
-    glueCatalogId: connection.catalogId,
+    glueCatalogId: connection.catalogOwner,
+    ...(connection.catalogName ? { glueCatalogName: connection.catalogName } : {}),
+    ...linkTargetsOf(evidence),
     databases: connection.databases,
     workgroup: connection.workgroup,
     dataCatalog: connection.catalog,
@@ -155,6 +170,21 @@ export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>, 
     s3KmsKeyArns: viaS3.length ? viaS3.map((key) => kmsKeyArn(key, connection)) : undefined,
     kmsKeyArns: keys.length ? keys.map((key) => kmsKeyArn(key, connection)) : undefined,
   };
+}
+
+/**
+ * Databases the product reads in other accounts' catalogs (those the connection names, else every
+ * one listed): resource links' targets, and databases shared through Lake Formation.
+ */
+function linkTargetsOf({ connection, facts }: Pick<Evidence, 'connection' | 'facts'>): Pick<ResourceScope, 'linkTargets'> {
+  const read = (database: string) => !connection.databases.length || connection.databases.includes(database);
+  const targets = [
+    ...(facts.resourceLinks ?? []).filter((link) => read(link.database)).map((link) => ({ accountId: link.target.accountId, database: link.target.database })),
+    ...Object.entries(facts.databaseCatalogs ?? {})
+      .filter(([database]) => read(database))
+      .map(([database, catalogId]) => ({ accountId: catalogId.split(':')[0]!, database })),
+  ];
+  return targets.length ? { linkTargets: targets } : {};
 }
 
 /** What decides a capability's status: its core and extended actions' evidence and its reasons. */
@@ -273,9 +303,20 @@ export function remediationFor(
   for (const reason of reasons) {
     if (reason.category === 'permission' && !missingActions.includes(reason.action as AwsAction)) missingActions.push(reason.action as AwsAction);
   }
+  // Another account's catalog refusing for want of its resource policy: its owner must act, and this
+  // account's identity policy must allow the same reads (a cross-account call needs both).
+  const owners = otherCatalogOwners(evidence, definition.id);
+  const refusedByOwner = (r: Reason) => owners.length > 0 && r.action.startsWith('glue:') && r.deniedBy?.policyType === 'resource' && !r.deniedBy.explicit;
+  const ownerNames = owners.map((o) => o.accountId).join(', ');
   const blockers = reasons
-    .filter((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy))
+    .filter((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy) && !refusedByOwner(r))
     .map((r) => ({ action: r.action, policyType: r.deniedBy!.policyType, explicit: r.deniedBy!.explicit }));
+  const ownerBlockers = reasons.filter(refusedByOwner).map((r) => ({
+    action: r.action,
+    policyType: 'resource' as const,
+    explicit: false,
+    who: `the owner of ${owners.length > 1 ? 'accounts' : 'account'} ${ownerNames} must allow this principal in that account's Glue Data Catalog resource policy, or share the databases with it through Lake Formation (remediation.otherAccounts); this principal's identity policy must allow the same reads on that account's ARNs (remediation.statements)`,
+  }));
   // A feature that does not work needs everything it uses, including what could not be tested
   // because an earlier call failed: granting only the first refusal would just move the failure.
   // Only where the failure is a grant we can write: not after a config error, not behind a deny we cannot lift.
@@ -294,11 +335,16 @@ export function remediationFor(
   ]);
   const needsWords = status !== 'ok' && status !== 'skipped';
   const summary = () =>
-    withLakeFormationGrant(summaryFor(definition, status, assumeRefused || !liftable.length ? missingActions : liftable, blockers, reasons, evidence.findings, connection.region), reasons, evidence);
+    withLakeFormationGrant(
+      summaryFor(definition, status, assumeRefused || !liftable.length ? missingActions : liftable, [...blockers, ...ownerBlockers], reasons, evidence.findings, connection.region),
+      reasons,
+      evidence,
+    );
+  const otherAccounts = needsWords ? otherAccountFixes(definition, evidence, reasons, ownerBlockers.length > 0 ? owners : [], wanted) : [];
   return {
     missingActions,
     untestedActions: untestedActions.filter((action) => !missingActions.includes(action)),
-    ...(needsWords || missingActions.length ? { remediation: { summary: summary(), statements } } : {}),
+    ...(needsWords || missingActions.length ? { remediation: { summary: summary(), statements, ...(otherAccounts.length ? { otherAccounts } : {}) } } : {}),
   };
 }
 
@@ -344,17 +390,87 @@ const NEVER_GRANTED = new Set<string>(['sts:AssumeRole', 'sts:GetCallerIdentity'
 export const SERVICE_IDENTITY_FIX =
   "The service has no AWS identity of its own to assume the role with: give it one allowed sts:AssumeRole on customers' roles (an instance, task or pod role, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in its environment), then run the preflight again.";
 
+/**
+ * The other accounts whose catalogs this capability reads, each with the resources read there: the
+ * selected catalog's owner, and the owners of shared databases and of resource links' targets.
+ */
+function otherCatalogOwners(evidence: Pick<Evidence, 'connection' | 'facts'>, capability: CapabilityId): Array<{ accountId: string; scope: ResourceScope }> {
+  const { connection, facts } = evidence;
+  const base = resourceScope(evidence, capability);
+  if (connection.catalogOwner !== connection.accountId) return [{ accountId: connection.catalogOwner, scope: { ...base, linkTargets: undefined } }];
+  const read = (database: string) => !connection.databases.length || connection.databases.includes(database);
+  const byOwner = new Map<string, string[]>();
+  const add = (accountId: string, database: string) => {
+    if (accountId !== connection.accountId) byOwner.set(accountId, [...new Set([...(byOwner.get(accountId) ?? []), database])]);
+  };
+  for (const [database, catalogId] of Object.entries(facts.databaseCatalogs ?? {})) if (read(database)) add(catalogId.split(':')[0]!, database);
+  for (const link of facts.resourceLinks ?? []) if (read(link.database)) add(link.target.accountId, link.target.database);
+  return [...byOwner].map(([accountId, databases]) => ({ accountId, scope: { ...base, glueCatalogId: accountId, glueCatalogName: undefined, databases, linkTargets: undefined } }));
+}
+
+/**
+ * What other accounts' owners must do for this capability: the catalog's owner, where its resource
+ * policy refused (the statement to add to it); the owner of a resource link's target or of a
+ * shared database, where Lake Formation refused (the share to grant there, and the grants this
+ * account's Lake Formation administrator then makes on what was shared: "Granting permissions on
+ * a database or table shared with your account", Lake Formation Developer Guide).
+ */
+function otherAccountFixes(
+  definition: CapabilityDefinition,
+  evidence: Evidence,
+  reasons: readonly Reason[],
+  refusingOwners: ReadonlyArray<{ accountId: string; scope: ResourceScope }>,
+  wanted: readonly AwsAction[],
+): OtherAccountFix[] {
+  const { connection, facts } = evidence;
+  const principal = iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>');
+  const fixes: OtherAccountFix[] = [];
+  const glueActions = [...new Set([...coreActionsOf(definition, connection), ...definition.extended, ...wanted])].filter((action) => action.startsWith('glue:'));
+  for (const { accountId, scope } of refusingOwners) {
+    fixes.push({
+      accountId,
+      summary: `Account ${accountId} owns ${accountId === connection.catalogOwner ? 'the Glue catalog' : 'databases this principal reads'} and its Glue Data Catalog resource policy does not allow ${principal}: its owner must add this statement to that resource policy (aws glue put-resource-policy --region ${connection.region}; with --enable-hybrid TRUE if Lake Formation shares also use it), or share the databases through Lake Formation.`,
+      resourcePolicy: catalogResourcePolicy(glueActions, scope, principal),
+    });
+  }
+  if (reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) {
+    const read = (database: string) => !connection.databases.length || connection.databases.includes(database);
+    const targets = [
+      ...(facts.resourceLinks ?? []).filter((link) => read(link.database)).map((link) => ({ link: link.database, accountId: link.target.accountId, catalogId: link.target.catalogId, database: link.target.database })),
+      ...Object.entries(facts.databaseCatalogs ?? {}).filter(([database]) => read(database)).map(([database, catalogId]) => ({ link: undefined, accountId: catalogId.split(':')[0]!, catalogId, database })),
+    ].filter((target) => target.accountId !== connection.accountId);
+    const consumer = connection.accountId;
+    for (const target of targets) {
+      const tables = JSON.stringify({ Table: { CatalogId: target.catalogId, DatabaseName: target.database, TableWildcard: {} } });
+      const database = JSON.stringify({ Database: { CatalogId: target.catalogId, Name: target.database } });
+      fixes.push({
+        accountId: target.accountId,
+        summary: `${target.link ? `${target.link} is a resource link to` : 'This principal reads'} ${target.database} in account ${target.accountId}, and Lake Formation refused it: the owner of ${target.accountId} must share ${target.database} with account ${consumer} (first two commands, run in ${target.accountId}); then a Lake Formation administrator of ${consumer} grants this principal what was shared${target.link ? ' and DESCRIBE on the link' : ''} (the rest, run in ${consumer}).`,
+        commands: [
+          `aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${consumer} --permissions DESCRIBE --permissions-with-grant-option DESCRIBE --resource '${database}'`,
+          `aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${consumer} --permissions DESCRIBE SELECT --permissions-with-grant-option DESCRIBE SELECT --resource '${tables}'`,
+          `aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE SELECT --resource '${tables}'`,
+          ...(target.link ? [`aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE --resource '${JSON.stringify({ Database: { Name: target.link } })}'`] : []),
+        ],
+      });
+    }
+  }
+  return fixes;
+}
+
 /** Where Lake Formation refused, the grants to make, as commands (they are not IAM statements). */
 function withLakeFormationGrant(summary: string, reasons: readonly Reason[], evidence: Evidence): string {
   if (!reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) return summary;
   const { connection, facts } = evidence;
-  const grant = (permissions: string, resource: object) =>
-    `aws lakeformation grant-permissions --catalog-id ${connection.catalogId} --principal DataLakePrincipalIdentifier=${iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>')} --permissions ${permissions} --resource '${JSON.stringify(resource)}'`;
+  // A catalog under the root is named in the resource itself (its id is `<account>:<path>`).
+  const inCatalog = connection.catalogName ? { CatalogId: connection.catalogId } : {};
+  const grant = (permissions: string, resource: Record<string, Record<string, unknown>>) =>
+    `aws lakeformation grant-permissions --catalog-id ${connection.catalogOwner} --principal DataLakePrincipalIdentifier=${iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>')} --permissions ${permissions} --resource '${JSON.stringify(resource)}'`;
   const table = facts.tables?.find((t) => t.governed);
-  if (table) return `${summary} ${grant('DESCRIBE SELECT', { Table: { DatabaseName: table.database, Name: table.name } })}`;
+  if (table) return `${summary} ${grant('DESCRIBE SELECT', { Table: { ...inCatalog, DatabaseName: table.database, Name: table.name } })}`;
   // Nothing governed was even listed: Lake Formation hides the database itself.
   const database = connection.databases[0] ?? '<database>';
-  return `${summary} ${grant('DESCRIBE', { Database: { Name: database } })}; ${grant('DESCRIBE SELECT', { Table: { DatabaseName: database, TableWildcard: {} } })}`;
+  return `${summary} ${grant('DESCRIBE', { Database: { ...inCatalog, Name: database } })}; ${grant('DESCRIBE SELECT', { Table: { ...inCatalog, DatabaseName: database, TableWildcard: {} } })}`;
 }
 
 function addReason(reasons: Reason[], reason: Reason): void {

@@ -1,3 +1,4 @@
+import { catalogIdFor } from '../preflight/facts.js';
 import type { Probe } from './types.js';
 
 export const glueBatchPartition: Probe = {
@@ -10,7 +11,7 @@ export const glueBatchPartition: Probe = {
   async run(context) {
     const { database, name } = context.facts.partitionedTable!;
     await context.send('glue:BatchGetPartition', 'BatchGetPartitionCommand', {
-      CatalogId: context.connection.catalogId,
+      CatalogId: catalogIdFor(context, database),
       DatabaseName: database,
       TableName: name,
       PartitionsToGet: [{ Values: context.facts.partitionValues }],

@@ -12,7 +12,7 @@ export const glueCatalogEncryption: Probe = {
   actions: ['glue:GetDataCatalogEncryptionSettings'],
   informs: ['metadata'],
   async run(context) {
-    const answer = await context.send('glue:GetDataCatalogEncryptionSettings', 'GetDataCatalogEncryptionSettingsCommand', { CatalogId: context.connection.catalogId });
+    const answer = await context.send('glue:GetDataCatalogEncryptionSettings', 'GetDataCatalogEncryptionSettingsCommand', { CatalogId: context.connection.catalogOwner });
     const atRest = answer.DataCatalogEncryptionSettings?.EncryptionAtRest;
     if (atRest?.CatalogEncryptionMode?.startsWith('SSE-KMS') && atRest.SseAwsKmsKeyId) context.facts.catalogKmsKey = atRest.SseAwsKmsKeyId;
     return context.facts.catalogKmsKey ? `the catalog is encrypted with ${context.facts.catalogKmsKey}` : 'the catalog is not encrypted with a KMS key';

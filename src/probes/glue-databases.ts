@@ -1,19 +1,64 @@
 import type { Probe } from './types.js';
 
-/** One small page of databases: enough to prove the listing and pick samples. */
+/**
+ * One small page of databases: enough to prove the listing and pick samples. In the account's own
+ * catalog, databases other accounts share through Lake Formation are asked for too
+ * (ResourceShareType ALL: "the databases shared with your account, as well as the databases in
+ * your local account", Glue API, GetDatabases); each is read in its owner's catalog, and a
+ * resource link through its target (TargetDatabase).
+ */
 export const glueDatabases: Probe = {
   id: 'glue-databases',
   service: 'glue',
   actions: ['glue:GetDatabases'],
   informs: ['metadata'],
   async run(context) {
-    const page = await context.send('glue:GetDatabases', 'GetDatabasesCommand', { CatalogId: context.connection.catalogId, MaxResults: 10 });
-    context.facts.databases = (page.DatabaseList ?? []).map((database) => database.Name!).filter(Boolean);
-    // An empty catalog is rare; an empty listing usually means the connection cannot see it.
-    const { connection } = context;
-    if (context.facts.databases.length === 0 && connection.databases.length === 0) {
-      context.finding('NO_DATABASES_VISIBLE', { region: connection.region, catalogId: connection.catalogId, callerArn: context.facts.identity?.arn });
+    const { connection, facts } = context;
+    const ownCatalog = connection.catalogId === connection.accountId;
+    const page = await context.send('glue:GetDatabases', 'GetDatabasesCommand', {
+      CatalogId: connection.catalogId,
+      MaxResults: 10,
+      ...(ownCatalog ? { ResourceShareType: 'ALL' as const } : {}),
+    });
+    const listed = (page.DatabaseList ?? []).filter((database) => database.Name);
+    facts.databases = listed.map((database) => database.Name!);
+    const shared = listed.filter((database) => database.CatalogId && database.CatalogId !== connection.catalogId);
+    if (shared.length) {
+      facts.databaseCatalogs = Object.fromEntries(shared.map((database) => [database.Name!, database.CatalogId!]));
+      context.finding('SHARED_DATABASES', { databases: shared.map((database) => ({ name: database.Name!, accountId: ownerOf(database.CatalogId!) })) });
     }
-    return `${context.facts.databases.length}${page.NextToken ? '+' : ''} databases on the first page`;
+    const links = listed.flatMap((database) =>
+      database.TargetDatabase?.CatalogId && database.TargetDatabase.DatabaseName
+        ? [
+            {
+              database: database.Name!,
+              target: {
+                accountId: ownerOf(database.TargetDatabase.CatalogId),
+                catalogId: database.TargetDatabase.CatalogId,
+                database: database.TargetDatabase.DatabaseName,
+                ...(database.TargetDatabase.Region ? { region: database.TargetDatabase.Region } : {}),
+              },
+            },
+          ]
+        : [],
+    );
+    if (links.length) {
+      facts.resourceLinks = links;
+      context.finding('RESOURCE_LINK', { links: links.map((link) => ({ database: link.database, accountId: link.target.accountId, target: link.target.database })) });
+    }
+    // An empty catalog is rare; an empty listing usually means the connection cannot see it.
+    if (facts.databases.length === 0 && connection.databases.length === 0) {
+      context.finding('NO_DATABASES_VISIBLE', {
+        region: connection.region,
+        catalogId: connection.catalogId,
+        catalogOwner: connection.catalogOwner,
+        ...(connection.catalogName ? { catalogName: connection.catalogName } : {}),
+        callerArn: facts.identity?.arn,
+      });
+    }
+    return `${facts.databases.length}${page.NextToken ? '+' : ''} databases on the first page${shared.length ? `, ${shared.length} shared from other accounts` : ''}`;
   },
 };
+
+/** The account that owns a catalog id (`123456789012` or `123456789012:path`). */
+const ownerOf = (catalogId: string): string => catalogId.split(':')[0]!;

@@ -1,3 +1,4 @@
+import { catalogIdFor } from '../preflight/facts.js';
 import type { Probe } from './types.js';
 
 export const glueFunction: Probe = {
@@ -9,6 +10,6 @@ export const glueFunction: Probe = {
   skipWhen: ({ facts }) => (facts.sampleFunction ? undefined : { reason: 'no-sample', detail: 'no user-defined function to describe' }),
   async run(context) {
     const { database, name } = context.facts.sampleFunction!;
-    await context.send('glue:GetUserDefinedFunction', 'GetUserDefinedFunctionCommand', { CatalogId: context.connection.catalogId, DatabaseName: database, FunctionName: name });
+    await context.send('glue:GetUserDefinedFunction', 'GetUserDefinedFunctionCommand', { CatalogId: catalogIdFor(context, database), DatabaseName: database, FunctionName: name });
   },
 };

@@ -1,3 +1,4 @@
+import { catalogIdFor } from '../preflight/facts.js';
 import type { Probe } from './types.js';
 
 /**
@@ -20,7 +21,7 @@ export const glueFunctions: Probe = {
     const databases = (connection.databases.length ? connection.databases : context.facts.databases!).slice(0, 3);
     const pages = await Promise.all(
       databases.map((database) =>
-        context.send('glue:GetUserDefinedFunctions', 'GetUserDefinedFunctionsCommand', { CatalogId: connection.catalogId, DatabaseName: database, Pattern: '*', MaxResults: 1 }),
+        context.send('glue:GetUserDefinedFunctions', 'GetUserDefinedFunctionsCommand', { CatalogId: catalogIdFor(context, database), DatabaseName: database, Pattern: '*', MaxResults: 1 }),
       ),
     );
     const found = pages.flatMap((page) => page.UserDefinedFunctions ?? [])[0];

@@ -1,3 +1,4 @@
+import { catalogIdFor } from '../preflight/facts.js';
 import type { Probe } from './types.js';
 
 export const gluePartition: Probe = {
@@ -10,7 +11,7 @@ export const gluePartition: Probe = {
   async run(context) {
     const { database, name } = context.facts.partitionedTable!;
     await context.send('glue:GetPartition', 'GetPartitionCommand', {
-      CatalogId: context.connection.catalogId,
+      CatalogId: catalogIdFor(context, database),
       DatabaseName: database,
       TableName: name,
       PartitionValues: context.facts.partitionValues,

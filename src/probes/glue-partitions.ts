@@ -1,3 +1,4 @@
+import { catalogIdFor } from '../preflight/facts.js';
 import type { Probe } from './types.js';
 
 export const gluePartitions: Probe = {
@@ -9,7 +10,7 @@ export const gluePartitions: Probe = {
   skipWhen: ({ facts }) => (facts.partitionedTable ? undefined : { reason: 'no-sample', detail: 'no partitioned table among the sampled tables' }),
   async run(context) {
     const { database, name } = context.facts.partitionedTable!;
-    const page = await context.send('glue:GetPartitions', 'GetPartitionsCommand', { CatalogId: context.connection.catalogId, DatabaseName: database, TableName: name, MaxResults: 1 });
+    const page = await context.send('glue:GetPartitions', 'GetPartitionsCommand', { CatalogId: catalogIdFor(context, database), DatabaseName: database, TableName: name, MaxResults: 1 });
     context.facts.partitionValues = page.Partitions?.[0]?.Values;
     return `listed partitions of ${database}.${name}`;
   },

@@ -1,3 +1,4 @@
+import { catalogIdFor } from '../preflight/facts.js';
 import type { Probe } from './types.js';
 
 export const glueTableVersion: Probe = {
@@ -10,7 +11,7 @@ export const glueTableVersion: Probe = {
   async run(context) {
     const { database, name } = context.facts.sampleTable!;
     await context.send('glue:GetTableVersion', 'GetTableVersionCommand', {
-      CatalogId: context.connection.catalogId,
+      CatalogId: catalogIdFor(context, database),
       DatabaseName: database,
       TableName: name,
       VersionId: context.facts.tableVersionId,

@@ -1,3 +1,4 @@
+import { catalogIdFor } from '../preflight/facts.js';
 import type { Probe } from './types.js';
 
 export const glueTableVersions: Probe = {
@@ -9,7 +10,7 @@ export const glueTableVersions: Probe = {
   skipWhen: ({ facts }) => (facts.sampleTable ? undefined : { reason: 'no-sample', detail: 'no table visible to read versions of' }),
   async run(context) {
     const { database, name } = context.facts.sampleTable!;
-    const page = await context.send('glue:GetTableVersions', 'GetTableVersionsCommand', { CatalogId: context.connection.catalogId, DatabaseName: database, TableName: name, MaxResults: 1 });
+    const page = await context.send('glue:GetTableVersions', 'GetTableVersionsCommand', { CatalogId: catalogIdFor(context, database), DatabaseName: database, TableName: name, MaxResults: 1 });
     context.facts.tableVersionId = page.TableVersions?.[0]?.VersionId;
   },
 };

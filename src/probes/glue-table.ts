@@ -1,3 +1,4 @@
+import { catalogIdFor } from '../preflight/facts.js';
 import type { Probe } from './types.js';
 
 export const glueTable: Probe = {
@@ -9,7 +10,7 @@ export const glueTable: Probe = {
   skipWhen: ({ facts }) => (facts.sampleTable ? undefined : { reason: 'no-sample', detail: 'no table visible to describe' }),
   async run(context) {
     const { database, name } = context.facts.sampleTable!;
-    await context.send('glue:GetTable', 'GetTableCommand', { CatalogId: context.connection.catalogId, DatabaseName: database, Name: name });
+    await context.send('glue:GetTable', 'GetTableCommand', { CatalogId: catalogIdFor(context, database), DatabaseName: database, Name: name });
     return `described ${database}.${name}`;
   },
 };

@@ -1,3 +1,4 @@
+import { catalogIdFor } from '../preflight/facts.js';
 import type { Probe, RunFacts } from './types.js';
 
 const DATABASES_TO_SAMPLE = 3;
@@ -19,7 +20,7 @@ export const glueTables: Probe = {
     const { connection, facts } = context;
     const databases = (connection.databases.length ? connection.databases : facts.databases!).slice(0, DATABASES_TO_SAMPLE);
     const pages = await Promise.all(
-      databases.map((database) => context.send('glue:GetTables', 'GetTablesCommand', { CatalogId: connection.catalogId, DatabaseName: database, MaxResults: 25 })),
+      databases.map((database) => context.send('glue:GetTables', 'GetTablesCommand', { CatalogId: catalogIdFor(context, database), DatabaseName: database, MaxResults: 25 })),
     );
     const tables: Array<NonNullable<RunFacts['tables']>[number] & { view: boolean }> = pages.flatMap((page, index) =>
       (page.TableList ?? []).map((table) => ({
@@ -33,7 +34,14 @@ export const glueTables: Probe = {
     );
     facts.tables = tables.map(({ view: _view, ...table }) => table);
     if (tables.length === 0) {
-      context.finding('NO_TABLES_VISIBLE', { region: connection.region, catalogId: connection.catalogId, callerArn: facts.identity?.arn, databases });
+      context.finding('NO_TABLES_VISIBLE', {
+        region: connection.region,
+        catalogId: connection.catalogId,
+        catalogOwner: connection.catalogOwner,
+        ...(connection.catalogName ? { catalogName: connection.catalogName } : {}),
+        callerArn: facts.identity?.arn,
+        databases,
+      });
     }
     const sample = tables.find((t) => !t.view && !t.governed) ?? tables.find((t) => !t.view) ?? tables[0];
     if (sample) facts.sampleTable = { database: sample.database, name: sample.name };

@@ -12,7 +12,7 @@ export const lakeformationSettings: Probe = {
   informs: ['lake-formation'],
   after: ['glue-tables'],
   async run(context) {
-    const answer = await context.send('lakeformation:GetDataLakeSettings', 'GetDataLakeSettingsCommand', { CatalogId: context.connection.catalogId });
+    const answer = await context.send('lakeformation:GetDataLakeSettings', 'GetDataLakeSettingsCommand', { CatalogId: context.connection.accountId });
     const settings = answer.DataLakeSettings;
     const iamAllowedByDefault = (settings?.CreateTableDefaultPermissions ?? []).some(
       (grant) => grant.Principal?.DataLakePrincipalIdentifier === 'IAM_ALLOWED_PRINCIPALS' && grant.Permissions?.includes('ALL'),

@@ -13,7 +13,9 @@ import { athenaWorkgroup } from './athena-workgroup.js';
 import { athenaWorkgroups } from './athena-workgroups.js';
 import { cloudtrailLookup } from './cloudtrail-lookup.js';
 import { glueBatchPartition } from './glue-batch-partition.js';
+import { glueCatalog } from './glue-catalog.js';
 import { glueCatalogEncryption } from './glue-catalog-encryption.js';
+import { glueCatalogs } from './glue-catalogs.js';
 import { glueDatabase } from './glue-database.js';
 import { glueDatabases } from './glue-databases.js';
 import { glueFunction } from './glue-function.js';
@@ -47,6 +49,8 @@ export const PROBES_BY_ID = {
   'sts-assume-role': stsAssumeRole,
   'sts-external-id': stsExternalId,
   'sts-caller-identity': stsCallerIdentity,
+  'glue-catalogs': glueCatalogs,
+  'glue-catalog': glueCatalog,
   'glue-databases': glueDatabases,
   'glue-database': glueDatabase,
   'glue-tables': glueTables,

@@ -14,7 +14,7 @@ export function renderMarkdown(report: PreflightReport): string {
   const lines = [
     `## Preflight ${report.id}: ${report.status}`,
     '',
-    `Account ${report.connection.accountId}, ${report.connection.region}, ${report.connection.credentialType}${report.connection.roleArn ? ` ${report.connection.roleArn}` : ''}${report.connection.accessKeyId ? ` ${report.connection.accessKeyId}` : ''}; ${report.startedAt}, ${report.durationMs} ms.`,
+    `Account ${report.connection.accountId}, ${report.connection.region}, ${report.connection.credentialType}${report.connection.roleArn ? ` ${report.connection.roleArn}` : ''}${report.connection.accessKeyId ? ` ${report.connection.accessKeyId}` : ''}${report.connection.catalog && report.connection.catalog.id !== report.connection.accountId ? `; Glue catalog ${report.connection.catalog.id}` : ''}; ${report.startedAt}, ${report.durationMs} ms.`,
     '',
     '| capability | status | missing | why | fix |',
     '|---|---|---|---|---|',
@@ -28,6 +28,11 @@ export function renderMarkdown(report: PreflightReport): string {
   }
   if (report.remediation.policy) lines.push('', '### Policy that grants what is missing', '', ...json(report.remediation.policy));
   if (report.remediation.trustPolicy) lines.push('', '### Trust policy for the role', '', ...json(report.remediation.trustPolicy));
+  for (const other of report.remediation.otherAccounts ?? []) {
+    lines.push('', `### What the owner of account ${other.accountId} must do`, '', other.summary);
+    if (other.resourcePolicy) lines.push('', 'Statements for its Glue Data Catalog resource policy:', '', ...json(other.resourcePolicy));
+    if (other.commands?.length) lines.push('', '```sh', ...other.commands, '```');
+  }
   if (report.remediation.notes.length) lines.push('', ...report.remediation.notes.map((note) => `> ${note}`));
   return `${lines.join('\n')}\n`;
 }

@@ -28,7 +28,8 @@ export function renderTable(report: PreflightReport, options: { color?: boolean 
   const lines: string[] = [];
   const who = report.identity?.arn ?? report.connection.roleArn ?? report.connection.accessKeyId ?? report.connection.credentialType;
   lines.push(`Preflight ${report.id}: ${paint(report.status === 'ok' ? 'ok' : report.status === 'degraded' ? 'degraded' : 'failed', report.status.toUpperCase())} in ${report.durationMs} ms`);
-  lines.push(`  ${report.connection.accountId} ${report.connection.region} as ${who}`, '');
+  const catalog = report.connection.catalog && report.connection.catalog.id !== report.connection.accountId ? `, Glue catalog ${report.connection.catalog.id}` : '';
+  lines.push(`  ${report.connection.accountId} ${report.connection.region} as ${who}${catalog}`, '');
   const width = Math.max(...report.capabilities.map((c) => c.id.length)) + 2;
   for (const capability of report.capabilities) {
     const status = capability.status === 'skipped' ? `skipped (${capability.skipReason})` : capability.status;
@@ -45,6 +46,11 @@ export function renderTable(report: PreflightReport, options: { color?: boolean 
   }
   if (report.remediation.policy) {
     lines.push('', 'Policy that grants what is missing:', JSON.stringify(report.remediation.policy, null, 2));
+  }
+  for (const other of report.remediation.otherAccounts ?? []) {
+    lines.push('', `What the owner of account ${other.accountId} must do: ${other.summary}`);
+    if (other.resourcePolicy) lines.push('Statements for its Glue Data Catalog resource policy:', JSON.stringify(other.resourcePolicy, null, 2));
+    for (const command of other.commands ?? []) lines.push(`  ${command}`);
   }
   for (const note of report.remediation.notes) lines.push(`  note: ${note}`);
   return `${lines.join('\n')}\n`;

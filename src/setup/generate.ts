@@ -5,7 +5,7 @@
 import { stringify as toYaml } from 'yaml';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
 import { IAM_POLICY_LIMITS, type PolicyDocument, type TrustPolicyDocument, buildTrustPolicy, setupPolicies } from '../catalogue/remediation.js';
-import { parseS3Uri } from '../preflight/connection.js';
+import { parseCatalogSelection, parseS3Uri } from '../preflight/connection.js';
 import type { PreflightRequest } from '../preflight/request.js';
 import { DEFAULT_ROLE_NAME, type SetupInput } from './request.js';
 
@@ -57,6 +57,12 @@ export interface SetupOptions {
   trustedPrincipalArn: string;
 }
 
+/** A catalog selection as the scope's owner account and path under its root (preflight request's glue.catalogId). */
+export function catalogScope(selection: string | undefined, accountId: string): { glueCatalogId: string; glueCatalogName?: string } {
+  const { catalogOwner, catalogName } = parseCatalogSelection(selection, accountId);
+  return { glueCatalogId: catalogOwner, ...(catalogName ? { glueCatalogName: catalogName } : {}) };
+}
+
 const compact = (document: unknown) => JSON.stringify(document);
 
 /** The policies the role gets and why, from setupPolicies (identity policy parts within IAM's quota, and the self-check policy). */
@@ -69,7 +75,7 @@ export function setupRolePolicies(input: SetupInput): SetupPolicy[] {
     {
       region: input.region,
       accountId: input.accountId,
-      glueCatalogId: input.glue?.catalogId,
+      ...catalogScope(input.glue?.catalogId, input.accountId),
       databases: input.glue?.databases,
       workgroup: input.athena?.workgroup,
       dataCatalog: input.athena?.catalog,

@@ -26,6 +26,11 @@ const SAMPLES: { [C in FindingCode]: FindingArguments<C> } = {
   NO_DATABASES_VISIBLE: [{ region: 'eu-west-1', catalogId: '123456789012', callerArn: 'arn:aws:iam::123456789012:user/a' }],
   NO_TABLES_VISIBLE: [{ region: 'eu-west-1', catalogId: '123456789012', callerArn: 'arn:aws:iam::123456789012:user/a', databases: ['sales'] }],
   DATABASE_NOT_FOUND: [{ database: 'sales', catalogId: '123456789012', region: 'eu-west-1' }],
+  CATALOG_NOT_FOUND: [{ catalogId: '123456789012:s3tablescatalog/t', region: 'eu-west-1', listed: ['s3tablescatalog/u'] }],
+  OTHER_CATALOGS: [{ checked: '123456789012', catalogs: ['s3tablescatalog/t'] }],
+  ATHENA_CATALOG_MISMATCH: [{ dataCatalog: 'partner', athenaCatalogId: '999988887777', checked: '123456789012' }],
+  SHARED_DATABASES: [{ databases: [{ name: 'sales', accountId: '999988887777' }] }],
+  RESOURCE_LINK: [{ links: [{ database: 'sales_link', accountId: '999988887777', target: 'sales' }] }],
 };
 
 describe('the findings catalogue', () => {

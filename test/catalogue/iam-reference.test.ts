@@ -29,7 +29,13 @@ interface ReferenceAction {
 }
 
 // Variables whose values may hold "/" (an object key, a role's path); any other stops at "/" and ":".
-const PATH_VARIABLES = /^\$\{(ObjectName|RoleNameWithPath)\}$/;
+// Glue's catalog and database names too: a catalog under the root is named by its path in every
+// ARN below it (catalog/s3tablescatalog/<bucket>, database/s3tablescatalog/<bucket>/<database>:
+// Glue Developer Guide, "Specifying AWS Glue resource ARNs"), which the reference's one-segment
+// variables do not express. Athena shows those catalogs by the same path ("s3tablescatalog/<bucket>",
+// Athena User Guide, "Register S3 table bucket catalogs"); that its datacatalog ARN carries the
+// path as it is, is our reading: no AWS page shows one.
+const PATH_VARIABLES = /^\$\{(ObjectName|RoleNameWithPath|CatalogName|DatabaseName|DataCatalogName)\}$/;
 
 /** An ARN format of the reference ("arn:${Partition}:glue:${Region}:${Account}:table/${DatabaseName}/${TableName}") as a pattern for emitted ARNs, whose names may be IAM wildcards. */
 function formatPattern(format: string): RegExp {
@@ -94,6 +100,14 @@ const SCOPES: Record<string, ResourceScope> = {
     dataCatalog: 'hive_prod',
     bucket: 'acme-athena-results',
     prefix: '',
+  },
+  'an S3 Tables catalog under the root, one namespace, and a resource link to another account': {
+    region: 'eu-west-1',
+    accountId: ACCOUNT,
+    glueCatalogName: 's3tablescatalog/acme-tables',
+    databases: ['analytics'],
+    dataCatalog: 's3tablescatalog/acme-tables',
+    linkTargets: [{ accountId: '210987654321', database: 'sales' }],
   },
   'keys named by alias': {
     region: 'eu-west-1',

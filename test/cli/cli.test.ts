@@ -204,6 +204,32 @@ describe('preflight policy', () => {
     expect(actions).not.toContain('sts:GetCallerIdentity');
   });
 
+  it('takes the catalog selection: a catalog under the root is granted with its path, another account\'s with its id (issue 18)', async () => {
+    const grants = async (...extra: string[]) => {
+      const run = await cli([...base, '--capabilities', 'metadata', ...extra]);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout).identityPolicies.flatMap((p: { document: { Statement: Array<{ Action: string[]; Resource: string[] }> } }) => p.document.Statement);
+    };
+    const named = await grants('--catalog-id', 's3tablescatalog/acme-tables');
+    const resources = named.flatMap((s: { Resource: string[] }) => s.Resource);
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        'arn:aws:glue:eu-west-1:123456789012:catalog',
+        'arn:aws:glue:eu-west-1:123456789012:catalog/s3tablescatalog',
+        'arn:aws:glue:eu-west-1:123456789012:catalog/s3tablescatalog/acme-tables',
+        'arn:aws:glue:eu-west-1:123456789012:database/s3tablescatalog/acme-tables/*',
+        'arn:aws:glue:eu-west-1:123456789012:table/s3tablescatalog/acme-tables/*/*',
+      ]),
+    );
+    // Describing and finding the catalog is part of reading one under the root.
+    expect(named.flatMap((s: { Action: string[] }) => s.Action)).toEqual(expect.arrayContaining(['glue:GetCatalog', 'glue:GetCatalogs']));
+    const other = (await grants('--catalog-id', '999988887777')).flatMap((s: { Resource: string[] }) => s.Resource);
+    expect(other.filter((arn: string) => arn.startsWith('arn:aws:glue:'))).toEqual(other.filter((arn: string) => arn.startsWith('arn:aws:glue:eu-west-1:999988887777:')));
+    const bad = await cli([...base, '--capabilities', 'metadata', '--catalog-id', 'Not A Catalog']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('--catalog-id must be a Glue catalog');
+  });
+
   it('refuses unknown capabilities and bad values, naming the option', async () => {
     const unknown = await cli([...base, '--capabilities', 'metadata,teleport']);
     expect(unknown.code).toBe(3);

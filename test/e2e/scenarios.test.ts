@@ -239,6 +239,63 @@ const EXPECTED: Record<string, Expectation> = {
     capabilities: { ...ALL_OK, 'user-attribution': 'unknown' /* throttling outlasted the run's deadline (test/e2e/throttling.test.ts) */ },
     request: { options: { timeoutMs: 3000 } }, // LookupEvents is retried until the deadline: a short one
   },
+  // Catalogs beyond the account's default (issue 18). A cross-account read needs the caller's
+  // identity policy and the owner's catalog resource policy both (Glue Developer Guide, "Granting
+  // cross-account access"); a catalog under the root is checked with its path in every ARN
+  // ("Specifying AWS Glue resource ARNs"); a resource link on the link and on its target.
+  'cross-account-catalog': { overall: 'ok', capabilities: ALL_OK },
+  'cross-account-catalog-denied': {
+    overall: 'failed',
+    capabilities: {
+      ...ALL_OK,
+      // The owner's resource policy names another principal: every Glue read of its catalog is refused.
+      metadata: 'unavailable',
+      partitions: 'unavailable',
+      'schema-history': 'unavailable',
+      functions: 'unavailable',
+      search: 'unavailable',
+      // Athena's "partner" catalog reads the same refusing catalog with the caller's rights.
+      'athena-catalog': 'unavailable',
+    },
+  },
+  'named-catalog': { overall: 'ok', capabilities: ALL_OK },
+  'named-catalog-denied': {
+    overall: 'failed',
+    capabilities: {
+      ...ALL_OK,
+      // The identity policy names the default catalog's ARNs only: nothing under catalog/s3tablescatalog.
+      metadata: 'unavailable',
+      partitions: 'unavailable',
+      'schema-history': 'unavailable',
+      functions: 'unavailable',
+      search: 'unavailable',
+      'athena-catalog': 'unavailable',
+    },
+  },
+  'lake-formation-shared-database': {
+    overall: 'degraded',
+    capabilities: {
+      ...ALL_OK,
+      // The share carries the database and its tables, not its functions: reading those in the owner's
+      // catalog needs its Glue resource policy, which allows nobody here.
+      functions: 'unavailable',
+    },
+    findings: ['RESOURCE_LINK', 'SHARED_DATABASES'],
+  },
+  'lake-formation-share-revoked': {
+    overall: 'failed',
+    capabilities: {
+      ...ALL_OK,
+      // Reading through the link is refused by Lake Formation once the share is gone.
+      metadata: 'unavailable',
+      partitions: 'unavailable',
+      'schema-history': 'unavailable',
+      functions: 'unavailable',
+      'lake-formation': 'unknown',
+    },
+    findings: ['RESOURCE_LINK'],
+  },
+  'athena-catalog-other-account': { overall: 'ok', capabilities: ALL_OK, findings: ['ATHENA_CATALOG_MISMATCH'] },
   slow: { overall: 'ok', capabilities: ALL_OK },
   'hanging-athena': { overall: 'degraded', capabilities: { ...ALL_OK, 'query-history': 'unknown', 'athena-catalog': 'unknown' } },
 };
@@ -554,6 +611,10 @@ describe('the closed loop: the remediation policy, applied, lifts what it covers
     'lake-formation-hidden-database': 'Lake Formation hides the database: a Lake Formation grant, which the remediation prints as commands',
     'permissions-boundary': 'the boundary denies: whoever manages it must act (remediation notes say so)',
     'scp-deny-athena': 'an SCP denies: the Organizations administrator must act (remediation notes say so)',
+    'cross-account-catalog': 'everything is ok',
+    'named-catalog': 'everything is ok',
+    'athena-catalog-other-account': 'everything is ok; the finding is about which catalog Athena reads',
+    'lake-formation-share-revoked': "the owner's Lake Formation share is gone: its grants, which remediation.otherAccounts prints as commands",
   };
   const closedLoop = Object.keys(EXPECTED).filter((name) => !['hanging-athena', 'throttled-cloudtrail', 'slow'].includes(name));
 
@@ -580,6 +641,13 @@ describe('the closed loop: the remediation policy, applied, lifts what it covers
       const [kind, principal] = scenario.sample!.credentials.split(':');
       const target = kind === 'user' ? scenario.users.find((u) => u.name === principal)! : scenario.roles.find((r) => r.name === principal)!;
       target.policies.push(policy as (typeof target.policies)[number]);
+      // Another account's part, where its catalog's resource policy refused: added as its owner would.
+      for (const fix of report.remediation.otherAccounts ?? []) {
+        const owner = scenario.otherAccounts.find((account) => account.accountId === fix.accountId);
+        if (!owner || !fix.resourcePolicy) continue;
+        const existing = owner.glue.resourcePolicy ?? { Version: '2012-10-17', Statement: [] };
+        owner.glue.resourcePolicy = { ...existing, Statement: [...[existing.Statement].flat(), ...fix.resourcePolicy.Statement] } as typeof existing;
+      }
       const again = (await run(scenario, EXPECTED[name]!.request)).report;
       for (const capability of lifted) {
         expect(again.capabilities.find((c) => c.id === capability.id)!.status, `${capability.id} after remediation`).toBe('ok');

@@ -33,3 +33,49 @@ describe('glue-databases', () => {
     expect((await runProbe(glueDatabases, { request: { glue: { databases: ['sales'] } }, answers: listing() })).findings).toEqual([]);
   });
 });
+
+describe('glue-databases beyond the local catalog (issue 18)', () => {
+  it('asks for shared databases in the account\'s own catalog (ResourceShareType ALL), and reads each in its owner\'s catalog', async () => {
+    const run = await runProbe(glueDatabases, {
+      answers: {
+        GetDatabasesCommand: () => ({
+          DatabaseList: [
+            { Name: 'web', CatalogId: '123456789012' },
+            { Name: 'sales', CatalogId: '999988887777' },
+          ],
+        }),
+      },
+    });
+    expect(run.sent[0]!.input).toMatchObject({ CatalogId: '123456789012', ResourceShareType: 'ALL' });
+    expect(run.facts.databases).toEqual(['web', 'sales']);
+    expect(run.facts.databaseCatalogs).toEqual({ sales: '999988887777' });
+    expect(run.findings.map((f) => [f.code, f.message])).toEqual([['SHARED_DATABASES', 'Glue lists 1 database shared from other accounts: sales (account 999988887777).']]);
+  });
+
+  it("does not ask for shared databases in another account's catalog or a catalog under the root", async () => {
+    for (const catalogId of ['999988887777', 's3tablescatalog/acme']) {
+      const run = await runProbe(glueDatabases, { request: { glue: { catalogId } }, answers: listing('ns') });
+      expect(run.sent[0]!.input).not.toHaveProperty('ResourceShareType');
+      expect(run.sent[0]!.input.CatalogId).toBe(catalogId === '999988887777' ? catalogId : '123456789012:s3tablescatalog/acme');
+      expect(run.findings).toEqual([]);
+    }
+  });
+
+  it('follows a resource link to the account that owns its target (RESOURCE_LINK)', async () => {
+    const run = await runProbe(glueDatabases, {
+      answers: {
+        GetDatabasesCommand: () => ({
+          DatabaseList: [{ Name: 'sales_link', CatalogId: '123456789012', TargetDatabase: { CatalogId: '999988887777', DatabaseName: 'sales', Region: 'eu-west-1' } }],
+        }),
+      },
+    });
+    expect(run.facts.resourceLinks).toEqual([{ database: 'sales_link', target: { accountId: '999988887777', catalogId: '999988887777', database: 'sales', region: 'eu-west-1' } }]);
+    expect(run.findings.map((f) => f.code)).toEqual(['RESOURCE_LINK']);
+    expect(run.findings[0]!.remediation).toContain('arn:aws:glue:<region>:999988887777:database/sales');
+  });
+
+  it('words NO_DATABASES_VISIBLE with the ARNs of a catalog under the root', async () => {
+    const run = await runProbe(glueDatabases, { request: { glue: { catalogId: 's3tablescatalog/acme' } }, facts: { identity }, answers: listing() });
+    expect(run.findings[0]!.remediation).toContain('arn:aws:glue:eu-west-1:123456789012:database/s3tablescatalog/acme/*');
+  });
+});

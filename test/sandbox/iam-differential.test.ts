@@ -468,6 +468,8 @@ const RESOURCE_KINDS: Record<Action, readonly string[]> = {
   'glue:GetUserDefinedFunction': ['catalog', 'database', 'userDefinedFunction'],
   'glue:SearchTables': ['catalog', 'database', 'table'],
   'glue:GetDataCatalogEncryptionSettings': ['catalog'],
+  'glue:GetCatalogs': ['catalog'],
+  'glue:GetCatalog': ['catalog'],
   'athena:ListWorkGroups': ['*'],
   'athena:ListDataCatalogs': ['*'],
   'athena:GetWorkGroup': ['workgroup'],
