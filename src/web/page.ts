@@ -229,7 +229,8 @@ function renderReport(report) {
   for (const c of report.capabilities) counts[c.status] = (counts[c.status] || 0) + 1;
   $('summary').replaceChildren(h('span', { class: 'status ' + report.status }, report.status), ' ',
     Object.entries(counts).map(([status, n]) => n + ' ' + status).join(', '));
-  $('meta').textContent = 'Run ' + report.id + ', ' + when(report.startedAt) + ', ' + report.durationMs + ' ms' + (report.identity ? ', as ' + report.identity.arn : '');
+  const catalog = report.connection.catalog && report.connection.catalog.id !== report.connection.accountId ? ', Glue catalog ' + report.connection.catalog.id : '';
+  $('meta').textContent = 'Run ' + report.id + ', ' + when(report.startedAt) + ', ' + report.durationMs + ' ms' + (report.identity ? ', as ' + report.identity.arn : '') + catalog;
   renderMatrix(report.capabilities);
   $('findings').replaceChildren(...(report.findings.length ? report.findings.map((f) => h('li', { class: 'finding' },
     h('b', {}, f.code), ' (' + f.severity + '): ' + f.message, h('div', { class: 'fix' }, h('b', {}, 'Fix: '), fixOf(f.remediation)))) : [h('li', {}, 'none')]));
@@ -238,6 +239,13 @@ function renderReport(report) {
     ...(r.policy ? block('Policy that grants what is missing', r.policy) : [h('h3', {}, 'Policy that grants what is missing'), h('p', {}, 'Nothing to grant.')]),
     ...(r.policies || []).flatMap((part) => block(part.name + ' (' + part.characters + ' characters)', part.document)),
     ...(r.trustPolicy ? block('Trust policy for the role', r.trustPolicy) : []),
+    // What another account's owner must do: its catalog's resource policy, its Lake Formation share.
+    ...(r.otherAccounts || []).flatMap((other) => [
+      h('h3', {}, 'What the owner of account ' + other.accountId + ' must do'),
+      h('p', { 'data-other-account': other.accountId }, other.summary),
+      ...(other.resourcePolicy ? block('Its Glue Data Catalog resource policy: statements to add', other.resourcePolicy) : []),
+      ...(other.commands && other.commands.length ? block('Commands, in order', other.commands.join('\\n')) : []),
+    ]),
     ...r.notes.map((note) => h('p', { class: 'hint' }, note)));
   probes = report.probes.slice().sort((a, b) => a.startedAtMs - b.startedAtMs);
   renderTimeline();
@@ -590,7 +598,7 @@ const BODY = `
     <div><label for="outputLocation">Output location</label><input id="outputLocation" placeholder="s3://bucket/prefix/"></div></div>
   <details class="more" id="more"><summary>Catalog, databases, timeout</summary>
     <div class="pair"><div><label for="catalog">Athena data catalog</label><input id="catalog" placeholder="AwsDataCatalog"></div>
-      <div><label for="catalogId">Glue catalog account</label><input id="catalogId" placeholder="the account's own"></div></div>
+      <div><label for="catalogId">Glue catalog</label><input id="catalogId" placeholder="the account's own; 999988887777, s3tablescatalog/bucket"></div></div>
     <label for="databases">Databases (comma-separated)</label><input id="databases" placeholder="every database">
     <div class="pair"><div><label for="timeoutMs">Timeout (ms)</label><input id="timeoutMs" type="number" min="1000" max="300000" step="1000" placeholder="the service's"></div>
       <div data-type="role"><label for="sessionName">Role session name</label><input id="sessionName" placeholder="preflight-&lt;run&gt;"></div></div>

@@ -203,6 +203,24 @@ describe('the support page', () => {
     await context.close();
   });
 
+  it("names the catalog checked and what another account's owner must do, with its resource policy to copy (issue 18)", async () => {
+    const other = await startHarness('cross-account-catalog-denied');
+    try {
+      const { context, page, failed } = await open(await listen(other));
+      const report = await run(page, sampleRequest(other.sandbox));
+      await expect(page.locator('#meta').textContent()).resolves.toContain('Glue catalog 999988887777');
+      await expect(page.locator('[data-other-account="999988887777"]').textContent()).resolves.toContain('aws glue put-resource-policy');
+      const heading = page.locator('#policies h3', { hasText: 'resource policy' });
+      const copy = page.locator('#policies h3:has-text("resource policy") + .block .copy');
+      expect(await heading.count()).toBe(1);
+      expect(JSON.parse(await copied(page, copy))).toEqual(report.remediation.otherAccounts![0]!.resourcePolicy);
+      expect(failed).toEqual([]);
+      await context.close();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('says what is wrong with a refused request', async () => {
     const { context, page } = await open(base);
     await page.fill('#apiKey', 'not-the-key-at-all-000');
