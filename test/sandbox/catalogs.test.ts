@@ -291,3 +291,169 @@ describe('Athena data catalogs over other catalogs', () => {
     expect(result.json.DataCatalog.Parameters).toEqual({ 'catalog-id': PARTNER });
   });
 });
+
+// Import declarations are hoisted: this block's own, kept with it so the file above stays as it was.
+import {
+  GetDatabaseCommand as AthenaGetDatabaseCommand,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  GetTableMetadataCommand,
+  ListDatabasesCommand,
+  ListTableMetadataCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+
+describe('Athena reads the Glue catalog its data catalog names', () => {
+  const glueMessage = (account: string, action: string, resource: string, policy: 'identity' | 'resource') =>
+    `User: arn:aws:iam::${ACCOUNT}:user/analyst is not authorized to perform: ${action} on resource: ${arn(account, resource)} because no ${policy}-based policy allows the ${action} action`;
+
+  it('lists, gets and lists the tables of a named catalog by its path, on its own databases', async () => {
+    const client = athena('named-catalog');
+    const databases = await client.send(new ListDatabasesCommand({ CatalogName: S3_TABLES }));
+    expect(names(databases.DatabaseList)).toEqual(['analytics']);
+    const database = await client.send(new AthenaGetDatabaseCommand({ CatalogName: S3_TABLES, DatabaseName: 'analytics' }));
+    expect(database.Database).toMatchObject({ Name: 'analytics', Description: 'S3 Tables namespace analytics' });
+    const tables = await client.send(new ListTableMetadataCommand({ CatalogName: S3_TABLES, DatabaseName: 'analytics' }));
+    expect(names(tables.TableMetadataList)).toEqual(['events']);
+    const table = await client.send(new GetTableMetadataCommand({ CatalogName: S3_TABLES, DatabaseName: 'analytics', TableName: 'events' }));
+    expect(table.TableMetadata?.Columns?.map((c) => c.Name)).toEqual(['event_id', 'occurred_at']);
+    // AwsDataCatalog is still the account's default catalog, on its own ARNs, which this policy does not name.
+    const elsewhere = await client.send(new AthenaGetDatabaseCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'analytics' })).catch((e: Error) => e);
+    expect(elsewhere).toMatchObject({ name: 'MetadataException', message: expect.stringContaining(glueMessage(ACCOUNT, 'glue:GetDatabase', 'database/analytics', 'identity')) });
+  });
+
+  it('refuses a named catalog to a policy naming only the default catalog: Glue refusal on its ARN chain, in a MetadataException', async () => {
+    const client = athena('named-catalog-denied');
+    const refusals: Array<[string, () => Promise<unknown>]> = [
+      ['glue:GetDatabases', () => client.send(new ListDatabasesCommand({ CatalogName: S3_TABLES }))],
+      ['glue:GetDatabase', () => client.send(new AthenaGetDatabaseCommand({ CatalogName: S3_TABLES, DatabaseName: 'analytics' }))],
+      ['glue:GetTables', () => client.send(new ListTableMetadataCommand({ CatalogName: S3_TABLES, DatabaseName: 'analytics' }))],
+    ];
+    for (const [action, send] of refusals) {
+      const error = await send().catch((e: Error) => e);
+      expect(error).toMatchObject({ name: 'MetadataException' });
+      // The root catalog is allowed; the first ARN of the named catalog's chain no statement names is refused.
+      expect((error as Error).message).toMatch(
+        new RegExp(`^${glueMessage(ACCOUNT, action, 'catalog/s3tablescatalog', 'identity').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(Service: AmazonDataCatalog; Status Code: 400; Error Code: AccessDeniedException; Request ID: [^;]+; Proxy: null\\)$`),
+      );
+    }
+    // Glue answers the same read with the same refusal.
+    const direct = await glue('named-catalog-denied').send(new GetDatabasesCommand({ CatalogId: S3_TABLES })).catch((e: Error) => e);
+    expect((direct as Error).message).toBe(glueMessage(ACCOUNT, 'glue:GetDatabases', 'catalog/s3tablescatalog', 'identity'));
+    // The same policy still reads the default catalog through Athena.
+    expect(names((await client.send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog' }))).DatabaseList)).toContain('sales');
+  });
+
+  it('reads another account catalog registered as a GLUE data catalog, with the owner tables', async () => {
+    const client = athena('cross-account-catalog');
+    expect(names((await client.send(new ListDatabasesCommand({ CatalogName: 'partner' }))).DatabaseList)).toEqual(['sales']);
+    const database = await client.send(new AthenaGetDatabaseCommand({ CatalogName: 'partner', DatabaseName: 'sales' }));
+    expect(database.Database?.Description).toBe("The partner's sales data");
+    // The partner's sales has two tables; this account's own sales has three.
+    expect(names((await client.send(new ListTableMetadataCommand({ CatalogName: 'partner', DatabaseName: 'sales' }))).TableMetadataList)).toEqual(['orders', 'customers']);
+    expect(names((await client.send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales' }))).TableMetadataList)).toEqual([
+      'orders',
+      'customers',
+      'daily_revenue',
+    ]);
+    const orders = await client.send(new GetTableMetadataCommand({ CatalogName: 'partner', DatabaseName: 'sales', TableName: 'orders' }));
+    expect(orders.TableMetadata?.Columns?.map((c) => c.Name)).toEqual(['order_id', 'amount']);
+  });
+
+  it('refuses another account catalog whose resource policy does not name the caller, in a MetadataException', async () => {
+    const client = athena('cross-account-catalog-denied');
+    const refusals: Array<[string, () => Promise<unknown>]> = [
+      ['glue:GetDatabases', () => client.send(new ListDatabasesCommand({ CatalogName: 'partner' }))],
+      ['glue:GetDatabase', () => client.send(new AthenaGetDatabaseCommand({ CatalogName: 'partner', DatabaseName: 'sales' }))],
+      ['glue:GetTables', () => client.send(new ListTableMetadataCommand({ CatalogName: 'partner', DatabaseName: 'sales' }))],
+      ['glue:GetTable', () => client.send(new GetTableMetadataCommand({ CatalogName: 'partner', DatabaseName: 'sales', TableName: 'orders' }))],
+    ];
+    for (const [action, send] of refusals) {
+      const error = await send().catch((e: Error) => e);
+      expect(error).toMatchObject({ name: 'MetadataException' });
+      expect((error as Error).message.startsWith(`${glueMessage(PARTNER, action, 'catalog', 'resource')} (Service: AmazonDataCatalog;`)).toBe(true);
+    }
+    // The caller's own catalog is unaffected.
+    expect(names((await client.send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog' }))).DatabaseList)).toEqual(['sales', 'marketing', 'entertainment']);
+  });
+
+  it('follows a resource link to the shared target, and relays Lake Formation refusal once the share is gone', async () => {
+    const shared = await athena('lake-formation-shared-database').send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales_link' }));
+    expect(names(shared.TableMetadataList)).toEqual(['orders', 'customers']);
+    const revoked = await athena('lake-formation-share-revoked')
+      .send(new GetTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales_link', TableName: 'orders' }))
+      .catch((e: Error) => e);
+    expect(revoked).toMatchObject({ name: 'MetadataException', message: expect.stringMatching(/^Insufficient Lake Formation permission\(s\) on sales \(Service: AmazonDataCatalog;.*Error Code: AccessDeniedException;/) });
+  });
+
+  describe('queries', () => {
+    // Sandbox time moved on by polling, so nothing here sleeps (as test/sandbox/athena.test.ts does).
+    let movedOnMs = 0;
+    const clock = () => Date.now() + movedOnMs;
+    const queried = {} as Record<'named-catalog' | 'named-catalog-denied' | 'cross-account-catalog' | 'cross-account-catalog-denied', Sandbox>;
+    beforeAll(async () => {
+      for (const name of ['named-catalog', 'named-catalog-denied', 'cross-account-catalog', 'cross-account-catalog-denied'] as const) {
+        queried[name] = await startSandbox({ scenario: name, clock });
+      }
+    });
+    afterAll(async () => {
+      for (const sandbox of Object.values(queried)) await sandbox.close();
+    });
+
+    async function run(scenario: keyof typeof queried, query: string, context: { Catalog?: string; Database?: string }) {
+      const client = new AthenaClient(clientConfig(queried[scenario], userCredentials(queried[scenario], 'analyst')));
+      const { QueryExecutionId } = await client.send(new StartQueryExecutionCommand({ QueryString: query, WorkGroup: 'primary', QueryExecutionContext: context }));
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const { QueryExecution } = await client.send(new GetQueryExecutionCommand({ QueryExecutionId }));
+        const state = QueryExecution!.Status!.State!;
+        if (state === 'FAILED') return { state, reason: QueryExecution!.Status!.StateChangeReason!, header: [] as string[] };
+        if (state === 'SUCCEEDED') {
+          const { ResultSet } = await client.send(new GetQueryResultsCommand({ QueryExecutionId }));
+          return { state, reason: '', header: ResultSet!.Rows![0]!.Data!.map((d) => d.VarCharValue!) };
+        }
+        movedOnMs += 50;
+      }
+      throw new Error(`query ${QueryExecutionId} did not finish in 5 s of sandbox time`);
+    }
+
+    it('reads the named catalog of QueryExecutionContext.Catalog, and of a catalog named in the SQL', async () => {
+      const fromContext = await run('named-catalog', 'SELECT * FROM events', { Catalog: S3_TABLES, Database: 'analytics' });
+      expect(fromContext).toMatchObject({ state: 'SUCCEEDED', header: ['event_id', 'occurred_at', 'day'] });
+      const fromSql = await run('named-catalog', `SELECT event_id FROM "${S3_TABLES}".analytics.events`, {});
+      expect(fromSql).toMatchObject({ state: 'SUCCEEDED', header: ['event_id'] });
+      // Without a catalog, AwsDataCatalog: the default catalog's ARNs, which this policy does not name.
+      const fromDefault = await run('named-catalog', 'SELECT * FROM analytics.events', {});
+      expect(fromDefault.reason).toBe(`Insufficient permissions to execute the query. ${glueMessage(ACCOUNT, 'glue:GetTable', 'database/analytics', 'identity')}`);
+      const missingTable = await run('named-catalog', 'SELECT * FROM nope', { Catalog: S3_TABLES, Database: 'analytics' });
+      expect(missingTable.reason).toBe(`TABLE_NOT_FOUND: line 1:15: Table '${S3_TABLES}.analytics.nope' does not exist`);
+      const unknown = await run('named-catalog', 'SELECT * FROM nowhere.analytics.events', {});
+      expect(unknown.reason).toBe("CATALOG_NOT_FOUND: line 1:15: Catalog 'nowhere' not found");
+    });
+
+    it('reads another account tables through its data catalog, and fails when its resource policy does not allow', async () => {
+      const allowed = await run('cross-account-catalog', 'SELECT * FROM orders', { Catalog: 'partner', Database: 'sales' });
+      // The partner's orders, not this account's (order_id, customer_id, amount, currency, dt).
+      expect(allowed).toMatchObject({ state: 'SUCCEEDED', header: ['order_id', 'amount', 'dt'] });
+      const denied = await run('cross-account-catalog-denied', 'SELECT * FROM orders', { Catalog: 'partner', Database: 'sales' });
+      expect(denied).toMatchObject({ state: 'FAILED', reason: `Insufficient permissions to execute the query. ${glueMessage(PARTNER, 'glue:GetTable', 'catalog', 'resource')}` });
+      // The same caller's own catalog still answers.
+      expect(await run('cross-account-catalog-denied', 'SELECT * FROM orders', { Database: 'sales' })).toMatchObject({ state: 'SUCCEEDED' });
+    });
+
+    it('fails a query on a named catalog the identity policy does not name, on its ARN chain', async () => {
+      const denied = await run('named-catalog-denied', 'SELECT * FROM events', { Catalog: S3_TABLES, Database: 'analytics' });
+      expect(denied).toMatchObject({ state: 'FAILED', reason: `Insufficient permissions to execute the query. ${glueMessage(ACCOUNT, 'glue:GetTable', 'catalog/s3tablescatalog', 'identity')}` });
+    });
+  });
+
+  it('is parsed by botocore: list-databases on a named catalog, list-table-metadata refused by another account', async () => {
+    const listed = await cli('named-catalog', ['athena', 'list-databases', '--catalog-name', S3_TABLES]);
+    expect(listed.ok).toBe(true);
+    expect(listed.json.DatabaseList.map((d: { Name: string }) => d.Name)).toEqual(['analytics']);
+    const tables = await cli('cross-account-catalog', ['athena', 'list-table-metadata', '--catalog-name', 'partner', '--database-name', 'sales']);
+    expect(tables.json.TableMetadataList.map((t: { Name: string }) => t.Name)).toEqual(['orders', 'customers']);
+    const refused = await cli('cross-account-catalog-denied', ['athena', 'list-table-metadata', '--catalog-name', 'partner', '--database-name', 'sales']);
+    expect(refused.errorCode).toBe('MetadataException');
+    expect(refused.stderr).toContain(`glue:GetTables on resource: ${arn(PARTNER, 'catalog')} because no resource-based policy allows the glue:GetTables action`);
+  });
+});

@@ -1,17 +1,18 @@
 // Athena over awsJson1.1: workgroups, query history, the catalog APIs JDBC/ODBC drivers use, and
 // queries that really "run": they read the Glue catalog with the caller's rights, write their CSV
 // to the sandbox's S3, and fail as Athena does when the caller cannot write there, use the key,
-// or read Lake Formation-governed data.
+// or read Lake Formation-governed data. The Glue catalog read is the one the data catalog names
+// (its own account's, a named catalog, another account's): see glueCatalogOf.
 import { hasLakeFormationPermission, isDatabaseVisible, isGoverned, isTableVisible, kmsDecision, resolveKmsKey } from '../governance.js';
 import { accessDeniedMessage, authorize as evaluate } from '../iam/evaluate.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
-import type { ScenarioTable, ScenarioWorkGroup } from '../scenario.js';
+import type { ScenarioDatabase, ScenarioTable, ScenarioWorkGroup } from '../scenario.js';
 import { etagOf, type QueryExecutionRecord, type SandboxState, type StoredObject } from '../state.js';
-import { AwsError, type ServiceCall } from '../types.js';
-import { namedCatalogPaths } from './glue-catalogs.js';
+import { type AuthorizeOptions, AwsError, type ServiceCall } from '../types.js';
+import { allowedIn, authorizationIn, type CatalogRef, catalogArns, namedCatalogPaths, requireShare, resolveCatalog } from './glue-catalogs.js';
 
 type Input = Record<string, unknown>;
-type Database = SandboxState['scenario']['glue']['databases'][number];
+type Database = ScenarioDatabase;
 type Encryption = NonNullable<QueryExecutionRecord['encryption']>;
 
 const QUEUED_MS = 20;
@@ -51,11 +52,6 @@ function workgroupArn(call: ServiceCall, name: string): string {
   return `arn:aws:athena:${call.region}:${call.state.accountId}:workgroup/${name}`;
 }
 
-function glueArns(call: ServiceCall) {
-  const prefix = `arn:aws:glue:${call.region}:${call.state.accountId}`;
-  return { catalog: `${prefix}:catalog`, database: (d: string) => `${prefix}:database/${d}`, table: (d: string, t: string) => `${prefix}:table/${d}/${t}` };
-}
-
 function findWorkgroup(call: ServiceCall, name: string, notFound = `WorkGroup ${name} is not found.`): ScenarioWorkGroup {
   const workgroup = call.state.scenario.athena.workgroups.find((w) => w.name === name);
   if (!workgroup) throw invalid(notFound);
@@ -68,11 +64,109 @@ function findExecution(call: ServiceCall, id: string): QueryExecutionRecord {
   return execution;
 }
 
-/** IAM's refusal of an action Athena performs with the caller's rights (Glue, S3, Lake Formation), in IAM's words. */
-function refusal(call: ServiceCall, action: string, resource: string): string | undefined {
+/**
+ * IAM's refusal of an action Athena performs with the caller's rights (Glue, S3, Lake Formation), in
+ * IAM's words; with options, on another account's resource behind its resource policy.
+ */
+function refusal(call: ServiceCall, action: string, resource: string, options: AuthorizeOptions = {}): string | undefined {
   const { caller } = call;
-  const decision = evaluate({ action, resource, principal: { arn: caller.arn, accountId: caller.accountId, roleArn: caller.roleArn } }, caller.policies);
+  const principal = { arn: caller.arn, accountId: caller.accountId, roleArn: caller.roleArn };
+  const decision = evaluate({ action, resource, principal, resourceAccountId: options.resourceAccountId }, { ...caller.policies, resourcePolicy: options.resourcePolicy });
   return decision.allowed ? undefined : accessDeniedMessage(caller.arn, action, resource, decision.denial);
+}
+
+// ---- The Glue catalog behind a data catalog ---------------------------------------------------
+
+interface DataCatalog {
+  name: string;
+  type: 'GLUE' | 'LAMBDA' | 'HIVE';
+  description?: string;
+  parameters?: Record<string, string>;
+}
+
+function knownCatalog(call: ServiceCall, name: string): DataCatalog | undefined {
+  // AwsDataCatalog, the account's Glue catalog, exists in every account.
+  const registered = call.state.scenario.athena.dataCatalogs.find((c) => c.name === name) ?? (name === 'AwsDataCatalog' ? { name, type: 'GLUE' as const } : undefined);
+  if (registered) return registered;
+  // A Glue named catalog (multi-catalog) is reachable from Athena by its path, e.g.
+  // `s3tablescatalog/acme-tables` (Athena User Guide, "Register S3 table bucket catalogs and query
+  // Tables from Athena"). That GetDataCatalog answers for it with type GLUE and catalog-id
+  // `<account>:<path>` is not documented: the sandbox's reading.
+  const path = name.toLowerCase();
+  if (!namedCatalogPaths(call.state).includes(path)) return undefined;
+  return { name, type: 'GLUE', parameters: { 'catalog-id': `${call.state.accountId}:${path}` } };
+}
+
+/**
+ * A catalog named in SQL: identifiers are case-insensitive there (`awsdatacatalog.sales.orders`),
+ * unlike the API's CatalogName, which the sandbox matches as registered.
+ */
+function catalogInQuery(call: ServiceCall, name: string): DataCatalog | undefined {
+  const lower = name.toLowerCase();
+  if (lower === 'awsdatacatalog') return knownCatalog(call, 'AwsDataCatalog');
+  return call.state.scenario.athena.dataCatalogs.find((c) => c.name.toLowerCase() === lower) ?? knownCatalog(call, name);
+}
+
+/**
+ * The Glue catalog a data catalog reads. A GLUE data catalog names it by its `catalog-id` parameter
+ * (Athena User Guide, "Register a Data Catalog from another account": another account's catalog is
+ * registered as a GLUE catalog with catalog-id = the owner's account id); AwsDataCatalog and a GLUE
+ * catalog registered without one read the account's own; a named catalog's path resolves through
+ * the catalog-id knownCatalog gives it. LAMBDA and HIVE catalogs read no Glue catalog in AWS; the
+ * sandbox models no connector, and keeps reading the account's default catalog for them.
+ */
+function glueCatalogOf(call: ServiceCall, catalog: DataCatalog): CatalogRef {
+  return resolveCatalog(call.state, catalog.type === 'GLUE' ? catalog.parameters?.['catalog-id'] : undefined);
+}
+
+/** Lake Formation governance is modelled on the scenario account's default catalog, as in glue.ts. */
+function governed(ref: CatalogRef): boolean {
+  return ref.owner === 'local' && !ref.path;
+}
+
+/**
+ * Glue's side of a read Athena makes for the caller: IAM on each of the catalog's resources and,
+ * in another account's catalog, its owner's resource policy or Lake Formation share (Athena User
+ * Guide, "Configure cross-account access to AWS Glue data catalogs"; Glue Developer Guide,
+ * "Granting cross-account access": the identity must be allowed by both the owner and its own
+ * account). Throws Glue's error, unwrapped.
+ */
+function glueAuthorize(call: ServiceCall, ref: CatalogRef, action: string, resources: readonly string[]): void {
+  for (const resource of resources) {
+    const why = refusal(call, action, resource, authorizationIn(call, ref, action, resource));
+    if (why) throw new AwsError('AccessDeniedException', why);
+  }
+}
+
+/**
+ * A database Athena names, as Glue finds it: EntityNotFoundException when the catalog has none of
+ * that name, Lake Formation's refusal when governance hides it (default catalog only).
+ */
+function findDatabase(call: ServiceCall, ref: CatalogRef, name: string): Database {
+  const database = ref.databases.find((d) => d.name === name.toLowerCase());
+  if (!database) throw new AwsError('EntityNotFoundException', 'Entity Not Found');
+  if (governed(ref) && !isDatabaseVisible(call.state, call.caller, database.name)) {
+    throw new AwsError('AccessDeniedException', `Insufficient Lake Formation permission(s): Required Describe on ${database.name}`);
+  }
+  return database;
+}
+
+/**
+ * A read through a resource link goes on to its target, as Glue's GetTables and GetTable do
+ * (Lake Formation Developer Guide, "Creating resource links": queries and Glue reads through a link
+ * act on the target): the owner must share it with the caller, and the target's ARNs are checked
+ * too. Throws Glue's error, unwrapped.
+ */
+function throughLink(call: ServiceCall, ref: CatalogRef, database: Database, action: string, resources: (arn: ReturnType<typeof catalogArns>, database: string) => string[]) {
+  const link = database.targetDatabase;
+  if (!link) return { ref, database };
+  const target = resolveCatalog(call.state, link.catalogId);
+  const name = link.name.toLowerCase();
+  requireShare(call, target, name);
+  glueAuthorize(call, target, action, resources(catalogArns(call.region, target), name));
+  const found = target.databases.find((d) => d.name === name);
+  if (!target.exists || !found) throw new AwsError('EntityNotFoundException', 'Entity Not Found');
+  return { ref: target, database: found };
 }
 
 // ---- Query state and shapes -------------------------------------------------------------------
@@ -205,38 +299,58 @@ function literalValue(expression: string, n: number): string {
   return `value-${n}`;
 }
 
+interface TableReference {
+  /** The catalog the SQL names (`catalog.database.table`), lower case; undefined: the context's. */
+  catalog?: string;
+  database: string;
+  table: string;
+  /** Where the reference starts, "line:column". */
+  at: string;
+}
+
 /** The tables a query reads (FROM and JOIN), qualified with the context database. */
-function tableReferences(query: string, contextDatabase: string) {
+function tableReferences(query: string, contextDatabase: string): TableReference[] {
   const pattern = /\b(?:from|join)\s+((?:"[^"]+"|[\w-]+)(?:\s*\.\s*(?:"[^"]+"|[\w-]+)){0,2})/gi;
   // FROM inside extract(…), substring(…) and trim(…) names no table.
   const inFunction = (offset: number) => /\b(?:extract|substring|trim|overlay|position)\s*\([^()]*$/i.test(query.slice(0, offset));
   return [...query.matchAll(pattern)].filter((match) => !inFunction(match.index!)).map((match) => {
     const parts = match[1]!.split('.').map(unquote);
     const [database, table] = parts.length === 1 ? [contextDatabase, parts[0]!] : [parts.at(-2)!, parts.at(-1)!];
-    return { database, table, at: position(query, match.index! + match[0].length - match[1]!.length) };
+    return { ...(parts.length === 3 ? { catalog: parts[0]! } : {}), database, table, at: position(query, match.index! + match[0].length - match[1]!.length) };
   });
 }
 
-/** Athena reads each table through Glue with the caller's rights, then its data through Lake Formation. */
-function readTable(call: ServiceCall, reference: { database: string; table: string; at: string }): ScenarioTable | Failure {
-  const glue = glueArns(call);
-  for (const resource of [glue.catalog, glue.database(reference.database), glue.table(reference.database, reference.table)]) {
-    const why = refusal(call, 'glue:GetTable', resource);
-    if (why) return { reason: `Insufficient permissions to execute the query. ${why}`, type: ERROR_TYPE.permission };
+/**
+ * Athena reads each table through Glue with the caller's rights, in the Glue catalog of the data
+ * catalog the SQL (`ownerCatalog.tpch1000.customer`, as the Athena guide's cross-account example
+ * queries) or the query's context names, then its data through Lake Formation. That an
+ * unknown catalog fails as CATALOG_NOT_FOUND with this text is Trino's wording, not documented by
+ * Athena.
+ */
+function readTable(call: ServiceCall, reference: TableReference, contextCatalog: string): ScenarioTable | Failure {
+  const catalogName = reference.catalog ?? contextCatalog;
+  const dataCatalog = catalogInQuery(call, catalogName);
+  if (!dataCatalog) return { reason: `CATALOG_NOT_FOUND: line ${reference.at}: Catalog '${catalogName.toLowerCase()}' not found`, type: ERROR_TYPE.entityNotFound };
+  const ref = glueCatalogOf(call, dataCatalog);
+  const tableArns = (arn: ReturnType<typeof catalogArns>, database: string) => [...arn.chain, arn.database(database), arn.table(database, reference.table)];
+  let read: { ref: CatalogRef; database: Database };
+  try {
+    glueAuthorize(call, ref, 'glue:GetTable', tableArns(catalogArns(call.region, ref), reference.database));
+    read = throughLink(call, ref, findDatabase(call, ref, reference.database), 'glue:GetTable', tableArns);
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    if (error.code === 'EntityNotFoundException') return { reason: `SCHEMA_NOT_FOUND: line ${reference.at}: Schema '${reference.database}' does not exist`, type: ERROR_TYPE.entityNotFound };
+    return { reason: `Insufficient permissions to execute the query. ${error.message}`, type: ERROR_TYPE.permission };
   }
-  const database = call.state.scenario.glue.databases.find((d) => d.name === reference.database);
-  if (database && !isDatabaseVisible(call.state, call.caller, database.name)) {
-    return { reason: `Insufficient permissions to execute the query. Insufficient Lake Formation permission(s): Required Describe on ${database.name}`, type: ERROR_TYPE.permission };
-  }
-  if (!database) return { reason: `SCHEMA_NOT_FOUND: line ${reference.at}: Schema '${reference.database}' does not exist`, type: ERROR_TYPE.entityNotFound };
+  const { database } = read;
   const table = database.tables.find((t) => t.name === reference.table);
   if (!table) {
-    return { reason: `TABLE_NOT_FOUND: line ${reference.at}: Table 'awsdatacatalog.${reference.database}.${reference.table}' does not exist`, type: ERROR_TYPE.tableNotFound };
+    return { reason: `TABLE_NOT_FOUND: line ${reference.at}: Table '${catalogName.toLowerCase()}.${reference.database}.${reference.table}' does not exist`, type: ERROR_TYPE.tableNotFound };
   }
   const lakeFormationDenial = `Insufficient permissions to execute the query. Insufficient Lake Formation permission(s) on ${table.name}`;
   // Glue's GetTable refuses a governed table the caller may not even see; reading data asks Lake Formation.
-  if (!isTableVisible(call.state, call.caller, database.name, table.name)) return { reason: lakeFormationDenial, type: ERROR_TYPE.permission };
-  if (isGoverned(call.state, database.name, table.name)) {
+  if (governed(read.ref) && !isTableVisible(call.state, call.caller, database.name, table.name)) return { reason: lakeFormationDenial, type: ERROR_TYPE.permission };
+  if (governed(read.ref) && isGoverned(call.state, database.name, table.name)) {
     const why = refusal(call, 'lakeformation:GetDataAccess', '*');
     if (why) return { reason: `Insufficient permissions to execute the query. ${why}`, type: ERROR_TYPE.permission };
     if (!hasLakeFormationPermission(call.state, call.caller, database.name, table.name, 'SELECT')) return { reason: lakeFormationDenial, type: ERROR_TYPE.permission };
@@ -264,10 +378,10 @@ function dataReadRefused(call: ServiceCall, location: string): Failure | undefin
 }
 
 /** Evaluates the query over the catalog: the columns of a SELECT and a couple of rows of sample values. */
-function evaluateQuery(call: ServiceCall, query: string, contextDatabase: string): Result | Failure {
+function evaluateQuery(call: ServiceCall, query: string, contextCatalog: string, contextDatabase: string): Result | Failure {
   const tables: ScenarioTable[] = [];
   for (const reference of tableReferences(query, contextDatabase)) {
-    const read = readTable(call, reference);
+    const read = readTable(call, reference, contextCatalog);
     if ('reason' in read) return read;
     tables.push(read);
   }
@@ -446,7 +560,8 @@ function startQueryExecution(input: Input, call: ServiceCall) {
 
   const id = call.state.nextId();
   const resultUrl = outputLocation ? `${outputLocation.replace(/\/?$/, '/')}${id}.csv` : undefined;
-  const evaluated = evaluateQuery(call, query, (database ?? 'default').toLowerCase());
+  const catalog = typeof context.Catalog === 'string' ? context.Catalog : 'AwsDataCatalog';
+  const evaluated = evaluateQuery(call, query, catalog, (database ?? 'default').toLowerCase());
   const failure = 'reason' in evaluated ? evaluated : resultUrl ? writeFailure(call, resultUrl, settings) : undefined;
   const result = 'reason' in evaluated ? undefined : evaluated;
   const submittedAt = new Date(call.state.now());
@@ -457,7 +572,7 @@ function startQueryExecution(input: Input, call: ServiceCall) {
     state: failure ? 'FAILED' : 'SUCCEEDED',
     ...(failure ? { stateChangeReason: failure.reason, error: { category: 2, type: failure.type, message: failure.reason } } : {}),
     database,
-    catalog: typeof context.Catalog === 'string' ? context.Catalog : 'AwsDataCatalog',
+    catalog,
     submittedAt,
     outputLocation: resultUrl,
     encryption,
@@ -519,44 +634,44 @@ function glueError(call: ServiceCall, code: string, message: string): AwsError {
   return new AwsError('MetadataException', `${message} (Service: AmazonDataCatalog; Status Code: 400; Error Code: ${code}; Request ID: ${call.requestId}; Proxy: null)`);
 }
 
-function requireGlue(call: ServiceCall, action: string, resources: string[]): void {
-  for (const resource of resources) {
-    const why = refusal(call, action, resource);
-    if (why) throw glueError(call, 'AccessDeniedException', why);
+/** Runs Glue's side of a catalog API and relays its errors as Athena does, inside a MetadataException. */
+function relayed<T>(call: ServiceCall, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof AwsError && error.code !== 'MetadataException') throw glueError(call, error.code, error.message);
+    throw error;
   }
-  // Glue decrypts an encrypted catalog for Athena with the caller's rights too.
-  const catalogKey = call.state.scenario.glue.catalogEncryption?.kmsKeyId;
+}
+
+/** Glue's checks on the catalog's resources, then its key: Glue decrypts an encrypted catalog for Athena with the caller's rights too. */
+function requireGlue(call: ServiceCall, ref: CatalogRef, action: string, resources: readonly string[]): void {
+  glueAuthorize(call, ref, action, resources);
+  // The encryption setting modelled is the scenario account's (glue.catalogEncryption); another
+  // account's catalog encryption is not.
+  const catalogKey = ref.owner === 'local' ? call.state.scenario.glue.catalogEncryption?.kmsKeyId : undefined;
   if (catalogKey) {
     const { keyArn, decision } = kmsDecision(call.state, call.caller, 'kms:Decrypt', catalogKey, 'glue');
-    if (!decision.allowed) throw glueError(call, 'AccessDeniedException', accessDeniedMessage(call.caller.arn, 'kms:Decrypt', keyArn, decision.denial));
+    if (!decision.allowed) throw new AwsError('AccessDeniedException', accessDeniedMessage(call.caller.arn, 'kms:Decrypt', keyArn, decision.denial));
   }
 }
 
-function knownCatalog(call: ServiceCall, name: string): { name: string; type: 'GLUE' | 'LAMBDA' | 'HIVE'; description?: string; parameters?: Record<string, string> } | undefined {
-  // AwsDataCatalog, the account's Glue catalog, exists in every account.
-  const registered = call.state.scenario.athena.dataCatalogs.find((c) => c.name === name) ?? (name === 'AwsDataCatalog' ? { name, type: 'GLUE' as const } : undefined);
-  if (registered) return registered;
-  // A Glue named catalog (multi-catalog) is reachable from Athena by its path, e.g.
-  // `s3tablescatalog/acme-tables` (Athena User Guide, "Query AWS Glue Data Catalogs" with S3 Tables).
-  // That GetDataCatalog answers for it with type GLUE and catalog-id `<account>:<path>` is not
-  // documented: the sandbox's reading.
-  const path = name.toLowerCase();
-  if (!namedCatalogPaths(call.state).includes(path)) return undefined;
-  return { name, type: 'GLUE', parameters: { 'catalog-id': `${call.state.accountId}:${path}` } };
-}
-
-/** Authorises a catalog action on the datacatalog ARN; every catalog here is backed by the account's Glue catalog. */
-function catalogFor(call: ServiceCall, input: Input): void {
+/**
+ * Authorises a catalog action on the datacatalog ARN and resolves the Glue catalog behind it. A
+ * data catalog whose Glue catalog does not exist (catalog-id of an account the scenario does not
+ * model) is answered as Glue answers it: refused on its ARNs first, else not found.
+ */
+function catalogFor(call: ServiceCall, input: Input, glueAction: string): CatalogRef {
   const name = required(input, 'CatalogName');
   call.authorize(`athena:${call.operation}`, `arn:aws:athena:${call.region}:${call.state.accountId}:datacatalog/${name}`);
-  if (!knownCatalog(call, name)) throw new AwsError('MetadataException', `Catalog ${name} was not found`);
-}
-
-function findDatabase(call: ServiceCall, name: string): Database {
-  const database = call.state.scenario.glue.databases.find((d) => d.name === name.toLowerCase());
-  if (!database) throw glueError(call, 'EntityNotFoundException', 'Entity Not Found');
-  if (!isDatabaseVisible(call.state, call.caller, database.name)) throw glueError(call, 'AccessDeniedException', `Insufficient Lake Formation permission(s): Required Describe on ${database.name}`);
-  return database;
+  const catalog = knownCatalog(call, name);
+  if (!catalog) throw new AwsError('MetadataException', `Catalog ${name} was not found`);
+  const ref = glueCatalogOf(call, catalog);
+  if (!ref.exists) {
+    relayed(call, () => glueAuthorize(call, ref, glueAction, catalogArns(call.region, ref).chain));
+    throw glueError(call, 'EntityNotFoundException', 'Entity Not Found');
+  }
+  return ref;
 }
 
 function tableMetadata(table: ScenarioTable) {
@@ -673,50 +788,64 @@ export const athena = jsonService({
     },
 
     ListDatabases(input, call) {
-      catalogFor(call, input);
-      const glue = glueArns(call);
+      const ref = catalogFor(call, input, 'glue:GetDatabases');
+      const arn = catalogArns(call.region, ref);
       // Athena lists through glue:GetDatabases with the caller's rights, filtered the same way.
-      requireGlue(call, 'glue:GetDatabases', [glue.catalog]);
-      const readable = call.state.scenario.glue.databases.filter((d) => call.isAuthorized('glue:GetDatabases', glue.database(d.name)) && isDatabaseVisible(call.state, call.caller, d.name));
-      if (readable.length === 0) requireGlue(call, 'glue:GetDatabases', [glue.database('*')]);
+      const readable = relayed(call, () => {
+        requireGlue(call, ref, 'glue:GetDatabases', arn.chain);
+        const found = ref.databases.filter((d) => allowedIn(call, ref, 'glue:GetDatabases', arn.database(d.name)) && (!governed(ref) || isDatabaseVisible(call.state, call.caller, d.name)));
+        if (found.length === 0) requireGlue(call, ref, 'glue:GetDatabases', [arn.database('*')]);
+        return found;
+      });
       const { page: databases, nextToken } = page(readable, input, 1, 50);
       return { DatabaseList: databases.map((d) => ({ Name: d.name, Description: d.description ?? '', Parameters: {} })), NextToken: nextToken };
     },
 
     GetDatabase(input, call) {
-      catalogFor(call, input);
+      const ref = catalogFor(call, input, 'glue:GetDatabase');
       const name = required(input, 'DatabaseName');
-      const glue = glueArns(call);
-      requireGlue(call, 'glue:GetDatabase', [glue.catalog, glue.database(name.toLowerCase())]);
-      const database = findDatabase(call, name);
+      const arn = catalogArns(call.region, ref);
+      // Glue's GetDatabase answers a resource link with the link itself, not its target.
+      const database = relayed(call, () => {
+        requireGlue(call, ref, 'glue:GetDatabase', [...arn.chain, arn.database(name.toLowerCase())]);
+        return findDatabase(call, ref, name);
+      });
       return { Database: { Name: database.name, Description: database.description ?? '', Parameters: {} } };
     },
 
     ListTableMetadata(input, call) {
-      catalogFor(call, input);
-      const name = required(input, 'DatabaseName');
-      const glue = glueArns(call);
-      requireGlue(call, 'glue:GetTables', [glue.catalog, glue.database(name.toLowerCase()), glue.table(name.toLowerCase(), '*')]);
-      const database = findDatabase(call, name);
+      const ref = catalogFor(call, input, 'glue:GetTables');
+      const name = required(input, 'DatabaseName').toLowerCase();
+      const arn = catalogArns(call.region, ref);
+      const linked = relayed(call, () => {
+        requireGlue(call, ref, 'glue:GetTables', [...arn.chain, arn.database(name), arn.table(name, '*')]);
+        return throughLink(call, ref, findDatabase(call, ref, name), 'glue:GetTables', (target, db) => [...target.chain, target.database(db), target.table(db, '*')]);
+      });
+      const { database } = linked;
       const expression = stringField(input, 'Expression', { code: 'InvalidRequestException' });
       // Athena hands the expression to Glue's GetTables, where '*' is the wildcard.
       const pattern = expression ? new RegExp(`^${expression.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i') : undefined;
       // Governed tables the caller may not see are left out silently, as Glue does.
-      const visible = database.tables.filter((t) => isTableVisible(call.state, call.caller, database.name, t.name) && (!pattern || pattern.test(t.name)));
+      const visible = database.tables.filter((t) => (!governed(linked.ref) || isTableVisible(call.state, call.caller, database.name, t.name)) && (!pattern || pattern.test(t.name)));
       const { page: tables, nextToken } = page(visible, input, 1, 50);
       return { TableMetadataList: tables.map(tableMetadata), NextToken: nextToken };
     },
 
     GetTableMetadata(input, call) {
-      catalogFor(call, input);
+      const ref = catalogFor(call, input, 'glue:GetTable');
       const databaseName = required(input, 'DatabaseName').toLowerCase();
       const tableName = required(input, 'TableName').toLowerCase();
-      const glue = glueArns(call);
-      requireGlue(call, 'glue:GetTable', [glue.catalog, glue.database(databaseName), glue.table(databaseName, tableName)]);
-      const database = findDatabase(call, databaseName);
-      const table = database.tables.find((t) => t.name === tableName);
-      if (!table) throw glueError(call, 'EntityNotFoundException', 'Entity Not Found');
-      if (!isTableVisible(call.state, call.caller, database.name, table.name)) throw glueError(call, 'AccessDeniedException', `Insufficient Lake Formation permission(s) on ${table.name}`);
+      const arn = catalogArns(call.region, ref);
+      const table = relayed(call, () => {
+        requireGlue(call, ref, 'glue:GetTable', [...arn.chain, arn.database(databaseName), arn.table(databaseName, tableName)]);
+        const linked = throughLink(call, ref, findDatabase(call, ref, databaseName), 'glue:GetTable', (target, db) => [...target.chain, target.database(db), target.table(db, tableName)]);
+        const found = linked.database.tables.find((t) => t.name === tableName);
+        if (!found) throw new AwsError('EntityNotFoundException', 'Entity Not Found');
+        if (governed(linked.ref) && !isTableVisible(call.state, call.caller, linked.database.name, found.name)) {
+          throw new AwsError('AccessDeniedException', `Insufficient Lake Formation permission(s) on ${found.name}`);
+        }
+        return found;
+      });
       return { TableMetadata: tableMetadata(table) };
     },
   },

@@ -3,7 +3,7 @@
 // account's catalog, reached through its Glue resource policy or a Lake Formation share.
 import type { LakeFormationShare, PolicyDocument, PolicyStatement, ScenarioDatabase } from '../scenario.js';
 import type { SandboxState } from '../state.js';
-import { AwsError, type Caller, type ServiceCall } from '../types.js';
+import { type AuthorizeOptions, AwsError, type Caller, type ServiceCall } from '../types.js';
 
 export interface CatalogRef {
   /** The account owning the catalog. */
@@ -134,22 +134,24 @@ function resourceSide(call: ServiceCall, ref: CatalogRef, action: string, resour
   return { Version: '2012-10-17', Statement: [...existing, grant] };
 }
 
+/**
+ * What an authorization on one of the catalog's resources carries: nothing for the scenario's own
+ * catalogs (same-account, as they always were checked); the owner's account and resource side for
+ * another account's. For services that make Glue reads with the caller's rights (Athena) and must
+ * word Glue's refusal themselves.
+ */
+export function authorizationIn(call: ServiceCall, ref: CatalogRef, action: string, resource: string): AuthorizeOptions {
+  return ref.owner === 'local' ? {} : { resourceAccountId: ref.accountId, resourcePolicy: resourceSide(call, ref, action, resource) };
+}
+
 /** Throws the access-denied error unless the caller may perform the action on every resource of the catalog. */
 export function authorizeIn(call: ServiceCall, ref: CatalogRef, action: string, resources: readonly string[]): void {
-  // The scenario's own catalogs are checked as they always were: same-account.
-  if (ref.owner === 'local') {
-    call.authorize(action, resources);
-    return;
-  }
-  for (const resource of resources) {
-    call.authorize(action, resource, { resourceAccountId: ref.accountId, resourcePolicy: resourceSide(call, ref, action, resource) });
-  }
+  for (const resource of resources) call.authorize(action, resource, authorizationIn(call, ref, action, resource));
 }
 
 /** The same decision without throwing, for listings that leave out what the caller may not read. */
 export function allowedIn(call: ServiceCall, ref: CatalogRef, action: string, resource: string): boolean {
-  if (ref.owner === 'local') return call.isAuthorized(action, resource);
-  return call.isAuthorized(action, resource, { resourceAccountId: ref.accountId, resourcePolicy: resourceSide(call, ref, action, resource) });
+  return call.isAuthorized(action, resource, authorizationIn(call, ref, action, resource));
 }
 
 /** A named catalog's Glue shape (Catalog); the default catalog's when ref has no path. */
