@@ -93,6 +93,8 @@ describe('the setup, created in the sandbox from its template, passes its own pr
       ['lake-formation'],
     ],
     ['Glue metadata only, two databases (a catalog product)', 'full-access', { capabilities: ['metadata', 'partitions', 'schema-history', 'functions', 'search'], glue: { databases: ['sales', 'marketing'] } }],
+    // Issue 18: a catalog under the root, granted by its path (catalog/s3tablescatalog/<bucket>, database/s3tablescatalog/<bucket>/…).
+    ['Glue metadata of an S3 Tables catalog under the root', 'named-catalog', { capabilities: ['metadata', 'schema-history', 'search'], glue: { catalogId: 's3tablescatalog/acme-tables' } }],
     [
       'metadata, query history, attribution and the results location (a lineage product)',
       'full-access',
