@@ -286,11 +286,12 @@ const EXPECTED: Record<string, Expectation> = {
     overall: 'failed',
     capabilities: {
       ...ALL_OK,
-      // Reading through the link is refused by Lake Formation once the share is gone.
+      // Reading through the link is refused by Lake Formation once the share is gone, Athena's relayed reads too.
       metadata: 'unavailable',
       partitions: 'unavailable',
       'schema-history': 'unavailable',
       functions: 'unavailable',
+      'athena-catalog': 'unavailable',
       'lake-formation': 'unknown',
     },
     findings: ['RESOURCE_LINK'],
