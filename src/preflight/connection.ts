@@ -80,7 +80,9 @@ export function resolveConnection(request: PreflightRequest, limits: { maxRunMs:
 export function parseCatalogSelection(selection: string | undefined, accountId: string): Pick<ResolvedConnection, 'catalogId' | 'catalogOwner' | 'catalogName'> {
   if (!selection) return { catalogId: accountId, catalogOwner: accountId };
   const arn = /^arn:[\w-]+:glue:[\w-]+:(\d{12}):catalog(?:\/(.+))?$/.exec(selection);
-  const [owner, name] = arn ? [arn[1]!, arn[2]] : /^\d{12}$/.test(selection) ? [selection, undefined] : /^(\d{12}):(.+)$/.exec(selection)?.slice(1) ?? [accountId, selection];
+  const [owner, path] = arn ? [arn[1]!, arn[2]] : /^\d{12}$/.test(selection) ? [selection, undefined] : /^(\d{12}):(.+)$/.exec(selection)?.slice(1) ?? [accountId, selection];
+  // `catalog/<path>` is the ARN's resource part, pasted as it is: the catalog is <path>.
+  const name = path?.replace(/^catalog\//, '');
   return name ? { catalogId: `${owner}:${name}`, catalogOwner: owner!, catalogName: name } : { catalogId: owner!, catalogOwner: owner! };
 }
 

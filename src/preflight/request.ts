@@ -16,10 +16,11 @@ const SESSION_NAME_PATTERN = '^[\\w+=,.@-]{2,64}$';
  * root catalog (`<account>:<path>`, or `<path>` under the connection's account: S3 Tables'
  * `s3tablescatalog/<bucket>`, federated and Redshift-managed catalogs), or the catalog's ARN. Glue
  * and Lake Formation write a child catalog's id as `<account>:<path>` (Lake Formation Developer
- * Guide, S3 Tables integration); catalog names are lowercase (Glue API, GetCatalog).
+ * Guide, S3 Tables integration); catalog names are lowercase (Glue API, GetCatalog). A name of
+ * digits alone is refused: it is far likelier a mistyped account id than a catalog.
  */
 export const CATALOG_ID_PATTERN =
-  '^(?:[0-9]{12}|(?:[0-9]{12}:)?[a-z0-9][a-z0-9_-]{0,63}(?:/[a-z0-9][a-z0-9_.-]{0,63}){0,3}|arn:aws(?:-cn|-us-gov)?:glue:[a-z0-9-]+:[0-9]{12}:catalog(?:/[a-z0-9][a-z0-9_.-]{0,63}){0,4})$';
+  '^(?:[0-9]{12}|(?:[0-9]{12}:)?(?![0-9]+(?:/|$))[a-z0-9][a-z0-9_-]{0,63}(?:/[a-z0-9][a-z0-9_.-]{0,63}){0,3}|arn:aws(?:-cn|-us-gov)?:glue:[a-z0-9-]+:[0-9]{12}:catalog(?:/[a-z0-9][a-z0-9_.-]{0,63}){0,4})$';
 
 const CapabilityIdSchema = Type.Unsafe<CapabilityId>(Type.Union(CAPABILITY_IDS.map((id) => Type.Literal(id)), { description: 'A capability id from the catalogue' }));
 
