@@ -1,3 +1,4 @@
+import { listingFacts } from './support.js';
 import type { Probe } from './types.js';
 
 /**
@@ -21,8 +22,10 @@ export const glueDatabases: Probe = {
       ...(ownCatalog ? { ResourceShareType: 'ALL' as const } : {}),
     });
     const listed = (page.DatabaseList ?? []).filter((database) => database.Name);
-    facts.databases = listed.map((database) => database.Name!);
     const shared = listed.filter((database) => database.CatalogId && database.CatalogId !== connection.catalogId);
+    // The account's own databases are sampled first, as before shared ones were asked for; a shared
+    // one is read when the connection names it or there are few of the account's own.
+    facts.databases = [...listed.filter((database) => !shared.includes(database)), ...shared].map((database) => database.Name!);
     if (shared.length) {
       facts.databaseCatalogs = Object.fromEntries(shared.map((database) => [database.Name!, database.CatalogId!]));
       context.finding('SHARED_DATABASES', { databases: shared.map((database) => ({ name: database.Name!, accountId: ownerOf(database.CatalogId!) })) });
@@ -48,13 +51,7 @@ export const glueDatabases: Probe = {
     }
     // An empty catalog is rare; an empty listing usually means the connection cannot see it.
     if (facts.databases.length === 0 && connection.databases.length === 0) {
-      context.finding('NO_DATABASES_VISIBLE', {
-        region: connection.region,
-        catalogId: connection.catalogId,
-        catalogOwner: connection.catalogOwner,
-        ...(connection.catalogName ? { catalogName: connection.catalogName } : {}),
-        callerArn: facts.identity?.arn,
-      });
+      context.finding('NO_DATABASES_VISIBLE', listingFacts(context));
     }
     return `${facts.databases.length}${page.NextToken ? '+' : ''} databases on the first page${shared.length ? `, ${shared.length} shared from other accounts` : ''}`;
   },

@@ -1,4 +1,5 @@
 import { catalogIdFor } from '../preflight/facts.js';
+import { listingFacts } from './support.js';
 import type { Probe, RunFacts } from './types.js';
 
 const DATABASES_TO_SAMPLE = 3;
@@ -34,14 +35,7 @@ export const glueTables: Probe = {
     );
     facts.tables = tables.map(({ view: _view, ...table }) => table);
     if (tables.length === 0) {
-      context.finding('NO_TABLES_VISIBLE', {
-        region: connection.region,
-        catalogId: connection.catalogId,
-        catalogOwner: connection.catalogOwner,
-        ...(connection.catalogName ? { catalogName: connection.catalogName } : {}),
-        callerArn: facts.identity?.arn,
-        databases,
-      });
+      context.finding('NO_TABLES_VISIBLE', { ...listingFacts(context), databases });
     }
     const sample = tables.find((t) => !t.view && !t.governed) ?? tables.find((t) => !t.view) ?? tables[0];
     if (sample) facts.sampleTable = { database: sample.database, name: sample.name };

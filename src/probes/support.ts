@@ -40,3 +40,14 @@ export function bucketOwnerCheck(context: Pick<ProbeContext, 'facts'>): { Expect
   const owner = context.facts.workgroup?.expectedBucketOwner;
   return owner ? { ExpectedBucketOwner: owner } : {};
 }
+
+/** Where an empty Glue listing was read, as its finding words it: the catalog, its owner and path, the caller. */
+export function listingFacts({ connection, facts }: Pick<ProbeContext, 'connection' | 'facts'>) {
+  return {
+    region: connection.region,
+    catalogId: connection.catalogId,
+    catalogOwner: connection.catalogOwner,
+    ...(connection.catalogName ? { catalogName: connection.catalogName } : {}),
+    callerArn: facts.identity?.arn,
+  };
+}

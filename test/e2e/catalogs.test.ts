@@ -5,20 +5,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { loadScenario } from '../../src/sandbox/scenario.js';
-import { type Harness, sampleRequest, startHarness } from '../support/service.js';
+import { type Harness, runSample, sampleRequest, startHarness } from '../support/service.js';
 
 const harnesses: Harness[] = [];
 afterAll(async () => {
   await Promise.all(harnesses.map((h) => h.close()));
 });
 
-async function run(scenario: Parameters<typeof startHarness>[0], extra: Record<string, unknown> = {}) {
-  const harness = await startHarness(scenario);
-  harnesses.push(harness);
-  const response = await harness.preflight(sampleRequest(harness.sandbox, extra));
-  expect(response.status).toBe(200);
-  return { harness, report: response.body as PreflightReport };
-}
+const run = (scenario: Parameters<typeof startHarness>[0], extra: Record<string, unknown> = {}) => runSample(harnesses, scenario, extra);
 
 const capability = (report: PreflightReport, id: string) => report.capabilities.find((c) => c.id === id)!;
 const OWNER = '999988887777';

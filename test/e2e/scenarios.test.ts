@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { listBuiltInScenarios, loadScenario } from '../../src/sandbox/scenario.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
-import { type Harness, sampleRequest, startHarness, statusOf } from '../support/service.js';
+import { type Harness, runSample, sampleRequest, startHarness, statusOf } from '../support/service.js';
 import { runPreflight } from '../../src/preflight/engine.js';
 import { type PreflightRequest, validatePreflightRequest } from '../../src/preflight/request.js';
 import { PROBES } from '../../src/probes/registry.js';
@@ -306,13 +306,7 @@ afterAll(async () => {
   await Promise.all(harnesses.map((h) => h.close()));
 });
 
-async function run(scenario: Parameters<typeof startHarness>[0], extra: Record<string, unknown> = {}) {
-  const harness = await startHarness(scenario);
-  harnesses.push(harness);
-  const response = await harness.preflight(sampleRequest(harness.sandbox, extra));
-  expect(response.status).toBe(200);
-  return { harness, report: response.body as PreflightReport };
-}
+const run = (scenario: Parameters<typeof startHarness>[0], extra: Record<string, unknown> = {}) => runSample(harnesses, scenario, extra);
 
 describe('every built-in scenario end to end', () => {
   it('has an expectation for every built-in scenario', () => {

@@ -63,3 +63,15 @@ export function statusOf(report: PreflightReport): Record<string, string> {
 }
 
 export { sampleRequest };
+
+/**
+ * One scenario's sample preflight (with `extra` request fields) in a harness of its own, kept in
+ * `harnesses` for the test file to close: the report, and the harness to look into.
+ */
+export async function runSample(harnesses: Harness[], scenario: Parameters<typeof startHarness>[0], extra: Record<string, unknown> = {}) {
+  const harness = await startHarness(scenario);
+  harnesses.push(harness);
+  const response = await harness.preflight(sampleRequest(harness.sandbox, extra));
+  if (response.status !== 200) throw new Error(`the sample preflight answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return { harness, report: response.body as PreflightReport };
+}
