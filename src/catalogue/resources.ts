@@ -19,7 +19,7 @@ export interface ResourceScope {
    * checked on the link and on its target, Lake Formation Developer Guide, resource links) and
    * databases shared with the account through Lake Formation.
    */
-  linkTargets?: ReadonlyArray<{ accountId: string; database: string }>;
+  linkTargets?: ReadonlyArray<{ accountId: string; database: string; /** A table link's target table; absent: every table of the database. */ table?: string }>;
   /** Databases the product reads; empty or absent: all of them. */
   databases?: readonly string[];
   workgroup?: string;
@@ -87,7 +87,7 @@ const databaseArns = (s: Scope) => databaseNames(s).map((d) => `${gluePrefix(s)}
 // A resource link's target, in the account that owns it.
 const targetCatalogs = (s: Scope) => (s.linkTargets ?? []).map((t) => `${gluePrefix(s, t.accountId)}:catalog`);
 const targetDatabases = (s: Scope) => (s.linkTargets ?? []).map((t) => `${gluePrefix(s, t.accountId)}:database/${literal(t.database)}`);
-const targetTables = (s: Scope) => (s.linkTargets ?? []).map((t) => `${gluePrefix(s, t.accountId)}:table/${literal(t.database)}/*`);
+const targetTables = (s: Scope) => (s.linkTargets ?? []).map((t) => `${gluePrefix(s, t.accountId)}:table/${literal(t.database)}/${t.table ? literal(t.table) : '*'}`);
 
 // Glue checks a Data Catalog action on the resource and every ancestor: the reference's required
 // types are rootcatalog (arn:…:catalog), database, and table or userDefinedFunction.

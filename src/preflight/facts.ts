@@ -15,8 +15,11 @@ export interface RunFacts {
   catalogs?: string[]; // glue-catalogs
   /** Databases listed in another account's catalog (shared through Lake Formation): the CatalogId to read each with. */
   databaseCatalogs?: Record<string, string>; // glue-databases
-  /** Listed databases that are resource links, and the database each points to in its owner's catalog. */
-  resourceLinks?: Array<{ database: string; target: { accountId: string; catalogId: string; database: string; region?: string } }>; // glue-databases
+  /**
+   * Resource links read, and what each points to in its owner's catalog: a database that is a link
+   * (glue-databases, TargetDatabase), or a table that is one (glue-tables, TargetTable: `table` set).
+   */
+  resourceLinks?: Array<{ database: string; table?: string; target: { accountId: string; catalogId: string; database: string; table?: string; region?: string } }>; // glue-databases, glue-tables
   /** The Glue catalog Athena's data catalog reads (its catalog-id parameter). */
   athenaGlueCatalogId?: string; // athena-data-catalog
   tables?: Array<{ database: string; name: string; partitioned: boolean; governed: boolean; location?: string }>; // glue-tables

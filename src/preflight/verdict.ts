@@ -179,7 +179,9 @@ export function resourceScope(evidence: Pick<Evidence, 'connection' | 'facts'>, 
 function linkTargetsOf({ connection, facts }: Pick<Evidence, 'connection' | 'facts'>): Pick<ResourceScope, 'linkTargets'> {
   const read = (database: string) => !connection.databases.length || connection.databases.includes(database);
   const targets = [
-    ...(facts.resourceLinks ?? []).filter((link) => read(link.database)).map((link) => ({ accountId: link.target.accountId, database: link.target.database })),
+    ...(facts.resourceLinks ?? [])
+      .filter((link) => read(link.database))
+      .map((link) => ({ accountId: link.target.accountId, database: link.target.database, ...(link.target.table ? { table: link.target.table } : {}) })),
     ...Object.entries(facts.databaseCatalogs ?? {})
       .filter(([database]) => read(database))
       .map(([database, catalogId]) => ({ accountId: catalogId.split(':')[0]!, database })),
@@ -436,21 +438,29 @@ function otherAccountFixes(
   if (reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) {
     const read = (database: string) => !connection.databases.length || connection.databases.includes(database);
     const targets = [
-      ...(facts.resourceLinks ?? []).filter((link) => read(link.database)).map((link) => ({ link: link.database, accountId: link.target.accountId, catalogId: link.target.catalogId, database: link.target.database })),
-      ...Object.entries(facts.databaseCatalogs ?? {}).filter(([database]) => read(database)).map(([database, catalogId]) => ({ link: undefined, accountId: catalogId.split(':')[0]!, catalogId, database })),
+      ...(facts.resourceLinks ?? [])
+        .filter((link) => read(link.database))
+        .map((link) => ({ link: link.database, linkTable: link.table, accountId: link.target.accountId, catalogId: link.target.catalogId, database: link.target.database, table: link.target.table })),
+      ...Object.entries(facts.databaseCatalogs ?? {})
+        .filter(([database]) => read(database))
+        .map(([database, catalogId]) => ({ link: undefined, linkTable: undefined, accountId: catalogId.split(':')[0]!, catalogId, database, table: undefined })),
     ].filter((target) => target.accountId !== connection.accountId);
     const consumer = connection.accountId;
     for (const target of targets) {
-      const tables = JSON.stringify({ Table: { CatalogId: target.catalogId, DatabaseName: target.database, TableWildcard: {} } });
+      // A table link shares one table; a database link or a shared database, all of its tables.
+      const tables = JSON.stringify({ Table: { CatalogId: target.catalogId, DatabaseName: target.database, ...(target.table ? { Name: target.table } : { TableWildcard: {} }) } });
       const database = JSON.stringify({ Database: { CatalogId: target.catalogId, Name: target.database } });
+      const what = target.table ? `${target.database}.${target.table}` : target.database;
+      const link = target.linkTable ? `${target.link}.${target.linkTable}` : target.link;
+      const linkResource = target.linkTable ? { Table: { DatabaseName: target.link, Name: target.linkTable } } : { Database: { Name: target.link } };
       fixes.push({
         accountId: target.accountId,
-        summary: `${target.link ? `${target.link} is a resource link to` : 'This principal reads'} ${target.database} in account ${target.accountId}, and Lake Formation refused it: the owner of ${target.accountId} must share ${target.database} with account ${consumer} (first two commands, run in ${target.accountId}); then a Lake Formation administrator of ${consumer} grants this principal what was shared${target.link ? ' and DESCRIBE on the link' : ''} (the rest, run in ${consumer}).`,
+        summary: `${link ? `${link} is a resource link to` : 'This principal reads'} ${what} in account ${target.accountId}, and Lake Formation refused it: the owner of ${target.accountId} must share ${what} with account ${consumer} (${target.table ? 'the first command' : 'the first two commands'}, run in ${target.accountId}); then a Lake Formation administrator of ${consumer} grants this principal what was shared${link ? ' and DESCRIBE on the link' : ''} (the rest, run in ${consumer}).`,
         commands: [
-          `aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${consumer} --permissions DESCRIBE --permissions-with-grant-option DESCRIBE --resource '${database}'`,
+          ...(target.table ? [] : [`aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${consumer} --permissions DESCRIBE --permissions-with-grant-option DESCRIBE --resource '${database}'`]),
           `aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${consumer} --permissions DESCRIBE SELECT --permissions-with-grant-option DESCRIBE SELECT --resource '${tables}'`,
           `aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE SELECT --resource '${tables}'`,
-          ...(target.link ? [`aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE --resource '${JSON.stringify({ Database: { Name: target.link } })}'`] : []),
+          ...(link ? [`aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE --resource '${JSON.stringify(linkResource)}'`] : []),
         ],
       });
     }

@@ -34,6 +34,19 @@ export const glueTables: Probe = {
       })),
     );
     facts.tables = tables.map(({ view: _view, ...table }) => table);
+    // Tables that are resource links to another account's table (TargetTable): read through, checked on both.
+    const links = pages.flatMap((page, index) =>
+      (page.TableList ?? []).flatMap((table) => {
+        const target = table.TargetTable;
+        if (!target?.CatalogId || !target.DatabaseName || !target.Name || !table.Name) return [];
+        const accountId = target.CatalogId.split(':')[0]!;
+        return [{ database: databases[index]!, table: table.Name, target: { accountId, catalogId: target.CatalogId, database: target.DatabaseName, table: target.Name, ...(target.Region ? { region: target.Region } : {}) } }];
+      }),
+    );
+    if (links.length) {
+      facts.resourceLinks = [...(facts.resourceLinks ?? []), ...links];
+      context.finding('RESOURCE_LINK', { links: links.map((link) => ({ database: `${link.database}.${link.table}`, accountId: link.target.accountId, target: `${link.target.database}.${link.target.table}` })) });
+    }
     if (tables.length === 0) {
       context.finding('NO_TABLES_VISIBLE', { ...listingFacts(context), databases });
     }

@@ -121,6 +121,43 @@ describe('remediationFor', () => {
     expect(fix.remediation!.summary).toMatch(/service control policy/);
   });
 
+  // Issue 18: what another account's owner must do.
+  const lakeFormationDenied: ClassifiedError = { code: 'AccessDeniedException', category: 'permission', message: 'Insufficient Lake Formation permission(s)', deniedBy: { policyType: 'lake-formation', explicit: false } };
+  const resourceDenied: ClassifiedError = { ...denied, deniedBy: { policyType: 'resource', explicit: false } };
+  const identity = { accountId: '123456789012', arn: 'arn:aws:sts::123456789012:assumed-role/Reader/s1', userId: 'AROA' };
+
+  it("through a table resource link: the owner shares that one table, this account grants the principal it and DESCRIBE on the link", () => {
+    const given = evidence({
+      results: { 'glue-tables': { 'glue:GetTables': granted('glue-tables') }, 'glue-table': { 'glue:GetTable': failed('glue-table', lakeFormationDenied) }, 'glue-databases': { 'glue:GetDatabases': granted('glue-databases') } },
+      facts: { identity, resourceLinks: [{ database: 'web', table: 'orders_link', target: { accountId: '999988887777', catalogId: '999988887777', database: 'sales', table: 'orders' } }] },
+    });
+    const fix = remediationFor(metadata, given, decideStatus(metadata, given));
+    const [other, ...more] = fix.remediation!.otherAccounts!;
+    expect(more).toEqual([]);
+    expect(other!.accountId).toBe('999988887777');
+    expect(other!.summary).toContain('web.orders_link is a resource link to sales.orders in account 999988887777');
+    expect(other!.commands).toEqual([
+      `aws lakeformation grant-permissions --region eu-west-1 --principal DataLakePrincipalIdentifier=123456789012 --permissions DESCRIBE SELECT --permissions-with-grant-option DESCRIBE SELECT --resource '{"Table":{"CatalogId":"999988887777","DatabaseName":"sales","Name":"orders"}}'`,
+      `aws lakeformation grant-permissions --region eu-west-1 --principal DataLakePrincipalIdentifier=arn:aws:iam::123456789012:role/Reader --permissions DESCRIBE SELECT --resource '{"Table":{"CatalogId":"999988887777","DatabaseName":"sales","Name":"orders"}}'`,
+      `aws lakeformation grant-permissions --region eu-west-1 --principal DataLakePrincipalIdentifier=arn:aws:iam::123456789012:role/Reader --permissions DESCRIBE --resource '{"Table":{"DatabaseName":"web","Name":"orders_link"}}'`,
+    ]);
+  });
+
+  it("in another account's catalog refused by its resource policy: the statement for the owner, and this account's grants on the owner's ARNs", () => {
+    const given = evidence({ request: { glue: { catalogId: '999988887777' } }, facts: { identity }, results: { 'glue-databases': { 'glue:GetDatabases': failed('glue-databases', resourceDenied) } } });
+    const fix = remediationFor(metadata, given, decideStatus(metadata, given));
+    expect(fix.remediation!.statements.flatMap((s) => s.Resource).every((arn) => arn.startsWith('arn:aws:glue:eu-west-1:999988887777:'))).toBe(true);
+    const statement = fix.remediation!.otherAccounts![0]!.resourcePolicy!.Statement[0]!;
+    expect(statement.Principal).toEqual({ AWS: 'arn:aws:iam::123456789012:role/Reader' });
+    expect(fix.remediation!.summary).toContain('the owner of account 999988887777 must allow this principal');
+  });
+
+  it('asks no other account of a refusal by a resource policy in the account\'s own catalog', () => {
+    const given = evidence({ facts: { identity }, results: { 'glue-databases': { 'glue:GetDatabases': failed('glue-databases', resourceDenied) } } });
+    const fix = remediationFor(metadata, given, decideStatus(metadata, given));
+    expect(fix.remediation!.otherAccounts).toBeUndefined();
+  });
+
   it('asks for nothing on an ok capability', () => {
     const given = evidence({ results: allMetadata });
     expect(remediationFor(metadata, given, decideStatus(metadata, given))).toEqual({ missingActions: [], untestedActions: [] });

@@ -31,3 +31,21 @@ describe('glue-tables', () => {
     expect(finding!.remediation).toContain('arn:aws:glue:eu-west-1:123456789012:table/*/*');
   });
 });
+
+describe('glue-tables and table resource links (issue 18)', () => {
+  it("records a table that is a resource link to another account's table, and says so (RESOURCE_LINK)", async () => {
+    const run = await runProbe(glueTables, {
+      request: { glue: { databases: ['web'] } },
+      answers: {
+        GetTablesCommand: () => ({
+          TableList: [
+            { Name: 'visits', StorageDescriptor: { Location: 's3://acme/web/visits/' } },
+            { Name: 'orders_link', TargetTable: { CatalogId: '999988887777', DatabaseName: 'sales', Name: 'orders', Region: 'eu-west-1' } },
+          ],
+        }),
+      },
+    });
+    expect(run.facts.resourceLinks).toEqual([{ database: 'web', table: 'orders_link', target: { accountId: '999988887777', catalogId: '999988887777', database: 'sales', table: 'orders', region: 'eu-west-1' } }]);
+    expect(run.findings.map((f) => [f.code, f.message])).toEqual([['RESOURCE_LINK', 'web.orders_link is a resource link to sales.orders in account 999988887777: reading through it was checked.']]);
+  });
+});
