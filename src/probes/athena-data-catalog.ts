@@ -14,7 +14,19 @@ export const athenaDataCatalog: Probe = {
   informs: ['athena-catalog'],
   async run(context) {
     const { connection } = context;
-    const answer = await context.send('athena:GetDataCatalog', 'GetDataCatalogCommand', { Name: connection.catalog, WorkGroup: connection.workgroup });
+    // A name with a path (s3tablescatalog/<bucket>) is a Glue catalog Athena shows by itself: no
+    // registered data catalog can be named so (127 letters, digits, _, @ and -; "the remainder of
+    // the length … is reserved for use by Athena", Athena API, DataCatalog.Name). Whether
+    // GetDataCatalog describes one is not documented: an answer that it does not exist is read as
+    // no description, not as a missing catalog (the Glue probes judge the catalog itself).
+    const mounted = connection.catalog.includes('/');
+    const answer = await context.send(
+      'athena:GetDataCatalog',
+      'GetDataCatalogCommand',
+      { Name: connection.catalog, WorkGroup: connection.workgroup },
+      mounted ? { acceptCodes: ['InvalidRequestException', 'ResourceNotFoundException', 'EntityNotFoundException'] } : {},
+    );
+    if (!answer) return `${connection.catalog} is a Glue catalog Athena does not describe`;
     const glueCatalogId = answer.DataCatalog?.Type === 'GLUE' ? answer.DataCatalog.Parameters?.['catalog-id'] : undefined;
     if (!glueCatalogId) return `${connection.catalog} is a ${answer.DataCatalog?.Type ?? 'data'} catalog`;
     context.facts.athenaGlueCatalogId = glueCatalogId;

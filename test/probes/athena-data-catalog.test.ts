@@ -1,7 +1,7 @@
 // Which Glue catalog Athena's queries really read (issue 18): a GLUE data catalog's catalog-id.
 import { describe, expect, it } from 'vitest';
 import { athenaDataCatalog } from '../../src/probes/athena-data-catalog.js';
-import { runProbe } from './fake-run.js';
+import { awsError, runProbe } from './fake-run.js';
 
 const dataCatalog = (Type: string, Parameters: Record<string, string> = {}) => ({ GetDataCatalogCommand: () => ({ DataCatalog: { Name: 'x', Type, Parameters } }) });
 
@@ -29,6 +29,19 @@ describe('athena-data-catalog', () => {
   it('finds it too when the connection checks another account while Athena reads its own', async () => {
     const run = await runProbe(athenaDataCatalog, { request: { glue: { catalogId: '999988887777' } }, answers: dataCatalog('GLUE', { 'catalog-id': '123456789012' }) });
     expect(run.findings.map((f) => f.code)).toEqual(['ATHENA_CATALOG_MISMATCH']);
+  });
+
+  it('reads "not found" for a Glue catalog path as no description, not as a refusal (undocumented: both answers accepted)', async () => {
+    const run = await runProbe(athenaDataCatalog, {
+      request: { athena: { catalog: 's3tablescatalog/acme' }, glue: { catalogId: 's3tablescatalog/acme' } },
+      answers: { GetDataCatalogCommand: () => { throw awsError('InvalidRequestException', 400, 'Catalog s3tablescatalog/acme is not found'); } },
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.evidence.get('athena:GetDataCatalog')?.state).toBe('granted');
+    expect(run.findings).toEqual([]);
+    // A registered name (no path) that is not there stays a failure.
+    const missing = await runProbe(athenaDataCatalog, { request: { athena: { catalog: 'partnr' } }, answers: { GetDataCatalogCommand: () => { throw awsError('InvalidRequestException', 400, 'Catalog partnr is not found'); } } });
+    expect(missing.evidence.get('athena:GetDataCatalog')?.state).toBe('failed');
   });
 
   it('says nothing of a catalog that is not Glue (Lambda, Hive)', async () => {
