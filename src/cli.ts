@@ -103,7 +103,8 @@ configuration, aws CLI commands, and the POST /preflight body that checks the ro
   --catalog-id C            the Glue catalog: another account's id, a catalog under the root
                             (s3tablescatalog/bucket or ACCOUNT:path), or its ARN
   --databases d1,d2         only these databases
-  --data-location s3://…    the tables' data (needed for table-data)
+  --data-location s3://…    the tables' data (needed for table-data; query-execution reads it
+                            too: without it, a warning on stderr)
   --kms-keys ARN,ARN        KMS key or alias ARNs that protect query results or the data
   --no-self-check           leave out what only the preflight calls to check
   --format F                markdown (default: every form, for a ticket), json (POST /setup's
@@ -762,6 +763,8 @@ function setup(args: string[], io: Io): number {
     return EXIT.usage;
   }
   const result = buildSetup(validation.input, { trustedPrincipalArn: trustedPrincipal });
+  // On stderr, so that stdout stays the setup alone (a template piped to a file).
+  for (const warning of result.warnings) io.stderr.write(`preflight: warning: ${warning}\n`);
   const output = {
     markdown: () => renderSetupMarkdown(result),
     json: () => `${JSON.stringify(result, null, 2)}\n`,

@@ -2,7 +2,7 @@
 // missing, scoped to the customer's real resources, valid IAM JSON to paste as it is; and, where
 // no Allow can help, who must act instead.
 import { type AwsAction, serviceOf } from './actions.js';
-import { assumeRoleAction, type CapabilityDefinition } from './capabilities.js';
+import { assumeRoleAction, type CapabilityDefinition, type CapabilityId, capabilityById } from './capabilities.js';
 import { canonicalJson, type Grant, grantsFor, type PolicyCondition, type ResourceScope } from './resources.js';
 
 export type { PolicyCondition, ResourceScope };
@@ -373,6 +373,10 @@ export function remediationSummary(
  * the preflight itself calls to check them (deleting its marker, reading settings), which a
  * customer may grant or leave out. sts:GetCallerIdentity needs no permission, sts:AssumeRole
  * belongs in the trust policy: neither is granted here.
+ *
+ * The data location's read (table-data's actions, and kms:Decrypt on the data's keys) goes to
+ * query-execution as well: Athena reads an ungoverned table's data with the caller's rights
+ * (Athena User Guide, "Access to Amazon S3"), so a query over it needs it as much as a direct read.
  */
 export function setupPolicies(
   capabilities: readonly CapabilityDefinition[],
@@ -380,19 +384,21 @@ export function setupPolicies(
   dataScope?: Pick<ResourceScope, 'bucket' | 'prefix' | 'kmsKeyArns'>,
 ): { identityPolicies: NumberedPolicy[]; selfCheckPolicy: PolicyDocument | null } {
   const granted = (actions: readonly AwsAction[]) => actions.filter((action) => action !== assumeRoleAction && action !== 'sts:GetCallerIdentity');
-  const statements = capabilities.flatMap((capability) => {
-    const actions = [
-      ...capability.core,
-      ...(scope.glueCatalogName ? (capability.namedCatalogCore ?? []) : []),
-      ...capability.extended,
-      ...Object.values(capability.relays ?? {}).flat(),
-    ];
-    if (capability.id !== 'table-data' || !dataScope) return statementsFor(granted(actions), scope);
+  const actionsFor = (capability: CapabilityDefinition): AwsAction[] => [
+    ...capability.core,
+    ...(scope.glueCatalogName ? (capability.namedCatalogCore ?? []) : []),
+    ...capability.extended,
+    ...Object.values(capability.relays ?? {}).flat(),
+  ];
+  // The capabilities that read the tables' data on S3 with the caller's rights.
+  const dataReaders = new Set<CapabilityId>(['table-data', 'query-execution']);
+  const statements = capabilities.flatMap((capability) => (capability.id === 'table-data' && dataScope ? [] : statementsFor(granted(actionsFor(capability)), scope)));
+  if (dataScope && capabilities.some((capability) => dataReaders.has(capability.id))) {
     // The data's own key, when it is SSE-KMS: S3 decrypts with the reader's rights, through S3 only.
     const dataKeys = dataScope.kmsKeyArns ?? [];
     const own: ResourceScope = { ...scope, ...dataScope, kmsKeyArns: dataKeys, s3KmsKeyArns: dataKeys };
-    return statementsFor(granted([...actions, ...(dataKeys.length ? (['kms:Decrypt'] as const) : [])]), own);
-  });
+    statements.push(...statementsFor(granted([...actionsFor(capabilityById('table-data')), ...(dataKeys.length ? (['kms:Decrypt'] as const) : [])]), own));
+  }
   const selfCheck = granted(capabilities.flatMap((capability) => capability.checkedWith ?? []));
   return {
     identityPolicies: statements.length ? splitIntoPolicies(statements) : [],

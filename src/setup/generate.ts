@@ -42,6 +42,8 @@ export interface Setup {
   cloudFormation: { json: string; yaml: string };
   terraform: string;
   awsCli: string;
+  /** What the setup asked for but cannot grant as asked, each "capability: why: what to give"; empty when nothing. */
+  warnings: string[];
 }
 
 /** A POST /preflight body in role mode: the role created, with the external ID. */
@@ -139,7 +141,23 @@ export function buildSetup(input: SetupInput, options: SetupOptions): Setup {
     cloudFormation: { json: `${JSON.stringify(template, null, 2)}\n`, yaml: cloudFormationYaml(template) },
     terraform: terraformConfiguration(parts),
     awsCli: awsCliCommands(parts),
+    warnings: setupWarnings(input),
   };
+}
+
+/**
+ * What the setup grants short of what was asked, without refusing the request: query-execution
+ * without dataLocation is a role whose own check's query is refused on an ungoverned table
+ * (setupPolicies grants the data's read to query-execution only with its location).
+ */
+export function setupWarnings(input: SetupInput): string[] {
+  const warnings: string[] = [];
+  if (input.capabilities.includes('query-execution') && !input.dataLocation) {
+    warnings.push(
+      "query-execution: Athena reads the tables' data with the caller's rights; without dataLocation this role cannot read it (its own check's query will be refused unless the tables are governed by Lake Formation): give dataLocation (s3://bucket/prefix/ of the tables)",
+    );
+  }
+  return warnings;
 }
 
 function partitionOf(region: string): 'aws' | 'aws-us-gov' | 'aws-cn' {

@@ -17,6 +17,7 @@ export function renderSetupMarkdown(setup: Setup): string {
     '',
     `Create the role \`${setup.roleArn}\` in your account with **one** of the forms below. Only \`${setup.trustedPrincipal}\` may assume it, and only with the external ID you were given.`,
     '',
+    ...(setup.warnings.length ? ['**Warnings**', '', ...setup.warnings.map((warning) => `- ${warning}`), ''] : []),
     '| capability | what it is for | required |',
     '|---|---|---|',
     ...setup.capabilities.map((c) => `| ${c.title} (\`${c.id}\`) | ${escape(c.feature)} | ${c.required ? 'yes' : 'no'} |`),

@@ -27,7 +27,7 @@ export const SetupRequestSchema = Type.Object(
     required: Type.Optional(Type.Array(P.required.items, { uniqueItems: true, description: 'Which of them the product cannot work without (the preflight to run afterwards fails without them)' })),
     athena: P.athena,
     glue: P.glue,
-    dataLocation: Type.Optional(Type.String({ pattern: S3_URI_PATTERN, description: "Where the tables' data lies (s3://bucket/prefix/): required for table-data, whose grant it scopes" })),
+    dataLocation: Type.Optional(Type.String({ pattern: S3_URI_PATTERN, description: "Where the tables' data lies (s3://bucket/prefix/): required for table-data, whose grant it scopes; for query-execution, the read a query over ungoverned tables needs (without it the answer warns)" })),
     kmsKeys: Type.Optional(Type.Array(Type.String({ pattern: KMS_KEY_PATTERN }), { maxItems: 10, uniqueItems: true, description: 'KMS key (or alias) ARNs that protect query results or the data' })),
     options: Type.Optional(
       Type.Object(

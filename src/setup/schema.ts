@@ -40,6 +40,9 @@ export const SetupSchema = Type.Object(
     cloudFormation: Type.Object({ json: Type.String(), yaml: Type.String() }, { description: 'The template, as JSON and as YAML' }),
     terraform: Type.String({ description: 'A Terraform configuration (HCL)' }),
     awsCli: Type.String({ description: 'aws CLI commands for a POSIX shell' }),
+    warnings: Type.Array(Type.String(), {
+      description: 'What the role, as asked for, cannot do, each "capability: why: what to give" (query-execution without dataLocation); empty when nothing',
+    }),
   },
   { $id: 'Setup', description: "The role for the service to assume, in every form, from the catalogue that judges the preflight's result" },
 );

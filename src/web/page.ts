@@ -364,6 +364,7 @@ function renderSetup(setup) {
   $('setup-out').replaceChildren(
     h('h2', { id: 'setup-summary' }, 'Role ' + setup.roleName),
     h('p', { class: 'hint' }, 'Create ' + setup.roleArn + ' with one of these forms. Only ' + setup.trustedPrincipal + ' may assume it, and only with the external ID. Policies: ' + setup.attachment + '.'),
+    ...setup.warnings.map((warning) => h('p', { class: 'error-text setup-warning', role: 'note' }, 'Warning: ' + warning)),
     h('ul', {}, setup.capabilities.map((c) => h('li', {}, c.title + ' (' + c.id + ')' + (c.required ? ', required' : '') + ': ' + c.feature))),
     ...setupBlock('CloudFormation (YAML)', setup.cloudFormation.yaml, 'preflight-role.yaml'),
     ...setupBlock('CloudFormation (JSON)', setup.cloudFormation.json, 'preflight-role.json'),
@@ -557,7 +558,7 @@ const BODY = `
     <div><label for="s-outputLocation">Output location</label><input id="s-outputLocation" placeholder="s3://bucket/prefix/"></div></div>
   <div class="pair"><div><label for="s-catalog">Athena data catalog</label><input id="s-catalog" placeholder="AwsDataCatalog"></div>
     <div><label for="s-databases">Databases (comma-separated)</label><input id="s-databases" placeholder="every database"></div></div>
-  <label for="s-dataLocation">Tables' data (for table-data)</label><input id="s-dataLocation" placeholder="s3://bucket/prefix/">
+  <label for="s-dataLocation">Tables' data (for table-data and query-execution)</label><input id="s-dataLocation" placeholder="s3://bucket/prefix/">
   <label for="s-kmsKeys">KMS key ARNs (comma-separated)</label><input id="s-kmsKeys">
   <fieldset class="checks"><legend>Options</legend><label><input type="checkbox" id="s-selfCheck" checked> grant what the preflight's own checks call</label></fieldset>
   <button id="setup-run" type="submit">Generate the setup</button>

@@ -67,6 +67,13 @@ async function runAgainstTemplate(base: string, setup: Setup, check: unknown = s
 }
 
 
+const QUERIES_WITH_DATA = {
+  capabilities: ['metadata', 'query-results', 'query-execution'],
+  required: ['connection', 'metadata', 'query-execution'],
+  athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' },
+  dataLocation: 's3://acme-data-lake/',
+};
+
 describe('the setup, created in the sandbox from its template, passes its own preflight', () => {
   // name, built-in account, setup body, account changes, capabilities that do not apply to the account (not the setup's
   // doing: lake-formation has nothing to judge without a governed table).
@@ -111,6 +118,10 @@ describe('the setup, created in the sandbox from its template, passes its own pr
         dataLocation: 's3://acme-data-lake/sales/',
       },
     ],
+    // A query reads an ungoverned table's data with the caller's rights: query-execution with
+    // dataLocation is granted that read without table-data (the guide that leads there asks for no
+    // table-data; the defect's counterpart below is the same without dataLocation).
+    ['queries over ungoverned tables, their data location given, no table-data', 'full-access', QUERIES_WITH_DATA],
     [
       'Lake Formation-governed tables, read by a query (the Lake Formation grants are made apart from IAM)',
       'lake-formation-governed',
@@ -238,6 +249,22 @@ describe('the setup, created in the sandbox from its template, passes its own pr
     expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('EXTERNAL_ID_NOT_ENFORCED');
     // The self-check policy let the preflight clean up after itself.
     expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('MARKER_NOT_DELETED');
+  });
+
+  it("query-execution without dataLocation: the setup warns, and its own check's query is refused on the data's S3 path", async () => {
+    const { dataLocation: _dataLocation, ...body } = QUERIES_WITH_DATA;
+    const setup = setupFor(body);
+    expect(setup.warnings).toHaveLength(1);
+    expect(setup.warnings[0]).toMatch(/^query-execution: .*without dataLocation.*give dataLocation/);
+    expect(setup.check.options).toEqual({ runQuery: true });
+    const report = await runAgainstTemplate('full-access', setup);
+    expect(statusOf(report)).toMatchObject({ connection: 'ok', metadata: 'ok', 'query-results': 'ok', 'query-execution': 'unavailable' });
+    // Athena's "Permission denied on S3 path" as the report classifies it: the table's data, on S3.
+    const queries = report.capabilities.find((c: { id: string }) => c.id === 'query-execution');
+    expect(queries.reasons).toEqual([expect.objectContaining({ probe: 'athena-query', action: 's3:GetObject', code: 'TableDataDenied', category: 'permission' })]);
+    expect(queries.reasons[0].message).toMatch(/could not read the table's data on S3/);
+    // The same request with dataLocation (a profile above) passes, and warns of nothing.
+    expect(setupFor(QUERIES_WITH_DATA).warnings).toEqual([]);
   });
 
   it('a setup too large for inline policies: managed policies, attached, pass as well', async () => {
