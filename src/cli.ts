@@ -492,6 +492,10 @@ function policy(args: string[], io: Io): number {
     },
     data ? { bucket: data.bucket, prefix: data.prefix } : undefined,
   );
+  // Queries read the tables' data with the caller's rights: without its location nothing grants it.
+  if (ids.includes('query-execution') && !data) {
+    io.stderr.write("preflight: warning: query-execution: Athena reads the tables' data with the caller's rights; without --data-location the policy cannot grant it (queries on tables not governed by Lake Formation will be refused)\n");
+  }
   // One shape: the identity policy (numbered parts when one would exceed IAM's size quota), what
   // the preflight itself calls to check, and the trust policy when asked for.
   const trustPolicy = values['external-id'] ? buildTrustPolicy({ trustedPrincipalArn: values['trusted-principal']!, externalId: values['external-id'] }) : undefined;

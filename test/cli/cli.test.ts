@@ -198,7 +198,11 @@ describe('preflight policy', () => {
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('--output s3://bucket/prefix/ is required for query-results');
     const all = await cli([...base, '--capabilities', 'all', '--output', 's3://acme-athena-results/p/', '--data-location', 's3://acme-data-lake/sales/']);
-    expect(all.code).toBe(0);
+    expect(all).toMatchObject({ code: 0, stderr: '' });
+    // Queries without the data's location: printed all the same, with a warning on stderr.
+    const queries = await cli([...base, '--capabilities', 'query-execution', '--output', 's3://acme-athena-results/p/']);
+    expect(queries.code).toBe(0);
+    expect(queries.stderr).toMatch(/^preflight: warning: query-execution: .*--data-location/);
     const actions = JSON.parse(all.stdout).identityPolicies.flatMap((p: { document: { Statement: Array<{ Action: string[] }> } }) => p.document.Statement.flatMap((s) => s.Action));
     expect(actions).toEqual(expect.arrayContaining(['glue:GetTables', 'athena:GetQueryResultsStream', 'cloudtrail:LookupEvents']));
     expect(actions).not.toContain('sts:GetCallerIdentity');

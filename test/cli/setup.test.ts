@@ -8,7 +8,7 @@ import { type Harness, TEST_API_KEY, startHarness } from '../support/service.js'
 const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
 const EXTERNAL_ID = 'acme-7f3c2a';
 const BASE = ['setup', '--region', 'eu-west-1', '--account', '123456789012', '--external-id', EXTERNAL_ID, '--trusted-principal', PRINCIPAL];
-const FULL = [...BASE, '--capabilities', 'metadata,query-execution,query-results', '--required', 'connection,metadata', '--workgroup', 'analytics', '--output', 's3://acme-athena-results/analytics/', '--databases', 'sales,ops', '--kms-keys', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', '--role-name', 'AcmePreflight'];
+const FULL = [...BASE, '--capabilities', 'metadata,query-execution,query-results', '--required', 'connection,metadata', '--workgroup', 'analytics', '--output', 's3://acme-athena-results/analytics/', '--databases', 'sales,ops', '--data-location', 's3://acme-data-lake/', '--kms-keys', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', '--role-name', 'AcmePreflight'];
 const FULL_BODY = {
   region: 'eu-west-1',
   accountId: '123456789012',
@@ -18,6 +18,8 @@ const FULL_BODY = {
   required: ['connection', 'metadata'],
   athena: { workgroup: 'analytics', outputLocation: 's3://acme-athena-results/analytics/' },
   glue: { databases: ['sales', 'ops'] },
+  // Queries read the tables' data with the role's rights: without it the setup warns (test/setup/data-location.test.ts).
+  dataLocation: 's3://acme-data-lake/',
   kmsKeys: ['arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
 };
 
