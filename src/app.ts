@@ -80,7 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     addressCounters: options.addressCounters,
     metrics,
   });
-  if (config.webUi ?? true) registerWebPage(app);
+  if (config.webUi ?? true) registerWebPage(app, { history: Boolean(options.store) });
   await app.register(healthRoutes, { metrics });
   await app.register(preflightRoutes, { engine, maxConcurrentRuns: config.maxConcurrentRuns, metrics, shutdownSignal: options.shutdownSignal, store: options.store });
   await app.register(setupRoutes, {

@@ -252,7 +252,8 @@ function renderReport(report) {
   $('actions').hidden = false; $('report').hidden = false;
   const link = new URL(runLink(report.id), location.href).href;
   $('share').replaceChildren('Link for the ticket: ', h('a', { id: 'share-link', href: runLink(report.id) }, link), copyButton(link, 'Copy link'));
-  $('share').hidden = false;
+  // Without a report store the run is not kept: a link would open nothing.
+  $('share').hidden = document.body.dataset.history !== 'on';
 }
 
 function startResults(requested) {
@@ -615,7 +616,10 @@ const BODY = `
 // An inline icon: the browser asks for no /favicon.ico (which would be a 404).
 const ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#2456d6"/><path d="M4 8.5l3 3 5-7" stroke="#fff" stroke-width="2" fill="none"/></svg>')}`;
 
-const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><link rel="icon" href="${ICON}"><title>Preflight</title><style>${STYLE}</style></head><body>${BODY}<script>${SCRIPT}</script></body></html>`;
+// Whether the service keeps reports is said in the markup (the script's hash stays one): without a
+// store, a run offers no link to a report that will not be there.
+const page = (history: boolean) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><link rel="icon" href="${ICON}"><title>Preflight</title><style>${STYLE}</style></head><body data-history="${history ? 'on' : 'off'}">${BODY}<script>${SCRIPT}</script></body></html>`;
 
 const hash = (source: string) => `'sha256-${createHash('sha256').update(source).digest('base64')}'`;
 
@@ -631,7 +635,8 @@ export const PAGE_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function registerWebPage(app: FastifyInstance): void {
+export function registerWebPage(app: FastifyInstance, options: { history: boolean } = { history: true }): void {
+  const html = page(options.history);
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
     reply
       .header('content-security-policy', PAGE_SECURITY_POLICY)
@@ -639,6 +644,6 @@ export function registerWebPage(app: FastifyInstance): void {
       .header('referrer-policy', 'no-referrer')
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
-      .send(PAGE),
+      .send(html),
   );
 }

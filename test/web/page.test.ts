@@ -83,6 +83,8 @@ describe('the support page', () => {
     await expect(functions.locator('th').textContent()).resolves.toBe('User-defined functionsfunctions'); // the title, then the id
     await expect(functions.textContent()).resolves.toContain('glue:GetUserDefinedFunctions');
     await expect(page.locator('#summary').textContent()).resolves.toMatch(/degraded/);
+    // This service keeps no reports: no link to one (test/web/history-page.test.ts has the store on).
+    expect(await page.locator('#share').isHidden()).toBe(true);
 
     expect(JSON.parse(await copied(page, page.locator('#policies .block .copy').first()))).toEqual(report.remediation.policy);
 
