@@ -140,3 +140,34 @@ describe('the Set up tab', () => {
     await context.close();
   });
 });
+
+// What POST /setup warns of (query-execution without the tables' data location), shown above the forms.
+async function generate(dataLocation?: string): Promise<string[]> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${base}/`);
+  await page.click('#tab-setup');
+  await page.fill('#s-apiKey', TEST_API_KEY);
+  await page.fill('#s-region', 'eu-west-1');
+  await page.fill('#s-account', '123456789012');
+  await page.fill('#s-externalId', EXTERNAL_ID);
+  for (const box of await page.$$('input[name=scap]')) await box.setChecked(['metadata', 'query-results', 'query-execution'].includes((await box.getAttribute('value'))!));
+  await page.fill('#s-outputLocation', 's3://acme-athena-results/primary/');
+  if (dataLocation) await page.fill('#s-dataLocation', dataLocation);
+  await page.click('#setup-run');
+  await page.waitForSelector('#setup-out:not([hidden]) .block');
+  const shown = await page.$$eval('#setup-out .setup-warning', (nodes) => nodes.map((n) => n.textContent ?? ''));
+  await context.close();
+  return shown;
+}
+
+describe('the Set up tab\'s warnings', () => {
+  it("shows the setup's warnings: query-execution without the data location", async () => {
+    const body = { region: 'eu-west-1', accountId: '123456789012', externalId: EXTERNAL_ID, capabilities: ['metadata', 'query-results', 'query-execution'], athena: { outputLocation: 's3://acme-athena-results/primary/' } };
+    const answer = (await harness.app.inject({ method: 'POST', url: '/setup', headers: { authorization: `Bearer ${TEST_API_KEY}` }, payload: body })).json();
+    expect(answer.warnings).toHaveLength(1);
+    expect(await generate()).toEqual([`Warning: ${answer.warnings[0]}`]);
+    expect(await generate('s3://acme-data-lake/')).toEqual([]);
+  });
+});
