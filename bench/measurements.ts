@@ -14,7 +14,7 @@ import { PROBES } from '../src/probes/registry.js';
 import { openPostgresStore } from '../src/store/postgres.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import type { ReportStore } from '../src/store/types.js';
-import { API_KEY, COMPILE_CACHE_DIR, IMAGE_NODE_OPTIONS, type SandboxProcess, type ServiceProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
+import { API_KEY, COMPILE_CACHE_DIR, IMAGE_MEMORY_ENV, IMAGE_NODE_OPTIONS, type SandboxProcess, type ServiceProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
 
 const run = promisify(execFile);
 const LATENCY_MS = 50;
@@ -205,6 +205,7 @@ async function sdkCpuPerCall(sandbox: SandboxProcess, callsPerPreflight: number)
     env: {
       PATH: process.env.PATH,
       NODE_OPTIONS: IMAGE_NODE_OPTIONS,
+      ...IMAGE_MEMORY_ENV,
       ENDPOINT: sandbox.endpoint,
       REGION: sandbox.region,
       ACCESS_KEY_ID: analyst.accessKeyId,
@@ -242,7 +243,7 @@ export async function throughput() {
   }
 }
 
-/** What the image's heap limits cost and save at concurrency 32: with them, and with V8's defaults. */
+/** What the image's heap limits cost and save at concurrency 32: with them, and with V8's defaults (the image's malloc settings in both). */
 export async function heapLimits() {
   const sandbox = await startSandboxProcess(THROUGHPUT_SCENARIO);
   const measure = async (nodeOptions: string) => {
@@ -262,7 +263,7 @@ export async function heapLimits() {
     const pooled = (pair: typeof runs) => ({ cpuMsPerPreflight: (pair[0]!.cpuMsPerPreflight + pair[1]!.cpuMsPerPreflight) / 2, peakMb: Math.max(pair[0]!.peakMb, pair[1]!.peakMb) });
     const limited = pooled([runs[0]!, runs[2]!]);
     const defaults = pooled([runs[1]!, runs[3]!]);
-    return { nodeOptions: IMAGE_NODE_OPTIONS, limited, defaults, cpuRatio: limited.cpuMsPerPreflight / defaults.cpuMsPerPreflight, rssRatio: limited.peakMb / defaults.peakMb };
+    return { nodeOptions: IMAGE_NODE_OPTIONS, memoryEnv: IMAGE_MEMORY_ENV, limited, defaults, cpuRatio: limited.cpuMsPerPreflight / defaults.cpuMsPerPreflight, rssRatio: limited.peakMb / defaults.peakMb };
   } finally {
     await sandbox.stop();
   }

@@ -38,13 +38,21 @@ export async function startSandboxProcess(scenario: string): Promise<SandboxProc
   return { child, ...started, stop: () => stop(child) };
 }
 
+const DOCKERFILE = readFileSync('Dockerfile', 'utf8');
+/** A variable the image sets on a line of its own (`ENV NAME="value"` or `ENV NAME=value`). */
+const imageEnv = (name: string) => DOCKERFILE.match(new RegExp(`^ENV ${name}=(?:"([^"]*)"|(\\S+))$`, 'm'))?.slice(1).find((v) => v !== undefined);
+
 /** The service runs with the image's NODE_OPTIONS (its V8 heap limits), read from the Dockerfile. */
-export const IMAGE_NODE_OPTIONS = readFileSync('Dockerfile', 'utf8').match(/^ENV NODE_OPTIONS="([^"]*)"/m)?.[1] ?? '';
+export const IMAGE_NODE_OPTIONS = imageEnv('NODE_OPTIONS') ?? '';
+/** The rest of the image's ENV that shapes the process's memory, read from the Dockerfile as well. */
+export const IMAGE_MEMORY_ENV: Record<string, string> = Object.fromEntries(
+  ['MALLOC_ARENA_MAX'].flatMap((name) => (imageEnv(name) === undefined ? [] : [[name, imageEnv(name)!]])),
+);
 
 /** V8's code cache for the service processes of this run (as the image keeps it between starts). */
 export const COMPILE_CACHE_DIR = mkdtempSync(join(tmpdir(), 'preflight-bench-cache-'));
 
-export async function startServiceProcess(sandbox: SandboxProcess, port: number, compileCacheDir = COMPILE_CACHE_DIR, nodeOptions = IMAGE_NODE_OPTIONS): Promise<ServiceProcess> {
+export async function startServiceProcess(sandbox: SandboxProcess, port: number, compileCacheDir = COMPILE_CACHE_DIR, nodeOptions = IMAGE_NODE_OPTIONS, memoryEnv = IMAGE_MEMORY_ENV): Promise<ServiceProcess> {
   const identity = sandbox.principals.find((p) => p.serviceIdentity)!;
   // Reports kept as the image keeps them (SQLite under the data directory), each service in a
   // directory of its own, removed when it stops.
@@ -55,6 +63,7 @@ export async function startServiceProcess(sandbox: SandboxProcess, port: number,
     env: {
       NODE_COMPILE_CACHE: compileCacheDir,
       NODE_OPTIONS: nodeOptions,
+      ...memoryEnv,
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       PORT: String(port),

@@ -151,11 +151,11 @@ export function loadConfig(env: Env): Config {
 
 /**
  * Heap the concurrency limits need, from `npm run bench`: with 200 runs in flight and the default
- * 256 calls, an 80 MB old space thrashed and 96 MB did not (a run holds its probes' state; a call
+ * 256 calls, an 80 MB old space thrashed and 88 MB did not (a run holds its probes' state; a call
  * in flight holds its SDK request, some 25 KB).
  */
-const HEAP_BASE_MB = 34;
-const HEAP_PER_RUN_MB = 0.35;
+const HEAP_BASE_MB = 31;
+const HEAP_PER_RUN_MB = 0.3;
 const HEAP_PER_CALL_MB = 0.025;
 
 /** Why V8's heap limit is too small for the concurrency limits, or undefined when it is not. */
