@@ -1,6 +1,6 @@
 // Lake Formation and KMS facts that several services need (Glue hides governed tables, Athena
 // queries need SELECT and key access, S3 relays KMS decisions), kept in one place.
-import { authorize as authorizeRequest } from './iam/evaluate.js';
+import { authorize as authorizeRequest } from '../iam/evaluate.js';
 import type { SandboxState } from './state.js';
 import type { Caller } from './types.js';
 

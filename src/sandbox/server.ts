@@ -3,7 +3,7 @@
 // service modules only describe what each operation does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { accessDeniedMessage, authorize as evaluate } from './iam/evaluate.js';
+import { accessDeniedMessage, authorize as evaluate } from '../iam/evaluate.js';
 import { renderError } from './protocols.js';
 import { type Scenario, loadScenario, parseScenario } from './scenario.js';
 import { SERVICES } from './services/index.js';

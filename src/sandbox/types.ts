@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ConditionValue, PolicySet } from './iam/evaluate.js';
+import type { ConditionValue, PolicySet } from '../iam/evaluate.js';
 import type { PolicyDocument } from './scenario.js';
 import type { SandboxState } from './state.js';
 

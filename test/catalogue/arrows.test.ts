@@ -45,6 +45,11 @@ describe('the import arrows', () => {
     expect(arrows(IMPORTS.filter((i) => under('catalogue')(i.from) && !under('catalogue')(i.to)))).toEqual([]);
   });
 
+  it('leave the IAM evaluator for nothing: engine and sandbox share it, it depends on neither', () => {
+    expect(arrows(IMPORTS.filter((i) => under('iam')(i.from) && !under('iam')(i.to)))).toEqual([]);
+    expect(IMPORTS.some((i) => under('sandbox')(i.from) && under('iam')(i.to))).toBe(true);
+  });
+
   it('never lead from the engine to the probes: the registry is passed in from the top', () => {
     expect(arrows(IMPORTS.filter((i) => under('preflight')(i.from) && (under('probes')(i.to) || under('sandbox')(i.to))))).toEqual([]);
   });

@@ -12,7 +12,7 @@ import {
 } from '../../src/catalogue/remediation.js';
 import { buildRemediationPolicies, IAM_POLICY_LIMITS, type NumberedPolicy, policySize, setupPolicies } from '../../src/catalogue/remediation.js';
 import { grantsFor, type ResourceScope, resourcesFor } from '../../src/catalogue/resources.js';
-import { authorize } from '../../src/sandbox/iam/evaluate.js';
+import { authorize } from '../../src/iam/evaluate.js';
 
 const ACCOUNT = '123456789012';
 const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f`;

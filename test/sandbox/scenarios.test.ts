@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { authorize } from '../../src/sandbox/iam/evaluate.js';
+import { authorize } from '../../src/iam/evaluate.js';
 import { BUILT_IN_SCENARIO_DIR, ScenarioError, listBuiltInScenarios, loadScenario, parseScenario } from '../../src/sandbox/scenario.js';
 
 const REQUIRED = [

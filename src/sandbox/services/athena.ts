@@ -4,7 +4,7 @@
 // or read Lake Formation-governed data. The Glue catalog read is the one the data catalog names
 // (its own account's, a named catalog, another account's): see glueCatalogOf.
 import { hasLakeFormationPermission, isDatabaseVisible, isGoverned, isTableVisible, kmsDecision, resolveKmsKey } from '../governance.js';
-import { accessDeniedMessage, authorize as evaluate } from '../iam/evaluate.js';
+import { accessDeniedMessage, authorize as evaluate } from '../../iam/evaluate.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioDatabase, ScenarioTable, ScenarioWorkGroup } from '../scenario.js';
 import { etagOf, type QueryExecutionRecord, type SandboxState, type StoredObject } from '../state.js';

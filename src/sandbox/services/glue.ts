@@ -7,7 +7,7 @@
 // without a grant. Which catalog a request names (the default one, a named catalog under the root,
 // another account's) and how cross-account reads are decided is in glue-catalogs.ts.
 import { isDatabaseVisible, isTableVisible, kmsDecision } from '../governance.js';
-import { accessDeniedMessage } from '../iam/evaluate.js';
+import { accessDeniedMessage } from '../../iam/evaluate.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioTable } from '../scenario.js';
 import { AwsError, type ServiceCall } from '../types.js';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { kmsDecision, resolveKmsKey } from '../governance.js';
 import { jsonService, stringField } from '../protocols.js';
-import { accessDeniedMessage } from '../iam/evaluate.js';
+import { accessDeniedMessage } from '../../iam/evaluate.js';
 import { AwsError, type ServiceCall } from '../types.js';
 
 type Input = Record<string, unknown>;

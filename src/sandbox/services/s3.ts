@@ -2,7 +2,7 @@
 // results bucket. Bucket policies take part in every decision, a bucket in another region
 // redirects, and SSE-KMS makes writes and reads depend on the caller's access to the key.
 import { kmsDecision, resolveKmsKey } from '../governance.js';
-import { accessDeniedMessage } from '../iam/evaluate.js';
+import { accessDeniedMessage } from '../../iam/evaluate.js';
 import { xmlEscape } from '../protocols.js';
 import type { ScenarioBucket } from '../scenario.js';
 import { type StoredObject, etagOf } from '../state.js';

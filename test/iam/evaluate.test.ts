@@ -1,7 +1,7 @@
 // IAM evaluation, table-driven: the rules first, then the vendors' policies action by action.
 // Every expectation comes from AWS's documented evaluation logic or the seed text, not from output.
 import { describe, expect, it } from 'vitest';
-import { type AuthorizationRequest, type Decision, type PolicySet, accessDeniedMessage, authorize } from '../../src/sandbox/iam/evaluate.js';
+import { type AuthorizationRequest, type Decision, type PolicySet, accessDeniedMessage, authorize } from '../../src/iam/evaluate.js';
 import { type PolicyDocument, type PolicyStatement, loadScenario } from '../../src/sandbox/scenario.js';
 
 const ACCOUNT = '123456789012';

@@ -1,7 +1,7 @@
 // Condition operators the differential test (iam-differential.test.ts) found missing or wrong in the
 // sandbox's evaluator, each expectation from the IAM User Guide's condition operators page.
 import { describe, expect, it } from 'vitest';
-import { type AuthorizationRequest, authorize } from '../../src/sandbox/iam/evaluate.js';
+import { type AuthorizationRequest, authorize } from '../../src/iam/evaluate.js';
 import type { PolicyStatement } from '../../src/sandbox/scenario.js';
 
 const USER = { arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333' };

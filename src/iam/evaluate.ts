@@ -1,8 +1,9 @@
-// IAM policy evaluation as AWS documents it ("Policy evaluation logic"): an explicit deny in any
+// The one IAM policy evaluator, shared by the engine (bucket policies as Athena meets them) and the
+// sandbox. IAM policy evaluation as AWS documents it ("Policy evaluation logic"): an explicit deny in any
 // policy wins; organisations' SCPs must allow; then identity and resource-based policies, with
 // cross-account requests needing both sides; boundaries and session policies only ever narrow.
 import { BlockList, isIP } from 'node:net';
-import type { PolicyDocument, PolicyStatement } from '../scenario.js';
+import type { PolicyDocument, PolicyStatement } from './policy.js';
 
 export type PolicyKind = 'identity' | 'resource' | 'scp' | 'rcp' | 'boundary' | 'session' | 'vpc-endpoint';
 

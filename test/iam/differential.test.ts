@@ -1,4 +1,4 @@
-// Differential test of the sandbox's IAM evaluator (src/sandbox/iam/evaluate.ts) against an
+// Differential test of the sandbox's IAM evaluator (src/iam/evaluate.ts) against an
 // independent one, @cloud-copilot/iam-simulate (a devDependency, AGPL: used here only, never from
 // src/, never in the image). Both get the same policies and the same request context; their
 // decisions (allowed, explicitly denied, implicitly denied) must agree, or the difference must be
@@ -14,7 +14,7 @@ import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AWS_ACTIONS } from '../../src/catalogue/actions.js';
-import { type AuthorizationRequest, type ConditionValue, type Decision, type PolicySet, authorize } from '../../src/sandbox/iam/evaluate.js';
+import { type AuthorizationRequest, type ConditionValue, type Decision, type PolicySet, authorize } from '../../src/iam/evaluate.js';
 import { type PolicyDocument, type PolicyStatement, type Scenario, listBuiltInScenarios, loadScenario } from '../../src/sandbox/scenario.js';
 
 type Outcome = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
