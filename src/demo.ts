@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
 import { argumentProblem } from './cli.js';
 import { createClientFactory } from './aws/clients.js';
+import { shellWord } from './catalogue/quote.js';
 import { createCallSlots } from './preflight/call-slots.js';
 import type { PreflightReport } from './preflight/types.js';
 import { PROBES } from './probes/registry.js';
@@ -46,7 +47,8 @@ function listenError(error: unknown, what: string, option: string): Error {
 }
 
 function curl(address: string, body: unknown): string {
-  return `curl -s ${address}/preflight -H 'Authorization: Bearer ${DEMO_API_KEY}' -H 'content-type: application/json' -H 'accept: text/plain' \\\n    -d '${JSON.stringify(body)}'`;
+  const [request, ...headers] = [`${address}/preflight`, `Authorization: Bearer ${DEMO_API_KEY}`, 'content-type: application/json', 'accept: text/plain'].map(shellWord);
+  return `curl -s ${request} ${headers.map((header) => `-H ${header}`).join(' ')} \\\n    -d ${shellWord(JSON.stringify(body))}`;
 }
 
 export async function runDemo(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WritableStream; env: Record<string, string | undefined> }): Promise<number> {

@@ -3,6 +3,8 @@
 // `context.finding('BUCKET_OTHER_REGION', { bucket, region, connectionRegion })`; each code's
 // facts are typed here. The report's list of codes (FINDING_CODES, openapi.yaml's enum) and
 // README's table are derived from this one list.
+import { type Command, abortMultipartUpload, deleteObject, enableWorkgroup, lakeFormationGrant, listMultipartUploads } from './commands.js';
+import { shellCommand } from './quote.js';
 import { EXTERNAL_ID_PLACEHOLDER, SERVICE_PRINCIPAL_PLACEHOLDER, buildTrustPolicy } from './remediation.js';
 import { iamPrincipalOf } from './resources.js';
 
@@ -14,7 +16,10 @@ interface FindingDefinition<Facts> {
   /** One line for README's table: when it is reported. */
   title: string;
   message(facts: Facts): string;
-  remediation(facts: Facts): string;
+  /** The fix in words; `commands` are this finding's commands, quoted for a shell, to quote in them. */
+  remediation(facts: Facts, commands: readonly string[]): string;
+  /** The aws CLI commands that fix it, as the program must receive them (quoted once, by shellCommand). */
+  commands?(facts: Facts): Command[];
 }
 
 /** A catalogue entry whose messages take `Facts` (none when the type is left out). */
@@ -31,17 +36,25 @@ interface EmptyListing {
   callerArn?: string;
 }
 
+/** The Lake Formation grant that shows what a listing hides: DESCRIBE on the database, or on its tables. */
+function emptyListingGrant({ region, callerArn }: EmptyListing, what: 'databases' | 'tables', database?: string): Command {
+  return lakeFormationGrant({
+    region,
+    principal: iamPrincipalOf(callerArn ?? '<principal-arn>'),
+    permissions: ['DESCRIBE'],
+    resource: what === 'databases' ? { Database: { Name: '<database>' } } : { Table: { DatabaseName: database ?? '<database>', TableWildcard: {} } },
+  });
+}
+
 /** The two usual reasons a Glue listing comes back empty, and the fix for each. */
-function emptyListingFixes({ region, catalogId, catalogOwner, catalogName, callerArn }: EmptyListing, what: 'databases' | 'tables', database?: string): string {
+function emptyListingFixes({ region, catalogId, catalogOwner, catalogName }: EmptyListing, what: 'databases' | 'tables', grant: string, database?: string): string {
   const glueArn = `arn:aws:glue:${region}:${catalogOwner ?? catalogId}`;
   const under = catalogName ? `${catalogName}/` : '';
-  const principal = iamPrincipalOf(callerArn ?? '<principal-arn>');
   const resources = what === 'databases' ? `${glueArn}:database/${under}*` : `${glueArn}:table/${under}${database ?? '*'}/*`;
   const action = what === 'databases' ? 'glue:GetDatabases' : 'glue:GetTables';
-  const lakeFormationResource = what === 'databases' ? `'{"Database":{"Name":"<database>"}}'` : `'{"Table":{"DatabaseName":"${database ?? '<database>'}","TableWildcard":{}}}'`;
   return [
     `If ${what} exist, one of two things hides them. (1) The identity policy allows ${action} on the catalog but not on ${resources}: Glue leaves out of listings what a policy does not allow, so allow ${action} on those ARNs too.`,
-    `(2) Lake Formation hides ${what} the principal has no grant on: aws lakeformation grant-permissions --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE --resource ${lakeFormationResource} (add SELECT to query them).`,
+    `(2) Lake Formation hides ${what} the principal has no grant on: grant DESCRIBE (add SELECT to query them): ${grant}`,
   ].join(' ');
 }
 
@@ -106,7 +119,8 @@ export const FINDINGS = {
     severity: 'high',
     title: 'The workgroup is disabled: every query in it is rejected.',
     message: ({ workgroup }) => `The Athena workgroup "${workgroup}" is disabled: every query in it is rejected.`,
-    remediation: ({ workgroup }) => `Enable it (aws athena update-work-group --work-group ${workgroup} --state ENABLED) or use another workgroup.`,
+    commands: ({ workgroup }) => [enableWorkgroup(workgroup)],
+    remediation: (_, [enable]) => `Enable it, or use another workgroup: ${enable}`,
   }),
   WORKGROUP_NOT_FOUND: finding<{ workgroup: string; region: string }>({
     severity: 'high',
@@ -131,13 +145,17 @@ export const FINDINGS = {
     severity: 'low',
     title: 'The marker object the preflight wrote could not be deleted (the message names it).',
     message: ({ bucket, key, errorCode }) => `The marker object s3://${bucket}/${key} could not be deleted${codeNote(errorCode)}.`,
-    remediation: ({ bucket, key }) => `Delete it by hand: aws s3 rm s3://${bucket}/${key}`,
+    commands: ({ bucket, key }) => [deleteObject(bucket, key)],
+    remediation: (_, [remove]) => `Delete it by hand: ${remove}`,
   }),
   MULTIPART_UPLOAD_NOT_ABORTED: finding<{ bucket: string; key: string; uploadId: string | undefined; errorCode?: string }>({
     severity: 'low',
     title: 'The multipart upload the preflight started could not be aborted (the message names it).',
-    message: ({ bucket, key, uploadId, errorCode }) => `The multipart upload ${uploadId} to s3://${bucket}/${key} could not be aborted${codeNote(errorCode)}.`,
-    remediation: ({ bucket, key, uploadId }) => `Abort it by hand: aws s3api abort-multipart-upload --bucket ${bucket} --key ${key} --upload-id ${uploadId}`,
+    message: ({ bucket, key, uploadId, errorCode }) => `${uploadId ? `The multipart upload ${uploadId}` : 'A multipart upload'} to s3://${bucket}/${key} could not be aborted${codeNote(errorCode)}.`,
+    // Without the upload's id (the run ended before S3 answered), list the uploads under the key first.
+    commands: ({ bucket, key, uploadId }) => (uploadId ? [abortMultipartUpload(bucket, key, uploadId)] : [listMultipartUploads(bucket, key), abortMultipartUpload(bucket, key, '<UploadId>')]),
+    remediation: ({ uploadId }, commands) =>
+      uploadId ? `Abort it by hand: ${commands[0]}` : `Find its UploadId with ${commands[0]}, then abort it by hand: ${commands[1]}`,
   }),
   LAKE_FORMATION_EMPTY_LISTING: finding({
     severity: 'high',
@@ -149,13 +167,15 @@ export const FINDINGS = {
     severity: 'high',
     title: 'Glue listed no database: its two usual causes (Glue grants on the catalog but not on `database/*`, or Lake Formation hiding them), each with its fix.',
     message: ({ catalogId }) => `Glue listed no database in catalog ${catalogId}: nothing can be ingested.`,
-    remediation: (facts) => emptyListingFixes(facts, 'databases'),
+    commands: (facts) => [emptyListingGrant(facts, 'databases')],
+    remediation: (facts, [grant]) => emptyListingFixes(facts, 'databases', grant!),
   }),
   NO_TABLES_VISIBLE: finding<EmptyListing & { databases: readonly string[] }>({
     severity: 'high',
     title: 'Glue listed no table in the sampled databases: its two usual causes (Glue grants not on `table/*/*`, or Lake Formation hiding them), each with its fix.',
     message: ({ databases }) => `Glue listed no table in ${databases.join(', ')}: no table can be ingested from ${databases.length > 1 ? 'them' : 'it'}.`,
-    remediation: (facts) => emptyListingFixes(facts, 'tables', facts.databases.length === 1 ? facts.databases[0] : undefined),
+    commands: (facts) => [emptyListingGrant(facts, 'tables', facts.databases.length === 1 ? facts.databases[0] : undefined)],
+    remediation: (facts, [grant]) => emptyListingFixes(facts, 'tables', grant!, facts.databases.length === 1 ? facts.databases[0] : undefined),
   }),
   CATALOG_NOT_FOUND: finding<{ catalogId: string; region: string; listed?: readonly string[] }>({
     severity: 'high',
@@ -210,9 +230,19 @@ export type FindingFacts<C extends FindingCode> = Parameters<(typeof FINDINGS)[C
 export type FindingArguments<C extends FindingCode> = Record<never, never> extends FindingFacts<C> ? [facts?: FindingFacts<C>] : [facts: FindingFacts<C>];
 
 /** A finding in the report's words (the engine adds the probe that found it). */
-export function renderFinding<C extends FindingCode>(code: C, ...[facts]: FindingArguments<C>): { code: C; severity: Severity; message: string; remediation: string } {
+export function renderFinding<C extends FindingCode>(
+  code: C,
+  ...[facts]: FindingArguments<C>
+): { code: C; severity: Severity; message: string; remediation: string; commands?: string[] } {
   const definition = FINDINGS[code] as FindingDefinition<FindingFacts<C> | undefined>;
-  return { code, severity: definition.severity, message: definition.message(facts), remediation: definition.remediation(facts) };
+  const commands = (definition.commands?.(facts) ?? []).map(shellCommand);
+  return {
+    code,
+    severity: definition.severity,
+    message: definition.message(facts),
+    remediation: definition.remediation(facts, commands),
+    ...(commands.length ? { commands } : {}),
+  };
 }
 
 const TABLE_START = '<!-- findings: generated from src/catalogue/findings.ts by `npm run openapi` -->';

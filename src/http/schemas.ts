@@ -111,6 +111,8 @@ export const CapabilityReportSchema = Type.Object({
     Type.Object({
       summary: Type.String(),
       statements: Type.Array(Statement),
+      // Where no IAM statement fixes it (Lake Formation grants): the commands, also quoted in the summary.
+      commands: Type.Optional(Type.Array(Type.String(), { description: 'aws CLI commands that fix it, each one line for a POSIX shell, in order' })),
       // Where another account's catalog refused or its Lake Formation share is missing: what its owner must do.
       otherAccounts: Type.Optional(Type.Array(OtherAccountFix)),
     }),
@@ -167,6 +169,7 @@ export const ReportSchema = Type.Object(
         severity: literals(SEVERITIES),
         message: Type.String(),
         remediation: Type.String(),
+        commands: Type.Optional(Type.Array(Type.String(), { description: 'aws CLI commands that fix it, each one line for a POSIX shell, in order (also quoted in remediation)' })),
         // The probe that found it.
         probe: Type.Optional(Type.String()),
       }),

@@ -16,6 +16,7 @@ import { NO_SERVICE_IDENTITY, isAnswer, isCertificateError } from './classify.js
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
 import { iamPrincipalOf } from '../catalogue/resources.js';
+import { type Command, lakeFormationGrant, shellLines } from '../catalogue/commands.js';
 import { type RunFacts, clientSideKmsKey, resultsKmsKeys, resolveOutput, sameKmsKey } from './facts.js';
 import { type ProbeDefinition, TABLE_DATA_DENIED } from './probe.js';
 
@@ -336,17 +337,18 @@ export function remediationFor(
     ...(dataLocation && grantable ? statementsFor(['s3:ListBucket', 's3:GetObject'], { ...resourceScope(evidence), ...dataScope(dataLocation) }) : []),
   ]);
   const needsWords = status !== 'ok' && status !== 'skipped';
-  const summary = () =>
-    withLakeFormationGrant(
-      summaryFor(definition, status, assumeRefused || !liftable.length ? missingActions : liftable, [...blockers, ...ownerBlockers], reasons, evidence.findings, connection.region),
-      reasons,
-      evidence,
-    );
+  const commands = shellLines(lakeFormationGrants(reasons, evidence));
+  const summary = () => {
+    const words = summaryFor(definition, status, assumeRefused || !liftable.length ? missingActions : liftable, [...blockers, ...ownerBlockers], reasons, evidence.findings, connection.region);
+    return commands.length ? `${words} ${commands.join('; ')}` : words;
+  };
   const otherAccounts = needsWords ? otherAccountFixes(definition, evidence, reasons, ownerBlockers.length > 0 ? owners : [], wanted) : [];
   return {
     missingActions,
     untestedActions: untestedActions.filter((action) => !missingActions.includes(action)),
-    ...(needsWords || missingActions.length ? { remediation: { summary: summary(), statements, ...(otherAccounts.length ? { otherAccounts } : {}) } } : {}),
+    ...(needsWords || missingActions.length
+      ? { remediation: { summary: summary(), statements, ...(commands.length ? { commands } : {}), ...(otherAccounts.length ? { otherAccounts } : {}) } }
+      : {}),
   };
 }
 
@@ -448,20 +450,21 @@ function otherAccountFixes(
     const consumer = connection.accountId;
     for (const target of targets) {
       // A table link shares one table; a database link or a shared database, all of its tables.
-      const tables = JSON.stringify({ Table: { CatalogId: target.catalogId, DatabaseName: target.database, ...(target.table ? { Name: target.table } : { TableWildcard: {} }) } });
-      const database = JSON.stringify({ Database: { CatalogId: target.catalogId, Name: target.database } });
+      const tables = { Table: { CatalogId: target.catalogId, DatabaseName: target.database, ...(target.table ? { Name: target.table } : { TableWildcard: {} }) } };
+      const database = { Database: { CatalogId: target.catalogId, Name: target.database } };
       const what = target.table ? `${target.database}.${target.table}` : target.database;
       const link = target.linkTable ? `${target.link}.${target.linkTable}` : target.link;
-      const linkResource = target.linkTable ? { Table: { DatabaseName: target.link, Name: target.linkTable } } : { Database: { Name: target.link } };
+      const linkResource = target.linkTable ? { Table: { DatabaseName: target.link!, Name: target.linkTable } } : { Database: { Name: target.link! } };
+      const { region } = connection;
       fixes.push({
         accountId: target.accountId,
         summary: `${link ? `${link} is a resource link to` : 'This principal reads'} ${what} in account ${target.accountId}, and Lake Formation refused it: the owner of ${target.accountId} must share ${what} with account ${consumer} (${target.table ? 'the first command' : 'the first two commands'}, run in ${target.accountId}); then a Lake Formation administrator of ${consumer} grants this principal what was shared${link ? ' and DESCRIBE on the link' : ''} (the rest, run in ${consumer}).`,
-        commands: [
-          ...(target.table ? [] : [`aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${consumer} --permissions DESCRIBE --permissions-with-grant-option DESCRIBE --resource '${database}'`]),
-          `aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${consumer} --permissions DESCRIBE SELECT --permissions-with-grant-option DESCRIBE SELECT --resource '${tables}'`,
-          `aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE SELECT --resource '${tables}'`,
-          ...(link ? [`aws lakeformation grant-permissions --region ${connection.region} --principal DataLakePrincipalIdentifier=${principal} --permissions DESCRIBE --resource '${JSON.stringify(linkResource)}'`] : []),
-        ],
+        commands: shellLines([
+          ...(target.table ? [] : [lakeFormationGrant({ region, principal: consumer, permissions: ['DESCRIBE'], grantable: ['DESCRIBE'], resource: database })]),
+          lakeFormationGrant({ region, principal: consumer, permissions: ['DESCRIBE', 'SELECT'], grantable: ['DESCRIBE', 'SELECT'], resource: tables }),
+          lakeFormationGrant({ region, principal, permissions: ['DESCRIBE', 'SELECT'], resource: tables }),
+          ...(link ? [lakeFormationGrant({ region, principal, permissions: ['DESCRIBE'], resource: linkResource })] : []),
+        ]),
       });
     }
   }
@@ -469,18 +472,19 @@ function otherAccountFixes(
 }
 
 /** Where Lake Formation refused, the grants to make, as commands (they are not IAM statements). */
-function withLakeFormationGrant(summary: string, reasons: readonly Reason[], evidence: Evidence): string {
-  if (!reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) return summary;
+function lakeFormationGrants(reasons: readonly Reason[], evidence: Evidence): Command[] {
+  if (!reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) return [];
   const { connection, facts } = evidence;
   // A catalog under the root is named in the resource itself (its id is `<account>:<path>`).
   const inCatalog = connection.catalogName ? { CatalogId: connection.catalogId } : {};
-  const grant = (permissions: string, resource: Record<string, Record<string, unknown>>) =>
-    `aws lakeformation grant-permissions --catalog-id ${connection.catalogOwner} --principal DataLakePrincipalIdentifier=${iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>')} --permissions ${permissions} --resource '${JSON.stringify(resource)}'`;
+  const principal = iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>');
+  const grant = (permissions: string[], resource: Parameters<typeof lakeFormationGrant>[0]['resource']) =>
+    lakeFormationGrant({ catalogId: connection.catalogOwner, principal, permissions, resource });
   const table = facts.tables?.find((t) => t.governed);
-  if (table) return `${summary} ${grant('DESCRIBE SELECT', { Table: { ...inCatalog, DatabaseName: table.database, Name: table.name } })}`;
+  if (table) return [grant(['DESCRIBE', 'SELECT'], { Table: { ...inCatalog, DatabaseName: table.database, Name: table.name } })];
   // Nothing governed was even listed: Lake Formation hides the database itself.
   const database = connection.databases[0] ?? '<database>';
-  return `${summary} ${grant('DESCRIBE', { Database: { ...inCatalog, Name: database } })}; ${grant('DESCRIBE SELECT', { Table: { ...inCatalog, DatabaseName: database, TableWildcard: {} } })}`;
+  return [grant(['DESCRIBE'], { Database: { ...inCatalog, Name: database } }), grant(['DESCRIBE', 'SELECT'], { Table: { ...inCatalog, DatabaseName: database, TableWildcard: {} } })];
 }
 
 function addReason(reasons: Reason[], reason: Reason): void {

@@ -5,6 +5,7 @@
 import { stringify as toYaml } from 'yaml';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
 import { IAM_POLICY_LIMITS, type PolicyDocument, type TrustPolicyDocument, buildTrustPolicy, setupPolicies } from '../catalogue/remediation.js';
+import { hclString, shellCommand, shellWord } from '../catalogue/quote.js';
 import { parseCatalogSelection, parseS3Uri } from '../preflight/connection.js';
 import type { PreflightRequest } from '../preflight/request.js';
 import { DEFAULT_ROLE_NAME, type SetupInput } from './request.js';
@@ -286,20 +287,6 @@ function cloudFormationYaml(template: CfnTemplate): string {
 
 // --- Terraform ---------------------------------------------------------------------------------
 
-/** A string as an HCL quoted template: escapes, and "${" / "%{" doubled so that nothing interpolates. */
-function hclString(text: string): string {
-  const escaped = text
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t')
-    // A function, not a replacement string: in one, "$$" is a single "$".
-    .replace(/\$\{/g, () => '$${')
-    .replace(/%\{/g, () => '%%{');
-  return `"${escaped}"`;
-}
-
 /** A JSON value as an HCL expression, `raw` values (references) written as they are. */
 function hclValue(value: unknown, indent: string): string {
   if (value instanceof HclRaw) return value.text;
@@ -412,12 +399,7 @@ export function terraformConfiguration(parts: SetupParts): string {
 
 // --- aws CLI -----------------------------------------------------------------------------------
 
-/** A word for a POSIX shell: single-quoted unless plainly safe. */
-export function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-const command = (...words: string[]) => words.map(shellWord).join(' ');
+const command = (...words: string[]) => shellCommand(words);
 
 /** The aws CLI commands doing what the template does, for a POSIX shell. */
 export function awsCliCommands(parts: SetupParts): string {

@@ -42,7 +42,8 @@ describe('athena-workgroup', () => {
         code: 'WORKGROUP_DISABLED',
         severity: 'high',
         message: 'The Athena workgroup "analytics" is disabled: every query in it is rejected.',
-        remediation: 'Enable it (aws athena update-work-group --work-group analytics --state ENABLED) or use another workgroup.',
+        remediation: 'Enable it, or use another workgroup: aws athena update-work-group --work-group analytics --state ENABLED',
+        commands: ['aws athena update-work-group --work-group analytics --state ENABLED'],
         probe: 'athena-workgroup',
       },
     ]);

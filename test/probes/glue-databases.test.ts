@@ -16,6 +16,7 @@ describe('glue-databases', () => {
   it("finds NO_DATABASES_VISIBLE, each cause with its fix naming the caller's role", async () => {
     const run = await runProbe(glueDatabases, { facts: { identity }, answers: listing() });
     expect(run.error).toBeUndefined();
+    const grant = `aws lakeformation grant-permissions --region eu-west-1 --principal DataLakePrincipalIdentifier=arn:aws:iam::123456789012:role/PreflightReadOnly --permissions DESCRIBE --resource '{"Database":{"Name":"<database>"}}'`;
     expect(run.findings).toEqual([
       {
         code: 'NO_DATABASES_VISIBLE',
@@ -23,7 +24,8 @@ describe('glue-databases', () => {
         message: 'Glue listed no database in catalog 123456789012: nothing can be ingested.',
         remediation:
           'If databases exist, one of two things hides them. (1) The identity policy allows glue:GetDatabases on the catalog but not on arn:aws:glue:eu-west-1:123456789012:database/*: Glue leaves out of listings what a policy does not allow, so allow glue:GetDatabases on those ARNs too. ' +
-          `(2) Lake Formation hides databases the principal has no grant on: aws lakeformation grant-permissions --principal DataLakePrincipalIdentifier=arn:aws:iam::123456789012:role/PreflightReadOnly --permissions DESCRIBE --resource '{"Database":{"Name":"<database>"}}' (add SELECT to query them).`,
+          `(2) Lake Formation hides databases the principal has no grant on: grant DESCRIBE (add SELECT to query them): ${grant}`,
+        commands: [grant],
         probe: 'glue-databases',
       },
     ]);

@@ -21,7 +21,8 @@ describe('glue-tables', () => {
     const [finding] = run.findings;
     expect(finding).toMatchObject({ code: 'NO_TABLES_VISIBLE', severity: 'high', probe: 'glue-tables', message: 'Glue listed no table in sales: no table can be ingested from it.' });
     expect(finding!.remediation).toContain('allows glue:GetTables on the catalog but not on arn:aws:glue:eu-west-1:123456789012:table/sales/*');
-    expect(finding!.remediation).toContain(`DataLakePrincipalIdentifier=<principal-arn> --permissions DESCRIBE --resource '{"Table":{"DatabaseName":"sales","TableWildcard":{}}}'`);
+    // The placeholder is quoted: `<` and `>` are redirections to a shell.
+    expect(finding!.remediation).toContain(`'DataLakePrincipalIdentifier=<principal-arn>' --permissions DESCRIBE --resource '{"Table":{"DatabaseName":"sales","TableWildcard":{}}}'`);
   });
 
   it('finds NO_TABLES_VISIBLE across several databases in the plural, with every table ARN', async () => {

@@ -20,7 +20,8 @@ describe('s3-delete-marker', () => {
         code: 'MARKER_NOT_DELETED',
         severity: 'low',
         message: 'The marker object s3://acme-results/athena/preflight-marker-run000000001.txt could not be deleted (AccessDenied).',
-        remediation: 'Delete it by hand: aws s3 rm s3://acme-results/athena/preflight-marker-run000000001.txt',
+        remediation: 'Delete it by hand: aws s3api delete-object --bucket acme-results --key athena/preflight-marker-run000000001.txt',
+        commands: ['aws s3api delete-object --bucket acme-results --key athena/preflight-marker-run000000001.txt'],
         probe: 's3-delete-marker',
       },
     ]);

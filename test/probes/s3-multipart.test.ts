@@ -26,6 +26,7 @@ describe('s3-multipart', () => {
         severity: 'low',
         message: `The multipart upload up-1 to s3://acme-results/${KEY} could not be aborted (AccessDenied).`,
         remediation: `Abort it by hand: aws s3api abort-multipart-upload --bucket acme-results --key ${KEY} --upload-id up-1`,
+        commands: [`aws s3api abort-multipart-upload --bucket acme-results --key ${KEY} --upload-id up-1`],
         probe: 's3-multipart',
       },
     ]);

@@ -1,7 +1,7 @@
 // The setup's generators: every form says the same as setupPolicies and buildTrustPolicy, and each
 // is well formed in its own language (JSON, CloudFormation's structure, YAML, HCL, a POSIX shell).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { CAPABILITIES, CAPABILITY_IDS } from '../../src/catalogue/capabilities.j
 import { IAM_POLICY_LIMITS, buildTrustPolicy, setupPolicies } from '../../src/catalogue/remediation.js';
 import { type Setup, buildSetup } from '../../src/setup/generate.js';
 import { type SetupInput, validateSetupRequest } from '../../src/setup/request.js';
+import { shellRecorder } from '../support/shell-recorder.js';
 import { parseHcl } from './hcl.js';
 
 const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
@@ -203,25 +204,9 @@ describe('Terraform', () => {
 });
 
 describe('aws CLI', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'preflight-setup-cli-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  // A stand-in `aws` that records its arguments: the script runs in a real shell, quoting and all.
-  writeFileSync(join(dir, 'aws'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\0" "$a"; done >> "$CALLS"\nprintf "\\n\\0" >> "$CALLS"\n');
-  chmodSync(join(dir, 'aws'), 0o755);
-
-  function run(script: string): string[][] {
-    const calls = join(dir, `calls-${Math.random().toString(36).slice(2)}`);
-    writeFileSync(calls, '');
-    execFileSync('sh', ['-c', script], { env: { PATH: `${dir}:/usr/bin:/bin`, CALLS: calls } });
-    const words = readFileSync(calls, 'utf8').split('\0');
-    const commands: string[][] = [];
-    let current: string[] = [];
-    for (const word of words.slice(0, -1)) {
-      if (word === '\n') (commands.push(current), (current = []));
-      else current.push(word);
-    }
-    return commands;
-  }
+  const recorder = shellRecorder();
+  afterAll(() => recorder.remove());
+  const run = (script: string): string[][] => recorder.run(script).map(([, ...args]) => args);
 
   const option = (words: string[], name: string) => words[words.indexOf(name) + 1];
 
