@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { CAPABILITIES, CAPABILITY_IDS } from './catalogue/capabilities.js';
 import { buildTrustPolicy, setupPolicies } from './catalogue/remediation.js';
+import { terminalText } from './catalogue/quote.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
 import { jsonErrorPosition } from './json-position.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -675,8 +676,8 @@ function renderDiff(d: ReportDiff): string {
   section('capabilities', d.capabilities.map((c) => `${c.id}: ${c.from ?? '(not checked)'} -> ${c.to ?? '(not checked)'}`));
   section('newly missing', d.actions.newlyMissing);
   section('newly granted', d.actions.newlyGranted);
-  section('findings added', d.findings.added.map((f) => `${f.code}: ${f.message}`));
-  section('findings gone', d.findings.gone.map((f) => `${f.code}: ${f.message}`));
+  section('findings added', d.findings.added.map((f) => `${f.code}: ${terminalText(f.message)}`));
+  section('findings gone', d.findings.gone.map((f) => `${f.code}: ${terminalText(f.message)}`));
   if (!d.capabilities.length && !d.actions.newlyMissing.length && !d.actions.newlyGranted.length && !d.findings.added.length && !d.findings.gone.length) lines.push('', 'nothing changed');
   return `${lines.join('\n')}\n`;
 }

@@ -124,7 +124,8 @@ const dataCatalog: Rule = (s) => plain([`${athenaPrefix(s)}:datacatalog/${litera
 
 // S3 ARNs carry neither region nor account. An unknown bucket can only be "any bucket".
 const bucketArn = (s: Scope) => `arn:${s.partition}:s3:::${s.bucket ? literal(s.bucket) : '*'}`;
-const prefixOf = (s: Scope) => literal((s.prefix ?? '').replace(/^\/+/, ''));
+// A prefix as written: "/" (from a workgroup's s3://bucket//) is the keys under "/", never the whole bucket.
+const prefixOf = (s: Scope) => literal(s.prefix ?? '');
 const bucket: Rule = (s) => plain([bucketArn(s)]);
 // Listing only under the prefix: s3:prefix is ListObjects' Prefix parameter, which the probes and
 // Athena set to the location. At the bucket's root, or with no bucket known, there is nothing to narrow.

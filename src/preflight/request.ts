@@ -3,11 +3,17 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { CAPABILITY_IDS, type CapabilityId } from '../catalogue/capabilities.js';
+import { hasUnprintable } from '../catalogue/quote.js';
 
 const REGION_PATTERN = '^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$';
 const ACCOUNT_PATTERN = '^[0-9]{12}$';
 const ROLE_ARN_PATTERN = '^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$';
-const S3_URI_PATTERN = '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\\s]*)?$';
+/**
+ * An S3 location: a bucket name and a prefix without white space or an empty segment. Keys may hold
+ * "//", but whether Athena writes `s3://b//` under "/" or under "" is documented nowhere, and a
+ * grant must name exactly where it writes: such a location is refused rather than guessed.
+ */
+export const S3_URI_PATTERN = '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/(?!/)(?:[^\\s/]|/(?!/))*)?$';
 const WORKGROUP_PATTERN = '^[a-zA-Z0-9._-]{1,128}$';
 const EXTERNAL_ID_PATTERN = '^[\\w+=,.@:/-]{2,1224}$';
 const SESSION_NAME_PATTERN = '^[\\w+=,.@-]{2,64}$';
@@ -177,7 +183,7 @@ const FIELD_HINTS: Record<string, string> = {
   '/credentials/sessionToken': 'must be a session token (16 to 4096 characters)',
   '/credentials/externalId': 'must be 2 to 1224 characters of letters, digits and +=,.@:/-',
   '/credentials/sessionName': 'must be 2 to 64 characters of letters, digits and +=,.@_-',
-  '/athena/outputLocation': 'must be an S3 URI such as s3://bucket/prefix/',
+  '/athena/outputLocation': 'must be an S3 URI such as s3://bucket/prefix/ (no spaces, no empty segment //)',
   '/athena/workgroup': 'must be an Athena workgroup name (letters, digits, ., _ and -)',
   '/athena/catalog': 'must be a data catalog name (letters, digits, _, @ and -; a Glue catalog path such as s3tablescatalog/bucket)',
   '/glue/catalogId': "must be a Glue catalog: a 12-digit account id, '<account>:<catalog path>', a catalog path such as s3tablescatalog/bucket, or a Glue catalog ARN",
@@ -201,21 +207,23 @@ export function validatePreflightRequest(body: unknown): { ok: true; request: Pr
   }
   const copy = boundedCopy(body, 0) as Record<string, unknown>;
   const { request, fieldNames } = isFlatRequest(copy) ? normaliseFlat(copy) : { request: copy, fieldNames: new Map<string, string>() };
-  if (checker.Check(request)) {
+  const issues = new Map<string, string>();
+  const report: Report = (path, message) => {
+    const named = fieldNames.has(path) ? `/${fieldNames.get(path)}` : path || '/';
+    if (!issues.has(named)) issues.set(named, message);
+  };
+  unprintableIssues(request, '', report);
+  if (issues.size === 0 && checker.Check(request)) {
     const crossIssues = crossFieldIssues(request);
     return crossIssues.length ? { ok: false, issues: crossIssues } : { ok: true, request };
   }
-  const issues = new Map<string, string>();
-  collectIssues(PreflightRequestSchema, request, '', (path, message) => {
-    const named = fieldNames.has(path) ? `/${fieldNames.get(path)}` : path || '/';
-    if (!issues.has(named)) issues.set(named, message);
-  });
+  collectIssues(PreflightRequestSchema, request, '', report);
   if (issues.size === 0) issues.set('/', 'the body does not match the preflight request schema');
   return { ok: false, issues: [...issues].map(([path, message]) => ({ path, message })).slice(0, 20) };
 }
 
 type Schema = Record<string, any>;
-type Report = (path: string, message: string) => void;
+export type Report = (path: string, message: string) => void;
 
 /**
  * Every missing, unknown or wrong field of `value`, walking objects and arrays field by field (the
@@ -229,9 +237,7 @@ function collectIssues(schema: Schema, value: unknown, path: string, report: Rep
       if (Object.hasOwn(value, key)) collectIssues(property, value[key], `${path}/${key}`, report);
       else if ((schema.required as string[] | undefined)?.includes(key)) report(`${path}/${key}`, 'is required');
     }
-    for (const key of Object.keys(value)) {
-      if (!Object.hasOwn(schema.properties, key)) report(`${path}/${pointerSegment(key)}`, 'is not a known field');
-    }
+    for (const key of Object.keys(value)) if (!Object.hasOwn(schema.properties, key)) reportUnknownField(path, key, report);
     return;
   }
   const branches = discriminatedBranches(schema);
@@ -253,6 +259,41 @@ function collectIssues(schema: Schema, value: unknown, path: string, report: Rep
   const error = errors.find((e) => e.instancePath === '') ?? errors[0];
   if (error?.keyword === 'type') return report(path, `must be ${TYPE_NAMES[error.params.type as string] ?? `of type ${error.params.type}`}`);
   report(path, FIELD_HINTS[path.replace(/\/\d+(?=\/|$)/g, '/*')] ?? error?.message ?? 'is not valid');
+}
+
+/**
+ * A field the request does not have. Its name is repeated only when it is a field name the
+ * product knows (in another place, or misplaced): a key the product has never heard of may be a
+ * secret pasted in the wrong place, and an error is no place to send it back.
+ */
+export function reportUnknownField(path: string, key: string, report: Report): void {
+  if (KNOWN_FIELD_NAMES.has(key)) report(`${path}/${pointerSegment(key)}`, 'is not a known field');
+  else report(path || '/', 'has a field that is not part of the request (its name is not repeated: it could be a secret)');
+}
+
+/** Every field name of the request schemas, and the flat format's. */
+const KNOWN_FIELD_NAMES = new Set<string>([...FLAT_FIELDS.map(({ name }) => name)]);
+export function addKnownFieldNames(schema: Schema): void {
+  if (schema.properties) for (const [key, property] of Object.entries(schema.properties as Record<string, Schema>)) (KNOWN_FIELD_NAMES.add(key), addKnownFieldNames(property));
+  for (const branch of (schema.anyOf as Schema[] | undefined) ?? []) addKnownFieldNames(branch);
+  if (schema.items) addKnownFieldNames(schema.items);
+}
+addKnownFieldNames(PreflightRequestSchema);
+
+/**
+ * Strings holding a control character (ESC, BEL, a C1 control such as U+0085) or a bidirectional
+ * override: no name, id or location needs one, and each would reach a terminal, a Markdown ticket
+ * or a YAML template. Refused wherever they are, before any other check.
+ */
+export function unprintableIssues(value: unknown, path: string, report: Report): void {
+  if (typeof value === 'string') {
+    if (hasUnprintable(value)) report(path || '/', 'must not contain control characters (such as ESC, BEL or U+0085) or bidirectional overrides');
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => unprintableIssues(item, `${path}/${index}`, report));
+  } else if (isPlainObject(value)) {
+    // An unknown key is reported as such, without its name; its value is not looked at.
+    for (const [key, item] of Object.entries(value)) if (KNOWN_FIELD_NAMES.has(key)) unprintableIssues(item, `${path}/${pointerSegment(key)}`, report);
+  }
 }
 
 const TYPE_NAMES: Record<string, string> = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean', array: 'an array', object: 'an object' };

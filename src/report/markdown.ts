@@ -7,14 +7,26 @@ import type { PreflightReport } from '../preflight/types.js';
  * embeds this function's source, so that "Copy as Markdown" there is exactly this text.
  */
 export function renderMarkdown(report: PreflightReport): string {
-  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  // Text from a request or from AWS, shown as written and never read as markup: the rule of
+  // catalogue/quote.ts's markdownText (a test holds the two to the same output), restated here
+  // because this function must stand alone. Unprintable characters as \uXXXX, then every ASCII
+  // punctuation character backslash-escaped: no emphasis, link, autolink, HTML or table cell.
+  const visible = (text: string) =>
+    text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escape = (text: string) => visible(text).replace(/[!-/:-@[-`{-~]/g, '\\$&');
+  // A fenced block no line of its text can close, its text visible.
+  const fenced = (language: string, text: string) => {
+    const fence = '`'.repeat(Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+    return [`${fence}${language}`, ...text.split('\n').map(visible), fence];
+  };
   // Why a capability is not ok, once per distinct cause, as the text table says it (reasonLines).
   const why = (c: PreflightReport['capabilities'][number]) => [...new Set(c.reasons.map((r) => `\`${r.code}\`: ${escape(r.message)}`))].join('<br>');
-  const json = (value: unknown) => ['```json', JSON.stringify(value, null, 2), '```'];
+  const json = (value: unknown) => fenced('json', JSON.stringify(value, null, 2));
+  const { connection } = report;
   const lines = [
     `## Preflight ${report.id}: ${report.status}`,
     '',
-    `Account ${report.connection.accountId}, ${report.connection.region}, ${report.connection.credentialType}${report.connection.roleArn ? ` ${report.connection.roleArn}` : ''}${report.connection.accessKeyId ? ` ${report.connection.accessKeyId}` : ''}${report.connection.catalog && report.connection.catalog.id !== report.connection.accountId ? `; Glue catalog ${report.connection.catalog.id}` : ''}; ${report.startedAt}, ${report.durationMs} ms.`,
+    `Account ${connection.accountId}, ${connection.region}, ${connection.credentialType}${connection.roleArn ? ` ${escape(connection.roleArn)}` : ''}${connection.accessKeyId ? ` ${escape(connection.accessKeyId)}` : ''}${connection.catalog && connection.catalog.id !== connection.accountId ? `; Glue catalog ${escape(connection.catalog.id)}` : ''}; ${report.startedAt}, ${report.durationMs} ms.`,
     '',
     '| capability | status | missing | why | fix |',
     '|---|---|---|---|---|',
@@ -24,15 +36,15 @@ export function renderMarkdown(report: PreflightReport): string {
     }),
   ];
   if (report.findings.length) {
-    lines.push('', '### Findings', '', ...report.findings.map((f) => `- **${f.code}** (${f.severity}): ${f.message} Fix: ${f.remediation}`));
+    lines.push('', '### Findings', '', ...report.findings.map((f) => `- **${f.code}** (${f.severity}): ${escape(f.message)} Fix: ${escape(f.remediation)}`));
   }
   if (report.remediation.policy) lines.push('', '### Policy that grants what is missing', '', ...json(report.remediation.policy));
   if (report.remediation.trustPolicy) lines.push('', '### Trust policy for the role', '', ...json(report.remediation.trustPolicy));
   for (const other of report.remediation.otherAccounts ?? []) {
-    lines.push('', `### What the owner of account ${other.accountId} must do`, '', other.summary);
+    lines.push('', `### What the owner of account ${other.accountId} must do`, '', escape(other.summary));
     if (other.resourcePolicy) lines.push('', 'Statements for its Glue Data Catalog resource policy:', '', ...json(other.resourcePolicy));
-    if (other.commands?.length) lines.push('', '```sh', ...other.commands, '```');
+    if (other.commands?.length) lines.push('', ...fenced('sh', other.commands.join('\n')));
   }
-  if (report.remediation.notes.length) lines.push('', ...report.remediation.notes.map((note) => `> ${note}`));
+  if (report.remediation.notes.length) lines.push('', ...report.remediation.notes.map((note) => `> ${escape(note)}`));
   return `${lines.join('\n')}\n`;
 }

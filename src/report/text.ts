@@ -1,4 +1,7 @@
-// The report as a table for people at a terminal. It shows the same report object as the API.
+// The report as a table for people at a terminal. It shows the same report object as the API; every
+// text from a request or from AWS in it passes through terminalText, so no escape sequence in a
+// name or a message reaches the terminal (only this table's own colours do).
+import { terminalText as show } from '../catalogue/quote.js';
 import type { CapabilityReport, CapabilityStatus, PreflightReport } from '../preflight/types.js';
 
 const COLOURS: Record<CapabilityStatus | 'failed', string> = {
@@ -29,7 +32,7 @@ export function renderTable(report: PreflightReport, options: { color?: boolean 
   const who = report.identity?.arn ?? report.connection.roleArn ?? report.connection.accessKeyId ?? report.connection.credentialType;
   lines.push(`Preflight ${report.id}: ${paint(report.status === 'ok' ? 'ok' : report.status === 'degraded' ? 'degraded' : 'failed', report.status.toUpperCase())} in ${report.durationMs} ms`);
   const catalog = report.connection.catalog && report.connection.catalog.id !== report.connection.accountId ? `, Glue catalog ${report.connection.catalog.id}` : '';
-  lines.push(`  ${report.connection.accountId} ${report.connection.region} as ${who}${catalog}`, '');
+  lines.push(`  ${report.connection.accountId} ${report.connection.region} as ${show(who)}${show(catalog)}`, '');
   const width = Math.max(...report.capabilities.map((c) => c.id.length)) + 2;
   for (const capability of report.capabilities) {
     const status = capability.status === 'skipped' ? `skipped (${capability.skipReason})` : capability.status;
@@ -37,21 +40,22 @@ export function renderTable(report: PreflightReport, options: { color?: boolean 
     lines.push(`  ${pad(capability.id, width)}${paint(capability.status, pad(status, 30))}${missing}`);
     if (capability.status === 'ok' || capability.status === 'skipped') continue;
     const indent = `  ${' '.repeat(width)}`;
-    for (const reason of reasonLines(capability)) lines.push(`${indent}why: ${reason}`);
-    if (capability.remediation) lines.push(`${indent}fix: ${capability.remediation.summary}`);
+    for (const reason of reasonLines(capability)) lines.push(`${indent}why: ${show(reason)}`);
+    if (capability.remediation) lines.push(`${indent}fix: ${show(capability.remediation.summary)}`);
   }
   if (report.findings.length) {
     lines.push('', 'Findings:');
-    for (const finding of report.findings) lines.push(`  [${finding.severity}] ${finding.code}: ${finding.message}`, `      fix: ${finding.remediation}`);
+    for (const finding of report.findings) lines.push(`  [${finding.severity}] ${finding.code}: ${show(finding.message)}`, `      fix: ${show(finding.remediation)}`);
   }
   if (report.remediation.policy) {
-    lines.push('', 'Policy that grants what is missing:', JSON.stringify(report.remediation.policy, null, 2));
+    // JSON escapes C0 controls itself; terminalText's \uXXXX for the rest is a JSON escape too.
+    lines.push('', 'Policy that grants what is missing:', show(JSON.stringify(report.remediation.policy, null, 2)));
   }
   for (const other of report.remediation.otherAccounts ?? []) {
-    lines.push('', `What the owner of account ${other.accountId} must do: ${other.summary}`);
-    if (other.resourcePolicy) lines.push('Statements for its Glue Data Catalog resource policy:', JSON.stringify(other.resourcePolicy, null, 2));
-    for (const command of other.commands ?? []) lines.push(`  ${command}`);
+    lines.push('', `What the owner of account ${other.accountId} must do: ${show(other.summary)}`);
+    if (other.resourcePolicy) lines.push('Statements for its Glue Data Catalog resource policy:', show(JSON.stringify(other.resourcePolicy, null, 2)));
+    for (const command of other.commands ?? []) lines.push(`  ${show(command)}`);
   }
-  for (const note of report.remediation.notes) lines.push(`  note: ${note}`);
+  for (const note of report.remediation.notes) lines.push(`  note: ${show(note)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,30 +1,22 @@
 // The setup as Markdown, for a customer's ticket or an onboarding e-mail: what the role is for, then
 // each form to apply (CloudFormation, Terraform, aws CLI), then the preflight that checks it.
+import { markdownCode as code, markdownFence as fenced, markdownText as escape } from '../catalogue/quote.js';
 import type { Setup } from './generate.js';
-
-const escape = (text: string) => text.replace(/\|/g, '\\|');
-
-/** A fenced block whose fence no line of the text can close. */
-function fenced(language: string, text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${language}\n${text.replace(/\n$/, '')}\n${fence}`;
-}
 
 export function renderSetupMarkdown(setup: Setup): string {
   const lines = [
-    `## Preflight setup: role ${setup.roleName}`,
+    `## Preflight setup: role ${escape(setup.roleName)}`,
     '',
-    `Create the role \`${setup.roleArn}\` in your account with **one** of the forms below. Only \`${setup.trustedPrincipal}\` may assume it, and only with the external ID you were given.`,
+    `Create the role ${code(setup.roleArn)} in your account with **one** of the forms below. Only ${code(setup.trustedPrincipal)} may assume it, and only with the external ID you were given.`,
     '',
-    ...(setup.warnings.length ? ['**Warnings**', '', ...setup.warnings.map((warning) => `- ${warning}`), ''] : []),
+    ...(setup.warnings.length ? ['**Warnings**', '', ...setup.warnings.map((warning) => `- ${escape(warning)}`), ''] : []),
     '| capability | what it is for | required |',
     '|---|---|---|',
-    ...setup.capabilities.map((c) => `| ${c.title} (\`${c.id}\`) | ${escape(c.feature)} | ${c.required ? 'yes' : 'no'} |`),
+    ...setup.capabilities.map((c) => `| ${c.title} (\`${c.id}\`) | ${c.feature} | ${c.required ? 'yes' : 'no'} |`),
     '',
     `Policies (${setup.attachment === 'inline' ? 'inline, on the role' : "managed, attached to the role: together they exceed the role's inline quota"}):`,
     '',
-    ...setup.policies.map((p) => `- \`${p.name}\` (${p.characters} characters): ${p.purpose}`),
+    ...setup.policies.map((p) => `- ${code(p.name)} (${p.characters} characters): ${p.purpose}`),
     '',
     '### CloudFormation',
     '',
@@ -43,7 +35,7 @@ export function renderSetupMarkdown(setup: Setup): string {
     'Trust policy:',
     '',
     fenced('json', JSON.stringify(setup.trustPolicy, null, 2)),
-    ...setup.policies.flatMap((p) => ['', `\`${p.name}\`:`, '', fenced('json', JSON.stringify(p.document, null, 2))]),
+    ...setup.policies.flatMap((p) => ['', `${code(p.name)}:`, '', fenced('json', JSON.stringify(p.document, null, 2))]),
     '',
     '### Then check it',
     '',

@@ -3,10 +3,18 @@
 // the preflight's validator, so that both routes accept and refuse the same values in the same words.
 import Type, { type Static } from 'typebox';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
-import { PreflightRequestSchema, RoleCredentialsSchema, type ValidationIssue, validatePreflightRequest } from '../preflight/request.js';
+import {
+  PreflightRequestSchema,
+  RoleCredentialsSchema,
+  S3_URI_PATTERN,
+  type ValidationIssue,
+  addKnownFieldNames,
+  reportUnknownField,
+  unprintableIssues,
+  validatePreflightRequest,
+} from '../preflight/request.js';
 
 const P = PreflightRequestSchema.properties;
-const S3_URI_PATTERN = '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\\s]*)?$';
 const ROLE_NAME_PATTERN = '^[\\w+=,.@-]{1,64}$';
 const KMS_KEY_PATTERN = '^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(key/[\\w-]{1,128}|alias/[\\w/+=,.@-]{1,250})$';
 
@@ -42,6 +50,7 @@ export const SetupRequestSchema = Type.Object(
 );
 
 export type SetupRequest = Static<typeof SetupRequestSchema>;
+addKnownFieldNames(SetupRequestSchema);
 
 /** The request as the generators take it: capabilities and required filled in as a preflight would. */
 export interface SetupInput extends Omit<SetupRequest, 'capabilities' | 'required'> {
@@ -57,7 +66,7 @@ const PLACEHOLDER_ROLE = 'arn:aws:iam::123456789012:role/setup';
 
 const HINTS = {
   roleName: 'must be an IAM role name: 1 to 64 letters, digits and +=,.@_-',
-  dataLocation: 'must be an S3 URI such as s3://bucket/prefix/',
+  dataLocation: 'must be an S3 URI such as s3://bucket/prefix/ (no spaces, no empty segment //)',
   kmsKeys: 'must be a KMS key ARN (arn:aws:kms:region:account:key/id) or alias ARN (…:alias/name)',
 };
 
@@ -74,17 +83,19 @@ const matches = (pattern: string, value: unknown) => typeof value === 'string' &
 export function validateSetupRequest(body: unknown): { ok: true; input: SetupInput } | { ok: false; issues: ValidationIssue[] } {
   if (!isPlainObject(body)) return { ok: false, issues: [{ path: '/', message: 'the body must be a JSON object' }] };
   const issues: ValidationIssue[] = [];
+  const report = (path: string, message: string) => issues.some((issue) => issue.path === path) || issues.push({ path, message });
   const shared: Record<string, unknown> = {};
   for (const key of Object.keys(body)) {
     if ((SHARED as readonly string[]).includes(key)) Object.defineProperty(shared, key, { value: body[key], enumerable: true, writable: true, configurable: true });
-    else if (!OWN.has(key)) issues.push({ path: `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not a known field' });
+    else if (!OWN.has(key)) reportUnknownField('', key, report);
+    else unprintableIssues(body[key], `/${key}`, report);
   }
   // The external ID is judged by the preflight's own rule for it, as the role credentials' field.
   const externalId = body.externalId;
   shared.credentials = { type: 'role', roleArn: PLACEHOLDER_ROLE, ...(externalId === undefined ? {} : { externalId }) };
   const preflight = validatePreflightRequest(shared);
   if (!preflight.ok) {
-    for (const issue of preflight.issues) issues.push({ path: issue.path === '/credentials/externalId' ? '/externalId' : issue.path, message: issue.message });
+    for (const issue of preflight.issues) report(issue.path === '/credentials/externalId' ? '/externalId' : issue.path, issue.message);
   }
   if (externalId === undefined) issues.push({ path: '/externalId', message: "is required: the external ID the vendor assigned to this customer, which the role's trust policy requires" });
   if (body.roleName !== undefined && !matches(ROLE_NAME_PATTERN, body.roleName)) issues.push({ path: '/roleName', message: HINTS.roleName });
@@ -99,7 +110,7 @@ export function validateSetupRequest(body: unknown): { ok: true; input: SetupInp
     if (!isPlainObject(body.options)) issues.push({ path: '/options', message: 'must be an object' });
     else
       for (const [key, value] of Object.entries(body.options)) {
-        if (key !== 'selfCheck') issues.push({ path: `/options/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not a known field' });
+        if (key !== 'selfCheck') reportUnknownField('/options', key, report);
         else if (typeof value !== 'boolean') issues.push({ path: '/options/selfCheck', message: 'must be a boolean' });
       }
   }

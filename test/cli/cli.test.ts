@@ -147,8 +147,8 @@ describe('preflight check', () => {
     const cases: Array<[string, string]> = [
       [`{"credentials":"${secret}",${flat}}`, '/credentials: must be an object'],
       [`{${flat},"athena":true}`, '/athena: must be an object'],
-      [`{${flat},"constructor":"${secret}"}`, '/constructor: is not a known field'],
-      [`{${flat},"__proto__":{"credentials":"${secret}"}}`, '/__proto__: is not a known field'],
+      [`{${flat},"constructor":"${secret}"}`, '/: has a field that is not part of the request'],
+      [`{${flat},"__proto__":{"credentials":"${secret}"}}`, '/: has a field that is not part of the request'],
       [`{${flat},"capabilities":${deep(5000)}}`, '/capabilities/0: must be'],
       [`{${flat},"capabilities":${deep(5000).slice(0, -1)}}`, 'is not valid JSON: line 1, column'],
       [`{${flat},"workgroup":"\\x${secret}"}`, 'is not valid JSON: line 1, column'],

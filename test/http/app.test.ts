@@ -24,7 +24,7 @@ describe('POST /preflight', () => {
     expect(response.statusCode).toBe(400);
     const body = response.json();
     expect(body.error).toBe('invalid_request');
-    expect(body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['/accountId', '/region', '/surprise']);
+    expect(body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['/', '/accountId', '/region']);
     // The sandbox saw no request in between: its id counter moved by exactly one (ours).
     expect(harness.sandbox.state.nextId().slice(-4)).toBe((Number.parseInt(calls.slice(-4), 16) + 1).toString(16).padStart(4, '0'));
   });
@@ -44,7 +44,7 @@ describe('POST /preflight', () => {
   it('refuses endpoint URLs from callers: requests never choose where AWS calls go', async () => {
     const response = await post({ ...sampleRequest(harness.sandbox), endpoint: 'http://169.254.169.254/' });
     expect(response.statusCode).toBe(400);
-    expect(response.json().issues).toEqual([{ path: '/endpoint', message: 'is not a known field' }]);
+    expect(response.json().issues).toEqual([{ path: '/', message: 'has a field that is not part of the request (its name is not repeated: it could be a secret)' }]);
   });
 
   it('keeps concurrent runs with different keys apart', async () => {

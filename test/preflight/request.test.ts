@@ -7,6 +7,8 @@ const valid = {
   credentials: { type: 'accessKey', accessKeyId: 'AKIAEXAMPLEEXAMPLE01', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
 };
 
+const UNKNOWN = 'has a field that is not part of the request (its name is not repeated: it could be a secret)';
+
 describe('preflight request validation', () => {
   it('accepts the canonical shape', () => {
     const result = validatePreflightRequest({ ...valid, athena: { workgroup: 'primary', outputLocation: 's3://bucket/prefix/' }, options: { runQuery: true } });
@@ -43,7 +45,7 @@ describe('preflight request validation', () => {
     [{ ...valid, athena: { outputLocation: 'https://bucket/x' } }, '/athena/outputLocation'],
     [{ ...valid, athena: { workgroup: 'no spaces allowed' } }, '/athena/workgroup'],
     [{ ...valid, capabilities: ['metadata', 'teleport'] }, '/capabilities/1'],
-    [{ ...valid, endpoint: 'http://169.254.169.254' }, '/endpoint'],
+    [{ ...valid, endpoint: 'http://169.254.169.254' }, '/'],
     [{ ...valid, options: { timeoutMs: 5 } }, '/options/timeoutMs'],
     [{ region: 'eu-west-1', accountId: '123456789012' }, '/credentials'],
     [{ aws_region: 'eu-west-1', aws_account_id: '12', access_key_id: 'AKIAEXAMPLEEXAMPLE01', access_key_secret: 'x'.repeat(20) }, '/aws_account_id'],
@@ -58,7 +60,7 @@ describe('preflight request validation', () => {
     for (const value of ['x', 1, { type: 'ambient' }]) {
       const body = JSON.parse(`{"aws_region":"eu-west-1","aws_account_id":"123456789012","role_arn":"arn:aws:iam::123456789012:role/x",${JSON.stringify(key)}:${JSON.stringify(value)}}`);
       const result = validatePreflightRequest(body);
-      expect(result).toEqual({ ok: false, issues: [{ path: `/${key}`, message: 'is not a known field' }] });
+      expect(result).toEqual({ ok: false, issues: [{ path: '/', message: UNKNOWN }] });
     }
   });
 
@@ -82,7 +84,7 @@ describe('preflight request validation', () => {
     ['a database', (deep: unknown) => ({ ...valid, glue: { databases: ['a', deep] } }), '/glue/databases/1'],
     ['credentials', (deep: unknown) => ({ ...valid, credentials: [deep] }), '/credentials'],
     ['an access key id', (deep: unknown) => ({ ...valid, credentials: { ...valid.credentials, accessKeyId: deep } }), '/credentials/accessKeyId'],
-    ['an unknown field', (deep: unknown) => ({ ...valid, extra: deep }), '/extra'],
+    ['an unknown field', (deep: unknown) => ({ ...valid, extra: deep }), '/'],
     ['a flat field', (deep: unknown) => ({ aws_region: 'eu-west-1', aws_account_id: '123456789012', access_key_id: 'AKIAEXAMPLEEXAMPLE01', access_key_secret: deep }), '/access_key_secret'],
   ])('refuses arrays nested thousands of levels deep in %s, naming the field or an item of it', (_name, body, path) => {
     for (const deep of [JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`), JSON.parse(`${'['.repeat(5000)}"s"${']'.repeat(5000)}`), JSON.parse(`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`)]) {
@@ -124,18 +126,18 @@ describe('preflight request validation', () => {
           '/accountId',
           '/credentials/roleArn',
           '/credentials/sessionName',
-          '/credentials/extra',
+          '/credentials',
           '/athena/workgroup',
           '/athena/outputLocation',
-          '/athena/other',
+          '/athena',
           '/glue/catalogId',
           '/glue/databases',
           '/capabilities/1',
           '/options/runQuery',
           '/options/writeTest',
           '/options/timeoutMs',
-          '/endpoint',
-          '/proxy',
+          // endpoint and proxy: named by where they are, never by their names.
+          '/',
         ].sort(),
       );
       for (const issue of result.issues) expect(issue.message).not.toMatch(/anyOf|constant|schema is false|must match pattern/);
@@ -160,6 +162,43 @@ describe('preflight request validation', () => {
       expect(result).toEqual({ ok: false, issues: [{ path: '/credentials/type', message: 'must be one of accessKey, role, ambient' }] });
     },
   );
+
+  it('never echoes a field name it does not know: a secret pasted as a key stays out of the answer', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    for (const body of [{ ...valid, [secret]: 1 }, { ...valid, credentials: { ...valid.credentials, [secret]: 'x' } }, { ...valid, glue: { [`${secret}\u001b`]: [] } }]) {
+      const result = validatePreflightRequest(body);
+      expect(result.ok).toBe(false);
+      expect(JSON.stringify(result)).not.toContain(secret);
+      if (!result.ok) expect(result.issues.map((issue) => issue.message)).toContain(UNKNOWN);
+    }
+  });
+
+  it('names a known field in the wrong place', () => {
+    const result = validatePreflightRequest({ ...valid, athena: { region: 'eu-west-1' } });
+    expect(result).toEqual({ ok: false, issues: [{ path: '/athena/region', message: 'is not a known field' }] });
+  });
+
+  // A terminal acts on ESC and BEL, YAML 1.1 reads U+0085 as a line break, U+202E reverses what follows.
+  it.each(['\u001b[31m', '\u0007', '\u0085', '\u202e', '\t', '\u007f', '\u009b'])('refuses the control character %j in every string field, by its path', (control) => {
+    const fields: Array<[string, Record<string, unknown>]> = [
+      ['/glue/databases/1', { glue: { databases: ['sales', `fin${control}ance`] } }],
+      ['/athena/outputLocation', { athena: { outputLocation: `s3://bucket/x${control}/` } }],
+      ['/athena/workgroup', { athena: { workgroup: `w${control}` } }],
+      ['/credentials/externalId', { credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/x', externalId: `id${control}x` } }],
+      ['/capabilities/0', { capabilities: [`metadata${control}`] }],
+    ];
+    for (const [path, change] of fields) {
+      const result = validatePreflightRequest({ ...valid, ...change });
+      expect(result, path).toEqual({ ok: false, issues: [{ path, message: expect.stringContaining('must not contain control characters') }] });
+    }
+    const flat = validatePreflightRequest({ aws_region: 'eu-west-1', aws_account_id: '123456789012', role_arn: 'arn:aws:iam::123456789012:role/x', s3_staging_dir: `s3://b-1/a${control}/` });
+    expect(flat).toMatchObject({ ok: false, issues: [{ path: '/s3_staging_dir' }] });
+  });
+
+  it.each(['s3://bucket//', 's3://bucket///', 's3://bucket/a//b/', 's3://bucket//a/'])('refuses %s: an empty segment names no place a grant can be sure of', (outputLocation) => {
+    const result = validatePreflightRequest({ ...valid, athena: { outputLocation } });
+    expect(result).toEqual({ ok: false, issues: [{ path: '/athena/outputLocation', message: expect.stringContaining('no empty segment') }] });
+  });
 
   it('never echoes a secret in an issue', () => {
     const secret = 'SECRET-VALUE-THAT-MUST-NOT-LEAK-0001';

@@ -2,6 +2,7 @@
 // and its fix, as the JSON does: on reports of real runs against the sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../src/preflight/types.js';
+import { markdownText } from '../../src/catalogue/quote.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderTable } from '../../src/report/text.js';
 import { type Harness, sampleRequest, startHarness } from '../support/service.js';
@@ -53,10 +54,70 @@ describe('the Markdown', () => {
     const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim());
     expect(cells).toHaveLength(5);
     expect(cells[3]).toMatch(/^`InvalidClientTokenId`: /);
-    expect(cells[4]).toBe(capability(invalidKey, 'connection').remediation!.summary.replace(/\|/g, '\\|'));
+    // The same rule as markdownText, which this self-contained renderer restates.
+    expect(cells[4]).toBe(markdownText(capability(invalidKey, 'connection').remediation!.summary));
     const functions = renderMarkdown(degraded).split('\n').find((line) => line.startsWith('| functions |'))!;
-    expect(functions).toContain('`AccessDeniedException`: Access denied for glue:GetUserDefinedFunctions');
+    expect(functions).toContain(`\`AccessDeniedException\`: ${markdownText('Access denied for glue:GetUserDefinedFunctions')}`);
     const results = renderMarkdown(degraded).split('\n').find((line) => line.startsWith('| query-results |'))!;
     expect(results.split('<br>').length).toBe(capability(degraded, 'query-results').reasons.length);
+  });
+});
+
+// Text from a request or from AWS (a Glue name, an AWS message) never becomes markup in the ticket,
+// nor an escape sequence at the terminal. Checked with a real Markdown parser, GitHub-like
+// (markdown-it with raw HTML on and bare links turned into links, as linkify does).
+describe('text from a request or from AWS', () => {
+  const HOSTILE = [
+    '<img src=x onerror=alert(1)>',
+    '<script>alert(1)</script>',
+    '[click](https://evil.example/a)',
+    '![x](https://evil.example/i.png)',
+    'https://evil.example/b',
+    'www.evil.example',
+    'mail evil@evil.example',
+    '<https://evil.example/c>',
+    'a|b',
+    '**bold** _it_ `code` ```fence',
+    '&lt;b&gt; &#60;',
+    '\u001b[2J\u0007',
+    'nel\u0085line',
+    'rtl\u202eevil',
+    'line\nbreak # heading',
+  ];
+  const hostile = HOSTILE.join(' ');
+  /** A report of a real run with every text a reader meets replaced by the hostile ones. */
+  function poisoned(report: PreflightReport): PreflightReport {
+    return {
+      ...report,
+      connection: { ...report.connection, roleArn: `arn:aws:iam::123456789012:role/${hostile}` },
+      capabilities: report.capabilities.map((c) => ({
+        ...c,
+        reasons: c.reasons.map((r) => ({ ...r, message: hostile })),
+        ...(c.remediation ? { remediation: { ...c.remediation, summary: hostile } } : {}),
+      })),
+      findings: [{ code: 'DATABASE_NOT_FOUND', severity: 'medium', message: hostile, remediation: hostile }],
+      remediation: { ...report.remediation, notes: [hostile], otherAccounts: [{ accountId: '999988887777', summary: hostile, commands: [`aws glue get-database --name '${hostile}'`] }] },
+    };
+  }
+
+  it('is never read as Markdown: no HTML, link or image, and each text shown as written', async () => {
+    const { default: MarkdownIt } = await import('markdown-it');
+    const markdown = renderMarkdown(poisoned(degraded));
+    const tokens = new MarkdownIt({ html: true, linkify: true }).parse(markdown, {});
+    const all = tokens.flatMap((token) => [token, ...(token.children ?? [])]);
+    expect(all.filter((t) => /html|link|image/.test(t.type)).map((t) => `${t.type} ${t.content}`)).toEqual([]);
+    // The table kept its five columns on every row.
+    expect(all.filter((t) => t.type === 'tr_open').length).toBe(degraded.capabilities.length + 1);
+    expect(tokens.filter((t) => t.type === 'td_open').length).toBe(degraded.capabilities.length * 5);
+    const shown = all.filter((t) => t.type === 'text' || t.type === 'text_special' || t.type === 'code_inline').map((t) => t.content).join('');
+    const visible = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u202e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    for (const text of HOSTILE) expect(shown).toContain(visible(text));
+  });
+
+  it('reaches no terminal as an escape sequence, in the table or the Markdown', () => {
+    for (const output of [renderTable(poisoned(degraded)), renderMarkdown(poisoned(degraded))]) {
+      expect(output).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+      expect(output).toContain('\\u001b[2J\\u0007');
+    }
   });
 });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilityById } from '../../src/catalogue/capabilities.js';
 import { type ResourceScope, setupPolicies } from '../../src/catalogue/remediation.js';
+import { markdownText } from '../../src/catalogue/quote.js';
 import { buildSetup } from '../../src/setup/generate.js';
 import { renderSetupMarkdown } from '../../src/setup/markdown.js';
 import { validateSetupRequest } from '../../src/setup/request.js';
@@ -111,7 +112,7 @@ describe('the setup warns of query-execution without dataLocation', () => {
     expect(json.json().warnings).toEqual(warnings);
     expect((await route({ ...BODY, dataLocation: 's3://acme-data-lake/' })).json().warnings).toEqual([]);
     const markdown = await route(BODY, 'text/markdown');
-    expect(markdown.body).toContain(`**Warnings**\n\n- ${warnings[0]}\n`);
+    expect(markdown.body).toContain(`**Warnings**\n\n- ${markdownText(warnings[0]!)}\n`);
     expect(renderSetupMarkdown(setupFor({ ...BODY, dataLocation: 's3://acme-data-lake/' }))).not.toContain('Warnings');
   });
 

@@ -41,7 +41,7 @@ describe('validateSetupRequest', () => {
     if (result.ok) return;
     const paths = result.issues.map((i) => i.path).sort();
     expect(paths).toEqual(
-      ['/credentials', '/region', '/accountId', '/externalId', '/roleName', '/capabilities/1', '/athena/outputLocation', '/glue/databases/0', '/dataLocation', '/kmsKeys/0', '/options/selfCheck', '/options/other'].sort(),
+      ['/credentials', '/region', '/accountId', '/externalId', '/roleName', '/capabilities/1', '/athena/outputLocation', '/glue/databases/0', '/dataLocation', '/kmsKeys/0', '/options/selfCheck', '/options'].sort(),
     );
     expect(result.issues.find((i) => i.path === '/region')!.message).toBe('must be an AWS region such as eu-west-1');
     expect(JSON.stringify(result.issues)).not.toContain('has spaces');
@@ -104,5 +104,38 @@ describe('validateSetupRequest, on any body', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+// A terminal acts on ESC and CSI; YAML 1.1 (CloudFormation) reads U+0085, U+2028 and U+2029 as
+// line breaks; U+202E reverses what follows. None reaches a template: the request is refused.
+describe('characters no reader sees as written', () => {
+  it.each(['\u001b', '\u0007', '\u0085', '\u2028', '\u202e', '\u009b'])('are refused in every field a template is built from: %j', (control) => {
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['/dataLocation', { capabilities: ['table-data'], dataLocation: `s3://data-1/x${control}/` }],
+      ['/glue/databases/0', { glue: { databases: [`sales${control}`] } }],
+      ['/athena/outputLocation', { athena: { outputLocation: `s3://results-1/${control}/` } }],
+      ['/athena/workgroup', { athena: { workgroup: `w${control}` } }],
+      ['/externalId', { externalId: `id${control}` }],
+    ];
+    for (const [path, change] of cases) {
+      const result = validateSetupRequest({ ...valid, ...change });
+      expect(result.ok, path).toBe(false);
+      if (!result.ok) expect(result.issues.map((issue) => issue.path)).toContain(path);
+    }
+  });
+
+  it('never reach the CloudFormation YAML from any name a request may carry', async () => {
+    const { buildSetup } = await import('../../src/setup/generate.js');
+    const names = fc.sample(fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }), { numRuns: 200, seed: 27 });
+    let built = 0;
+    for (const name of names) {
+      const result = validateSetupRequest({ ...valid, capabilities: ['metadata'], glue: { databases: [name] } });
+      if (!result.ok) continue;
+      built++;
+      const setup = buildSetup(result.input, { trustedPrincipalArn: 'arn:aws:iam::999999999999:role/preflight-service' });
+      expect(setup.cloudFormation.yaml).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+    }
+    expect(built).toBeGreaterThan(20);
   });
 });
