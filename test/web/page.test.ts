@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // The support page end to end in headless Chromium (Debian's, driven by playwright-core), at a
 // desktop's 1366×900 and a phone's 390×844. Screenshots of both are left in test-artifacts/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ afterAll(async () => {
 });
 
 async function open(url: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; failed: string[] }> {
-  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'], acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const failed: string[] = [];
@@ -54,12 +55,18 @@ async function open(url: string, viewport = DESKTOP): Promise<{ context: Browser
   return { context, page, failed };
 }
 
+/** The report the page holds: what its Download JSON button saves. */
+async function heldReport(page: Page): Promise<PreflightReport> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  return JSON.parse(readFileSync((await download.path())!, 'utf8')) as PreflightReport;
+}
+
 async function run(page: Page, connection: unknown) {
   await page.fill('#apiKey', TEST_API_KEY);
   await page.fill('#paste', JSON.stringify(connection));
   await page.click('#run');
   await page.waitForSelector('#actions:not([hidden])');
-  return (await page.evaluate('lastReport')) as PreflightReport;
+  return heldReport(page);
 }
 
 const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
@@ -237,6 +244,10 @@ describe('the support page', () => {
   it('is served with a strict content security policy and an icon of its own, and not at all when switched off', async () => {
     const response = await harness.app.inject({ method: 'GET', url: '/' });
     expect(response.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'sha256-/);
+    // The hashes are those of the texts served (Chromium, in the tests above, refuses anything else).
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    expect(response.headers['content-security-policy']).toContain(`script-src ${hash(/<script>([\s\S]*)<\/script>/.exec(response.body)![1]!)};`);
+    expect(response.headers['content-security-policy']).toContain(`style-src ${hash(/<style>([\s\S]*)<\/style>/.exec(response.body)![1]!)};`);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.body).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/);
     const clients = createClientFactory();
