@@ -39,9 +39,10 @@ afterAll(async () => {
   await Promise.all([harness?.close(), roles?.close()]);
 });
 
-async function open(url: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; failed: string[] }> {
+async function open(url: string, viewport = DESKTOP, init?: () => void): Promise<{ context: BrowserContext; page: Page; failed: string[] }> {
   const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'], acceptDownloads: true });
   const page = await context.newPage();
+  if (init) await page.addInitScript(init);
   page.setDefaultTimeout(10_000);
   const failed: string[] = [];
   page.on('response', (response) => {
@@ -70,6 +71,32 @@ async function run(page: Page, connection: unknown) {
 }
 
 const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+
+/**
+ * What a browser gives a page served over plain HTTP from an address other than loopback (how an
+ * operator reaches a container): no `navigator.clipboard`, which only secure contexts have
+ * (W3C Clipboard API, `[SecureContext]`; 127.0.0.1 and localhost count as secure, so the tests'
+ * own address would hide it).
+ */
+function insecureContext() {
+  delete (Navigator.prototype as { clipboard?: unknown }).clipboard;
+}
+/** As insecureContext, and the old `execCommand('copy')` refused as well (a browser that dropped it, a policy). */
+function noWayToCopy() {
+  delete (Navigator.prototype as { clipboard?: unknown }).clipboard;
+  Document.prototype.execCommand = () => false;
+}
+
+/** The clipboard as another tab of the same browser reads it (a secure one: the page under test has no navigator.clipboard). */
+async function clipboardFromAnotherTab(page: Page): Promise<string> {
+  const reader = await page.context().newPage();
+  try {
+    await reader.goto(new URL('/', page.url()).href);
+    return await clipboard(reader);
+  } finally {
+    await reader.close();
+  }
+}
 
 /** Clicks a copy button and answers what it put on the clipboard, once it says so. */
 async function copied(page: Page, button: Locator): Promise<string> {
@@ -228,6 +255,45 @@ describe('the support page', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('copies over plain HTTP from another address, where the browser has no navigator.clipboard', async () => {
+    const { context, page, failed } = await open(base, DESKTOP, insecureContext);
+    expect(await page.evaluate(() => 'clipboard' in navigator)).toBe(false);
+    const report = await run(page, sampleRequest(harness.sandbox));
+    const policy = page.locator('#policies .block .copy').first();
+    await policy.click();
+    await expect.poll(() => policy.textContent()).toBe('Copied');
+    expect(JSON.parse(await clipboardFromAnotherTab(page))).toEqual(report.remediation.policy);
+    const fix = page.locator('#matrix .fix .copy').first();
+    await fix.click();
+    await expect.poll(() => fix.textContent()).toBe('Copied');
+    expect(await clipboardFromAnotherTab(page)).toBe(report.capabilities.find((c) => c.status !== 'ok' && c.status !== 'skipped' && c.remediation)!.remediation!.summary);
+    await page.click('#copy-markdown');
+    await expect.poll(() => page.textContent('#copy-markdown')).toBe('Copied as Markdown');
+    expect(await clipboardFromAnotherTab(page)).toBe(renderMarkdown(report));
+    // The copy left nothing behind: no stray text area, nothing selected, the button still focused for the keyboard.
+    expect(await page.locator('textarea').count()).toBe(1); // the paste field
+    expect(await page.evaluate(() => document.getSelection()!.toString())).toBe('');
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+
+  it('says "Copy failed: select and copy" when no way to copy is left, and selects the text for the reader', async () => {
+    const { context, page, failed } = await open(base, DESKTOP, noWayToCopy);
+    const report = await run(page, sampleRequest(harness.sandbox));
+    const policy = page.locator('#policies .block .copy').first();
+    await policy.click();
+    await expect.poll(() => policy.textContent()).toBe('Copy failed: select and copy');
+    // The block's text is selected: Ctrl+C (or a long press) copies it.
+    expect(JSON.parse(await page.evaluate(() => document.getSelection()!.toString()))).toEqual(report.remediation.policy);
+    // The Markdown is in no block of its own: shown, and selected, for the reader to copy.
+    await page.click('#copy-markdown');
+    await expect.poll(() => page.textContent('#copy-markdown')).toBe('Copy failed: select and copy');
+    expect(await page.textContent('#markdown')).toBe(renderMarkdown(report));
+    expect(await page.evaluate(() => document.getSelection()!.toString())).toBe(renderMarkdown(report).trimEnd()); // a selection drops the last line break
+    expect(failed).toEqual([]);
+    await context.close();
   });
 
   it('says what is wrong with a refused request', async () => {

@@ -3,7 +3,7 @@
 // waterfall; Copy as Markdown and Download JSON for the ticket.
 import type { CapabilityReport, CapabilityStatus, PreflightReport, ProbeReport } from '../../preflight/types.js';
 import { renderMarkdown } from '../../report/markdown.js';
-import { copyButton, copyText, download } from './copy.js';
+import { COPY_FAILED, copyButton, copyText, download, selectShown } from './copy.js';
 import { titleOf } from './data.js';
 import { $, type Child, h, narrow, runLink, when } from './dom.js';
 
@@ -38,7 +38,10 @@ function capabilityRow(c: MatrixRow): HTMLTableRowElement {
   if (!settled) {
     if (c.missingActions?.length) detail.append(h('p', { class: 'why' }, `missing ${c.missingActions.join(', ')}`));
     for (const line of new Set((c.reasons ?? []).map((r) => `${r.code}: ${r.message}`))) detail.append(h('p', { class: 'why' }, line));
-    if (c.remediation) detail.append(h('p', { class: 'fix' }, h('b', {}, 'Fix: '), c.remediation.summary, copyButton(c.remediation.summary)));
+    if (c.remediation) {
+      const summary = h('span', {}, c.remediation.summary);
+      detail.append(h('p', { class: 'fix' }, h('b', {}, 'Fix: '), summary, copyButton(c.remediation.summary, summary)));
+    }
   }
   return h(
     'tr',
@@ -71,7 +74,8 @@ function renderTimeline(): void {
 
 /** A document to copy: pretty JSON unless it is text already. */
 function codeBlock(text: string): HTMLDivElement {
-  return h('div', { class: 'block' }, h('pre', {}, text), copyButton(text));
+  const pre = h('pre', {}, text);
+  return h('div', { class: 'block' }, pre, copyButton(text, pre));
 }
 
 function block(title: string, value: unknown): HTMLElement[] {
@@ -89,7 +93,8 @@ function fixOf(text: string): Child[] {
       // not this span
     }
   }
-  return [text, copyButton(text)];
+  const shownText = h('span', {}, text);
+  return [shownText, copyButton(text, shownText)];
 }
 
 function renderPolicies(report: PreflightReport): void {
@@ -135,17 +140,19 @@ export function renderReport(report: PreflightReport): void {
   $('actions').hidden = false;
   $('report').hidden = false;
   const link = new URL(runLink(report.id), location.href).href;
-  $('share').replaceChildren('Link for the ticket: ', h('a', { id: 'share-link', href: runLink(report.id) }, link), copyButton(link, 'Copy link'));
+  const anchor = h('a', { id: 'share-link', href: runLink(report.id) }, link);
+  $('share').replaceChildren('Link for the ticket: ', anchor, copyButton(link, anchor, 'Copy link'));
   // Without a report store the run is not kept: a link would open nothing.
   $('share').hidden = document.body.dataset.history !== 'on';
 }
 
-/** Nothing of the report before on screen: no actions on it, no link to it. */
+/** Nothing of the report before on screen: no actions on it, no link to it, no Markdown of it. */
 export function clearReport(): void {
   shown = null;
-  for (const id of ['actions', 'share', 'open-run', 'diff', 'runs']) $(id).hidden = true;
+  for (const id of ['actions', 'share', 'markdown', 'open-run', 'diff', 'runs']) $(id).hidden = true;
   $('results').hidden = false;
   $('open-error').textContent = '';
+  $('copy-markdown').textContent = 'Copy as Markdown for the ticket';
 }
 
 /** A run begins, as the view on screen (its token): every capability asked for is pending, the waterfall empty; on a phone, the results (above the form) in view. */
@@ -180,7 +187,15 @@ export function initReportActions(): void {
   const copyMarkdown = $('copy-markdown');
   copyMarkdown.addEventListener('click', async () => {
     if (!shown) return;
-    if (await copyText(renderMarkdown(shown))) copyMarkdown.textContent = 'Copied as Markdown';
+    const markdown = renderMarkdown(shown);
+    const copied = await copyText(markdown);
+    copyMarkdown.textContent = copied ? 'Copied as Markdown' : COPY_FAILED;
+    if (copied) return;
+    // The Markdown is nowhere on screen: shown, for the reader to copy.
+    const pre = $('markdown');
+    pre.textContent = markdown;
+    pre.hidden = false;
+    selectShown(pre);
   });
   $('download').addEventListener('click', () => {
     if (shown) download(JSON.stringify(shown, null, 2), `preflight-${shown.id}.json`, 'application/json');

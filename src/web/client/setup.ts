@@ -33,7 +33,8 @@ function setupBody() {
 
 function setupBlock(title: string, value: unknown, file: string): HTMLElement[] {
   const text = typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`;
-  return [h('h3', {}, title), h('div', { class: 'block', 'data-file': file }, h('pre', {}, text), downloadButton(text, file), copyButton(text))];
+  const pre = h('pre', {}, text);
+  return [h('h3', {}, title), h('div', { class: 'block', 'data-file': file }, pre, downloadButton(text, file), copyButton(text, pre))];
 }
 
 function renderSetup(setup: Setup): void {
