@@ -53,6 +53,9 @@ function renderSetup(setup: Setup): void {
     ...setupBlock('Then check it: the POST /preflight body', setup.check, 'preflight-check.json'),
   );
   out.hidden = false;
+  // On a phone the answer is below the form, out of sight: bring it up (beside the form, it is in view already).
+  const top = out.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight / 2) out.scrollIntoView({ block: 'start' });
 }
 
 async function generate(): Promise<void> {
