@@ -4,7 +4,9 @@
 // (CLI, sandbox) is tsc's output, as before.
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { type Plugin, build } from 'esbuild';
+import { loadPageAssets } from '../src/web/assets.js';
 
 /**
  * An ESM `import` of a Node built-in makes Node build a facade that reads every export, and
@@ -30,6 +32,25 @@ const builtinsViaRequire: Plugin = {
   },
 };
 
+/**
+ * The web page, bundled from its sources now and put into the service's bundle as constants in
+ * place of the module that bundles it (src/web/assets.ts): the page served is the one this build
+ * made from these sources, and the service needs neither esbuild nor a file beside it.
+ */
+const PAGE_ASSETS_MODULE = resolve('src/web/assets.ts');
+const pageAssets = await loadPageAssets();
+let pageInlined = false;
+const pageAssetsInline: Plugin = {
+  name: 'page-assets-inline',
+  setup(bundle) {
+    bundle.onLoad({ filter: /[\\/]web[\\/]assets\.ts$/ }, (args) => {
+      if (args.path !== PAGE_ASSETS_MODULE) return undefined;
+      pageInlined = true;
+      return { contents: `const assets = ${JSON.stringify(pageAssets)};\nexport async function loadPageAssets() { return assets; }\n`, loader: 'js' };
+    });
+  },
+};
+
 rmSync('dist/server-chunks', { recursive: true, force: true }); // chunk names change with content
 
 await build({
@@ -49,9 +70,11 @@ await build({
   banner: { js: "import { createRequire as __preflightRequire } from 'node:module'; const require = __preflightRequire(import.meta.url);" },
   // pino-pretty is optional, for terminals only; swagger-ui is told where its files are (src/http/docs.ts).
   external: ['pino-pretty'],
-  plugins: [builtinsViaRequire],
+  plugins: [builtinsViaRequire, pageAssetsInline],
   logLevel: 'warning',
 });
+// Else the bundle would hold the bundler (and serve a page only where esbuild is installed).
+if (!pageInlined) throw new Error(`${PAGE_ASSETS_MODULE} was not in the service's bundle: the page's script and style were not put in it`);
 
 /**
  * V8 keeps a module's source for as long as the process lives (functions are compiled lazily from

@@ -3,8 +3,8 @@
 import type { PreflightReport } from '../preflight/types.js';
 
 /**
- * Self-contained on purpose (no import, no module-level helper in its body): the support page
- * embeds this function's source, so that "Copy as Markdown" there is exactly this text.
+ * The support page's script bundles this function (src/web/client/report.ts), so that "Copy as
+ * Markdown" there is exactly this text: keep what it imports to types, or the page carries it too.
  */
 export function renderMarkdown(report: PreflightReport): string {
   // Text from a request or from AWS, shown as written and never read as markup: the rule of

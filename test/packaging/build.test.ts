@@ -1,11 +1,14 @@
 // The artefact the image runs: `npm run build`, then `dist/main.js serve` (the bundled service) as
 // its own process against the sandbox, over real HTTP. Catches what only bundling can break.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { loadPageAssets } from '../../src/web/assets.js';
 
 const API_KEY = 'build-test-api-key-0123456789';
 
@@ -79,5 +82,24 @@ describe('the built service (dist/main.js serve)', () => {
     expect(await docs.text()).toMatch(/swagger/i);
     const spec = await fetch(`${url}/openapi.yaml`);
     expect(await spec.text()).toMatch(/^openapi: 3\.1\.0/m);
+  });
+
+  it('serves the page as these sources bundle it now, under a CSP that allows exactly its script and style', async () => {
+    const response = await fetch(`${url}/`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
+    const style = /<style>([\s\S]*)<\/style>/.exec(html)![1]!;
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    const policy = response.headers.get('content-security-policy');
+    expect(policy).toContain(`script-src ${hash(script)};`);
+    expect(policy).toContain(`style-src ${hash(style)};`);
+    // Not an older bundle: the same texts as the sources give when bundled from scratch.
+    const fresh = await loadPageAssets();
+    expect(script).toBe(fresh.script);
+    expect(style).toBe(fresh.style);
+    expect(html).toContain(fresh.markup);
+    // The page came in the service's bundle, which neither holds nor loads the bundler.
+    expect(readFileSync('dist/server.js', 'utf8')).not.toMatch(/['"]esbuild['"]/);
   });
 });

@@ -4,7 +4,7 @@
 // the stored report as the run showed it, the connection's recent runs, the diff against the
 // previous run; an unknown id, a refused key and a service that keeps no report, each said plainly.
 // A screenshot of the stored report is left in test-artifacts/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ interface Opened {
 }
 
 async function open(url: string, viewport = DESKTOP): Promise<Opened> {
-  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'], acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const failed: string[] = [];
@@ -72,13 +72,19 @@ async function open(url: string, viewport = DESKTOP): Promise<Opened> {
   return { context, page, failed, requested };
 }
 
+/** The report the page holds: what its Download JSON button saves. */
+async function heldReport(page: Page): Promise<PreflightReport> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  return JSON.parse(readFileSync((await download.path())!, 'utf8')) as PreflightReport;
+}
+
 /** A run from the form, as a support engineer does one; answers the report the page drew. */
 async function run(page: Page, connection: unknown): Promise<PreflightReport> {
   await page.fill('#apiKey', TEST_API_KEY);
   await page.fill('#paste', JSON.stringify(connection));
   await page.click('#run');
   await page.waitForFunction(() => !(document.getElementById('run') as HTMLButtonElement).disabled && !document.getElementById('share')!.hidden);
-  return (await page.evaluate('lastReport')) as PreflightReport;
+  return heldReport(page);
 }
 
 /** The report as the page draws it: verdict, matrix, findings, policies, probes. */
@@ -128,7 +134,7 @@ describe('the support page: stored reports', () => {
     expect(await rendered(support.page)).toEqual(fresh);
     for (const part of ['#summary', '#matrix', '#findings', '#policies', '#probes', '#actions', '#share']) expect(await support.page.isVisible(part), part).toBe(true);
     expect(await support.page.isVisible('#open-run')).toBe(false);
-    expect(await support.page.evaluate('lastReport')).toEqual(second);
+    expect(await heldReport(support.page)).toEqual(second);
     expect(await support.page.textContent('#share-link')).toBe(link);
     expect(await support.page.inputValue('#apiKey')).toBe(TEST_API_KEY); // one key for the whole page
 
@@ -167,7 +173,7 @@ describe('the support page: stored reports', () => {
     await support.page.click(`#runs-table a[href="#/runs/${first.id}"]`);
     await support.page.waitForFunction((id) => document.querySelector('#runs-table tr[aria-current=true]')?.getAttribute('data-run') === id, first.id);
     expect(support.page.url()).toBe(`${base}/#/runs/${first.id}`);
-    expect(await support.page.evaluate('lastReport')).toEqual(first);
+    expect(await heldReport(support.page)).toEqual(first);
     expect(await support.page.textContent('#meta')).toContain(`Run ${first.id}`);
     expect(await support.page.textContent('#diff')).toContain("This is the connection's first stored run");
 

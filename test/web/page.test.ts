@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // The support page end to end in headless Chromium (Debian's, driven by playwright-core), at a
 // desktop's 1366×900 and a phone's 390×844. Screenshots of both are left in test-artifacts/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,9 +39,10 @@ afterAll(async () => {
   await Promise.all([harness?.close(), roles?.close()]);
 });
 
-async function open(url: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; failed: string[] }> {
-  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
+async function open(url: string, viewport = DESKTOP, init?: () => void): Promise<{ context: BrowserContext; page: Page; failed: string[] }> {
+  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'], acceptDownloads: true });
   const page = await context.newPage();
+  if (init) await page.addInitScript(init);
   page.setDefaultTimeout(10_000);
   const failed: string[] = [];
   page.on('response', (response) => {
@@ -54,15 +56,47 @@ async function open(url: string, viewport = DESKTOP): Promise<{ context: Browser
   return { context, page, failed };
 }
 
+/** The report the page holds: what its Download JSON button saves. */
+async function heldReport(page: Page): Promise<PreflightReport> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  return JSON.parse(readFileSync((await download.path())!, 'utf8')) as PreflightReport;
+}
+
 async function run(page: Page, connection: unknown) {
   await page.fill('#apiKey', TEST_API_KEY);
   await page.fill('#paste', JSON.stringify(connection));
   await page.click('#run');
   await page.waitForSelector('#actions:not([hidden])');
-  return (await page.evaluate('lastReport')) as PreflightReport;
+  return heldReport(page);
 }
 
 const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+
+/**
+ * What a browser gives a page served over plain HTTP from an address other than loopback (how an
+ * operator reaches a container): no `navigator.clipboard`, which only secure contexts have
+ * (W3C Clipboard API, `[SecureContext]`; 127.0.0.1 and localhost count as secure, so the tests'
+ * own address would hide it).
+ */
+function insecureContext() {
+  delete (Navigator.prototype as { clipboard?: unknown }).clipboard;
+}
+/** As insecureContext, and the old `execCommand('copy')` refused as well (a browser that dropped it, a policy). */
+function noWayToCopy() {
+  delete (Navigator.prototype as { clipboard?: unknown }).clipboard;
+  Document.prototype.execCommand = () => false;
+}
+
+/** The clipboard as another tab of the same browser reads it (a secure one: the page under test has no navigator.clipboard). */
+async function clipboardFromAnotherTab(page: Page): Promise<string> {
+  const reader = await page.context().newPage();
+  try {
+    await reader.goto(new URL('/', page.url()).href);
+    return await clipboard(reader);
+  } finally {
+    await reader.close();
+  }
+}
 
 /** Clicks a copy button and answers what it put on the clipboard, once it says so. */
 async function copied(page: Page, button: Locator): Promise<string> {
@@ -223,6 +257,45 @@ describe('the support page', () => {
     }
   });
 
+  it('copies over plain HTTP from another address, where the browser has no navigator.clipboard', async () => {
+    const { context, page, failed } = await open(base, DESKTOP, insecureContext);
+    expect(await page.evaluate(() => 'clipboard' in navigator)).toBe(false);
+    const report = await run(page, sampleRequest(harness.sandbox));
+    const policy = page.locator('#policies .block .copy').first();
+    await policy.click();
+    await expect.poll(() => policy.textContent()).toBe('Copied');
+    expect(JSON.parse(await clipboardFromAnotherTab(page))).toEqual(report.remediation.policy);
+    const fix = page.locator('#matrix .fix .copy').first();
+    await fix.click();
+    await expect.poll(() => fix.textContent()).toBe('Copied');
+    expect(await clipboardFromAnotherTab(page)).toBe(report.capabilities.find((c) => c.status !== 'ok' && c.status !== 'skipped' && c.remediation)!.remediation!.summary);
+    await page.click('#copy-markdown');
+    await expect.poll(() => page.textContent('#copy-markdown')).toBe('Copied as Markdown');
+    expect(await clipboardFromAnotherTab(page)).toBe(renderMarkdown(report));
+    // The copy left nothing behind: no stray text area, nothing selected, the button still focused for the keyboard.
+    expect(await page.locator('textarea').count()).toBe(1); // the paste field
+    expect(await page.evaluate(() => document.getSelection()!.toString())).toBe('');
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+
+  it('says "Copy failed: select and copy" when no way to copy is left, and selects the text for the reader', async () => {
+    const { context, page, failed } = await open(base, DESKTOP, noWayToCopy);
+    const report = await run(page, sampleRequest(harness.sandbox));
+    const policy = page.locator('#policies .block .copy').first();
+    await policy.click();
+    await expect.poll(() => policy.textContent()).toBe('Copy failed: select and copy');
+    // The block's text is selected: Ctrl+C (or a long press) copies it.
+    expect(JSON.parse(await page.evaluate(() => document.getSelection()!.toString()))).toEqual(report.remediation.policy);
+    // The Markdown is in no block of its own: shown, and selected, for the reader to copy.
+    await page.click('#copy-markdown');
+    await expect.poll(() => page.textContent('#copy-markdown')).toBe('Copy failed: select and copy');
+    expect(await page.textContent('#markdown')).toBe(renderMarkdown(report));
+    expect(await page.evaluate(() => document.getSelection()!.toString())).toBe(renderMarkdown(report).trimEnd()); // a selection drops the last line break
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+
   it('says what is wrong with a refused request', async () => {
     const { context, page } = await open(base);
     await page.fill('#apiKey', 'not-the-key-at-all-000');
@@ -237,6 +310,10 @@ describe('the support page', () => {
   it('is served with a strict content security policy and an icon of its own, and not at all when switched off', async () => {
     const response = await harness.app.inject({ method: 'GET', url: '/' });
     expect(response.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'sha256-/);
+    // The hashes are those of the texts served (Chromium, in the tests above, refuses anything else).
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    expect(response.headers['content-security-policy']).toContain(`script-src ${hash(/<script>([\s\S]*)<\/script>/.exec(response.body)![1]!)};`);
+    expect(response.headers['content-security-policy']).toContain(`style-src ${hash(/<style>([\s\S]*)<\/style>/.exec(response.body)![1]!)};`);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.body).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/);
     const clients = createClientFactory();

@@ -141,6 +141,71 @@ describe('the Set up tab', () => {
   });
 });
 
+/** Where each block's buttons sit against its first line of code (the row across the block's text area) and against each other. */
+const overlaps = (page: Page) =>
+  page.$$eval('#setup-out .block', (blocks) => {
+    const cross = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return blocks.flatMap((block) => {
+      const pre = block.querySelector('pre')!;
+      const text = pre.firstChild!;
+      const range = document.createRange();
+      range.setStart(text, 0);
+      range.setEnd(text, Math.max(1, text.textContent!.indexOf('\n')));
+      const glyphs = range.getBoundingClientRect();
+      const box = pre.getBoundingClientRect();
+      const style = getComputedStyle(pre);
+      // The whole first row of the text area: a long line scrolls under whatever covers its right end.
+      const firstLine = new DOMRect(box.left + parseFloat(style.paddingLeft), glyphs.top, box.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight), glyphs.height);
+      const buttons = [...block.querySelectorAll('button')].map((b) => ({ name: b.textContent!, rect: b.getBoundingClientRect() }));
+      const file = (block as HTMLElement).dataset.file;
+      return [
+        ...buttons.filter((b) => cross(b.rect, firstLine)).map((b) => `${file}: ${b.name} covers the first line`),
+        ...buttons.flatMap((a, i) => buttons.slice(i + 1).filter((b) => cross(a.rect, b.rect)).map((b) => `${file}: ${a.name} and ${b.name} overlap`)),
+      ];
+    });
+  });
+
+describe('the Set up tab\'s layout', () => {
+  it.each([
+    ['desktop', { width: 1366, height: 900 }],
+    ['phone', { width: 390, height: 844 }],
+  ])('at %s width: no button covers a line of code, nor another button, before or after a copy', async (_name, viewport) => {
+    const { context, page, failed } = await open(viewport);
+    await fill(page);
+    await page.click('#setup-run');
+    await page.waitForSelector('#setup-out:not([hidden]) .block');
+    expect(await page.locator('#setup-out .block').count()).toBeGreaterThanOrEqual(7);
+    expect(await overlaps(page)).toEqual([]);
+    // "Copied" is longer than "Copy": the buttons still stand side by side.
+    const copy = page.locator('#setup-out .block[data-file="preflight-role.tf"] button.copy:not(.download)');
+    await copy.click();
+    await expect.poll(() => copy.textContent()).toBe('Copied');
+    expect(await overlaps(page)).toEqual([]);
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+
+  it('on a phone, brings the answer into view when it arrives (it is below the form)', async () => {
+    const phone = { width: 390, height: 844 };
+    const { context, page, failed } = await open(phone);
+    await fill(page);
+    await page.click('#setup-run');
+    await page.waitForSelector('#setup-out:not([hidden]) .block');
+    const heading = page.locator('#setup-summary');
+    await expect.poll(async () => (await heading.boundingBox())!.y).toBeGreaterThanOrEqual(0);
+    const box = (await heading.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(phone.height);
+    // Asked again from the top of the form: the new answer is brought up too.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    expect((await heading.boundingBox())!.y).toBeGreaterThan(phone.height);
+    await page.click('#setup-run');
+    await expect.poll(async () => (await heading.boundingBox())!.y).toBeLessThan(phone.height / 2);
+    expect((await heading.boundingBox())!.y).toBeGreaterThanOrEqual(0);
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+});
+
 // What POST /setup warns of (query-execution without the tables' data location), shown above the forms.
 async function generate(dataLocation?: string): Promise<string[]> {
   const context = await browser.newContext();
