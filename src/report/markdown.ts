@@ -1,24 +1,15 @@
 // The report as Markdown, for a support ticket: the same report object, no secret (the report
 // holds none: key ids are masked and secrets are never part of it).
+import { markdownFence, markdownText as escape } from '../catalogue/quote.js';
 import type { PreflightReport } from '../preflight/types.js';
 
 /**
  * The support page's script bundles this function (src/web/client/report.ts), so that "Copy as
- * Markdown" there is exactly this text: keep what it imports to types, or the page carries it too.
+ * Markdown" there is exactly this text: it imports only the quoting rules, which are small.
+ * Every text from a request or from AWS goes through markdownText: shown as written, never markup.
  */
 export function renderMarkdown(report: PreflightReport): string {
-  // Text from a request or from AWS, shown as written and never read as markup: the rule of
-  // catalogue/quote.ts's markdownText (a test holds the two to the same output), restated here
-  // because this function must stand alone. Unprintable characters as \uXXXX, then every ASCII
-  // punctuation character backslash-escaped: no emphasis, link, autolink, HTML or table cell.
-  const visible = (text: string) =>
-    text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const escape = (text: string) => visible(text).replace(/[!-/:-@[-`{-~]/g, '\\$&');
-  // A fenced block no line of its text can close, its text visible.
-  const fenced = (language: string, text: string) => {
-    const fence = '`'.repeat(Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-    return [`${fence}${language}`, ...text.split('\n').map(visible), fence];
-  };
+  const fenced = (language: string, text: string) => markdownFence(language, text).split('\n');
   // Why a capability is not ok, once per distinct cause, as the text table says it (reasonLines).
   const why = (c: PreflightReport['capabilities'][number]) => [...new Set(c.reasons.map((r) => `\`${r.code}\`: ${escape(r.message)}`))].join('<br>');
   const json = (value: unknown) => fenced('json', JSON.stringify(value, null, 2));

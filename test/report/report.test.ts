@@ -54,7 +54,6 @@ describe('the Markdown', () => {
     const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim());
     expect(cells).toHaveLength(5);
     expect(cells[3]).toMatch(/^`InvalidClientTokenId`: /);
-    // The same rule as markdownText, which this self-contained renderer restates.
     expect(cells[4]).toBe(markdownText(capability(invalidKey, 'connection').remediation!.summary));
     const functions = renderMarkdown(degraded).split('\n').find((line) => line.startsWith('| functions |'))!;
     expect(functions).toContain(`\`AccessDeniedException\`: ${markdownText('Access denied for glue:GetUserDefinedFunctions')}`);
