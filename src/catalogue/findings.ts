@@ -141,12 +141,15 @@ export const FINDINGS = {
     message: ({ uri }) => `No lifecycle rule expires objects under ${uri}: Athena never deletes query results, so they accumulate.`,
     remediation: ({ bucket, prefix }) => `Add an S3 lifecycle rule on ${bucket} that expires objects under "${prefix}" after, for example, 30 days.`,
   }),
-  MARKER_NOT_DELETED: finding<{ bucket: string; key: string; errorCode?: string }>({
+  MARKER_NOT_DELETED: finding<{ bucket: string; key: string; errorCode?: string; /** The write was never answered: deleted, but S3 may apply it later. */ unanswered?: boolean }>({
     severity: 'low',
-    title: 'The marker object the preflight wrote could not be deleted (the message names it).',
-    message: ({ bucket, key, errorCode }) => `The marker object s3://${bucket}/${key} could not be deleted${codeNote(errorCode)}.`,
+    title: 'The marker object the preflight wrote could not be deleted, or may be left: its write was never answered (the message names it).',
+    message: ({ bucket, key, errorCode, unanswered }) =>
+      unanswered
+        ? `The marker object s3://${bucket}/${key} may be left: its write had not been answered when the run ended, and S3 may apply it after the delete.`
+        : `The marker object s3://${bucket}/${key} could not be deleted${codeNote(errorCode)}.`,
     commands: ({ bucket, key }) => [deleteObject(bucket, key)],
-    remediation: (_, [remove]) => `Delete it by hand: ${remove}`,
+    remediation: ({ unanswered }, [remove]) => `${unanswered ? 'If it is there, delete it' : 'Delete it'} by hand: ${remove}`,
   }),
   MULTIPART_UPLOAD_NOT_ABORTED: finding<{ bucket: string; key: string; uploadId: string | undefined; errorCode?: string }>({
     severity: 'low',

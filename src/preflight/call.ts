@@ -7,6 +7,12 @@ import { type ClassifiedError, classifyError, retryDelayMs } from './classify.js
 export interface Budget {
   signal: AbortSignal;
   deadline(): number;
+  /**
+   * For a write of ours: no new attempt once this aborts, but an attempt in flight goes on until
+   * `signal` or the deadline, uncapped by the per-call limit. Abandoning a write S3 may still apply
+   * would let the clean-up run first and the write land after it.
+   */
+  startSignal?: AbortSignal;
 }
 
 export interface CallSettings {
@@ -41,11 +47,12 @@ export async function callAws<T>(action: string, send: (signal: AbortSignal) => 
   const stop = budget.signal;
   for (let attempt = 1; ; attempt++) {
     const remaining = budget.deadline() - Date.now();
-    if (stop.aborted || remaining <= 0) throw classifyError(stop.reason ?? new DeadlineError(), { action });
+    const late = budget.startSignal?.aborted ? budget.startSignal : undefined;
+    if (stop.aborted || late || remaining <= 0) throw classifyError((late ?? stop).reason ?? new DeadlineError(), { action });
     // A signal of its own per call, its timer cleared as soon as the call settles: a timer left
     // to expire (AbortSignal.timeout) would keep every finished call's signal alive for seconds.
     const call = new AbortController();
-    const timer = setTimeout(() => call.abort(new DeadlineError()), Math.min(remaining, settings.maxCallMs));
+    const timer = setTimeout(() => call.abort(new DeadlineError()), budget.startSignal ? remaining : Math.min(remaining, settings.maxCallMs));
     const abandon = () => call.abort(stop.reason);
     stop.addEventListener('abort', abandon, { once: true });
     let release: (() => void) | undefined;

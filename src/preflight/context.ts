@@ -18,6 +18,8 @@ export interface RunHandle {
   readonly facts: RunFacts;
   readonly runId: string;
   readonly cleanupBudget: Budget;
+  /** For writes of ours: they outlive the run's stop by a little, so clean-up sees what they did. */
+  readonly writeBudget: Budget;
   sdk<S extends AwsService>(service: S): Promise<ClientModules[S]>;
   client<S extends AwsService>(service: S, identity: 'connection' | 'service'): Promise<ClientTypes[S]>;
   externalId(): string | undefined;
@@ -31,7 +33,7 @@ export interface RunHandle {
 type WithoutProbe<T> = T extends unknown ? Omit<T, 'probe'> : never;
 
 export function probeContext(run: RunHandle, probe: ProbeDefinition, budget: Budget): ProbeContext {
-  const budgetOf = (options: CallOptions = {}) => (options.cleanup ? run.cleanupBudget : budget);
+  const budgetOf = (options: CallOptions = {}) => (options.cleanup ? run.cleanupBudget : options.write ? { ...run.writeBudget, startSignal: budget.signal } : budget);
   const record = (action: string, result: WithoutProbe<ActionResult>) => run.record(action, { ...result, probe: probe.id } as ActionResult);
   /** A refusal or a could-not-tell, recorded and thrown for the probe to end on. */
   const refuse = (action: AwsAction, classified: ClassifiedError): never => {

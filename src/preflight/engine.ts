@@ -60,6 +60,11 @@ const CONNECTION_GATE = ['sts-caller-identity'];
  * pending. A run therefore always ends by its timeout plus this grace plus SETTLE_MARGIN_MS.
  */
 export const CLEANUP_GRACE_MS = 2000;
+/**
+ * How long a write of ours (the marker, a multipart upload) made before the run stopped may still
+ * take to be answered: half the grace, the other half left to undo it.
+ */
+export const WRITE_SETTLE_MS = CLEANUP_GRACE_MS / 2;
 const SETTLE_MARGIN_MS = 250;
 
 export async function runPreflight(request: PreflightRequest, deps: EngineDependencies, options: RunOptions = {}): Promise<PreflightReport> {
@@ -85,6 +90,8 @@ class PreflightRun implements RunHandle {
   private readonly controller = new AbortController();
   /** Aborts when the cleanup grace after the run's stop is over. */
   private readonly cleanupController = new AbortController();
+  /** Aborts when a write still in flight at the stop has had its time to be answered. */
+  private readonly writeController = new AbortController();
   private stoppedAt: number | undefined;
   /** Set when the report was built: a probe still running then can no longer change it. */
   private closed = false;
@@ -132,6 +139,10 @@ class PreflightRun implements RunHandle {
     signal: this.cleanupController.signal,
     deadline: () => Math.min(this.stoppedAt ?? Infinity, this.deadline) + CLEANUP_GRACE_MS,
   };
+  readonly writeBudget: Budget = {
+    signal: this.writeController.signal,
+    deadline: () => Math.min(this.stoppedAt ?? Infinity, this.deadline) + WRITE_SETTLE_MS,
+  };
 
   async execute(): Promise<PreflightReport> {
     const timers: Array<ReturnType<typeof setTimeout>> = [];
@@ -143,6 +154,7 @@ class PreflightRun implements RunHandle {
     // settle) the report is built, whatever a probe is still waiting for.
     const onStop = () => {
       this.stoppedAt = Date.now();
+      timers.push(setTimeout(() => this.writeController.abort(new DeadlineError('the write had not been answered when the run ended')), WRITE_SETTLE_MS));
       timers.push(
         setTimeout(() => {
           this.cleanupController.abort(new DeadlineError('the clean-up after the run ran out of time'));

@@ -53,6 +53,8 @@ export interface RunFacts {
   markerEncryption?: { algorithm: string; kmsKeyId?: string }; // s3-put-marker
   markerKey?: string; // s3-put-marker
   markerWritten?: boolean; // s3-put-marker
+  /** False when S3 never answered the marker's write: it may apply it after our delete. */
+  markerAnswered?: boolean; // s3-put-marker
   dataLakeSettings?: { iamAllowedByDefault: boolean; admins: number }; // lakeformation-settings
   /** The table athena-query read, and where its data lives. */
   queriedTable?: { database: string; name: string; location?: string }; // athena-query

@@ -32,6 +32,12 @@ export interface CallOptions {
    * run's deadline or its client's disconnect, within the engine's short cleanup grace.
    */
   cleanup?: boolean;
+  /**
+   * The call writes something the run must clean up (the marker, a multipart upload): once made,
+   * it is not cut off when the run stops but let finish, for at most WRITE_SETTLE_MS after the
+   * stop, so that clean-up never races a write S3 is still applying.
+   */
+  write?: boolean;
 }
 
 export interface SendOptions extends CallOptions {

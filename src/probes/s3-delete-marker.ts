@@ -24,6 +24,12 @@ export const s3DeleteMarker: Probe = {
       context.finding('MARKER_NOT_DELETED', { bucket: output.bucket, key, errorCode: error instanceof ProbeCallError ? error.classified.code : undefined });
       throw error;
     }
+    // A write S3 never answered (the run ended first, past its settle time) may yet be applied: the
+    // delete proves nothing about what comes after it, and the report says so with the command.
+    if (context.facts.markerAnswered === false) {
+      context.finding('MARKER_NOT_DELETED', { bucket: output.bucket, key, unanswered: true });
+      return `deleted s3://${output.bucket}/${key}, but its write was never answered: S3 may still apply it`;
+    }
     return `deleted s3://${output.bucket}/${key}`;
   },
 };

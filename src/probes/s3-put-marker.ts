@@ -33,13 +33,15 @@ export const s3PutMarker: Probe = {
         IfNoneMatch: '*',
         // As Athena writes results: its encryption, ACL and expected owner headers.
         ...resultWriteSettings(context),
-      })
+      }, { write: true })
       .catch((error: unknown) => {
         // A refusal (S3's or KMS's), or a failure before the call was made, wrote nothing: there is nothing to clean up.
         if (!(error instanceof ProbeCallError) || isAnswer(error.classified.category)) delete context.facts.markerKey;
+        else context.facts.markerAnswered = false;
         throw error;
       });
     context.facts.markerWritten = true;
+    context.facts.markerAnswered = true;
     if (isKmsAlgorithm(written.ServerSideEncryption)) {
       context.facts.markerEncryption = { algorithm: written.ServerSideEncryption!, kmsKeyId: written.SSEKMSKeyId };
       context.granted('kms:GenerateDataKey');

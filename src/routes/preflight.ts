@@ -106,10 +106,15 @@ function runAbort(reply: FastifyReply, shutdownSignal: AbortSignal | undefined) 
 function recordRun(report: PreflightReport, metrics: Metrics, log: FastifyBaseLogger, clientLeft: boolean) {
   for (const probe of report.probes) metrics.probeOutcomes.inc({ probe: probe.id, outcome: probe.outcome, category: probe.error?.category ?? 'none' });
   log.info({ runId: report.id, status: report.status, durationMs: report.durationMs }, 'preflight finished');
-  if (!clientLeft) return;
-  // Nobody will read this report: what the run left in the customer's account goes to the log (keys are not secret).
+  // What the run left in the customer's account goes to the log as well, with the commands that
+  // remove it (keys are not secret): an operator finds it there even when nobody read the report.
   const leftBehind = report.findings.filter((finding) => LEFT_BEHIND.has(finding.code));
-  if (leftBehind.length) log.warn({ runId: report.id, leftBehind: leftBehind.map((f) => f.message) }, 'the client left; objects the run could not clean up');
+  if (leftBehind.length) {
+    log.warn(
+      { runId: report.id, clientLeft, leftBehind: leftBehind.map((f) => ({ code: f.code, message: f.message, commands: f.commands ?? [] })) },
+      clientLeft ? 'the client left; objects the run could not clean up' : 'objects the run could not clean up',
+    );
+  }
 }
 
 export const preflightRoutes: FastifyPluginAsync<PreflightRouteOptions> = async (app, options) => {

@@ -1,5 +1,7 @@
 // What AWS's network can do to a run, end to end over real HTTP: a run always ends by its deadline
 // plus a small margin, whatever an endpoint does, and the service keeps counting it correctly.
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { TEST_API_KEY, type Harness, sampleRequest, startHarness, statusOf } from '../support/service.js';
@@ -53,6 +55,57 @@ describe('clean-up on every path', () => {
     expect(report.probes.find((p) => p.id === 's3-put-marker')).toMatchObject({ outcome: 'error', error: { category: 'timeout' } });
     expect(report.probes.find((p) => p.id === 's3-delete-marker')).toMatchObject({ outcome: 'pass' });
     expect(leftBehind(harness)).toEqual([]);
+  });
+
+  // S3 received the whole write, but applies it late: a run that stops meanwhile must not delete
+  // first (a delete of nothing passes) and leave the write to land after it.
+  it('waits for a write S3 applies late before deleting the marker, when the run stops meanwhile', async () => {
+    harness = await startHarness(withFaults([{ service: 's3', operation: 'PutObject', latencyMs: 1300 }]));
+    const { body } = await harness.preflight(sampleRequest(harness.sandbox, { options: { timeoutMs: 1000 } }));
+    const report = body as PreflightReport;
+    expect(report.probes.find((p) => p.id === 's3-put-marker')).toMatchObject({ outcome: 'pass' });
+    expect(report.probes.find((p) => p.id === 's3-delete-marker')).toMatchObject({ outcome: 'pass' });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(leftBehind(harness)).toEqual([]);
+    expect(report.findings.map((f) => f.code)).not.toContain('MARKER_NOT_DELETED');
+  });
+
+  it('says the marker may be left when S3 answers its write only after the run has given up on it', async () => {
+    harness = await startHarness(withFaults([{ service: 's3', operation: 'PutObject', latencyMs: 2600 }]));
+    const { body } = await harness.preflight(sampleRequest(harness.sandbox, { options: { timeoutMs: 1000 } }));
+    const report = body as PreflightReport;
+    const finding = report.findings.find((f) => f.code === 'MARKER_NOT_DELETED')!;
+    expect(finding.message).toMatch(/may be left: its write had not been answered/);
+    expect(finding.commands![0]).toMatch(/^aws s3api delete-object --bucket \S+ --key \S+preflight-marker-/);
+  });
+
+  it('aborts an upload whose start S3 answers late, when the run stops meanwhile', async () => {
+    harness = await startHarness(withFaults([{ service: 's3', operation: 'CreateMultipartUpload', latencyMs: 1300 }]));
+    const { body } = await harness.preflight(sampleRequest(harness.sandbox, { options: { timeoutMs: 1000 } }));
+    const report = body as PreflightReport;
+    expect(report.probes.find((p) => p.id === 's3-multipart')).toMatchObject({ outcome: 'pass' });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(harness.sandbox.state.multipartUploads.size).toBe(0);
+  });
+
+  it('finds and aborts an upload whose start was never answered, by listing under its own key', async () => {
+    harness = await startHarness(withFaults([{ service: 's3', operation: 'CreateMultipartUpload', hangAfterApplying: true }]));
+    const { body } = await harness.preflight(sampleRequest(harness.sandbox, { options: { timeoutMs: 1000 } }));
+    const report = body as PreflightReport;
+    expect(report.probes.find((p) => p.id === 's3-multipart')).toMatchObject({ outcome: 'error', error: { category: 'timeout' } });
+    expect(harness.sandbox.state.multipartUploads.size).toBe(0);
+    expect(report.findings.map((f) => f.code)).not.toContain('MULTIPART_UPLOAD_NOT_ABORTED');
+  });
+
+  it('logs what it could not clean up, with the command that removes it, even when the client read the report', async () => {
+    const lines: Array<{ level: number; msg: string; leftBehind?: Array<{ code: string; commands: string[] }> }> = [];
+    const sink = new Writable({ write: (chunk, _encoding, done) => (chunk.toString().split('\n').filter(Boolean).forEach((line: string) => lines.push(JSON.parse(line))), done()) });
+    harness = await startHarness(withFaults([{ service: 's3', operation: 'DeleteObject', hang: true }]), { logger: pino({ level: 'info' }, sink) });
+    const { body } = await harness.preflight(sampleRequest(harness.sandbox, { options: { timeoutMs: 1000 } }));
+    const finding = (body as PreflightReport).findings.find((f) => f.code === 'MARKER_NOT_DELETED')!;
+    const line = lines.find((l) => l.msg === 'objects the run could not clean up')!;
+    expect(line.level).toBe(40);
+    expect(line.leftBehind).toEqual([{ code: 'MARKER_NOT_DELETED', message: finding.message, commands: finding.commands }]);
   });
 
   it('deletes the marker and aborts the upload when the client disconnects mid-run', async () => {

@@ -60,6 +60,7 @@ export async function runProbe(
     facts,
     runId: 'run000000001',
     cleanupBudget: budget,
+    writeBudget: budget,
     sdk: async () => commands as never,
     client: async (_service: AwsService) => client as never,
     externalId: () => (request.credentials?.type === 'role' ? request.credentials.externalId : undefined),

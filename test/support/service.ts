@@ -21,7 +21,7 @@ export interface Harness {
 export async function startHarness(
   scenario: Parameters<typeof startSandbox>[0]['scenario'],
   // store: report history (off unless given); the harness does not close it, its owner does.
-  options: { maxRunMs?: number; allowAmbient?: boolean; config?: Partial<AppOptions['config']>; store?: AppOptions['store'] } = {},
+  options: { maxRunMs?: number; allowAmbient?: boolean; config?: Partial<AppOptions['config']>; store?: AppOptions['store']; logger?: AppOptions['logger'] } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox({ scenario });
   const clients = createClientFactory({ defaultEndpoint: sandbox.endpoint, s3ForcePathStyle: true });
@@ -41,6 +41,7 @@ export async function startHarness(
       probes: PROBES,
     },
     store: options.store,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return {
     sandbox,

@@ -244,7 +244,8 @@ const handlers: Record<string, Handler> = {
   ListMultipartUploads(call, bucket) {
     authorize(call, bucket, 's3:ListBucketMultipartUploads', `arn:aws:s3:::${bucket.name}`);
     const uploads = [...call.state.multipartUploads.entries()]
-      .filter(([, upload]) => upload.bucket === bucket.name)
+      // The prefix parameter (S3 API Reference, ListMultipartUploads) narrows to keys that begin with it.
+      .filter(([, upload]) => upload.bucket === bucket.name && upload.key.startsWith(call.request.query.get('prefix') ?? ''))
       .map(([id, upload]) => `<Upload><Key>${xmlEscape(upload.key)}</Key><UploadId>${id}</UploadId><StorageClass>STANDARD</StorageClass></Upload>`)
       .join('');
     return xml(call, `<ListMultipartUploadsResult xmlns="${XMLNS}"><Bucket>${xmlEscape(bucket.name)}</Bucket><IsTruncated>false</IsTruncated>${uploads}</ListMultipartUploadsResult>`, bucket);
