@@ -27,6 +27,14 @@ export interface PolicySet {
   sessionPolicies?: readonly PolicyDocument[];
   resourcePolicy?: PolicyDocument;
   /**
+   * The policy of the VPC endpoint a request came through (none: not through an endpoint, or a
+   * request a service makes on the caller's behalf, which no endpoint sees). Like an SCP it only
+   * limits: it must allow the request, and its explicit deny wins ("Control access to VPC endpoints
+   * using endpoint policies", AWS PrivateLink Guide). Its statements name principals, as resource
+   * policies do.
+   */
+  vpcEndpointPolicies?: readonly PolicyDocument[];
+  /**
    * Role trust policies and KMS key policies must themselves allow the call: IAM policies alone
    * never suffice. A statement naming the account (root) delegates the decision to IAM policies.
    */
@@ -53,6 +61,7 @@ export function authorize(request: AuthorizationRequest, policies: PolicySet): D
   const explicitDenyIn: Array<[PolicyKind, readonly PolicyDocument[], boolean]> = [
     ['scp', policies.serviceControlPolicies ?? [], false],
     ['rcp', policies.resourceControlPolicies ?? [], true],
+    ['vpc-endpoint', policies.vpcEndpointPolicies ?? [], true],
     ['resource', policies.resourcePolicy ? [policies.resourcePolicy] : [], true],
     ['identity', policies.identity, false],
     ['boundary', policies.permissionsBoundary ? [policies.permissionsBoundary] : [], false],
@@ -70,6 +79,9 @@ export function authorize(request: AuthorizationRequest, policies: PolicySet): D
   }
   for (const rcp of policies.resourceControlPolicies ?? []) {
     if (!allows([rcp], matchesRequest, true)) return denied('rcp', false);
+  }
+  for (const endpointPolicy of policies.vpcEndpointPolicies ?? []) {
+    if (!allows([endpointPolicy], matchesRequest, true)) return denied('vpc-endpoint', false);
   }
 
   const identityAllows = allows(policies.identity, matchesRequest, false);
