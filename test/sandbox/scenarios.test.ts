@@ -153,6 +153,8 @@ describe('scenario validation', () => {
     expect(scenario.seed).toBe(1);
     expect(scenario.cloudtrail.lookupRatePerSecond).toBe(2);
     expect(scenario.lakeFormation.iamAllowedPrincipalsByDefault).toBe(true);
+    expect(scenario.lakeFormation.databaseCreators).toEqual(['IAM_ALLOWED_PRINCIPALS']);
+    expect(scenario.network).toBeUndefined();
     expect(parseScenario({ ...minimal, athena: { workgroups: [{ name: 'w' }] } }).athena.workgroups[0]).toMatchObject({ state: 'ENABLED', enforceWorkGroupConfiguration: false });
   });
 
@@ -184,6 +186,12 @@ describe('scenario validation', () => {
     ['a base given as a path', { ...minimal, extends: '../scenarios/full-access' }, '/extends'],
     ['a sample naming nobody', { ...minimal, sample: { credentials: 'user:ghost', request: {} } }, '/sample/credentials: no user named ghost'],
     ['a role sample without a service identity', { ...minimal, roles: [{ name: 'r', trustPolicy: { Statement: { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: '*' } } }], sample: { credentials: 'role:r', request: {} } }, '/sample/credentials'],
+    ['a VPC endpoint detail without the endpoint', { ...minimal, network: { sourceVpc: 'vpc-0a1b2c3d4e5f60718' } }, '/network/sourceVpc: describes a VPC endpoint'],
+    ['an endpoint policy without the endpoint', { ...minimal, network: { vpcEndpointPolicy: { Statement: { Effect: 'Allow', Action: '*', Resource: '*', Principal: '*' } } } }, '/network/vpcEndpointPolicy'],
+    ['a source address that is not one', { ...minimal, network: { sourceIp: '203.0.113.300' } }, '/network/sourceIp'],
+    ['an endpoint id of the wrong shape', { ...minimal, network: { sourceVpce: 'endpoint-1' } }, '/network/sourceVpce'],
+    ['a service-role catalog encryption without its role', { ...minimal, glue: { catalogEncryption: { kmsKeyId: 'alias/catalog', mode: 'SSE-KMS-WITH-SERVICE-ROLE' } } }, '/glue/catalogEncryption/serviceRole'],
+    ['a catalog encryption role without its mode', { ...minimal, glue: { catalogEncryption: { kmsKeyId: 'alias/catalog', serviceRole: 'arn:aws:iam::123456789012:role/GlueCatalogKey' } } }, '/glue/catalogEncryption/serviceRole'],
     ['a query in a workgroup that does not exist', { ...minimal, athena: { queryExecutions: [{ id: 'q1', workgroup: 'ghost', query: 'SELECT 1', submittedAt: '2026-11-23T09:12:00Z' }] } }, '/athena/queryExecutions/0/workgroup'],
   ])('refuses %s, naming the field', (_what, raw, field) => {
     let error: unknown;
