@@ -146,6 +146,53 @@ describe('built-in scenarios', () => {
   });
 });
 
+describe("the scenarios of Athena's own path", () => {
+  const statements = (policy: { Statement: unknown } | undefined) => [policy?.Statement ?? []].flat() as Array<Record<string, unknown>>;
+  const actionsOf = (scenario: ReturnType<typeof loadScenario>, user: string) =>
+    scenario.users.find((u) => u.name === user)!.policies.flatMap((p) => statements(p).flatMap((s) => [s.Action ?? []].flat() as string[]));
+
+  it('put the network and the bucket policy where the sample looks', () => {
+    for (const name of ['vpce-only-bucket', 'vpce-only-bucket-athena-exception', 'bucket-policy-unreadable']) {
+      const scenario = loadScenario(name);
+      const policy = JSON.stringify(scenario.s3.buckets.find((b) => b.name === 'acme-athena-results')!.policy);
+      expect(policy, name).toContain(`"aws:SourceVpce":"${scenario.network!.sourceVpce}"`);
+      expect(policy.includes('aws:CalledVia'), name).toBe(name === 'vpce-only-bucket-athena-exception');
+    }
+    expect(JSON.stringify(loadScenario('source-ip-bucket').s3.buckets[0]!.policy)).toContain('"NotIpAddress":{"aws:SourceIp":"198.51.100.0/24"}');
+    expect(loadScenario('source-ip-bucket').network).toEqual({ sourceIp: '198.51.100.24' });
+    expect(JSON.stringify(loadScenario('query-table-data-denied').s3.buckets.find((b) => b.name === 'acme-data-lake')!.policy)).toContain('aws:SourceVpce');
+  });
+
+  it('leave out exactly the grant each one is about', () => {
+    expect(actionsOf(loadScenario('bucket-policy-unreadable'), 'analyst')).not.toContain('s3:GetBucketPolicy');
+    const acl = loadScenario('results-acl-no-putobjectacl');
+    expect(acl.athena.workgroups.find((w) => w.name === 'primary')).toMatchObject({ aclOption: 'BUCKET_OWNER_FULL_CONTROL' });
+    expect(actionsOf(acl, 'analyst')).toContain('s3:PutObject');
+    expect(actionsOf(acl, 'analyst')).not.toContain('s3:PutObjectAcl');
+    const cse = loadScenario('cse-kms-no-data-key');
+    expect(cse.athena.workgroups.find((w) => w.name === 'primary')!.encryption).toMatchObject({ option: 'CSE_KMS' });
+    expect(JSON.stringify(cse.kms.keys[0]!.policy)).toContain('"NotIpAddress":{"aws:SourceIp":"198.51.100.0/24"}');
+    const scoped = JSON.stringify(loadScenario('query-glue-default-denied').users[0]!.policies);
+    expect(scoped).toContain('database/sales');
+    expect(scoped).not.toMatch(/database\/(default|\*)/);
+    const describe = loadScenario('lake-formation-default-describe');
+    expect(describe.glue.databases.find((d) => d.name === 'default')).toMatchObject({ registeredWithLakeFormation: true });
+    expect(describe.lakeFormation.grants.some((g) => g.database === 'default')).toBe(false);
+    const noDefault = loadScenario('lake-formation-no-default-database');
+    expect(noDefault.glue.databases.map((d) => d.name)).not.toContain('default');
+    expect(noDefault.lakeFormation.databaseCreators).not.toContain('IAM_ALLOWED_PRINCIPALS');
+    const serviceRole = loadScenario('catalog-encryption-service-role');
+    expect(serviceRole.glue.catalogEncryption).toMatchObject({ mode: 'SSE-KMS-WITH-SERVICE-ROLE', serviceRole: expect.stringMatching(/:role\//) });
+    expect(JSON.stringify(serviceRole.users[0]!.policies)).not.toContain(serviceRole.glue.catalogEncryption!.kmsKeyId!.split('/').at(-1));
+  });
+
+  it('give every account its default database, but where its absence is the point', () => {
+    for (const name of listBuiltInScenarios().filter((n) => n !== 'lake-formation-no-default-database')) {
+      expect(loadScenario(name).glue.databases.map((d) => d.name), name).toContain('default');
+    }
+  });
+});
+
 describe('scenario validation', () => {
   it('applies defaults', () => {
     const scenario = parseScenario(minimal);

@@ -685,7 +685,8 @@ function startQueryExecution(input: Input, call: ServiceCall) {
     startedInSandbox: true,
   });
   if (token !== undefined) tokens.set(token, id);
-  if (result && resultUrl) {
+  // A failed query leaves no results behind, whatever made it fail (its write, its key).
+  if (result && resultUrl && !failure) {
     const { bucket, key } = parseS3Url(resultUrl);
     const sse = objectEncryption(call, encryption, bucket);
     const objects = call.state.objects.get(bucket)!;
