@@ -27,11 +27,13 @@ export interface PolicySet {
   sessionPolicies?: readonly PolicyDocument[];
   resourcePolicy?: PolicyDocument;
   /**
-   * The policy of the VPC endpoint a request came through (none: not through an endpoint, or a
-   * request a service makes on the caller's behalf, which no endpoint sees). Like an SCP it only
-   * limits: it must allow the request, and its explicit deny wins ("Control access to VPC endpoints
-   * using endpoint policies", AWS PrivateLink Guide). Its statements name principals, as resource
-   * policies do.
+   * The policy of the gateway VPC endpoint (S3's) a request came through (none: not through an
+   * endpoint, or a request a service makes on the caller's behalf, which no endpoint sees). Like an
+   * SCP it only limits: it must allow the request, and its explicit deny wins ("Control access to VPC
+   * endpoints using endpoint policies", AWS PrivateLink Guide). Its statements apply to a caller only
+   * through "Principal": "*": in a gateway endpoint's policy an account as principal means that
+   * account's root user alone, and principals are to be chosen with aws:PrincipalArn (same guide,
+   * "Principals for gateway endpoints").
    */
   vpcEndpointPolicies?: readonly PolicyDocument[];
   /**
@@ -57,11 +59,12 @@ export function authorize(request: AuthorizationRequest, policies: PolicySet): D
   const matchesRequest = (statement: PolicyStatement, checkPrincipal: boolean) =>
     statementApplies(statement, request, checkPrincipal);
 
+  const endpointStatementApplies = (statement: PolicyStatement) => namesEveryone(statement) && statementApplies(statement, request, false);
+
   // 1. Explicit denies, in the order AWS reports them.
   const explicitDenyIn: Array<[PolicyKind, readonly PolicyDocument[], boolean]> = [
     ['scp', policies.serviceControlPolicies ?? [], false],
     ['rcp', policies.resourceControlPolicies ?? [], true],
-    ['vpc-endpoint', policies.vpcEndpointPolicies ?? [], true],
     ['resource', policies.resourcePolicy ? [policies.resourcePolicy] : [], true],
     ['identity', policies.identity, false],
     ['boundary', policies.permissionsBoundary ? [policies.permissionsBoundary] : [], false],
@@ -70,6 +73,9 @@ export function authorize(request: AuthorizationRequest, policies: PolicySet): D
   for (const [kind, documents, checkPrincipal] of explicitDenyIn) {
     if (documents.some((document) => statementsOf(document).some((s) => s.Effect === 'Deny' && matchesRequest(s, checkPrincipal)))) {
       return denied(kind, true);
+    }
+    if (kind === 'rcp' && (policies.vpcEndpointPolicies ?? []).some((document) => statementsOf(document).some((s) => s.Effect === 'Deny' && endpointStatementApplies(s)))) {
+      return denied('vpc-endpoint', true);
     }
   }
 
@@ -81,7 +87,7 @@ export function authorize(request: AuthorizationRequest, policies: PolicySet): D
     if (!allows([rcp], matchesRequest, true)) return denied('rcp', false);
   }
   for (const endpointPolicy of policies.vpcEndpointPolicies ?? []) {
-    if (!allows([endpointPolicy], matchesRequest, true)) return denied('vpc-endpoint', false);
+    if (!statementsOf(endpointPolicy).some((s) => s.Effect === 'Allow' && endpointStatementApplies(s))) return denied('vpc-endpoint', false);
   }
 
   const identityAllows = allows(policies.identity, matchesRequest, false);
@@ -157,6 +163,13 @@ function statementApplies(statement: PolicyStatement, request: AuthorizationRequ
   if (statement.NotResource !== undefined && anyMatch(statement.NotResource, request.resource, false)) return false;
   if (checkPrincipal && principalMatch(statement, request) === 'none') return false;
   return conditionsHold(statement.Condition, request);
+}
+
+/** Whether a statement's Principal is everyone ("*" or {"AWS": "*"}), the only principal a gateway endpoint's policy gives every caller. */
+function namesEveryone(statement: PolicyStatement): boolean {
+  if (statement.Principal === '*') return true;
+  const aws = statement.Principal?.AWS;
+  return aws !== undefined && (typeof aws === 'string' ? [aws] : aws).includes('*');
 }
 
 function principalMatch(statement: PolicyStatement, request: AuthorizationRequest): Grant {
