@@ -537,7 +537,7 @@ function writeFailure(call: ServiceCall, url: string, settings: ResultSettings):
   const write = { ...options, context: headers, forwardedBy: VIA_ATHENA };
   if (!call.isAuthorized('s3:PutObject', objectArn, write)) return failed();
   if (settings.acl) {
-    const acl = call.decide('s3:PutObjectAcl', objectArn, write);
+    const acl = call.decide('s3:PutObjectAcl', objectArn, { ...write, context: { 's3:x-amz-acl': 'bucket-owner-full-control' } });
     if (!acl.allowed) {
       // S3 quotes the resource in its access-denied text.
       const message = accessDeniedMessage(call.caller.arn, 's3:PutObjectAcl', objectArn, acl.denial).replace(`on resource: ${objectArn}`, `on resource: "${objectArn}"`);

@@ -116,7 +116,10 @@ function authorizeWrite(call: ServiceCall, bucket: ScenarioBucket, key: string):
   const resource = `arn:aws:s3:::${bucket.name}/${key}`;
   const context = writeConditions(call.request);
   authorize(call, bucket, 's3:PutObject', resource, context);
-  if (ACL_HEADERS.some((header) => call.request.headers[header] !== undefined)) authorize(call, bucket, 's3:PutObjectAcl', resource, context);
+  if (ACL_HEADERS.some((header) => call.request.headers[header] !== undefined)) {
+    // s3:PutObjectAcl knows the ACL's condition keys, not the encryption ones (Service Authorization Reference, Amazon S3).
+    authorize(call, bucket, 's3:PutObjectAcl', resource, context['s3:x-amz-acl'] ? { 's3:x-amz-acl': context['s3:x-amz-acl'] } : {});
+  }
 }
 
 /** S3 asks KMS on the caller's behalf; a refusal comes back as S3's 403 naming the KMS action and key. */
