@@ -28,6 +28,18 @@ const REQUIRED = [
   'throttled-cloudtrail',
   'slow',
   'hanging-athena',
+  // Athena's own path: the caller's calls pass, Athena's for the caller do not.
+  'vpce-only-bucket',
+  'vpce-only-bucket-athena-exception',
+  'source-ip-bucket',
+  'bucket-policy-unreadable',
+  'results-acl-no-putobjectacl',
+  'cse-kms-no-data-key',
+  'query-glue-default-denied',
+  'query-table-data-denied',
+  'lake-formation-default-describe',
+  'lake-formation-no-default-database',
+  'catalog-encryption-service-role',
 ];
 
 const minimal = { name: 'tiny', description: 'A tiny account', accountId: '123456789012', region: 'eu-west-1' };
