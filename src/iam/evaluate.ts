@@ -27,6 +27,16 @@ export interface PolicySet {
   sessionPolicies?: readonly PolicyDocument[];
   resourcePolicy?: PolicyDocument;
   /**
+   * The policy of the gateway VPC endpoint (S3's) a request came through (none: not through an
+   * endpoint, or a request a service makes on the caller's behalf, which no endpoint sees). Like an
+   * SCP it only limits: it must allow the request, and its explicit deny wins ("Control access to VPC
+   * endpoints using endpoint policies", AWS PrivateLink Guide). Its statements apply to a caller only
+   * through "Principal": "*": in a gateway endpoint's policy an account as principal means that
+   * account's root user alone, and principals are to be chosen with aws:PrincipalArn (same guide,
+   * "Principals for gateway endpoints").
+   */
+  vpcEndpointPolicies?: readonly PolicyDocument[];
+  /**
    * Role trust policies and KMS key policies must themselves allow the call: IAM policies alone
    * never suffice. A statement naming the account (root) delegates the decision to IAM policies.
    */
@@ -49,6 +59,8 @@ export function authorize(request: AuthorizationRequest, policies: PolicySet): D
   const matchesRequest = (statement: PolicyStatement, checkPrincipal: boolean) =>
     statementApplies(statement, request, checkPrincipal);
 
+  const endpointStatementApplies = (statement: PolicyStatement) => namesEveryone(statement) && statementApplies(statement, request, false);
+
   // 1. Explicit denies, in the order AWS reports them.
   const explicitDenyIn: Array<[PolicyKind, readonly PolicyDocument[], boolean]> = [
     ['scp', policies.serviceControlPolicies ?? [], false],
@@ -62,6 +74,9 @@ export function authorize(request: AuthorizationRequest, policies: PolicySet): D
     if (documents.some((document) => statementsOf(document).some((s) => s.Effect === 'Deny' && matchesRequest(s, checkPrincipal)))) {
       return denied(kind, true);
     }
+    if (kind === 'rcp' && (policies.vpcEndpointPolicies ?? []).some((document) => statementsOf(document).some((s) => s.Effect === 'Deny' && endpointStatementApplies(s)))) {
+      return denied('vpc-endpoint', true);
+    }
   }
 
   // 2. Every SCP in the chain must allow (an SCP without an allow is an implicit deny).
@@ -70,6 +85,9 @@ export function authorize(request: AuthorizationRequest, policies: PolicySet): D
   }
   for (const rcp of policies.resourceControlPolicies ?? []) {
     if (!allows([rcp], matchesRequest, true)) return denied('rcp', false);
+  }
+  for (const endpointPolicy of policies.vpcEndpointPolicies ?? []) {
+    if (!statementsOf(endpointPolicy).some((s) => s.Effect === 'Allow' && endpointStatementApplies(s))) return denied('vpc-endpoint', false);
   }
 
   const identityAllows = allows(policies.identity, matchesRequest, false);
@@ -145,6 +163,13 @@ function statementApplies(statement: PolicyStatement, request: AuthorizationRequ
   if (statement.NotResource !== undefined && anyMatch(statement.NotResource, request.resource, false)) return false;
   if (checkPrincipal && principalMatch(statement, request) === 'none') return false;
   return conditionsHold(statement.Condition, request);
+}
+
+/** Whether a statement's Principal is everyone ("*" or {"AWS": "*"}), the only principal a gateway endpoint's policy gives every caller. */
+function namesEveryone(statement: PolicyStatement): boolean {
+  if (statement.Principal === '*') return true;
+  const aws = statement.Principal?.AWS;
+  return aws !== undefined && (typeof aws === 'string' ? [aws] : aws).includes('*');
 }
 
 function principalMatch(statement: PolicyStatement, request: AuthorizationRequest): Grant {

@@ -1,5 +1,6 @@
 // Lake Formation and KMS facts that several services need (Glue hides governed tables, Athena
 // queries need SELECT and key access, S3 relays KMS decisions), kept in one place.
+import { forwardAccessContext } from '../iam/context.js';
 import { authorize as authorizeRequest } from '../iam/evaluate.js';
 import type { SandboxState } from './state.js';
 import type { Caller } from './types.js';
@@ -60,13 +61,21 @@ export function resolveKmsKey(state: SandboxState, reference: string) {
   return { key, arn: `arn:aws:kms:${state.region}:${state.accountId}:key/${key.id}` };
 }
 
+/** A service using a key for the caller (kms:ViaService), and the services before it that record themselves in aws:CalledVia. */
+export interface KeyUseVia {
+  service: 's3' | 'athena' | 'glue';
+  calledVia?: readonly string[];
+}
+
 /**
  * Whether the caller may use a key for `action` (kms:GenerateDataKey, kms:Decrypt, …): the key
- * policy must allow, directly or by delegating to IAM through the account root. `viaService` is
- * set when another service (S3, Athena) uses the key on the caller's behalf, so that key policies
- * with a `kms:ViaService` condition behave as in AWS.
+ * policy must allow, directly or by delegating to IAM through the account root. `via` is set when
+ * another service (S3, Athena, Glue) uses the key on the caller's behalf, with a forward access
+ * session: kms:ViaService names it, aws:ViaAWSService is true, and the caller's network keys are
+ * not there (AWS KMS Developer Guide, "kms:ViaService"; IAM User Guide, "Forward access sessions").
+ * Without it the caller calls KMS itself, from its network.
  */
-export function kmsDecision(state: SandboxState, caller: Caller, action: string, keyReference: string, viaService?: 's3' | 'athena' | 'glue') {
+export function kmsDecision(state: SandboxState, caller: Caller, action: string, keyReference: string, via?: KeyUseVia) {
   const resolved = resolveKmsKey(state, keyReference);
   const keyArn = resolved?.arn ?? keyReference;
   if (!resolved) return { keyArn, decision: { allowed: false as const, denial: { policyType: 'resource' as const, explicit: false } }, missing: true };
@@ -77,8 +86,9 @@ export function kmsDecision(state: SandboxState, caller: Caller, action: string,
       principal: { arn: caller.arn, accountId: caller.accountId, roleArn: caller.roleArn },
       resourceAccountId: state.accountId,
       context: {
+        ...(via ? forwardAccessContext(via.calledVia) : state.directContext('kms')),
         'kms:CallerAccount': caller.accountId,
-        ...(viaService ? { 'kms:ViaService': `${viaService}.${state.region}.amazonaws.com` } : {}),
+        ...(via ? { 'kms:ViaService': `${via.service}.${state.region}.amazonaws.com` } : {}),
       },
     },
     { ...caller.policies, resourcePolicy: resolved.key.policy, resourcePolicyRequired: true },

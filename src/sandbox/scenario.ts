@@ -343,7 +343,20 @@ export const ScenarioSchema = Type.Object(
         databases: Type.Array(Database, { default: [] }),
         catalogs: Type.Array(NamedCatalog, { default: [] }),
         catalogEncryption: Type.Optional(
-          Type.Object({ kmsKeyId: Type.Optional(Str), connectionPasswordKmsKeyId: Type.Optional(Str) }, { additionalProperties: false }),
+          Type.Object(
+            {
+              kmsKeyId: Type.Optional(Str),
+              connectionPasswordKmsKeyId: Type.Optional(Str),
+              /**
+               * GetDataCatalogEncryptionSettings' EncryptionAtRest.CatalogEncryptionMode when kmsKeyId is
+               * set (default SSE-KMS). SSE-KMS-WITH-SERVICE-ROLE: Glue assumes serviceRole to use the key
+               * (EncryptionAtRest.CatalogEncryptionServiceRole), so callers need no rights on the key.
+               */
+              mode: Type.Optional(Type.Union([Type.Literal('SSE-KMS'), Type.Literal('SSE-KMS-WITH-SERVICE-ROLE')])),
+              serviceRole: Type.Optional(Type.String({ pattern: '^arn:aws:iam::[0-9]{12}:role/.+' })),
+            },
+            { additionalProperties: false },
+          ),
         ),
       },
       { additionalProperties: false, default: {} },
@@ -372,8 +385,35 @@ export const ScenarioSchema = Type.Object(
         /** True: new databases and tables default to IAM_ALLOWED_PRINCIPALS/ALL (IAM-only access). */
         iamAllowedPrincipalsByDefault: Type.Boolean({ default: true }),
         grants: Type.Array(LakeFormationGrant, { default: [] }),
+        /**
+         * Who may create databases in the account's catalog (Lake Formation's "Database creators",
+         * CREATE_DATABASE on the catalog): principal ARNs, and IAM_ALLOWED_PRINCIPALS, which holds it
+         * by default and stands for every principal IAM allows glue:CreateDatabase.
+         */
+        databaseCreators: Type.Array(Str, { default: ['IAM_ALLOWED_PRINCIPALS'] }),
       },
       { additionalProperties: false, default: {} },
+    ),
+    /**
+     * Where the scenario's principals make their own requests from (the preflight service's network,
+     * a customer's laptop): absent, a public address (DEFAULT_SOURCE_IP). sourceVpce is an S3 gateway
+     * endpoint in sourceVpc: direct S3 requests go through it (aws:SourceVpce, aws:SourceVpc,
+     * aws:VpcSourceIp, no aws:SourceIp) and its policy applies to them; every other service is reached
+     * from sourceIp (a NAT gateway's address). Requests services make on a caller's behalf (Athena's)
+     * carry none of these.
+     */
+    network: Type.Optional(
+      Type.Object(
+        {
+          sourceIp: Type.Optional(Type.Union([Type.String({ format: 'ipv4' }), Type.String({ format: 'ipv6' })])),
+          sourceVpce: Type.Optional(Type.String({ pattern: '^vpce-[0-9a-f]{8,17}$' })),
+          sourceVpc: Type.Optional(Type.String({ pattern: '^vpc-[0-9a-f]{8,17}$' })),
+          vpcSourceIp: Type.Optional(Type.Union([Type.String({ format: 'ipv4' }), Type.String({ format: 'ipv6' })])),
+          /** The S3 gateway endpoint's policy (absent: the default, full access). */
+          vpcEndpointPolicy: Type.Optional(PolicyDocumentSchema),
+        },
+        { additionalProperties: false },
+      ),
     ),
     faults: Type.Array(Fault, { default: [] }),
     /**
@@ -403,6 +443,10 @@ export type ScenarioFault = Scenario['faults'][number];
 export type ScenarioDatabase = Scenario['glue']['databases'][number];
 export type ScenarioOtherAccount = Scenario['otherAccounts'][number];
 export type LakeFormationShare = ScenarioOtherAccount['lakeFormationShares'][number];
+export type ScenarioNetwork = NonNullable<Scenario['network']>;
+
+/** Where a scenario without a network section calls from: a public address (TEST-NET-3, RFC 5737). */
+export const DEFAULT_SOURCE_IP = '203.0.113.10';
 
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
@@ -532,6 +576,17 @@ function checkReferences(scenario: Scenario, source: string): void {
       }
     });
   });
+  const network = scenario.network;
+  if (network && !network.sourceVpce) {
+    for (const field of ['sourceVpc', 'vpcSourceIp', 'vpcEndpointPolicy'] as const) {
+      if (network[field] !== undefined) fail(`/network/${field}`, 'describes a VPC endpoint: give its sourceVpce too');
+    }
+  }
+  const catalogEncryption = scenario.glue.catalogEncryption;
+  if (catalogEncryption?.mode && !catalogEncryption.kmsKeyId) fail('/glue/catalogEncryption/mode', 'needs the kmsKeyId it encrypts with');
+  if ((catalogEncryption?.mode === 'SSE-KMS-WITH-SERVICE-ROLE') !== (catalogEncryption?.serviceRole !== undefined)) {
+    fail('/glue/catalogEncryption/serviceRole', 'is given with mode SSE-KMS-WITH-SERVICE-ROLE, and only then');
+  }
   const sample = scenario.sample?.credentials.split(':');
   if (sample) {
     const [kind, name] = sample;

@@ -3,6 +3,7 @@
 // service modules only describe what each operation does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { forwardAccessContext } from '../iam/context.js';
 import { accessDeniedMessage, authorize as evaluate } from '../iam/evaluate.js';
 import { renderError } from './protocols.js';
 import { type Scenario, loadScenario, parseScenario } from './scenario.js';
@@ -223,11 +224,24 @@ function authenticate(state: SandboxState, request: IncomingRequest, signature: 
 }
 
 function makeCall(state: SandboxState, service: ServiceDefinition, operation: string, caller: Caller, region: string, requestId: string, request: IncomingRequest): ServiceCall {
-  const decide = (action: string, resource: string, options: AuthorizeOptions = {}) =>
-    evaluate(
-      { action, resource, principal: { arn: caller.arn, accountId: caller.accountId, roleArn: caller.roleArn }, resourceAccountId: options.resourceAccountId, context: options.context },
-      { ...caller.policies, resourcePolicy: options.resourcePolicy, resourcePolicyRequired: options.resourcePolicyRequired },
+  const decide = (action: string, resource: string, options: AuthorizeOptions = {}) => {
+    const forwarded = options.forwardedBy !== undefined;
+    return evaluate(
+      {
+        action,
+        resource,
+        principal: { arn: caller.arn, accountId: caller.accountId, roleArn: caller.roleArn },
+        resourceAccountId: options.resourceAccountId,
+        context: { ...(forwarded ? forwardAccessContext(options.forwardedBy) : state.directContext(service.signingName)), ...options.context },
+      },
+      {
+        ...caller.policies,
+        resourcePolicy: options.resourcePolicy,
+        resourcePolicyRequired: options.resourcePolicyRequired,
+        vpcEndpointPolicies: forwarded ? [] : state.endpointPoliciesFor(service.signingName),
+      },
     );
+  };
   const call: ServiceCall = {
     operation,
     caller,
@@ -236,6 +250,7 @@ function makeCall(state: SandboxState, service: ServiceDefinition, operation: st
     request,
     state,
     isAuthorized: (action, resource, options) => decide(action, resource, options).allowed,
+    decide,
     authorize(action, resources, options) {
       for (const resource of typeof resources === 'string' ? [resources] : resources) {
         const decision = decide(action, resource, options);

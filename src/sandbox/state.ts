@@ -1,7 +1,9 @@
 // The live state of a sandbox: the scenario's data plus what requests change (sessions, objects,
 // query executions, rate-limit windows). One instance per running sandbox; nothing global.
 import { createHash } from 'node:crypto';
-import type { PolicyDocument, Scenario, ScenarioRole, ScenarioUser } from './scenario.js';
+import { type CallerNetwork, directRequestContext } from '../iam/context.js';
+import type { ConditionValue } from '../iam/evaluate.js';
+import { DEFAULT_SOURCE_IP, type PolicyDocument, type Scenario, type ScenarioRole, type ScenarioUser } from './scenario.js';
 import type { Caller } from './types.js';
 
 export interface StoredObject {
@@ -173,6 +175,30 @@ export class SandboxState {
         sessionPolicies: session.sessionPolicies,
       },
     };
+  }
+
+  /**
+   * Where a principal's own request to a service comes from: S3 through the scenario's gateway
+   * endpoint when it has one, every other service (and S3 without one) from the public address.
+   */
+  networkFor(service: string): CallerNetwork {
+    const network = this.scenario.network;
+    const sourceIp = network?.sourceIp ?? DEFAULT_SOURCE_IP;
+    if (service === 's3' && network?.sourceVpce) return { sourceVpce: network.sourceVpce, sourceVpc: network.sourceVpc, vpcSourceIp: network.vpcSourceIp };
+    return { sourceIp };
+  }
+
+  /** The condition keys of a principal's own request to a service (network, aws:ViaAWSService false). */
+  directContext(service: string): Record<string, ConditionValue> {
+    return directRequestContext(this.networkFor(service));
+  }
+
+  /** The VPC endpoint policy a principal's own request to a service passes: the S3 gateway endpoint's. */
+  endpointPoliciesFor(service: string): PolicyDocument[] {
+    const network = this.scenario.network;
+    if (service !== 's3' || !network?.sourceVpce) return [];
+    // An endpoint without a policy of its own has the default one, which allows everything.
+    return [network.vpcEndpointPolicy ?? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] }];
   }
 
   /** Counts a request against a sliding one-second window; false when over the rate. */

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ConditionValue, PolicySet } from '../iam/evaluate.js';
+import type { ConditionValue, Decision, PolicySet } from '../iam/evaluate.js';
 import type { PolicyDocument } from './scenario.js';
 import type { SandboxState } from './state.js';
 
@@ -51,7 +51,15 @@ export interface AuthorizeOptions {
   resourcePolicy?: PolicyDocument;
   resourcePolicyRequired?: boolean;
   resourceAccountId?: string;
+  /** The request's own condition keys (s3:prefix, kms:ViaService, ...), beyond who and where. */
   context?: Record<string, ConditionValue>;
+  /**
+   * Set when a service makes the request with the caller's rights (a forward access session): the
+   * services that record themselves in aws:CalledVia, first to last (Athena), or none (S3 calling
+   * KMS). Such a request carries none of the caller's network keys and passes no VPC endpoint.
+   * Absent: the caller's own request, from its network (Scenario.network).
+   */
+  forwardedBy?: readonly string[];
 }
 
 export interface ServiceCall {
@@ -65,6 +73,8 @@ export interface ServiceCall {
   authorize(action: string, resources: string | readonly string[], options?: AuthorizeOptions): void;
   /** The same decision without throwing: for checks that fail silently in AWS (Lake Formation filtering). */
   isAuthorized(action: string, resource: string, options?: AuthorizeOptions): boolean;
+  /** The decision itself, for a service that words another service's refusal (Athena relaying S3's and Glue's). */
+  decide(action: string, resource: string, options?: AuthorizeOptions): Decision;
 }
 
 export interface ServiceDefinition {

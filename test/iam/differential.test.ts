@@ -5,17 +5,25 @@
 // one of the few named KNOWN_DIFFERENCES below, each with its reason: what AWS's documentation says
 // (the other evaluator departs from it), or that the documentation is silent.
 //
-// Two corpora: (1) the built-in scenarios' policies (users, role sessions, SCPs, boundaries, trust,
-// bucket and key policies) against the actions and resource ARNs the preflight probes use, and
-// (2) a generated corpus (fast-check, fixed seed) of wildcards, NotAction/NotResource, condition
-// operators with missing keys, IfExists, Null, set operators, boundaries, SCPs, RCPs, session
-// policies and resource policies in the same account and across accounts.
+// Three corpora: (1) the built-in scenarios' policies (users, role sessions, SCPs, boundaries, trust,
+// bucket, key and VPC endpoint policies) against the actions and resource ARNs the preflight probes
+// use, each asked as the caller's own request (from the scenario's network) and as Athena's for the
+// caller; (2) a generated corpus (fast-check, fixed seed) of wildcards, NotAction/NotResource,
+// condition operators with missing keys, IfExists, Null, set operators, boundaries, SCPs, RCPs,
+// session policies and resource policies in the same account and across accounts; (3) a generated
+// corpus of bucket policies as the two kinds of request meet them: network perimeters (aws:SourceVpce,
+// aws:SourceVpc, aws:SourceIp, aws:VpcSourceIp), Athena exceptions (aws:CalledVia with ForAnyValue
+// and ForAllValues, aws:CalledViaLast, aws:ViaAWSService), Allow and Deny, with VPC endpoint
+// policies, in the same account and across accounts; the request contexts are built by
+// src/iam/context.ts, as the engine and the sandbox build them.
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AWS_ACTIONS } from '../../src/catalogue/actions.js';
+import { ATHENA_SERVICE_PRINCIPAL, type CallerNetwork, directRequestContext, forwardAccessContext } from '../../src/iam/context.js';
 import { type AuthorizationRequest, type ConditionValue, type Decision, type PolicySet, authorize } from '../../src/iam/evaluate.js';
 import { type PolicyDocument, type PolicyStatement, type Scenario, listBuiltInScenarios, loadScenario } from '../../src/sandbox/scenario.js';
+import { SandboxState } from '../../src/sandbox/state.js';
 
 type Outcome = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
@@ -71,6 +79,7 @@ function simulationOf({ request, policies }: Case): Simulation {
     permissionBoundaryPolicies: policies.permissionsBoundary ? [{ name: 'boundary', policy: policies.permissionsBoundary }] : undefined,
     sessionPolicy: policies.sessionPolicies?.[0],
     resourcePolicy: policies.resourcePolicy,
+    vpcEndpointPolicies: policies.vpcEndpointPolicies?.length ? policies.vpcEndpointPolicies.map(named('vpce')) : undefined,
   };
 }
 
@@ -118,6 +127,7 @@ function documentsOf(policies: PolicySet): PolicyDocument[] {
     ...(policies.sessionPolicies ?? []),
     ...(policies.permissionsBoundary ? [policies.permissionsBoundary] : []),
     ...(policies.resourcePolicy ? [policies.resourcePolicy] : []),
+    ...(policies.vpcEndpointPolicies ?? []),
   ];
 }
 
@@ -300,6 +310,7 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
 ];
 
+
 const isShortArn = (value: string) => value.startsWith('arn:') && value.split(':').length < 6;
 const isEpoch = (value: string) => /^\d+$/.test(value);
 const epochToIso = (value: string) => (isEpoch(value) ? new Date(Number(value) * 1000).toISOString().replace('.000Z', 'Z') : value);
@@ -374,6 +385,7 @@ function* smaller(testCase: Case): Generator<Case> {
     ...(policies.sessionPolicies ?? []).map((_, i) => ['sessionPolicies', i] as [keyof PolicySet, number]),
     ...(policies.permissionsBoundary ? [['permissionsBoundary', undefined] as [keyof PolicySet, undefined]] : []),
     ...(policies.resourcePolicy ? [['resourcePolicy', undefined] as [keyof PolicySet, undefined]] : []),
+    ...(policies.vpcEndpointPolicies ?? []).map((_, i) => ['vpcEndpointPolicies', i] as [keyof PolicySet, number]),
   ];
   /** The statements of one document of `c`, as an array that edits the document. */
   const statementsAt = (c: Case, [field, index]: [keyof PolicySet, number | undefined]) => {
@@ -449,7 +461,10 @@ async function report(disagreements: readonly Disagreement[]): Promise<string> {
 
 // --- Corpus 1: the built-in scenarios -----------------------------------------------------------
 
-type Action = (typeof AWS_ACTIONS)[number];
+/** The probes' actions, and those the sandbox asks for on its own account: Athena's output-bucket check, its default database, ACL writes, the policy read. */
+const SANDBOX_ACTIONS = ['s3:GetBucketPolicy', 's3:PutObjectAcl', 'glue:CreateDatabase'] as const;
+type Action = (typeof AWS_ACTIONS)[number] | (typeof SANDBOX_ACTIONS)[number];
+const ACTIONS: readonly Action[] = [...new Set<Action>([...AWS_ACTIONS, ...SANDBOX_ACTIONS])];
 
 /** Resource kinds each action is authorised against (Service Authorization Reference). */
 const RESOURCE_KINDS: Record<Action, readonly string[]> = {
@@ -502,7 +517,16 @@ const RESOURCE_KINDS: Record<Action, readonly string[]> = {
   'lakeformation:GetDataAccess': ['*'],
   'lakeformation:GetDataLakeSettings': ['*'],
   'lakeformation:ListPermissions': ['*'],
+  's3:GetBucketPolicy': ['bucket'],
+  's3:PutObjectAcl': ['object'],
+  'glue:CreateDatabase': ['catalog', 'database'],
 };
+
+/** Who sends a request and from where: its network keys and the VPC endpoint policy it passes, or Athena's forward access session. */
+interface Origin {
+  context: Record<string, ConditionValue>;
+  vpcEndpointPolicies?: PolicyDocument[];
+}
 
 interface Target {
   resource: string;
@@ -511,6 +535,8 @@ interface Target {
   resourcePolicyRequired?: boolean;
   /** Request contexts to try for an action, as the sandbox's services would send them. */
   contexts: (action: Action) => Array<Record<string, ConditionValue>>;
+  /** Who may send it (default: a request with no origin keys). */
+  origins?: Origin[];
 }
 
 /** The resources of a scenario, by kind, with what the sandbox sends along when it authorises a call on them. */
@@ -518,7 +544,14 @@ function scenarioTargets(scenario: Scenario, principalAccount: string): Record<s
   const { accountId, region } = scenario;
   const glue = `arn:aws:glue:${region}:${accountId}`;
   const athena = `arn:aws:athena:${region}:${accountId}`;
-  const plain = (resource: string): Target => ({ resource, contexts: () => [{}] });
+  // The caller's own requests come from the scenario's network (S3 through its endpoint, if any);
+  // Athena's requests for the caller, to Glue and S3, are forward access sessions.
+  const state = new SandboxState(scenario);
+  const direct = (service: string): Origin => ({ context: state.directContext(service), vpcEndpointPolicies: state.endpointPoliciesFor(service) });
+  const athenaFor: Origin = { context: forwardAccessContext([ATHENA_SERVICE_PRINCIPAL]) };
+  const plain = (resource: string, origins?: Origin[]): Target => ({ resource, contexts: () => [{}], origins });
+  // Glue reads as the caller's own (Athena's for the caller differ only by keys no Glue policy of the scenarios tests).
+  const glueRead = (resource: string) => plain(resource, [direct('glue')]);
   const databases = scenario.glue.databases;
   const workgroups = new Set(['primary', ...scenario.athena.workgroups.map((w) => w.name)]);
   const dataCatalogs = new Set(['AwsDataCatalog', ...scenario.athena.dataCatalogs.map((c) => c.name)]);
@@ -538,19 +571,19 @@ function scenarioTargets(scenario: Scenario, principalAccount: string): Record<s
       if (location?.[1] === bucket.name) keys.add(`${location[2]}preflight-marker.txt`);
     }
     if (keys.size === 0) keys.add('preflight-marker.txt');
-    const common = { resourceAccountId: bucket.accountId ?? accountId, resourcePolicy: bucket.policy };
+    const common = { resourceAccountId: bucket.accountId ?? accountId, resourcePolicy: bucket.policy, origins: [direct('s3'), athenaFor] };
     return {
       bucket: [{ resource: `arn:aws:s3:::${bucket.name}`, ...common, contexts: (action: Action) => (action === 's3:ListBucket' ? [{}, { 's3:prefix': [...keys][0]!.replace(/[^/]*$/, '') }] : [{}]) }],
-      objects: [...keys].map((key) => ({ resource: `arn:aws:s3:::${bucket.name}/${key}`, ...common, contexts: (action: Action) => (action === 's3:PutObject' ? writeContexts : [{}]) })),
+      objects: [...keys].map((key) => ({ resource: `arn:aws:s3:::${bucket.name}/${key}`, ...common, contexts: (action: Action) => (action === 's3:PutObject' ? writeContexts : action === 's3:PutObjectAcl' ? [{}, { 's3:x-amz-acl': 'bucket-owner-full-control' }] : [{}]) })),
     };
   });
 
   return {
     '*': [plain('*')],
-    catalog: [plain(`${glue}:catalog`)],
-    database: databases.map((d) => plain(`${glue}:database/${d.name.toLowerCase()}`)),
-    table: databases.flatMap((d) => d.tables.map((t) => plain(`${glue}:table/${d.name.toLowerCase()}/${t.name.toLowerCase()}`))),
-    userDefinedFunction: databases.flatMap((d) => d.functions.map((f) => plain(`${glue}:userDefinedFunction/${d.name.toLowerCase()}/${f.name.toLowerCase()}`))),
+    catalog: [glueRead(`${glue}:catalog`)],
+    database: databases.map((d) => glueRead(`${glue}:database/${d.name.toLowerCase()}`)),
+    table: databases.flatMap((d) => d.tables.map((t) => glueRead(`${glue}:table/${d.name.toLowerCase()}/${t.name.toLowerCase()}`))),
+    userDefinedFunction: databases.flatMap((d) => d.functions.map((f) => glueRead(`${glue}:userDefinedFunction/${d.name.toLowerCase()}/${f.name.toLowerCase()}`))),
     workgroup: [...workgroups].map((w) => plain(`${athena}:workgroup/${w}`)),
     datacatalog: [...dataCatalogs].map((c) => plain(`${athena}:datacatalog/${c}`)),
     bucket: buckets.flatMap((b) => b.bucket),
@@ -560,7 +593,14 @@ function scenarioTargets(scenario: Scenario, principalAccount: string): Record<s
       resourceAccountId: accountId,
       resourcePolicy: key.policy,
       resourcePolicyRequired: true,
-      contexts: () => [undefined, 's3', 'athena'].map((via) => ({ 'kms:CallerAccount': principalAccount, ...(via ? { 'kms:ViaService': `${via}.${region}.amazonaws.com` } : {}) })),
+      // The caller's own KMS call; S3 for the caller; S3 and Athena itself for Athena's caller.
+      contexts: () =>
+        [
+          { ...state.directContext('kms') },
+          { ...forwardAccessContext(), 'kms:ViaService': `s3.${region}.amazonaws.com` },
+          { ...forwardAccessContext([ATHENA_SERVICE_PRINCIPAL]), 'kms:ViaService': `s3.${region}.amazonaws.com` },
+          { ...forwardAccessContext([ATHENA_SERVICE_PRINCIPAL]), 'kms:ViaService': `athena.${region}.amazonaws.com` },
+        ].map((context) => ({ ...context, 'kms:CallerAccount': principalAccount })),
     })),
     role: scenario.roles.map((role) => ({
       resource: `arn:aws:iam::${role.accountId ?? accountId}:role/${role.name}`,
@@ -595,14 +635,19 @@ function scenarioCases(): Case[] {
         serviceControlPolicies: identity.accountId === scenario.accountId ? scenario.serviceControlPolicies : [],
       };
       const targets = scenarioTargets(scenario, identity.accountId);
-      for (const action of AWS_ACTIONS) {
+      for (const action of ACTIONS) {
         for (const kind of RESOURCE_KINDS[action]) {
           for (const target of targets[kind] ?? []) {
-            for (const context of target.contexts(action)) {
+            for (const context of target.contexts(action)) for (const from of target.origins ?? [{ context: {} }]) {
               const testCase: Case = {
                 origin: `${name} ${label}`,
-                request: { action, resource: target.resource, principal: identity, resourceAccountId: target.resourceAccountId, context },
-                policies: { ...base, resourcePolicy: target.resourcePolicy, resourcePolicyRequired: target.resourcePolicyRequired },
+                request: { action, resource: target.resource, principal: identity, resourceAccountId: target.resourceAccountId, context: { ...from.context, ...context } },
+                policies: {
+                  ...base,
+                  resourcePolicy: target.resourcePolicy,
+                  resourcePolicyRequired: target.resourcePolicyRequired,
+                  ...(from.vpcEndpointPolicies?.length ? { vpcEndpointPolicies: from.vpcEndpointPolicies } : {}),
+                },
               };
               // Scenarios share most of their policies: one case per distinct request and policy set.
               const key = JSON.stringify([testCase.request, testCase.policies]);
@@ -945,9 +990,172 @@ function pinnedCases(): Case[] {
   }));
 }
 
+// --- Corpus 3: bucket policies as the caller's own requests and Athena's meet them ---------------
+
+const VPCE = 'vpce-0a1b2c3d4e5f60718';
+const VPC = 'vpc-0f1e2d3c4b5a69788';
+const COMPANY_RANGE = '198.51.100.0/24';
+const BUCKET = 'arn:aws:s3:::results-bucket';
+
+/** The origins of a request: the caller's own, from a public address or through a VPC endpoint, or Athena's for the caller. */
+const NETWORKS: readonly CallerNetwork[] = [
+  { sourceIp: '198.51.100.24' },
+  { sourceIp: '192.0.2.44' },
+  { sourceIp: '2001:db8::5' },
+  { sourceVpce: VPCE, sourceVpc: VPC, vpcSourceIp: '10.20.3.45' },
+  { sourceVpce: 'vpce-1111222233334444a', sourceVpc: 'vpc-0aaaabbbbccccdddd', vpcSourceIp: '172.16.0.9' },
+];
+type RequestOrigin = { label: string; context: Record<string, ConditionValue>; throughEndpoint: boolean };
+const ORIGINS: readonly RequestOrigin[] = [
+  ...NETWORKS.map((network) => ({ label: `from ${network.sourceVpce ?? network.sourceIp}`, context: directRequestContext(network), throughEndpoint: network.sourceVpce !== undefined })),
+  { label: 'Athena for the caller', context: forwardAccessContext([ATHENA_SERVICE_PRINCIPAL]), throughEndpoint: false },
+  { label: 'Athena for the caller (twice)', context: forwardAccessContext([ATHENA_SERVICE_PRINCIPAL]), throughEndpoint: false },
+  { label: 'another service for the caller', context: forwardAccessContext(['cloudformation.amazonaws.com', ATHENA_SERVICE_PRINCIPAL]), throughEndpoint: false },
+];
+
+/** S3 actions on the bucket or its objects, as the preflight and Athena call them. */
+const BUCKET_ACTIONS: ReadonlyArray<[string, string]> = [
+  ['s3:PutObject', `${BUCKET}/athena/q1.csv`],
+  ['s3:PutObjectAcl', `${BUCKET}/athena/q1.csv`],
+  ['s3:GetObject', `${BUCKET}/athena/q1.csv`],
+  ['s3:ListBucket', BUCKET],
+  ['s3:GetBucketLocation', BUCKET],
+  ['s3:GetBucketPolicy', BUCKET],
+  ['s3:AbortMultipartUpload', `${BUCKET}/athena/q1.csv`],
+];
+
+/** Conditions a perimeter Deny is written with: the network condition, then an optional exception for services. */
+const PERIMETERS: ReadonlyArray<NonNullable<PolicyStatement['Condition']>> = [
+  { StringNotEquals: { 'aws:SourceVpce': VPCE } },
+  { StringNotEqualsIfExists: { 'aws:SourceVpce': VPCE } },
+  { StringNotEquals: { 'aws:SourceVpc': VPC } },
+  { StringNotLike: { 'aws:SourceVpce': 'vpce-0a1b*' } },
+  { NotIpAddress: { 'aws:SourceIp': COMPANY_RANGE } },
+  { NotIpAddressIfExists: { 'aws:SourceIp': [COMPANY_RANGE, '2001:db8::/32'] } },
+  { NotIpAddress: { 'aws:VpcSourceIp': '10.20.0.0/16' } },
+  { 'ForAnyValue:StringNotEquals': { 'aws:CalledVia': ATHENA_SERVICE_PRINCIPAL } },
+];
+const EXCEPTIONS: ReadonlyArray<NonNullable<PolicyStatement['Condition']> | undefined> = [
+  undefined,
+  { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': [ATHENA_SERVICE_PRINCIPAL] } },
+  { 'ForAllValues:StringNotLike': { 'aws:CalledVia': 'athena.*' } },
+  { BoolIfExists: { 'aws:ViaAWSService': 'false' } },
+  { Bool: { 'aws:ViaAWSService': 'false' } },
+  { StringNotEqualsIfExists: { 'aws:CalledViaLast': ATHENA_SERVICE_PRINCIPAL } },
+  { StringNotEquals: { 'aws:CalledViaFirst': ATHENA_SERVICE_PRINCIPAL } },
+  { Null: { 'aws:CalledVia': 'true' } },
+];
+/** Conditions an Allow is written with: only from the endpoint or range, only through Athena, from anywhere. */
+const GRANTS: ReadonlyArray<NonNullable<PolicyStatement['Condition']> | undefined> = [
+  undefined,
+  { StringEquals: { 'aws:SourceVpce': VPCE } },
+  { IpAddress: { 'aws:SourceIp': COMPANY_RANGE } },
+  { IpAddressIfExists: { 'aws:VpcSourceIp': '10.20.0.0/16' } },
+  { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ATHENA_SERVICE_PRINCIPAL } },
+  { 'ForAnyValue:StringLike': { 'aws:CalledVia': ['athena.*', 'glue.*'] } },
+  { Bool: { 'aws:ViaAWSService': 'true' } },
+  { StringEqualsIfExists: { 'aws:SourceVpc': VPC } },
+];
+const BUCKET_PRINCIPALS: readonly NonNullable<PolicyStatement['Principal']>[] = ['*', { AWS: '*' }, { AWS: `arn:aws:iam::${A}:root` }, { AWS: ALICE.arn }, { AWS: ROLE }, { AWS: `arn:aws:iam::${B}:root` }];
+const BUCKET_RESOURCES = [[BUCKET, `${BUCKET}/*`], `${BUCKET}/*`, BUCKET, `${BUCKET}/athena/*`];
+const BUCKET_ACTION_PATTERNS = ['s3:*', 's3:PutObject*', ['s3:PutObject', 's3:GetObject'], 's3:Get*', ['s3:ListBucket', 's3:GetBucketLocation'], 's3:PutObjectAcl'];
+
+const perimeterStatement: fc.Arbitrary<PolicyStatement> = fc
+  .record({
+    perimeter: fc.constantFrom(...PERIMETERS),
+    exception: fc.constantFrom(...EXCEPTIONS),
+    action: fc.constantFrom(...BUCKET_ACTION_PATTERNS),
+    resource: fc.constantFrom(...BUCKET_RESOURCES),
+    principal: fc.constantFrom<NonNullable<PolicyStatement['Principal']>>('*', '*', { AWS: '*' }, { AWS: `arn:aws:iam::${A}:root` }),
+  })
+  .map(({ perimeter, exception, action, resource, principal }) => ({
+    Sid: 'Perimeter',
+    Effect: 'Deny' as const,
+    Principal: principal,
+    Action: action,
+    Resource: resource,
+    Condition: { ...structuredClone(perimeter), ...structuredClone(exception ?? {}) },
+  }));
+
+const grantStatement: fc.Arbitrary<PolicyStatement> = fc
+  .record({ grant: fc.constantFrom(...GRANTS), action: fc.constantFrom(...BUCKET_ACTION_PATTERNS), resource: fc.constantFrom(...BUCKET_RESOURCES), principal: fc.constantFrom(...BUCKET_PRINCIPALS) })
+  .map(({ grant, action, resource, principal }) => ({ Effect: 'Allow' as const, Principal: principal, Action: action, Resource: resource, ...(grant ? { Condition: structuredClone(grant) } : {}) }));
+
+const endpointPolicy: fc.Arbitrary<PolicyDocument> = fc
+  .array(
+    fc.oneof(
+      fc.constant<PolicyStatement>({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }),
+      // "*" is the principal a gateway endpoint's policy names every caller with (and the only one iam-simulate takes there).
+      fc.record({ action: fc.constantFrom(...BUCKET_ACTION_PATTERNS), resource: fc.constantFrom(...BUCKET_RESOURCES, '*'), grant: fc.constantFrom(...GRANTS) }).map(
+        ({ action, resource, grant }): PolicyStatement => ({ Effect: 'Allow', Principal: '*', Action: action, Resource: resource, ...(grant ? { Condition: structuredClone(grant) } : {}) }),
+      ),
+      fc.record({ action: fc.constantFrom(...BUCKET_ACTION_PATTERNS), resource: fc.constantFrom(...BUCKET_RESOURCES) }).map(
+        ({ action, resource }): PolicyStatement => ({ Effect: 'Deny', Principal: '*', Action: action, Resource: resource }),
+      ),
+    ),
+    { minLength: 1, maxLength: 2 },
+  )
+  .map((Statement) => ({ Version: '2012-10-17' as const, Statement }));
+
+const bucketPolicyCase: fc.Arbitrary<Case> = fc
+  .record({
+    action: fc.constantFrom(...BUCKET_ACTIONS),
+    origin: fc.constantFrom(...ORIGINS),
+    principal: fc.constantFrom(ALICE, SESSION),
+    owner: fc.constantFrom(A, A, B),
+    statements: fc.array(fc.oneof({ weight: 3, arbitrary: perimeterStatement }, { weight: 2, arbitrary: grantStatement }), { minLength: 1, maxLength: 3 }),
+    identity: fc.constantFrom<PolicyStatement[]>(
+      [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+      [{ Effect: 'Allow', Action: ['s3:PutObject', 's3:GetObject', 's3:ListBucket', 's3:GetBucketLocation'], Resource: [BUCKET, `${BUCKET}/*`] }],
+      [{ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ATHENA_SERVICE_PRINCIPAL } } }],
+      [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { NotIpAddressIfExists: { 'aws:SourceIp': COMPANY_RANGE }, BoolIfExists: { 'aws:ViaAWSService': 'false' } } }],
+      [],
+    ),
+    endpoint: fc.option(endpointPolicy, { freq: 2 }),
+  })
+  .map(({ action: [action, resource], origin, principal, owner, statements, identity, endpoint }): Case => ({
+    origin: `bucket policy, ${origin.label}`,
+    request: { action, resource, principal, resourceAccountId: owner, context: structuredClone(origin.context) },
+    policies: {
+      identity: identity.length ? [{ Version: '2012-10-17', Statement: identity }] : [],
+      resourcePolicy: { Version: '2012-10-17', Statement: statements },
+      // A VPC endpoint policy only ever sees requests that come through the endpoint.
+      ...(origin.throughEndpoint && endpoint ? { vpcEndpointPolicies: [endpoint] } : {}),
+    },
+  }));
+
+/**
+ * Cases pinned from the AWS documents the scenarios follow: the S3 User Guide's VPC endpoint and
+ * address-range bucket policies, with and without the Athena exception, for the caller's own request
+ * and Athena's, in the same account and from another one.
+ */
+function pinnedBucketPolicyCases(): Case[] {
+  const document = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
+  const deny = (Condition: NonNullable<PolicyStatement['Condition']>): PolicyStatement => ({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [BUCKET, `${BUCKET}/*`], Condition });
+  const crossAccountGrant: PolicyStatement = { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: 's3:*', Resource: [BUCKET, `${BUCKET}/*`] };
+  const athenaException = { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': [ATHENA_SERVICE_PRINCIPAL] } };
+  const policies = {
+    'VPC endpoint only': document(deny({ StringNotEquals: { 'aws:SourceVpce': VPCE } }), crossAccountGrant),
+    'VPC endpoint or Athena': document(deny({ StringNotEquals: { 'aws:SourceVpce': VPCE }, ...athenaException }), crossAccountGrant),
+    'address range only': document(deny({ NotIpAddress: { 'aws:SourceIp': COMPANY_RANGE } }), crossAccountGrant),
+    'address range or any service': document(deny({ NotIpAddress: { 'aws:SourceIp': COMPANY_RANGE }, BoolIfExists: { 'aws:ViaAWSService': 'false' } }), crossAccountGrant),
+  };
+  const allowS3 = [{ Version: '2012-10-17' as const, Statement: [{ Effect: 'Allow' as const, Action: 's3:*', Resource: '*' }] }];
+  return Object.entries(policies).flatMap(([name, resourcePolicy]) =>
+    ORIGINS.flatMap((origin) =>
+      [A, B].map((owner) => ({
+        origin: `pinned: ${name}, ${origin.label}, ${owner === A ? 'same account' : 'across accounts'}`,
+        request: { action: 's3:PutObject', resource: `${BUCKET}/athena/q1.csv`, principal: ALICE, resourceAccountId: owner, context: structuredClone(origin.context) },
+        policies: { identity: allowS3, resourcePolicy },
+      })),
+    ),
+  );
+}
+
 const SEED = 20261213;
 const GENERATED_CASES = 2500;
 const CONDITION_CASES = 1000;
+const BUCKET_POLICY_CASES = 1500;
 
 // --- The tests -----------------------------------------------------------------------------------
 
@@ -957,17 +1165,52 @@ describe('IAM evaluation agrees with iam-simulate', () => {
     console.info(`iam-differential: ${tally.compared} cases compared, ${tally.agreed} agreed${excepted ? `; known differences: ${excepted}` : ''}`);
   });
 
-  it('on the built-in scenarios, for the actions and resources the probes use', async () => {
+  // Thousands of cases each: the time bound is for a loaded machine running the suite in parallel, not a measure.
+  const CORPUS_TIMEOUT_MS = 90_000;
+
+  it('on the built-in scenarios, for the actions and resources the probes use', { timeout: CORPUS_TIMEOUT_MS }, async () => {
     const cases = scenarioCases();
     expect(cases.length).toBeGreaterThan(500);
+    // Each S3 call is asked as the caller's own and as Athena's for the caller.
+    expect(cases.filter((c) => c.request.action.startsWith('s3:') && c.request.context?.['aws:CalledVia'] !== undefined).length).toBeGreaterThan(100);
     const unexplained = await compare(cases);
     expect(unexplained, await report(unexplained)).toEqual([]);
   });
 
-  it('on a generated corpus (fixed seed)', async () => {
+  it('on a generated corpus (fixed seed)', { timeout: CORPUS_TIMEOUT_MS }, async () => {
     const cases = [...pinnedCases(), ...fc.sample(generatedCase, { seed: SEED, numRuns: GENERATED_CASES }), ...fc.sample(conditionCase, { seed: SEED, numRuns: CONDITION_CASES })];
     const unexplained = await compare(cases);
     expect(unexplained, await report(unexplained)).toEqual([]);
+  });
+
+  it('on bucket policies with network and forward-access condition keys (fixed seed)', { timeout: CORPUS_TIMEOUT_MS }, async () => {
+    const cases = [...pinnedBucketPolicyCases(), ...fc.sample(bucketPolicyCase, { seed: SEED, numRuns: BUCKET_POLICY_CASES })];
+    const unexplained = await compare(cases);
+    expect(unexplained, await report(unexplained)).toEqual([]);
+    // The corpus decides both ways for both kinds of request: it is no pile of identical answers.
+    const outcomes = new Set(cases.map((c) => `${c.request.context?.['aws:ViaAWSService']} ${sandboxOutcome(authorize(c.request, c.policies))}`));
+    expect(outcomes).toEqual(new Set(['false Allowed', 'false ExplicitlyDenied', 'false ImplicitlyDenied', 'true Allowed', 'true ExplicitlyDenied', 'true ImplicitlyDenied']));
+  });
+
+  it('decides the documented bucket policies as AWS describes them', () => {
+    const decide = (name: string, origin: string, owner: 'same account' | 'across accounts') => {
+      const found = pinnedBucketPolicyCases().find((c) => c.origin === `pinned: ${name}, ${origin}, ${owner}`)!;
+      return sandboxOutcome(authorize(found.request, found.policies));
+    };
+    for (const owner of ['same account', 'across accounts'] as const) {
+      // The endpoint-only policy: the caller's own request through the endpoint passes, Athena's does not.
+      expect(decide('VPC endpoint only', `from ${VPCE}`, owner)).toBe('Allowed');
+      expect(decide('VPC endpoint only', 'Athena for the caller', owner)).toBe('ExplicitlyDenied');
+      expect(decide('VPC endpoint only', 'from 198.51.100.24', owner)).toBe('ExplicitlyDenied');
+      // With the aws:CalledVia exception, Athena's passes too, and nothing else from outside.
+      expect(decide('VPC endpoint or Athena', 'Athena for the caller', owner)).toBe('Allowed');
+      expect(decide('VPC endpoint or Athena', 'from 198.51.100.24', owner)).toBe('ExplicitlyDenied');
+      // The address-range policy: the range passes, Athena (no aws:SourceIp) does not, unless every service is excepted.
+      expect(decide('address range only', 'from 198.51.100.24', owner)).toBe('Allowed');
+      expect(decide('address range only', 'Athena for the caller', owner)).toBe('ExplicitlyDenied');
+      expect(decide('address range or any service', 'Athena for the caller', owner)).toBe('Allowed');
+      expect(decide('address range or any service', 'from 192.0.2.44', owner)).toBe('ExplicitlyDenied');
+    }
   });
 
   it('needs every known difference it lists', () => {

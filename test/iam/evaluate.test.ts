@@ -18,7 +18,7 @@ const deny = (Action: string | string[], Resource: string | string[] = '*', extr
 const grant = (Action: string | string[], AWS: string | string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({ Effect: 'Allow', Action, Principal: { AWS }, ...extra });
 
 /** `true`, or the denying policy type with `!` when the deny is explicit. */
-type Expected = true | `${'identity' | 'resource' | 'scp' | 'rcp' | 'boundary' | 'session'}${'' | '!'}`;
+type Expected = true | `${'identity' | 'resource' | 'scp' | 'rcp' | 'boundary' | 'session' | 'vpc-endpoint'}${'' | '!'}`;
 
 function outcome(decision: Decision): Expected {
   return decision.allowed ? true : (`${decision.denial.policyType}${decision.denial.explicit ? '!' : ''}` as Expected);
@@ -102,6 +102,18 @@ describe('IAM evaluation rules', () => {
     ['delegation: the identity allow must name the key', 'kms:Decrypt', KEY, { identity: [policy(allow('kms:Decrypt', `arn:aws:kms:eu-west-1:${ACCOUNT}:key/other`))], resourcePolicy: policy(grant('kms:*', ACCOUNT, { Resource: '*' })), resourcePolicyRequired: true }, 'identity'],
     ['a key policy naming the user needs no IAM policy', 'kms:Decrypt', KEY, { identity: [], resourcePolicy: policy(grant('kms:Decrypt', USER.arn, { Resource: '*' })), resourcePolicyRequired: true }, true],
     ['a key policy deny wins', 'kms:Decrypt', KEY, { identity: [policy(allow('kms:*'))], resourcePolicy: policy(grant('kms:*', ACCOUNT, { Resource: '*' }), deny('kms:Decrypt', '*', { Principal: '*' })), resourcePolicyRequired: true }, 'resource!'],
+    // Gateway VPC endpoint policies ("Control access to VPC endpoints using endpoint policies", AWS
+    // PrivateLink Guide): the request must be allowed by it as well, its deny wins, it never grants,
+    // and only "*" names every caller ("Principals for gateway endpoints": an account as principal is
+    // its root user alone; principals are chosen with aws:PrincipalArn).
+    ['an endpoint policy that allows lets the request through', 's3:GetObject', 'arn:aws:s3:::b/k', { identity: [policy(allow('s3:*'))], vpcEndpointPolicies: [policy(allow('*', '*', { Principal: '*' }))] }, true],
+    ['an endpoint policy without an allow denies', 's3:PutObject', 'arn:aws:s3:::b/k', { identity: [policy(allow('s3:*'))], vpcEndpointPolicies: [policy(allow('s3:GetObject', '*', { Principal: '*' }))] }, 'vpc-endpoint'],
+    ['an endpoint policy deny is explicit', 's3:PutObject', 'arn:aws:s3:::b/k', { identity: [policy(allow('s3:*'))], vpcEndpointPolicies: [policy(allow('*', '*', { Principal: '*' }), deny('s3:PutObject', 'arn:aws:s3:::b/*', { Principal: '*' }))] }, 'vpc-endpoint!'],
+    ['an endpoint policy never grants', 's3:GetObject', 'arn:aws:s3:::b/k', { identity: [], vpcEndpointPolicies: [policy(allow('*', '*', { Principal: '*' }))] }, 'identity'],
+    ['an endpoint policy allow for someone else does not apply', 's3:GetObject', 'arn:aws:s3:::b/k', { identity: [policy(allow('s3:*'))], vpcEndpointPolicies: [policy(allow('*', '*', { Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/bob` } }))] }, 'vpc-endpoint'],
+    ['an endpoint policy naming the account names its root user, not its users', 's3:GetObject', 'arn:aws:s3:::b/k', { identity: [policy(allow('s3:*'))], vpcEndpointPolicies: [policy(allow('*', '*', { Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }))] }, 'vpc-endpoint'],
+    ['an endpoint policy chooses principals with aws:PrincipalArn', 's3:GetObject', 'arn:aws:s3:::b/k', { identity: [policy(allow('s3:*'))], vpcEndpointPolicies: [policy(allow('*', '*', { Principal: '*', Condition: { ArnEquals: { 'aws:PrincipalArn': USER.arn } } }))] }, true],
+    ['an endpoint policy deny for everyone applies to the user', 's3:GetObject', 'arn:aws:s3:::b/k', { identity: [policy(allow('s3:*'))], vpcEndpointPolicies: [policy(allow('*', '*', { Principal: '*' }), deny('s3:GetObject', '*', { Principal: { AWS: '*' } }))] }, 'vpc-endpoint!'],
   ];
   it.each(table)('%s', (_name, action, resource, policies, expected, extra = {}) => {
     expect(outcome(authorize({ action, resource, principal: USER, ...extra }, policies))).toBe(expected);

@@ -47,6 +47,19 @@ const SCENARIO = {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: ['athena:*', 'glue:Get*', 's3:GetObject', 's3:ListBucket'], Resource: '*' }],
     }),
+    // Athena may locate the results bucket and read the catalog for this user, but not write results.
+    user('no-write', 'AKIAATHENATESTNOWRT1', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['athena:*', 'glue:Get*', 's3:GetBucketLocation'], Resource: '*' }],
+    }),
+    // Everything a query needs but the tables: the account's catalog and its default database only.
+    user('no-tables', 'AKIAATHENATESTNOTBL1', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['athena:*', 's3:*'], Resource: '*' },
+        { Effect: 'Allow', Action: 'glue:GetDatabase', Resource: [`arn:aws:glue:eu-west-1:${ACCOUNT}:catalog`, `arn:aws:glue:eu-west-1:${ACCOUNT}:database/default`] },
+      ],
+    }),
   ],
   athena: {
     workgroups: [
@@ -374,8 +387,15 @@ describe('sandbox Athena', () => {
       expect(column.Status!.StateChangeReason).toBe("COLUMN_NOT_FOUND: line 2:3: Column 'nope' cannot be resolved");
     });
 
+    it('refuses at submission a query whose output bucket Athena may not locate for the caller (s3:GetBucketLocation)', async () => {
+      await expect(athena('athena-only').send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1' }))).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: 'Unable to verify/create output bucket acme-athena-results',
+      });
+    });
+
     it('accepts a query it cannot write results for (200), then fails it with Athena\'s S3 message', async () => {
-      const client = athena('athena-only');
+      const client = athena('no-write');
       const { QueryExecutionId } = await client.send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1' }));
       const execution = await waitForQuery(QueryExecutionId!, client);
       expect(execution.Status).toMatchObject({
@@ -392,10 +412,12 @@ describe('sandbox Athena', () => {
     });
 
     it('fails a query on a table the caller may not read through Glue, naming glue:GetTable', async () => {
-      const execution = await run('SELECT * FROM sales.orders', { client: athena('athena-only') });
+      const execution = await run('SELECT * FROM sales.orders', { client: athena('no-tables') });
       expect(execution.Status!.StateChangeReason).toBe(
-        `Insufficient permissions to execute the query. User: arn:aws:iam::${ACCOUNT}:user/athena-only is not authorized to perform: glue:GetTable on resource: arn:aws:glue:eu-west-1:${ACCOUNT}:catalog because no identity-based policy allows the glue:GetTable action`,
+        `Insufficient permissions to execute the query. User: arn:aws:iam::${ACCOUNT}:user/no-tables is not authorized to perform: glue:GetTable on resource: arn:aws:glue:eu-west-1:${ACCOUNT}:catalog because no identity-based policy allows the glue:GetTable action`,
       );
+      // The same user runs a query that reads no table: the catalog and default database are all it needs.
+      expect((await run('SELECT 1', { client: athena('no-tables') })).Status!.State).toBe('SUCCEEDED');
     });
 
     it('refuses GetQueryResults to a caller who cannot read the result object', async () => {
@@ -486,7 +508,7 @@ describe('sandbox Athena', () => {
       const first = await athena().send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog', MaxResults: 2 }));
       expect(first.DatabaseList!.map((d) => d.Name)).toEqual(['sales', 'marketing']);
       const second = await athena().send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog', MaxResults: 2, NextToken: first.NextToken }));
-      expect(second.DatabaseList!.map((d) => d.Name)).toEqual(['entertainment']);
+      expect(second.DatabaseList!.map((d) => d.Name)).toEqual(['entertainment', 'default']);
       expect(second.NextToken).toBeUndefined();
       const { Database } = await athena().send(new GetDatabaseCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'marketing' }));
       expect(Database).toMatchObject({ Name: 'marketing', Description: 'Campaign performance' });

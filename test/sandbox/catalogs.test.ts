@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { loadScenario } from '../../src/sandbox/scenario.js';
 import { awsCli, clientConfig, userCredentials } from '../support/sandbox.js';
 
 const ACCOUNT = '123456789012';
@@ -178,17 +179,18 @@ describe('Lake Formation shares and resource links', () => {
     expect(local.DatabaseList?.map((d) => [d.Name, d.CatalogId])).toEqual([
       ['web', ACCOUNT],
       ['sales_link', ACCOUNT],
+      ['default', ACCOUNT],
     ]);
     expect(local.DatabaseList?.[1]?.TargetDatabase).toEqual({ CatalogId: PARTNER, DatabaseName: 'sales', Region: 'eu-west-1' });
     const foreign = await client.send(new GetDatabasesCommand({ ResourceShareType: 'FOREIGN' }));
     expect(foreign.DatabaseList?.map((d) => [d.Name, d.CatalogId])).toEqual([['sales', PARTNER]]);
     const all = await client.send(new GetDatabasesCommand({ ResourceShareType: 'ALL' }));
-    expect(all.DatabaseList?.map((d) => `${d.CatalogId}/${d.Name}`)).toEqual([`${ACCOUNT}/web`, `${ACCOUNT}/sales_link`, `${PARTNER}/sales`]);
+    expect(all.DatabaseList?.map((d) => `${d.CatalogId}/${d.Name}`)).toEqual([`${ACCOUNT}/web`, `${ACCOUNT}/sales_link`, `${ACCOUNT}/default`, `${PARTNER}/sales`]);
   });
 
   it('no longer lists a revoked share, and keeps the link', async () => {
     const all = await glue('lake-formation-share-revoked').send(new GetDatabasesCommand({ ResourceShareType: 'ALL' }));
-    expect(all.DatabaseList?.map((d) => d.Name)).toEqual(['web', 'sales_link']);
+    expect(all.DatabaseList?.map((d) => d.Name)).toEqual(['web', 'sales_link', 'default']);
     const link = await glue('lake-formation-share-revoked').send(new GetDatabaseCommand({ Name: 'sales_link' }));
     expect(link.Database?.TargetDatabase).toMatchObject({ CatalogId: PARTNER, DatabaseName: 'sales' });
   });
@@ -248,7 +250,7 @@ describe('Lake Formation shares and resource links', () => {
   it('is parsed by botocore: get-databases --resource-share-type ALL and a Lake Formation refusal', async () => {
     const all = await cli('lake-formation-shared-database', ['glue', 'get-databases', '--resource-share-type', 'ALL']);
     expect(all.ok).toBe(true);
-    expect(all.json.DatabaseList.map((d: { Name: string; CatalogId: string }) => `${d.CatalogId}/${d.Name}`)).toEqual([`${ACCOUNT}/web`, `${ACCOUNT}/sales_link`, `${PARTNER}/sales`]);
+    expect(all.json.DatabaseList.map((d: { Name: string; CatalogId: string }) => `${d.CatalogId}/${d.Name}`)).toEqual([`${ACCOUNT}/web`, `${ACCOUNT}/sales_link`, `${ACCOUNT}/default`, `${PARTNER}/sales`]);
     expect(all.json.DatabaseList[1].TargetDatabase).toEqual({ CatalogId: PARTNER, DatabaseName: 'sales', Region: 'eu-west-1' });
     const refused = await cli('lake-formation-share-revoked', ['glue', 'get-tables', '--database-name', 'sales_link']);
     expect(refused.errorCode).toBe('AccessDeniedException');
@@ -374,7 +376,7 @@ describe('Athena reads the Glue catalog its data catalog names', () => {
       expect((error as Error).message.startsWith(`${glueMessage(PARTNER, action, 'catalog', 'resource')} (Service: AmazonDataCatalog;`)).toBe(true);
     }
     // The caller's own catalog is unaffected.
-    expect(names((await client.send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog' }))).DatabaseList)).toEqual(['sales', 'marketing', 'entertainment']);
+    expect(names((await client.send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog' }))).DatabaseList)).toEqual(['sales', 'marketing', 'entertainment', 'default']);
   });
 
   it('follows a resource link to the shared target, and relays Lake Formation refusal once the share is gone', async () => {
@@ -390,11 +392,20 @@ describe('Athena reads the Glue catalog its data catalog names', () => {
     // Sandbox time moved on by polling, so nothing here sleeps (as test/sandbox/athena.test.ts does).
     let movedOnMs = 0;
     const clock = () => Date.now() + movedOnMs;
-    const queried = {} as Record<'named-catalog' | 'named-catalog-denied' | 'cross-account-catalog' | 'cross-account-catalog-denied', Sandbox>;
+    type Queried = 'named-catalog' | 'named-catalog-denied' | 'cross-account-catalog' | 'cross-account-catalog-denied' | 'named-catalog-with-default';
+    const queried = {} as Record<Queried, Sandbox>;
     beforeAll(async () => {
       for (const name of ['named-catalog', 'named-catalog-denied', 'cross-account-catalog', 'cross-account-catalog-denied'] as const) {
         queried[name] = await startSandbox({ scenario: name, clock });
       }
+      // named-catalog's analyst, also allowed to read the root catalog's default database, which every query reads.
+      const base = loadScenario('named-catalog');
+      const analyst = base.users.find((u) => u.name === 'analyst')!;
+      const defaultDatabase = { Effect: 'Allow' as const, Action: 'glue:GetDatabase', Resource: [arn(ACCOUNT, 'catalog'), arn(ACCOUNT, 'database/default')] };
+      queried['named-catalog-with-default'] = await startSandbox({
+        scenario: { ...base, extends: undefined, name: 'named-catalog-with-default', users: [{ ...analyst, policies: [...analyst.policies, { Version: '2012-10-17', Statement: [defaultDatabase] }] }] },
+        clock,
+      });
     });
     afterAll(async () => {
       for (const sandbox of Object.values(queried)) await sandbox.close();
@@ -417,17 +428,27 @@ describe('Athena reads the Glue catalog its data catalog names', () => {
     }
 
     it('reads the named catalog of QueryExecutionContext.Catalog, and of a catalog named in the SQL', async () => {
-      const fromContext = await run('named-catalog', 'SELECT * FROM events', { Catalog: S3_TABLES, Database: 'analytics' });
+      const fromContext = await run('named-catalog-with-default', 'SELECT * FROM events', { Catalog: S3_TABLES, Database: 'analytics' });
       expect(fromContext).toMatchObject({ state: 'SUCCEEDED', header: ['event_id', 'occurred_at', 'day'] });
-      const fromSql = await run('named-catalog', `SELECT event_id FROM "${S3_TABLES}".analytics.events`, {});
+      const fromSql = await run('named-catalog-with-default', `SELECT event_id FROM "${S3_TABLES}".analytics.events`, {});
       expect(fromSql).toMatchObject({ state: 'SUCCEEDED', header: ['event_id'] });
       // Without a catalog, AwsDataCatalog: the default catalog's ARNs, which this policy does not name.
-      const fromDefault = await run('named-catalog', 'SELECT * FROM analytics.events', {});
+      const fromDefault = await run('named-catalog-with-default', 'SELECT * FROM analytics.events', {});
       expect(fromDefault.reason).toBe(`Insufficient permissions to execute the query. ${glueMessage(ACCOUNT, 'glue:GetTable', 'database/analytics', 'identity')}`);
-      const missingTable = await run('named-catalog', 'SELECT * FROM nope', { Catalog: S3_TABLES, Database: 'analytics' });
+      const missingTable = await run('named-catalog-with-default', 'SELECT * FROM nope', { Catalog: S3_TABLES, Database: 'analytics' });
       expect(missingTable.reason).toBe(`TABLE_NOT_FOUND: line 1:15: Table '${S3_TABLES}.analytics.nope' does not exist`);
-      const unknown = await run('named-catalog', 'SELECT * FROM nowhere.analytics.events', {});
+      const unknown = await run('named-catalog-with-default', 'SELECT * FROM nowhere.analytics.events', {});
       expect(unknown.reason).toBe("CATALOG_NOT_FOUND: line 1:15: Catalog 'nowhere' not found");
+    });
+
+    it('fails every query of a policy that names only the S3 Tables catalog: Athena reads the root catalog\'s default database first', async () => {
+      // Whatever the query's catalog, Athena reads the caller's own root catalog and its default
+      // database: an S3 Tables selection does not move them under the child catalog.
+      const denied = await run('named-catalog', 'SELECT * FROM events', { Catalog: S3_TABLES, Database: 'analytics' });
+      expect(denied).toMatchObject({
+        state: 'FAILED',
+        reason: `Insufficient permissions to execute the query. ${glueMessage(ACCOUNT, 'glue:GetDatabase', 'database/default', 'identity')}`,
+      });
     });
 
     it('reads another account tables through its data catalog, and fails when its resource policy does not allow', async () => {

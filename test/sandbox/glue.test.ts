@@ -63,7 +63,7 @@ describe('sandbox Glue', () => {
     expect(names(first.DatabaseList)).toEqual(['sales', 'marketing']);
     expect(first.NextToken).toEqual(expect.any(String));
     const second = await glue().send(new GetDatabasesCommand({ MaxResults: 2, NextToken: first.NextToken }));
-    expect(names(second.DatabaseList)).toEqual(['entertainment']);
+    expect(names(second.DatabaseList)).toEqual(['entertainment', 'default']);
     expect(second.NextToken).toBeUndefined();
     expect(first.DatabaseList![0]).toMatchObject({
       CatalogId: ACCOUNT,
@@ -75,7 +75,7 @@ describe('sandbox Glue', () => {
 
   it('lists no database shared from another account', async () => {
     expect((await glue().send(new GetDatabasesCommand({ ResourceShareType: 'FOREIGN' }))).DatabaseList).toEqual([]);
-    expect(names((await glue().send(new GetDatabasesCommand({ ResourceShareType: 'ALL' }))).DatabaseList)).toHaveLength(3);
+    expect(names((await glue().send(new GetDatabasesCommand({ ResourceShareType: 'ALL' }))).DatabaseList)).toHaveLength(4);
   });
 
   it('gets one database, whatever the case of its name', async () => {
@@ -282,7 +282,7 @@ describe('sandbox Glue', () => {
       name: 'ValidationException',
       message: "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null",
     });
-    expect(names((await glue().send(new GetDatabasesCommand({ MaxResults: 500 }))).DatabaseList)).toHaveLength(3);
+    expect(names((await glue().send(new GetDatabasesCommand({ MaxResults: 500 }))).DatabaseList)).toHaveLength(4);
   });
 
   it('rejects a forged NextToken and an unsupported partition predicate with InvalidInputException', async () => {
@@ -347,7 +347,7 @@ describe('sandbox Glue through the AWS CLI (botocore)', () => {
   it('lists databases, pages tables with --max-items, and reports a denial and a missing entity', async () => {
     const analyst = userCredentials(sandbox, 'analyst');
     const databases = await awsCli(sandbox, analyst, ['glue', 'get-databases']);
-    expect(databases.json.DatabaseList.map((d: { Name: string }) => d.Name)).toEqual(['sales', 'marketing', 'entertainment']);
+    expect(databases.json.DatabaseList.map((d: { Name: string }) => d.Name)).toEqual(['sales', 'marketing', 'entertainment', 'default']);
 
     // --page-size 1 makes the CLI follow the sandbox's NextToken; --max-items stops it after two.
     const first = await awsCli(sandbox, analyst, ['glue', 'get-tables', '--database-name', 'sales', '--max-items', '2', '--page-size', '1']);

@@ -8,6 +8,7 @@ import {
   type ListPermissionsCommandInput,
 } from '@aws-sdk/client-lakeformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/sandbox/scenario.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { awsCli, clientConfig, userCredentials } from '../support/sandbox.js';
 
@@ -155,8 +156,23 @@ describe('sandbox Lake Formation', () => {
     expect(first.PrincipalResourcePermissions![0]!.Resource).toEqual({ Table: { CatalogId: ACCOUNT, DatabaseName: 'finance', TableWildcard: {} } });
     expect(first.PrincipalResourcePermissions![1]!.Resource).toEqual({ Database: { CatalogId: ACCOUNT, Name: 'finance' } });
     const second = await lf('admin').send(new ListPermissionsCommand({ MaxResults: 3, NextToken: first.NextToken }));
-    expect(second.PrincipalResourcePermissions!.map((p) => p.Principal!.DataLakePrincipalIdentifier)).toEqual([`arn:aws:iam::${ACCOUNT}:user/analyst`, DESCRIBER]);
+    // Last, the database creators: IAM_ALLOWED_PRINCIPALS holds CREATE_DATABASE on the catalog unless revoked.
+    expect(second.PrincipalResourcePermissions!.map((p) => p.Principal!.DataLakePrincipalIdentifier)).toEqual([`arn:aws:iam::${ACCOUNT}:user/analyst`, DESCRIBER, 'IAM_ALLOWED_PRINCIPALS']);
+    expect(second.PrincipalResourcePermissions![2]).toMatchObject({ Resource: { Catalog: {} }, Permissions: ['CREATE_DATABASE'] });
     expect(second.NextToken).toBeUndefined();
+  });
+
+  it('lists the database creators on the catalog resource: in lake-formation-no-default-database, the administrators\' role alone', async () => {
+    const creators = await lf('admin').send(new ListPermissionsCommand({ Resource: { Catalog: {} } }));
+    expect(creators.PrincipalResourcePermissions!.map((p) => [p.Principal!.DataLakePrincipalIdentifier, p.Permissions])).toEqual([['IAM_ALLOWED_PRINCIPALS', ['CREATE_DATABASE']]]);
+    const base = loadScenario('lake-formation-no-default-database');
+    const revoked = await startSandbox({ scenario: { ...base, extends: undefined, name: 'creators-listed', lakeFormation: { ...base.lakeFormation, admins: [`arn:aws:iam::${ACCOUNT}:user/analyst`] } } });
+    try {
+      const listed = await new LakeFormationClient(clientConfig(revoked, userCredentials(revoked, 'analyst'))).send(new ListPermissionsCommand({ ResourceType: 'CATALOG' }));
+      expect(listed.PrincipalResourcePermissions!.map((p) => p.Principal!.DataLakePrincipalIdentifier)).toEqual([`arn:aws:iam::${ACCOUNT}:role/DataLakeAdmin`]);
+    } finally {
+      await revoked.close();
+    }
   });
 
   it('filters the listing by principal, by resource (exactly that resource) and by resource type', async () => {
@@ -230,7 +246,8 @@ describe('sandbox Lake Formation', () => {
     const first = await awsCli(grants, admin, ['lakeformation', 'list-permissions', '--max-results', '3']);
     expect(first.json.PrincipalResourcePermissions).toHaveLength(3);
     const second = await awsCli(grants, admin, ['lakeformation', 'list-permissions', '--max-results', '3', '--next-token', first.json.NextToken]);
-    expect(second.json.PrincipalResourcePermissions).toHaveLength(2);
+    expect(second.json.PrincipalResourcePermissions).toHaveLength(3);
+    expect(second.json.PrincipalResourcePermissions[2].Resource).toEqual({ Catalog: {} });
     expect(second.json.NextToken).toBeUndefined();
     const denied = await awsCli(grants, userCredentials(grants, 'glue-reader'), ['lakeformation', 'get-data-lake-settings']);
     expect(denied).toMatchObject({ ok: false, errorCode: 'AccessDeniedException' });

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { loadScenario } from '../../src/sandbox/scenario.js';
 import { awsCli, clientConfig, userCredentials } from '../support/sandbox.js';
 
 const ACCOUNT = '123456789012';
@@ -272,10 +273,13 @@ describe('sandbox S3', () => {
 
 describe('S3: what bucket policies and headers decide on writes', () => {
   // The results bucket encrypts by default with SSE-KMS, and its policy requires the header anyway.
+  // The analyst may also set the ACL it sends (s3:PutObjectAcl), which a write with an ACL needs.
+  const analyst = loadScenario('kms-encrypted-results').users.find((u) => u.name === 'analyst')!;
   const REQUIRES_SSE = {
     extends: 'kms-encrypted-results',
     name: 's3-headers-test',
     description: 'a results bucket whose policy requires SSE-KMS and the bucket-owner ACL',
+    users: [{ ...analyst, policies: [...analyst.policies, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObjectAcl', Resource: `arn:aws:s3:::${RESULTS}/*` }] }] }],
     s3: {
       buckets: [
         {

@@ -28,6 +28,18 @@ const REQUIRED = [
   'throttled-cloudtrail',
   'slow',
   'hanging-athena',
+  // Athena's own path: the caller's calls pass, Athena's for the caller do not.
+  'vpce-only-bucket',
+  'vpce-only-bucket-athena-exception',
+  'source-ip-bucket',
+  'bucket-policy-unreadable',
+  'results-acl-no-putobjectacl',
+  'cse-kms-no-data-key',
+  'query-glue-default-denied',
+  'query-table-data-denied',
+  'lake-formation-default-describe',
+  'lake-formation-no-default-database',
+  'catalog-encryption-service-role',
 ];
 
 const minimal = { name: 'tiny', description: 'A tiny account', accountId: '123456789012', region: 'eu-west-1' };
@@ -146,6 +158,53 @@ describe('built-in scenarios', () => {
   });
 });
 
+describe("the scenarios of Athena's own path", () => {
+  const statements = (policy: { Statement: unknown } | undefined) => [policy?.Statement ?? []].flat() as Array<Record<string, unknown>>;
+  const actionsOf = (scenario: ReturnType<typeof loadScenario>, user: string) =>
+    scenario.users.find((u) => u.name === user)!.policies.flatMap((p) => statements(p).flatMap((s) => [s.Action ?? []].flat() as string[]));
+
+  it('put the network and the bucket policy where the sample looks', () => {
+    for (const name of ['vpce-only-bucket', 'vpce-only-bucket-athena-exception', 'bucket-policy-unreadable']) {
+      const scenario = loadScenario(name);
+      const policy = JSON.stringify(scenario.s3.buckets.find((b) => b.name === 'acme-athena-results')!.policy);
+      expect(policy, name).toContain(`"aws:SourceVpce":"${scenario.network!.sourceVpce}"`);
+      expect(policy.includes('aws:CalledVia'), name).toBe(name === 'vpce-only-bucket-athena-exception');
+    }
+    expect(JSON.stringify(loadScenario('source-ip-bucket').s3.buckets[0]!.policy)).toContain('"NotIpAddress":{"aws:SourceIp":"198.51.100.0/24"}');
+    expect(loadScenario('source-ip-bucket').network).toEqual({ sourceIp: '198.51.100.24' });
+    expect(JSON.stringify(loadScenario('query-table-data-denied').s3.buckets.find((b) => b.name === 'acme-data-lake')!.policy)).toContain('aws:SourceVpce');
+  });
+
+  it('leave out exactly the grant each one is about', () => {
+    expect(actionsOf(loadScenario('bucket-policy-unreadable'), 'analyst')).not.toContain('s3:GetBucketPolicy');
+    const acl = loadScenario('results-acl-no-putobjectacl');
+    expect(acl.athena.workgroups.find((w) => w.name === 'primary')).toMatchObject({ aclOption: 'BUCKET_OWNER_FULL_CONTROL' });
+    expect(actionsOf(acl, 'analyst')).toContain('s3:PutObject');
+    expect(actionsOf(acl, 'analyst')).not.toContain('s3:PutObjectAcl');
+    const cse = loadScenario('cse-kms-no-data-key');
+    expect(cse.athena.workgroups.find((w) => w.name === 'primary')!.encryption).toMatchObject({ option: 'CSE_KMS' });
+    expect(JSON.stringify(cse.kms.keys[0]!.policy)).toContain('"NotIpAddress":{"aws:SourceIp":"198.51.100.0/24"}');
+    const scoped = JSON.stringify(loadScenario('query-glue-default-denied').users[0]!.policies);
+    expect(scoped).toContain('database/sales');
+    expect(scoped).not.toMatch(/database\/(default|\*)/);
+    const describe = loadScenario('lake-formation-default-describe');
+    expect(describe.glue.databases.find((d) => d.name === 'default')).toMatchObject({ registeredWithLakeFormation: true });
+    expect(describe.lakeFormation.grants.some((g) => g.database === 'default')).toBe(false);
+    const noDefault = loadScenario('lake-formation-no-default-database');
+    expect(noDefault.glue.databases.map((d) => d.name)).not.toContain('default');
+    expect(noDefault.lakeFormation.databaseCreators).not.toContain('IAM_ALLOWED_PRINCIPALS');
+    const serviceRole = loadScenario('catalog-encryption-service-role');
+    expect(serviceRole.glue.catalogEncryption).toMatchObject({ mode: 'SSE-KMS-WITH-SERVICE-ROLE', serviceRole: expect.stringMatching(/:role\//) });
+    expect(JSON.stringify(serviceRole.users[0]!.policies)).not.toContain(serviceRole.glue.catalogEncryption!.kmsKeyId!.split('/').at(-1));
+  });
+
+  it('give every account its default database, but where its absence is the point', () => {
+    for (const name of listBuiltInScenarios().filter((n) => n !== 'lake-formation-no-default-database')) {
+      expect(loadScenario(name).glue.databases.map((d) => d.name), name).toContain('default');
+    }
+  });
+});
+
 describe('scenario validation', () => {
   it('applies defaults', () => {
     const scenario = parseScenario(minimal);
@@ -153,6 +212,8 @@ describe('scenario validation', () => {
     expect(scenario.seed).toBe(1);
     expect(scenario.cloudtrail.lookupRatePerSecond).toBe(2);
     expect(scenario.lakeFormation.iamAllowedPrincipalsByDefault).toBe(true);
+    expect(scenario.lakeFormation.databaseCreators).toEqual(['IAM_ALLOWED_PRINCIPALS']);
+    expect(scenario.network).toBeUndefined();
     expect(parseScenario({ ...minimal, athena: { workgroups: [{ name: 'w' }] } }).athena.workgroups[0]).toMatchObject({ state: 'ENABLED', enforceWorkGroupConfiguration: false });
   });
 
@@ -184,6 +245,12 @@ describe('scenario validation', () => {
     ['a base given as a path', { ...minimal, extends: '../scenarios/full-access' }, '/extends'],
     ['a sample naming nobody', { ...minimal, sample: { credentials: 'user:ghost', request: {} } }, '/sample/credentials: no user named ghost'],
     ['a role sample without a service identity', { ...minimal, roles: [{ name: 'r', trustPolicy: { Statement: { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: '*' } } }], sample: { credentials: 'role:r', request: {} } }, '/sample/credentials'],
+    ['a VPC endpoint detail without the endpoint', { ...minimal, network: { sourceVpc: 'vpc-0a1b2c3d4e5f60718' } }, '/network/sourceVpc: describes a VPC endpoint'],
+    ['an endpoint policy without the endpoint', { ...minimal, network: { vpcEndpointPolicy: { Statement: { Effect: 'Allow', Action: '*', Resource: '*', Principal: '*' } } } }, '/network/vpcEndpointPolicy'],
+    ['a source address that is not one', { ...minimal, network: { sourceIp: '203.0.113.300' } }, '/network/sourceIp'],
+    ['an endpoint id of the wrong shape', { ...minimal, network: { sourceVpce: 'endpoint-1' } }, '/network/sourceVpce'],
+    ['a service-role catalog encryption without its role', { ...minimal, glue: { catalogEncryption: { kmsKeyId: 'alias/catalog', mode: 'SSE-KMS-WITH-SERVICE-ROLE' } } }, '/glue/catalogEncryption/serviceRole'],
+    ['a catalog encryption role without its mode', { ...minimal, glue: { catalogEncryption: { kmsKeyId: 'alias/catalog', serviceRole: 'arn:aws:iam::123456789012:role/GlueCatalogKey' } } }, '/glue/catalogEncryption/serviceRole'],
     ['a query in a workgroup that does not exist', { ...minimal, athena: { queryExecutions: [{ id: 'q1', workgroup: 'ghost', query: 'SELECT 1', submittedAt: '2026-11-23T09:12:00Z' }] } }, '/athena/queryExecutions/0/workgroup'],
   ])('refuses %s, naming the field', (_what, raw, field) => {
     let error: unknown;

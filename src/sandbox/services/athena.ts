@@ -3,13 +3,21 @@
 // to the sandbox's S3, and fail as Athena does when the caller cannot write there, use the key,
 // or read Lake Formation-governed data. The Glue catalog read is the one the data catalog names
 // (its own account's, a named catalog, another account's): see glueCatalogOf.
-import { hasLakeFormationPermission, isDatabaseVisible, isGoverned, isTableVisible, kmsDecision, resolveKmsKey } from '../governance.js';
-import { accessDeniedMessage, authorize as evaluate } from '../../iam/evaluate.js';
+//
+// Every call Athena makes for its caller (Glue, S3, KMS, Lake Formation) is a forward access
+// session: authorized as the caller, with aws:CalledVia athena.amazonaws.com and aws:ViaAWSService
+// true, without the caller's network keys and past no VPC endpoint (Athena User Guide, "Control
+// access to Amazon S3 from Athena"; IAM User Guide, "Forward access sessions"). A bucket policy that
+// admits only the caller's VPC endpoint or address range refuses Athena's reads and writes.
+import { ATHENA_SERVICE_PRINCIPAL } from '../../iam/context.js';
+import { hasLakeFormationPermission, isDataLakeAdmin, isDatabaseVisible, isGoverned, isTableVisible, kmsDecision, lakeFormationPrincipal, resolveKmsKey } from '../governance.js';
+import { accessDeniedMessage } from '../../iam/evaluate.js';
 import { intField, jsonService, paginate, stringField } from '../protocols.js';
 import type { ScenarioDatabase, ScenarioTable, ScenarioWorkGroup } from '../scenario.js';
 import { etagOf, type QueryExecutionRecord, type SandboxState, type StoredObject } from '../state.js';
 import { type AuthorizeOptions, AwsError, type ServiceCall } from '../types.js';
-import { allowedIn, authorizationIn, type CatalogRef, catalogArns, namedCatalogPaths, requireShare, resolveCatalog } from './glue-catalogs.js';
+import { authorizationIn, type CatalogRef, catalogArns, namedCatalogPaths, requireShare, resolveCatalog } from './glue-catalogs.js';
+import { requireCatalogKey } from './glue.js';
 
 type Input = Record<string, unknown>;
 type Database = ScenarioDatabase;
@@ -64,15 +72,33 @@ function findExecution(call: ServiceCall, id: string): QueryExecutionRecord {
   return execution;
 }
 
+/** Athena's calls for its caller record Athena in aws:CalledVia. */
+const VIA_ATHENA = [ATHENA_SERVICE_PRINCIPAL] as const;
+
+/** Whether the caller may, through Athena (a forward access session), perform an action Athena makes for it. */
+function allowedForAthena(call: ServiceCall, action: string, resource: string, options: AuthorizeOptions = {}): boolean {
+  return call.isAuthorized(action, resource, { ...options, forwardedBy: VIA_ATHENA });
+}
+
 /**
  * IAM's refusal of an action Athena performs with the caller's rights (Glue, S3, Lake Formation), in
  * IAM's words; with options, on another account's resource behind its resource policy.
  */
 function refusal(call: ServiceCall, action: string, resource: string, options: AuthorizeOptions = {}): string | undefined {
-  const { caller } = call;
-  const principal = { arn: caller.arn, accountId: caller.accountId, roleArn: caller.roleArn };
-  const decision = evaluate({ action, resource, principal, resourceAccountId: options.resourceAccountId }, { ...caller.policies, resourcePolicy: options.resourcePolicy });
-  return decision.allowed ? undefined : accessDeniedMessage(caller.arn, action, resource, decision.denial);
+  const decision = call.decide(action, resource, { ...options, forwardedBy: VIA_ATHENA });
+  return decision.allowed ? undefined : accessDeniedMessage(call.caller.arn, action, resource, decision.denial);
+}
+
+/** The bucket a location names, and how a request on it is authorized (its policy, its owner). */
+function bucketOf(call: ServiceCall, name: string) {
+  const bucket = call.state.scenario.s3.buckets.find((b) => b.name === name);
+  return { bucket, options: { resourcePolicy: bucket?.policy, resourceAccountId: bucket?.accountId ?? call.state.accountId } };
+}
+
+/** S3's refusal as Athena's engine relays it, with S3's request ids (AWS SDK for Java's AmazonS3Exception text). */
+function s3Exception(call: ServiceCall, status: number, code: string, message: string): string {
+  const extended = Buffer.from(`sandbox-${call.requestId}`).toString('base64');
+  return `${message} (Service: Amazon S3; Status Code: ${status}; Error Code: ${code}; Request ID: ${call.requestId.slice(0, 16).toUpperCase().replace(/-/g, '')}; S3 Extended Request ID: ${extended}; Proxy: null), S3 Extended Request ID: ${extended}`;
 }
 
 // ---- The Glue catalog behind a data catalog ---------------------------------------------------
@@ -362,19 +388,75 @@ function readTable(call: ServiceCall, reference: TableReference, contextCatalog:
 }
 
 /**
- * An ungoverned table's data is read from S3 with the caller's own rights: listing its location
- * and reading its objects. Athena reports a refusal as "Permission denied on S3 path: s3://…"
- * (error type PERMISSION_DENIED), as public reports of this failure show.
+ * An ungoverned table's data is read from S3 with the caller's rights, through Athena: listing its
+ * location, then reading its objects. A refused listing fails the query with "Permission denied on
+ * S3 path: s3://…" (as public reports of this failure quote it); a refused read with S3's exception
+ * and the object's path (AWS Knowledge Center, "Why do I get an Access Denied error when I run a
+ * query in Amazon Athena?": "com.amazonaws.services.s3.model.AmazonS3Exception: Access Denied
+ * (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: …) … (Path:
+ * s3://my-athena-source-bucket/athena_data.csv)"). Both are error type 1500 (permission).
  */
 function dataReadRefused(call: ServiceCall, location: string): Failure | undefined {
   const { bucket: bucketName, key: prefix } = parseS3Url(location);
-  const bucket = call.state.scenario.s3.buckets.find((b) => b.name === bucketName);
-  const options = { resourcePolicy: bucket?.policy, resourceAccountId: bucket?.accountId ?? call.state.accountId };
+  const { options } = bucketOf(call, bucketName);
+  if (!allowedForAthena(call, 's3:ListBucket', `arn:aws:s3:::${bucketName}`, { ...options, context: { 's3:prefix': prefix } })) {
+    return { reason: `Permission denied on S3 path: ${location}`, type: ERROR_TYPE.permission };
+  }
   const first = [...(call.state.objects.get(bucketName)?.keys() ?? [])].sort().find((key) => key.startsWith(prefix));
-  const allowed =
-    call.isAuthorized('s3:ListBucket', `arn:aws:s3:::${bucketName}`, { ...options, context: { 's3:prefix': prefix } }) &&
-    (!first || call.isAuthorized('s3:GetObject', `arn:aws:s3:::${bucketName}/${first}`, options));
-  return allowed ? undefined : { reason: `PERMISSION_DENIED: Permission denied on S3 path: ${first ? `s3://${bucketName}/${first}` : location}`, type: ERROR_TYPE.permission };
+  if (first && !allowedForAthena(call, 's3:GetObject', `arn:aws:s3:::${bucketName}/${first}`, options)) {
+    return {
+      reason: `com.amazonaws.services.s3.model.AmazonS3Exception: ${s3Exception(call, 403, 'AccessDenied', 'Access Denied')} (Path: s3://${bucketName}/${first})`,
+      type: ERROR_TYPE.permission,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Every query starts in the caller's own account's Data Catalog and its `default` database,
+ * whichever catalog the query reads: Athena reads them for the caller (glue:GetDatabase on the
+ * catalog and database/default: Athena User Guide, "Configure access to databases and tables in the
+ * AWS Glue Data Catalog", section "Configure AWS Glue access to your catalog and database per AWS
+ * Region"), Lake Formation must let the caller see `default` where it governs it ("The DESCRIBE
+ * permission is required on the default database", Athena User Guide, "Considerations and
+ * limitations for querying data registered with Lake Formation"), and Athena creates `default` when
+ * it is missing (glue:CreateDatabase; under Lake Formation, CREATE_DATABASE on the catalog, refused
+ * as "Insufficient Lake Formation permission(s): Required Create Database on Catalog", as public
+ * reports of Glue's CreateDatabase quote it). The sandbox's Athena serves its own account's
+ * principals only; a principal of another account is not checked here.
+ */
+function defaultDatabaseFailure(call: ServiceCall): Failure | undefined {
+  const { state, caller } = call;
+  if (caller.accountId !== state.accountId) return undefined;
+  const ref = resolveCatalog(state, undefined);
+  const arn = catalogArns(call.region, ref);
+  const resources = [arn.root, arn.database('default')];
+  const denied = (message: string): Failure => ({ reason: `Insufficient permissions to execute the query. ${message}`, type: ERROR_TYPE.permission });
+  try {
+    requireGlue(call, ref, 'glue:GetDatabase', resources);
+  } catch (error) {
+    if (error instanceof AwsError) return denied(error.message);
+    throw error;
+  }
+  if (ref.databases.some((database) => database.name === 'default')) {
+    return isDatabaseVisible(state, caller, 'default') ? undefined : denied('Insufficient Lake Formation permission(s): Required Describe on default');
+  }
+  for (const resource of resources) {
+    const why = refusal(call, 'glue:CreateDatabase', resource);
+    if (why) return denied(why);
+  }
+  const { lakeFormation } = state.scenario;
+  const principal = lakeFormationPrincipal(caller);
+  if (!lakeFormation.databaseCreators.some((creator) => creator === 'IAM_ALLOWED_PRINCIPALS' || creator === principal) && !isDataLakeAdmin(state, caller)) {
+    return denied('Insufficient Lake Formation permission(s): Required Create Database on Catalog');
+  }
+  // Created as any new database: governed when new databases get no IAM_ALLOWED_PRINCIPALS grant, and
+  // then its creator holds every permission on it (Lake Formation Developer Guide, "Implicit Lake
+  // Formation permissions": "Database creators have all database permissions on databases that they create").
+  const governedFromStart = !lakeFormation.iamAllowedPrincipalsByDefault;
+  state.scenario.glue.databases.push({ name: 'default', description: 'Default Hive database', tables: [], functions: [], registeredWithLakeFormation: governedFromStart });
+  if (governedFromStart) lakeFormation.grants.push({ principal, database: 'default', permissions: ['ALL'] });
+  return undefined;
 }
 
 /** Evaluates the query over the catalog: the columns of a SELECT and a couple of rows of sample values. */
@@ -430,33 +512,49 @@ function objectEncryption(call: ServiceCall, encryption: Encryption | undefined,
 }
 
 /**
- * Athena writes results with the caller's rights and the result configuration's headers: SSE_S3 and
- * SSE_KMS as x-amz-server-side-encryption (with the key), the ACL option as x-amz-acl, and the
- * expected bucket owner. Bucket policies see exactly these.
+ * Athena writes results with the caller's rights (through Athena: aws:CalledVia, no network keys)
+ * and the result configuration's headers: SSE_S3 and SSE_KMS as x-amz-server-side-encryption (with
+ * the key), the ACL option as x-amz-acl, and the expected bucket owner. Bucket policies see exactly
+ * these. A write with an ACL needs s3:PutObjectAcl too (S3 API Reference, PutObject, Permissions).
+ * The failure is Athena's "Access denied when writing output to url" sentence, as public reports
+ * quote it; for a refusal other than s3:PutObject's the sandbox adds the refusing service's own
+ * error after it, so that the action refused is named (undocumented: Athena's exact wording there
+ * is not published).
  */
 function writeFailure(call: ServiceCall, url: string, settings: ResultSettings): Failure | undefined {
   const { encryption } = settings;
   const { bucket: bucketName, key } = parseS3Url(url);
-  const bucket = call.state.scenario.s3.buckets.find((b) => b.name === bucketName)!;
+  const { options } = bucketOf(call, bucketName);
   const denied = `Access denied when writing output to url: ${url} . Please ensure you are allowed to access the S3 bucket. If you are encrypting query results with KMS key, please ensure you are allowed to access your KMS key`;
-  const owner = bucket.accountId ?? call.state.accountId;
+  const failed = (detail?: string): Failure => ({ reason: detail ? `${denied} (${detail})` : denied, type: ERROR_TYPE.s3Permission });
   const headers: Record<string, string> = {
     ...(encryption?.option === 'SSE_S3' ? { 's3:x-amz-server-side-encryption': 'AES256' } : {}),
     ...(encryption?.option === 'SSE_KMS' ? { 's3:x-amz-server-side-encryption': 'aws:kms', ...(encryption.kmsKey ? { 's3:x-amz-server-side-encryption-aws-kms-key-id': encryption.kmsKey } : {}) } : {}),
     ...(settings.acl ? { 's3:x-amz-acl': 'bucket-owner-full-control' } : {}),
   };
-  if (settings.expectedBucketOwner && settings.expectedBucketOwner !== owner) return { reason: denied, type: ERROR_TYPE.s3Permission };
-  if (!call.isAuthorized('s3:PutObject', `arn:aws:s3:::${bucketName}/${key}`, { resourcePolicy: bucket.policy, resourceAccountId: owner, context: headers })) {
-    return { reason: denied, type: ERROR_TYPE.s3Permission };
+  if (settings.expectedBucketOwner && settings.expectedBucketOwner !== options.resourceAccountId) return failed();
+  const objectArn = `arn:aws:s3:::${bucketName}/${key}`;
+  const write = { ...options, context: headers, forwardedBy: VIA_ATHENA };
+  if (!call.isAuthorized('s3:PutObject', objectArn, write)) return failed();
+  if (settings.acl) {
+    const acl = call.decide('s3:PutObjectAcl', objectArn, { ...write, context: { 's3:x-amz-acl': 'bucket-owner-full-control' } });
+    if (!acl.allowed) {
+      // S3 quotes the resource in its access-denied text.
+      const message = accessDeniedMessage(call.caller.arn, 's3:PutObjectAcl', objectArn, acl.denial).replace(`on resource: ${objectArn}`, `on resource: "${objectArn}"`);
+      return failed(s3Exception(call, 403, 'AccessDenied', message));
+    }
   }
   const keyArn = objectEncryption(call, encryption, bucketName)?.kmsKeyArn;
   if (!keyArn) return undefined;
-  // SSE-KMS is S3 calling KMS for the caller; CSE-KMS is Athena encrypting before the write.
-  const { decision, missing } = kmsDecision(call.state, call.caller, 'kms:GenerateDataKey', keyArn, encryption?.option === 'CSE_KMS' ? 'athena' : 's3');
+  // SSE-KMS is S3 calling KMS for Athena's caller; CSE-KMS is Athena calling KMS itself before the write.
+  const clientSide = encryption?.option === 'CSE_KMS';
+  const { decision, missing } = kmsDecision(call.state, call.caller, 'kms:GenerateDataKey', keyArn, { service: clientSide ? 'athena' : 's3', calledVia: VIA_ATHENA });
   const state = resolveKmsKey(call.state, keyArn)?.key.state;
-  if (missing || state !== 'Enabled') return { reason: `${denied} (Service: Amazon S3; Status Code: 400; Error Code: KMS.${missing ? 'NotFoundException' : 'KMSInvalidStateException'}; Key: ${keyArn})`, type: ERROR_TYPE.s3Permission };
+  const service = clientSide ? 'AWSKMS' : 'Amazon S3';
+  if (missing || state !== 'Enabled') return failed(`Service: ${service}; Status Code: 400; Error Code: ${clientSide ? '' : 'KMS.'}${missing ? 'NotFoundException' : 'KMSInvalidStateException'}; Key: ${keyArn}`);
   if (!decision.allowed) {
-    return { reason: `${denied} (${accessDeniedMessage(call.caller.arn, 'kms:GenerateDataKey', keyArn, decision.denial)} (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied))`, type: ERROR_TYPE.s3Permission };
+    const message = accessDeniedMessage(call.caller.arn, 'kms:GenerateDataKey', keyArn, decision.denial);
+    return failed(clientSide ? `${message} (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: ${call.requestId}; Proxy: null)` : `${message} (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied)`);
   }
   return undefined;
 }
@@ -498,11 +596,16 @@ function resultSettings(workgroup: ScenarioWorkGroup, requested: Input | undefin
   };
 }
 
-/** Checks Athena makes before accepting a query: the bucket must exist, in the workgroup's region. */
+/**
+ * Checks Athena makes before accepting a query: the bucket must exist, Athena must be able to ask
+ * its region for the caller (s3:GetBucketLocation, through Athena), and it must be in the
+ * workgroup's region. A refused or failed GetBucketLocation is "Unable to verify/create output
+ * bucket", as public reports of a missing s3:GetBucketLocation grant quote it.
+ */
 function verifyOutputBucket(call: ServiceCall, outputLocation: string): void {
   const { bucket: name } = parseS3Url(outputLocation);
-  const bucket = call.state.scenario.s3.buckets.find((b) => b.name === name);
-  if (!bucket) throw invalid(`Unable to verify/create output bucket ${name}`);
+  const { bucket, options } = bucketOf(call, name);
+  if (!bucket || !allowedForAthena(call, 's3:GetBucketLocation', `arn:aws:s3:::${name}`, options)) throw invalid(`Unable to verify/create output bucket ${name}`);
   if ((bucket.region ?? call.state.region) !== call.region) {
     throw invalid(
       'The S3 location provided to save your query results is invalid. Please check your S3 location is correct and is in the same region and try again. If you continue to see the issue, contact customer support for further assistance.',
@@ -561,7 +664,7 @@ function startQueryExecution(input: Input, call: ServiceCall) {
   const id = call.state.nextId();
   const resultUrl = outputLocation ? `${outputLocation.replace(/\/?$/, '/')}${id}.csv` : undefined;
   const catalog = typeof context.Catalog === 'string' ? context.Catalog : 'AwsDataCatalog';
-  const evaluated = evaluateQuery(call, query, catalog, (database ?? 'default').toLowerCase());
+  const evaluated = defaultDatabaseFailure(call) ?? evaluateQuery(call, query, catalog, (database ?? 'default').toLowerCase());
   const failure = 'reason' in evaluated ? evaluated : resultUrl ? writeFailure(call, resultUrl, settings) : undefined;
   const result = 'reason' in evaluated ? undefined : evaluated;
   const submittedAt = new Date(call.state.now());
@@ -582,7 +685,8 @@ function startQueryExecution(input: Input, call: ServiceCall) {
     startedInSandbox: true,
   });
   if (token !== undefined) tokens.set(token, id);
-  if (result && resultUrl) {
+  // A failed query leaves no results behind, whatever made it fail (its write, its key).
+  if (result && resultUrl && !failure) {
     const { bucket, key } = parseS3Url(resultUrl);
     const sse = objectEncryption(call, encryption, bucket);
     const objects = call.state.objects.get(bucket)!;
@@ -603,15 +707,15 @@ function getQueryResults(input: Input, call: ServiceCall) {
   if (state === 'CANCELLED') throw invalid('Query was cancelled');
   let rows = execution.resultRows ?? [['_col0'], ['1']];
   if (execution.outputLocation) {
-    // The results are read back from S3 with the caller's rights (and key), as Athena does.
+    // The results are read back from S3 with the caller's rights (and key), through Athena.
     const { bucket: bucketName, key } = parseS3Url(execution.outputLocation);
-    const bucket = call.state.scenario.s3.buckets.find((b) => b.name === bucketName);
+    const { options } = bucketOf(call, bucketName);
     const object = call.state.objects.get(bucketName)?.get(key);
     const noAccess = invalid(
       'You do not seem to have access to the S3 location of your query results. Please confirm your account has access to the S3 location where your query results are saved and try again. If specifying an expected bucket owner, confirm the bucket is owned by the expected account. If you are using KMS to encrypt query results, please ensure you have permission to access your KMS key. If you continue to see this issue, please contact customer support.',
     );
-    if (!call.isAuthorized('s3:GetObject', `arn:aws:s3:::${bucketName}/${key}`, { resourcePolicy: bucket?.policy, resourceAccountId: bucket?.accountId ?? call.state.accountId })) throw noAccess;
-    if (object?.sse?.kmsKeyArn && !kmsDecision(call.state, call.caller, 'kms:Decrypt', object.sse.kmsKeyArn, 's3').decision.allowed) throw noAccess;
+    if (!allowedForAthena(call, 's3:GetObject', `arn:aws:s3:::${bucketName}/${key}`, options)) throw noAccess;
+    if (object?.sse?.kmsKeyArn && !kmsDecision(call.state, call.caller, 'kms:Decrypt', object.sse.kmsKeyArn, { service: 's3', calledVia: VIA_ATHENA }).decision.allowed) throw noAccess;
     if (object) rows = parseCsv(object.body.toString('utf8'));
   }
   const { page: pageRows, nextToken } = page(rows, input, 1, 1000);
@@ -649,11 +753,7 @@ function requireGlue(call: ServiceCall, ref: CatalogRef, action: string, resourc
   glueAuthorize(call, ref, action, resources);
   // The encryption setting modelled is the scenario account's (glue.catalogEncryption); another
   // account's catalog encryption is not.
-  const catalogKey = ref.owner === 'local' ? call.state.scenario.glue.catalogEncryption?.kmsKeyId : undefined;
-  if (catalogKey) {
-    const { keyArn, decision } = kmsDecision(call.state, call.caller, 'kms:Decrypt', catalogKey, 'glue');
-    if (!decision.allowed) throw new AwsError('AccessDeniedException', accessDeniedMessage(call.caller.arn, 'kms:Decrypt', keyArn, decision.denial));
-  }
+  if (ref.owner === 'local') requireCatalogKey(call, VIA_ATHENA);
 }
 
 /**
@@ -793,7 +893,9 @@ export const athena = jsonService({
       // Athena lists through glue:GetDatabases with the caller's rights, filtered the same way.
       const readable = relayed(call, () => {
         requireGlue(call, ref, 'glue:GetDatabases', arn.chain);
-        const found = ref.databases.filter((d) => allowedIn(call, ref, 'glue:GetDatabases', arn.database(d.name)) && (!governed(ref) || isDatabaseVisible(call.state, call.caller, d.name)));
+        const found = ref.databases.filter(
+          (d) => allowedForAthena(call, 'glue:GetDatabases', arn.database(d.name), authorizationIn(call, ref, 'glue:GetDatabases', arn.database(d.name))) && (!governed(ref) || isDatabaseVisible(call.state, call.caller, d.name)),
+        );
         if (found.length === 0) requireGlue(call, ref, 'glue:GetDatabases', [arn.database('*')]);
         return found;
       });

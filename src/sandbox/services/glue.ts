@@ -237,12 +237,16 @@ function samePartition(values: unknown): (partition: string[]) => boolean {
 /**
  * With the Data Catalog encrypted at rest (SSE-KMS), Glue decrypts what it returns with the
  * caller's rights: a read the caller may make is still refused without kms:Decrypt on the
- * catalog's key, in KMS's words (AWS Glue Developer Guide, "Encrypting your Data Catalog").
+ * catalog's key, in KMS's words (AWS Glue Developer Guide, "Encrypting your Data Catalog"). In
+ * SSE-KMS-WITH-SERVICE-ROLE mode Glue uses the key as the role it is given ("The role that AWS Glue
+ * assumes to encrypt and decrypt the Data Catalog objects on the caller's behalf", Glue API,
+ * EncryptionAtRest.CatalogEncryptionServiceRole): the caller needs no right on the key. `calledVia`
+ * names the services the read came through (Athena reads the catalog for its caller).
  */
-function requireCatalogKey(call: ServiceCall): void {
-  const keyId = call.state.scenario.glue.catalogEncryption?.kmsKeyId;
-  if (!keyId) return;
-  const { keyArn, decision } = kmsDecision(call.state, call.caller, 'kms:Decrypt', keyId, 'glue');
+export function requireCatalogKey(call: ServiceCall, calledVia: readonly string[] = []): void {
+  const encryption = call.state.scenario.glue.catalogEncryption;
+  if (!encryption?.kmsKeyId || encryption.mode === 'SSE-KMS-WITH-SERVICE-ROLE') return;
+  const { keyArn, decision } = kmsDecision(call.state, call.caller, 'kms:Decrypt', encryption.kmsKeyId, { service: 'glue', calledVia });
   if (!decision.allowed) throw new AwsError('AccessDeniedException', accessDeniedMessage(call.caller.arn, 'kms:Decrypt', keyArn, decision.denial));
 }
 
@@ -473,7 +477,9 @@ export const glue = jsonService({
       const encryption = call.state.scenario.glue.catalogEncryption;
       return {
         DataCatalogEncryptionSettings: {
-          EncryptionAtRest: encryption?.kmsKeyId ? { CatalogEncryptionMode: 'SSE-KMS', SseAwsKmsKeyId: encryption.kmsKeyId } : { CatalogEncryptionMode: 'DISABLED' },
+          EncryptionAtRest: encryption?.kmsKeyId
+            ? { CatalogEncryptionMode: encryption.mode ?? 'SSE-KMS', SseAwsKmsKeyId: encryption.kmsKeyId, ...(encryption.serviceRole ? { CatalogEncryptionServiceRole: encryption.serviceRole } : {}) }
+            : { CatalogEncryptionMode: 'DISABLED' },
           ConnectionPasswordEncryption: encryption?.connectionPasswordKmsKeyId
             ? { ReturnConnectionPasswordEncrypted: true, AwsKmsKeyId: encryption.connectionPasswordKmsKeyId }
             : { ReturnConnectionPasswordEncrypted: false },

@@ -1,5 +1,6 @@
 // KMS over awsJson1.1: DescribeKey, GenerateDataKey, Decrypt, decided by key policy and IAM.
-// A direct call carries no kms:ViaService, so a key usable only through S3 refuses it, as in AWS.
+// A direct call carries no kms:ViaService, so a key usable only through S3 refuses it, as in AWS; it
+// carries the caller's network keys (Scenario.network), which key policies may test.
 import { randomBytes } from 'node:crypto';
 import { kmsDecision, resolveKmsKey } from '../governance.js';
 import { jsonService, stringField } from '../protocols.js';

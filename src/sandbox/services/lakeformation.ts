@@ -7,7 +7,13 @@ import type { Scenario } from '../scenario.js';
 import { AwsError, type ServiceCall, type ServiceDefinition } from '../types.js';
 
 type Input = Record<string, any>;
-type Grant = Scenario['lakeFormation']['grants'][number];
+/**
+ * A grant on a database or table, or CREATE_DATABASE on the catalog: the account's database
+ * creators (Lake Formation Developer Guide, "Implicit Lake Formation permissions"), which
+ * ListPermissions lists on the Catalog resource.
+ */
+type Grant = Scenario['lakeFormation']['grants'][number] | { principal: string; catalog: true; permissions: ['CREATE_DATABASE'] };
+const onCatalog = (grant: Grant): grant is Extract<Grant, { catalog: true }> => 'catalog' in grant;
 
 function parseInput(call: ServiceCall): Input {
   if (call.request.body.length === 0) return {};
@@ -43,7 +49,8 @@ function defaultPermissions(call: ServiceCall) {
 
 /** The grants the caller may see: all of them for an administrator, else its own. */
 function visibleGrants(call: ServiceCall): Grant[] {
-  const { grants } = call.state.scenario.lakeFormation;
+  const { lakeFormation } = call.state.scenario;
+  const grants: Grant[] = [...lakeFormation.grants, ...lakeFormation.databaseCreators.map((principal) => ({ principal, catalog: true as const, permissions: ['CREATE_DATABASE'] as ['CREATE_DATABASE'] }))];
   if (isDataLakeAdmin(call.state, call.caller)) return grants;
   const self = lakeFormationPrincipal(call.caller);
   return grants.filter((grant) => grant.principal === self);
@@ -51,6 +58,7 @@ function visibleGrants(call: ServiceCall): Grant[] {
 
 function grantShape(call: ServiceCall, grant: Grant) {
   const CatalogId = call.state.accountId;
+  if (onCatalog(grant)) return { Principal: { DataLakePrincipalIdentifier: grant.principal }, Resource: { Catalog: {} }, Permissions: grant.permissions, PermissionsWithGrantOption: [] };
   const resource =
     grant.table === undefined
       ? { Database: { CatalogId, Name: grant.database } }
@@ -63,16 +71,17 @@ function resourceFilter(resource: Input | undefined): (grant: Grant) => boolean 
   if (resource === undefined) return () => true;
   if (typeof resource !== 'object' || resource === null) throw new AwsError('InvalidInputException', 'Resource must be a structure.');
   const { Database: database, Table: table } = resource;
-  if (database) return (grant) => grant.table === undefined && grant.database === String(database.Name).toLowerCase();
+  if (database) return (grant) => !onCatalog(grant) && grant.table === undefined && grant.database === String(database.Name).toLowerCase();
   if (table) {
     if ((table.Name === undefined) === (table.TableWildcard === undefined)) {
       throw new AwsError('InvalidInputException', 'Exactly one of table name and table wildcard must be given.');
     }
     const name = table.TableWildcard === undefined ? String(table.Name).toLowerCase() : '*';
-    return (grant) => grant.database === String(table.DatabaseName).toLowerCase() && grant.table === name;
+    return (grant) => !onCatalog(grant) && grant.database === String(table.DatabaseName).toLowerCase() && grant.table === name;
   }
-  if (resource.Catalog || resource.DataLocation || resource.DataCellsFilter || resource.LFTag || resource.LFTagPolicy || resource.TableWithColumns) {
-    // The scenarios grant on databases and tables only.
+  if (resource.Catalog) return onCatalog;
+  if (resource.DataLocation || resource.DataCellsFilter || resource.LFTag || resource.LFTagPolicy || resource.TableWithColumns) {
+    // The scenarios grant on the catalog, databases and tables only.
     return () => false;
   }
   throw new AwsError('InvalidInputException', 'Resource must have either the catalog, table or database field populated.');
@@ -80,8 +89,9 @@ function resourceFilter(resource: Input | undefined): (grant: Grant) => boolean 
 
 function resourceTypeFilter(type: unknown): (grant: Grant) => boolean {
   if (type === undefined) return () => true;
-  if (type === 'DATABASE') return (grant) => grant.table === undefined;
-  if (type === 'TABLE') return (grant) => grant.table !== undefined;
+  if (type === 'CATALOG') return onCatalog;
+  if (type === 'DATABASE') return (grant) => !onCatalog(grant) && grant.table === undefined;
+  if (type === 'TABLE') return (grant) => !onCatalog(grant) && grant.table !== undefined;
   return () => false;
 }
 
@@ -133,7 +143,9 @@ const handlers = {
     const tablesThere = new Set(databases.flatMap((database) => database.tables.filter((table) => at(table.location)).map((table) => `${database.name}.${table.name}`)));
     if (databasesThere.size === 0 && tablesThere.size === 0) throw new AwsError('EntityNotFoundException', `No resource is registered at ${arn}.`);
     const applies = (grant: Grant) =>
-      grant.table === undefined
+      onCatalog(grant)
+        ? false
+        : grant.table === undefined
         ? databasesThere.has(grant.database)
         : grant.table === '*'
           ? [...tablesThere].some((table) => table.startsWith(`${grant.database}.`))

@@ -1,6 +1,8 @@
 // S3 over restXml, path-style and virtual-hosted: the calls a preflight and Athena make on a
-// results bucket. Bucket policies take part in every decision, a bucket in another region
-// redirects, and SSE-KMS makes writes and reads depend on the caller's access to the key.
+// results bucket. Bucket policies take part in every decision, with the request's network keys
+// (the scenario's network: a public address, or its S3 gateway endpoint, whose policy applies too),
+// a bucket in another region redirects, and SSE-KMS makes writes and reads depend on the caller's
+// access to the key. Athena's own reads and writes are decided in athena.ts, as Athena's.
 import { kmsDecision, resolveKmsKey } from '../governance.js';
 import { accessDeniedMessage } from '../../iam/evaluate.js';
 import { xmlEscape } from '../protocols.js';
@@ -48,6 +50,7 @@ function operationOf(request: IncomingRequest): string | undefined {
         if (q.has('location')) return 'GetBucketLocation';
         if (q.has('encryption')) return 'GetBucketEncryption';
         if (q.has('lifecycle')) return 'GetBucketLifecycleConfiguration';
+        if (q.has('policy')) return 'GetBucketPolicy';
         if (q.has('uploads')) return 'ListMultipartUploads';
         if (q.get('list-type') === '2') return 'ListObjectsV2';
         return undefined;
@@ -93,8 +96,30 @@ function findBucket(call: ServiceCall, name: string): ScenarioBucket {
   return bucket;
 }
 
+function ownerOf(call: ServiceCall, bucket: ScenarioBucket): string {
+  return bucket.accountId ?? call.state.accountId;
+}
+
 function authorize(call: ServiceCall, bucket: ScenarioBucket, action: string, resource: string, context?: AuthorizeOptions['context']): void {
-  call.authorize(action, resource, { resourcePolicy: bucket.policy, resourceAccountId: bucket.accountId ?? call.state.accountId, context });
+  call.authorize(action, resource, { resourcePolicy: bucket.policy, resourceAccountId: ownerOf(call, bucket), context });
+}
+
+/** Headers that set an object's ACL on a write: a canned ACL, or explicit grants. */
+const ACL_HEADERS = ['x-amz-acl', 'x-amz-grant-full-control', 'x-amz-grant-read', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp'];
+
+/**
+ * A write that sets the object's ACL needs s3:PutObjectAcl as well as s3:PutObject (S3 API
+ * Reference, PutObject, Permissions: "s3:PutObjectAcl - To successfully change the objects ACL of
+ * your PutObject request, you must have the s3:PutObjectAcl"); the refusal names s3:PutObjectAcl.
+ */
+function authorizeWrite(call: ServiceCall, bucket: ScenarioBucket, key: string): void {
+  const resource = `arn:aws:s3:::${bucket.name}/${key}`;
+  const context = writeConditions(call.request);
+  authorize(call, bucket, 's3:PutObject', resource, context);
+  if (ACL_HEADERS.some((header) => call.request.headers[header] !== undefined)) {
+    // s3:PutObjectAcl knows the ACL's condition keys, not the encryption ones (Service Authorization Reference, Amazon S3).
+    authorize(call, bucket, 's3:PutObjectAcl', resource, context['s3:x-amz-acl'] ? { 's3:x-amz-acl': context['s3:x-amz-acl'] } : {});
+  }
 }
 
 /** S3 asks KMS on the caller's behalf; a refusal comes back as S3's 403 naming the KMS action and key. */
@@ -103,7 +128,7 @@ function requireKey(call: ServiceCall, action: 'kms:GenerateDataKey' | 'kms:Decr
   if (!resolved) throw new AwsError('KMS.NotFoundException', `Invalid keyId ${keyReference}`, 400);
   if (resolved.key.state === 'Disabled') throw new AwsError('KMS.DisabledException', `${resolved.arn} is disabled.`, 400);
   if (resolved.key.state === 'PendingDeletion') throw new AwsError('KMS.KMSInvalidStateException', `${resolved.arn} is pending deletion.`, 400);
-  const { decision } = kmsDecision(call.state, call.caller, action, keyReference, 's3');
+  const { decision } = kmsDecision(call.state, call.caller, action, keyReference, { service: 's3' });
   if (!decision.allowed) throw new AwsError('AccessDenied', accessDeniedMessage(call.caller.arn, action, resolved.arn, decision.denial), 403);
   return resolved.arn;
 }
@@ -185,6 +210,22 @@ const handlers: Record<string, Handler> = {
     );
   },
 
+  /**
+   * S3 API Reference, GetBucketPolicy, Permissions: "If you don't have GetBucketPolicy permissions,
+   * Amazon S3 returns a 403 Access Denied error. If you have the correct permissions, but you're not
+   * using an identity that belongs to the bucket owner's account, Amazon S3 returns a 405 Method Not
+   * Allowed error." A bucket without a policy answers NoSuchBucketPolicy (404, "The bucket policy does
+   * not exist", as the CLI prints it); one with a policy answers the policy's JSON as the body.
+   */
+  GetBucketPolicy(call, bucket) {
+    authorize(call, bucket, 's3:GetBucketPolicy', `arn:aws:s3:::${bucket.name}`);
+    if (call.caller.accountId !== ownerOf(call, bucket)) {
+      throw new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { fields: { Method: 'GET', ResourceType: 'BUCKETPOLICY' } });
+    }
+    if (!bucket.policy) throw new AwsError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404, { fields: { BucketName: bucket.name } });
+    return { status: 200, headers: { 'content-type': 'application/json', 'x-amz-request-id': call.requestId }, body: JSON.stringify(bucket.policy) };
+  },
+
   GetBucketLifecycleConfiguration(call, bucket) {
     authorize(call, bucket, 's3:GetLifecycleConfiguration', `arn:aws:s3:::${bucket.name}`);
     if (!bucket.lifecycleRules?.length) {
@@ -252,7 +293,7 @@ const handlers: Record<string, Handler> = {
   },
 
   PutObject(call, bucket, key) {
-    authorize(call, bucket, 's3:PutObject', `arn:aws:s3:::${bucket.name}/${key}`, writeConditions(call.request));
+    authorizeWrite(call, bucket, key);
     const store = objects(call, bucket);
     const sse = encryptionForWrite(call, bucket);
     if (call.request.headers['if-none-match'] === '*' && store.has(key)) {
@@ -271,7 +312,7 @@ const handlers: Record<string, Handler> = {
   },
 
   CreateMultipartUpload(call, bucket, key) {
-    authorize(call, bucket, 's3:PutObject', `arn:aws:s3:::${bucket.name}/${key}`, writeConditions(call.request));
+    authorizeWrite(call, bucket, key);
     encryptionForWrite(call, bucket);
     const uploadId = Buffer.from(call.state.nextId()).toString('base64url');
     call.state.multipartUploads.set(uploadId, { bucket: bucket.name, key });
@@ -357,7 +398,7 @@ function readable(call: ServiceCall, bucket: ScenarioBucket, key: string): Store
   const object = objects(call, bucket).get(key);
   if (!object) {
     // Without s3:ListBucket a missing key is reported as AccessDenied, so that keys cannot be probed.
-    const canList = call.isAuthorized('s3:ListBucket', `arn:aws:s3:::${bucket.name}`, { resourcePolicy: bucket.policy, resourceAccountId: bucket.accountId ?? call.state.accountId });
+    const canList = call.isAuthorized('s3:ListBucket', `arn:aws:s3:::${bucket.name}`, { resourcePolicy: bucket.policy, resourceAccountId: ownerOf(call, bucket) });
     authorize(call, bucket, 's3:GetObject', arn);
     if (!canList) throw new AwsError('AccessDenied', 'Access Denied', 403);
     throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404, { fields: { Key: key } });
@@ -401,7 +442,7 @@ export const s3: ServiceDefinition = {
     // "If the bucket owner doesn't match, the request fails with HTTP 403 Forbidden (access denied)"
     // (S3 User Guide, Verifying bucket ownership with bucket owner condition).
     const expectedOwner = call.request.headers['x-amz-expected-bucket-owner'];
-    if (typeof expectedOwner === 'string' && expectedOwner !== (bucket.accountId ?? call.state.accountId)) throw new AwsError('AccessDenied', 'Access Denied', 403);
+    if (typeof expectedOwner === 'string' && expectedOwner !== ownerOf(call, bucket)) throw new AwsError('AccessDenied', 'Access Denied', 403);
     return handlers[call.operation]!(call, bucket, key ?? '');
   },
 };
