@@ -41,12 +41,16 @@ export const AWS_ACTIONS = [
   's3:GetBucketLocation',
   's3:ListBucket',
   's3:PutObject',
+  // A PutObject that sends a canned ACL (x-amz-acl) needs it as well (S3 API Reference, PutObject, Permissions).
+  's3:PutObjectAcl',
   's3:GetObject',
   's3:DeleteObject',
   's3:AbortMultipartUpload',
   's3:ListMultipartUploadParts',
   's3:ListBucketMultipartUploads',
   's3:GetEncryptionConfiguration',
+  // Read to judge Athena's own requests against the bucket policy (they carry other keys than ours).
+  's3:GetBucketPolicy',
   's3:GetLifecycleConfiguration',
   'kms:GenerateDataKey',
   'kms:Decrypt',

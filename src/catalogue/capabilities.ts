@@ -61,6 +61,24 @@ export interface CapabilityDefinition {
    * Redshift-managed): the product finds and describes that catalog before reading it.
    */
   namedCatalogCore?: readonly AwsAction[];
+  /**
+   * Core only when the workgroup has Athena send a canned ACL with its result writes
+   * (AclConfiguration BUCKET_OWNER_FULL_CONTROL): a PutObject with x-amz-acl needs s3:PutObjectAcl
+   * too (S3 API Reference, PutObject, Permissions).
+   */
+  aclWriteCore?: readonly AwsAction[];
+  /**
+   * Core only when the workgroup encrypts results client-side (CSE_KMS): Athena gets a data key
+   * from the workgroup's key before it writes anything, so without it no query writes results.
+   */
+  clientSideKeyCore?: readonly AwsAction[];
+  /**
+   * What proves the path AWS takes for the caller where the preflight cannot take it itself
+   * (Athena's own writes and reads, judged against the bucket policy). When it is refused or not
+   * called, the capability keeps its verdict from our own calls, lists it untested and says so in a
+   * reason: "ok" then speaks for our path only.
+   */
+  pathProofs?: readonly AwsAction[];
   /** In order: the first rule whose fact does not hold decides, before any evidence is weighed. */
   applicability?: readonly ApplicabilityRule[];
   requestedByDefault: boolean;
@@ -179,7 +197,10 @@ export const CAPABILITIES = [
     impact: 'Athena cannot write or read query results, so no query can return rows.',
     core: ['s3:PutObject', 's3:GetObject'],
     extended: ['s3:GetBucketLocation', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'],
-    checkedWith: ['s3:DeleteObject', 's3:GetLifecycleConfiguration'],
+    aclWriteCore: ['s3:PutObjectAcl'],
+    clientSideKeyCore: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    pathProofs: ['s3:GetBucketPolicy'],
+    checkedWith: ['s3:DeleteObject', 's3:GetLifecycleConfiguration', 's3:GetBucketPolicy'],
     requestedByDefault: true,
   },
   {
@@ -242,6 +263,8 @@ export const CAPABILITIES = [
     // kms:Decrypt is needed only for SSE-KMS data: S3 relays its refusal, which then explains the verdict.
     core: ['s3:ListBucket', 's3:GetObject'],
     extended: [],
+    pathProofs: ['s3:GetBucketPolicy'],
+    checkedWith: ['s3:GetBucketPolicy'],
     // Metadata-only products never read data: asked for by those that do.
     requestedByDefault: false,
   },

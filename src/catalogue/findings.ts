@@ -160,6 +160,13 @@ export const FINDINGS = {
     remediation: ({ uploadId }, commands) =>
       uploadId ? `Abort it by hand: ${commands[0]}` : `Find its UploadId with ${commands[0]}, then abort it by hand: ${commands[1]}`,
   }),
+  ATHENA_PATH_UNPROVEN: finding<{ bucket: string; what: string; why: string }>({
+    severity: 'info',
+    title: "Whether a bucket policy admits Athena's own requests (made for the caller, with other condition keys) could not be read: only our own path was proved.",
+    message: ({ bucket, what, why }) =>
+      `Athena writes query results and reads table data for the caller with other condition keys than the preflight's own calls (aws:CalledVia athena.amazonaws.com, no VPC endpoint): whether the bucket policy of ${bucket} (${what}) admits them went unproven: ${why}.`,
+    remediation: ({ bucket }) => `Grant this principal s3:GetBucketPolicy on arn:aws:s3:::${bucket} (the generated policies do), or run the preflight with options.runQuery, which proves Athena's path by taking it.`,
+  }),
   LAKE_FORMATION_EMPTY_LISTING: finding({
     severity: 'high',
     title: 'Glue listed no table in an account that governs new tables with Lake Formation.',

@@ -111,6 +111,15 @@ export const CapabilityReportSchema = Type.Object({
     Type.Object({
       summary: Type.String(),
       statements: Type.Array(Statement),
+      // Where a bucket policy refuses Athena's own requests: the statements to merge into it (the
+      // refusing statements with AWS's exception for Athena, or an allowance for it), checked to admit
+      // Athena and nothing else. Statements of the customer's own policy: any shape IAM accepts.
+      bucketPolicy: Type.Optional(
+        Type.Object({
+          bucket: Type.String(),
+          statements: Type.Array(Type.Object({}, { additionalProperties: true, description: 'A bucket policy statement' })),
+        }),
+      ),
       // Where no IAM statement fixes it (Lake Formation grants): the commands, also quoted in the summary.
       commands: Type.Optional(Type.Array(Type.String(), { description: 'aws CLI commands that fix it, each one line for a POSIX shell, in order' })),
       // Where another account's catalog refused or its Lake Formation share is missing: what its owner must do.

@@ -401,3 +401,11 @@ export function accessDeniedMessage(principalArn: string, action: string, resour
     : `because no ${phrase} allows the ${action} action`;
   return `User: ${principalArn} is not authorized to perform: ${action}${onResource} ${why}`;
 }
+
+/**
+ * The statements of one policy with this effect that apply to a request (its Principal checked, as a
+ * resource policy's is): which statement a decision came from, to name it to the reader.
+ */
+export function applyingStatements(document: PolicyDocument, request: AuthorizationRequest, effect: 'Allow' | 'Deny'): PolicyStatement[] {
+  return statementsOf(document).filter((statement) => statement.Effect === effect && statementApplies(statement, request, true));
+}

@@ -17,6 +17,12 @@ export interface ClassifiedError {
   deniedBy?: { policyType: PolicyType; explicit: boolean };
   /** A denial another service relayed (KMS behind S3, Glue behind Athena): the catalogued action actually refused. */
   relayedAction?: string;
+  /**
+   * Another action of the called service that AWS named as refused: one call needing two
+   * permissions (a PutObject with a canned ACL needs s3:PutObjectAcl as well, S3 API Reference,
+   * PutObject). The action called was granted; this one was not.
+   */
+  refusedAction?: string;
   /** The KMS action refused behind another service's call (S3 with SSE-KMS): 'kms:GenerateDataKey', 'kms:Decrypt'. */
   kmsAction?: string;
   /** The kind of resource refused, from the ARN in the message ('glue:table', 's3:object'); never the ARN itself. */
@@ -306,14 +312,16 @@ export function classifyError(error: unknown, context: { action: string; host?: 
 function denial(code: string, text: string, action: string): ClassifiedError {
   const deniedBy = parseDenial(text);
   const named = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(text)?.[1];
-  // Only another service's action counts as relayed: the missing action is otherwise the one called.
+  // Only another service's action counts as relayed; another of the same service's that AWS names is
+  // the one refused of a call needing two (s3:PutObjectAcl for a PutObject with x-amz-acl).
   const foreign = named && named.split(':')[0] !== action.split(':')[0] ? named : undefined;
+  const sibling = named && COMPANIONS[action]?.includes(named) ? named : undefined;
   // S3 relays KMS's refusal to decrypt as "The ciphertext refers to a customer master key that does
   // not exist, does not exist in this region, or you are not allowed to access" (a 403 AccessDenied).
   const ciphertext = /ciphertext refers to a customer master key/i.test(text) ? 'kms:Decrypt' : undefined;
   const kmsAction = foreign?.startsWith('kms:') ? foreign : (ciphertext ?? (code.startsWith('KMS.') ? kmsActionFor(action) : undefined));
   const relayed = [foreign, kmsAction].find((candidate) => candidate !== undefined && isAwsAction(candidate));
-  const refused = foreign ?? kmsAction ?? action;
+  const refused = foreign ?? kmsAction ?? sibling ?? action;
   const by =
     deniedBy.policyType === 'unknown'
       ? deniedBy.explicit
@@ -328,10 +336,18 @@ function denial(code: string, text: string, action: string): ClassifiedError {
     message: `Access denied for ${refused}${refused === action ? '' : `, needed by ${action}`}${by}`,
     deniedBy,
     ...(relayed ? { relayedAction: relayed } : {}),
+    ...(sibling && !relayed ? { refusedAction: sibling } : {}),
     ...(kmsAction ? { kmsAction } : {}),
     ...resourceTypeOf(text),
   };
 }
+
+/**
+ * Permissions a call needs besides its own, which AWS names when it refuses them: a PutObject (and a
+ * CreateMultipartUpload, checked as s3:PutObject) that sends x-amz-acl needs s3:PutObjectAcl too
+ * (S3 API Reference, PutObject and CreateMultipartUpload, Permissions).
+ */
+const COMPANIONS: Record<string, readonly string[]> = { 's3:PutObject': ['s3:PutObjectAcl'] };
 
 const POLICY_WORDS: Record<PolicyType, string> = {
   identity: 'an identity-based policy',

@@ -58,6 +58,11 @@ export function probeContext(run: RunHandle, probe: ProbeDefinition, budget: Bud
         record(classified.relayedAction, { state: 'failed', error: classified, relayed: true });
         throw new ProbeCallError(classified.relayedAction as AwsAction, classified);
       }
+      if (classified.refusedAction) {
+        // One call, two permissions: AWS named the one it refused, so the one called was granted.
+        record(action, { state: 'granted' });
+        return refuse(classified.refusedAction as AwsAction, classified);
+      }
       return refuse(action, classified);
     }
   };
@@ -95,6 +100,7 @@ export function probeContext(run: RunHandle, probe: ProbeDefinition, budget: Bud
     },
     granted: (action) => record(action, { state: 'granted' }),
     untested: (action, why) => record(action, { state: 'untested', why }),
+    refused: (action, partial) => record(action, { state: verdictOf(partial).evidence, error: { ...partial } }),
     fail: (action, partial) => refuse(action, { ...partial }),
     finding: (code, ...facts) => run.addFinding({ ...renderFinding(code, ...facts), probe: probe.id }),
     skip(reason, detail) {

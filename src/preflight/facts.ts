@@ -2,6 +2,8 @@
 // word its remediation (where results are written, which keys protect them). Shared by the probes
 // (src/probes) and the engine: the helpers that read the facts live here, below both.
 import type { AwsAction } from '../catalogue/actions.js';
+import type { AthenaPathKind } from '../catalogue/athena-path.js';
+import type { PolicyStatement } from '../iam/policy.js';
 import type { ClassifiedError } from './classify.js';
 import { type ResolvedConnection, type S3Location, parseS3Uri } from './connection.js';
 
@@ -53,6 +55,8 @@ export interface RunFacts {
   markerEncryption?: { algorithm: string; kmsKeyId?: string }; // s3-put-marker
   markerKey?: string; // s3-put-marker
   markerWritten?: boolean; // s3-put-marker
+  /** AWS refused the marker's write (a denial, a missing bucket): our own path already fails. */
+  markerRefused?: boolean; // s3-put-marker
   /** False when S3 never answered the marker's write: it may apply it after our delete. */
   markerAnswered?: boolean; // s3-put-marker
   dataLakeSettings?: { iamAllowedByDefault: boolean; admins: number }; // lakeformation-settings
@@ -62,6 +66,13 @@ export interface RunFacts {
   governedQuery?: { database: string; name: string; failure?: ClassifiedError & { action: AwsAction } }; // athena-query
   /** Where the sampled table's data lives, and the key that encrypts the object read. */
   tableData?: { table: string; bucket: string; prefix: string; kmsKeyId?: string }; // s3-table-data
+  /**
+   * Athena's own requests judged against the bucket policy, for the results and the table data:
+   * the statements to merge where it refuses them, or why that went unproven.
+   */
+  /** The paths a query that went through proved by taking them: its results written and read, a table's data read. */
+  queryProvedAthenaPath?: Partial<Record<AthenaPathKind, true>>; // athena-query
+  athenaPaths?: Partial<Record<AthenaPathKind, { bucket: string; fix?: PolicyStatement[]; unproven?: { code: string; why: string } }>>; // s3-bucket-policy, s3-data-bucket-policy
   /** The key that encrypts the Glue Data Catalog at rest, when it is encrypted: Glue reads need kms:Decrypt on it. */
   catalogKmsKey?: string; // glue-catalog-encryption
 }

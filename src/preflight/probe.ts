@@ -86,6 +86,8 @@ export interface ProbeContext {
   untested(action: AwsAction, why: string): void;
   /** The same call, but its failure is an answer, not a verdict: nothing is recorded. */
   attempt<T>(action: AwsAction, send: (signal: AbortSignal) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: ClassifiedError }>;
+  /** Records `action` as refused by a finding of our own (a policy read that refuses another's request), and goes on. */
+  refused(action: AwsAction, error: Pick<ClassifiedError, 'code' | 'category' | 'message'> & Partial<ClassifiedError>): void;
   /** Ends the probe as failed for `action` with an error of our own finding (a failed query, a wrong account). */
   fail(action: AwsAction, error: Pick<ClassifiedError, 'code' | 'category' | 'message'> & Partial<ClassifiedError>): never;
   /**

@@ -17,6 +17,7 @@ import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
 import { iamPrincipalOf } from '../catalogue/resources.js';
 import { type Command, lakeFormationGrant, shellLines } from '../catalogue/commands.js';
+import { ATHENA_PATH_OF, ATHENA_REQUEST_DENIED, athenaFixWords, athenaUnprovenMessage } from '../catalogue/athena-path.js';
 import { type RunFacts, clientSideKmsKey, resultsKmsKeys, resolveOutput, sameKmsKey } from './facts.js';
 import { type ProbeDefinition, TABLE_DATA_DENIED } from './probe.js';
 
@@ -59,13 +60,18 @@ function evidenceFor(evidence: Evidence, id: CapabilityId, action: AwsAction): A
   return best ?? { state: 'untested', why: 'no probe exercised it' };
 }
 
-export function coreActionsOf(definition: CapabilityDefinition, connection: ResolvedConnection): readonly AwsAction[] {
+export function coreActionsOf(definition: CapabilityDefinition, { connection, facts }: Pick<Evidence, 'connection' | 'facts'>): readonly AwsAction[] {
   return [
     ...(connection.credentialType === 'role' ? (definition.roleModeCore ?? []) : []),
     ...definition.core,
     ...(connection.catalogName ? (definition.namedCatalogCore ?? []) : []),
+    ...(writesWithAcl(facts) ? (definition.aclWriteCore ?? []) : []),
+    ...(facts.workgroup?.encryption?.option === 'CSE_KMS' && !facts.workgroup.managedResults ? (definition.clientSideKeyCore ?? []) : []),
   ];
 }
+
+/** Athena sends a canned ACL with every result write when the workgroup says so (its AclConfiguration). */
+const writesWithAcl = (facts: RunFacts) => facts.workgroup?.acl === 'BUCKET_OWNER_FULL_CONTROL' && !facts.workgroup.managedResults;
 
 /** Whether each fact a capability's applicability names holds for this account. */
 const FACTS: Record<ApplicabilityFact, (evidence: Evidence) => boolean> = {
@@ -210,7 +216,7 @@ export function decideStatus(definition: CapabilityDefinition, evidence: Evidenc
   const early = applicability(definition, evidence);
   if (early) return { status: early.status, ...(early.status === 'skipped' ? { skipReason: early.skipReason } : {}), reasons: [], why: early.why };
 
-  const core = coreActionsOf(definition, evidence.connection);
+  const core = coreActionsOf(definition, evidence);
   const allActions = [...core, ...definition.extended];
   const resultOf = (action: AwsAction): ActionResult => evidenceFor(evidence, definition.id, action);
   const reasons: Reason[] = [];
@@ -254,6 +260,10 @@ export function decideStatus(definition: CapabilityDefinition, evidence: Evidenc
     status = 'ok';
   }
 
+  if (status === 'ok' || status === 'degraded') {
+    const unproven = unprovenPath(definition, evidence);
+    if (unproven) addReason(reasons, unproven);
+  }
   const emptiness = emptyListingOf(definition, evidence);
   if (emptiness && ((status === 'skipped' && skipReason === 'no-sample') || (status === 'ok' && emptiness.listedHere))) {
     const probe = evidence.registry.find((p) => p.id === emptiness.finding.probe);
@@ -262,6 +272,26 @@ export function decideStatus(definition: CapabilityDefinition, evidence: Evidenc
     return { status: nothingVisible && evidence.connection.required.has(definition.id) ? 'unavailable' : 'degraded', reasons };
   }
   return { status, ...(skipReason ? { skipReason } : {}), reasons };
+}
+
+/**
+ * Where our own calls proved a capability but the path AWS takes for the caller (Athena's) went
+ * unproven: the proof's refusal, or the policy's undecided reading, as a reason that changes no
+ * status. A query that went through proves the path by taking it.
+ */
+function unprovenPath(definition: CapabilityDefinition, evidence: Evidence): Reason | undefined {
+  const kind = (ATHENA_PATH_OF as Partial<Record<CapabilityId, 'results' | 'data'>>)[definition.id];
+  const path = kind ? evidence.facts.athenaPaths?.[kind] : undefined;
+  if (!kind || !path?.unproven || evidence.facts.queryProvedAthenaPath?.[kind]) return undefined;
+  const proof = definition.pathProofs?.[0];
+  const result = proof ? evidenceFor(evidence, definition.id, proof) : undefined;
+  return {
+    probe: result?.probe ?? 'unknown',
+    action: proof ?? 's3:GetBucketPolicy',
+    code: path.unproven.code,
+    category: result && (result.state === 'failed' || result.state === 'error') ? result.error.category : 'permission',
+    message: athenaUnprovenMessage({ bucket: path.bucket, kind, why: path.unproven.why }),
+  };
 }
 
 /** An empty listing's finding, and whether this capability is what the listing informs. */
@@ -286,9 +316,11 @@ export function remediationFor(
 ): Pick<CapabilityReport, 'missingActions' | 'untestedActions' | 'remediation'> {
   const { connection } = evidence;
   const { status, reasons } = decision;
-  const allActions = [...coreActionsOf(definition, connection), ...definition.extended];
+  const allActions = [...coreActionsOf(definition, evidence), ...definition.extended];
   const resultOf = (action: AwsAction): ActionResult => evidenceFor(evidence, definition.id, action);
-  const untestedActions = allActions.filter((action) => resultOf(action).state === 'untested');
+  // A path proof that did not prove (refused, or its reading undecided) is as good as untested.
+  const unprovenProofs = reasons.filter((r) => definition.pathProofs?.includes(r.action as AwsAction)).map((r) => r.action as AwsAction);
+  const untestedActions = [...allActions.filter((action) => resultOf(action).state === 'untested'), ...unprovenProofs];
   if (decision.why !== undefined) {
     return {
       missingActions: [],
@@ -304,6 +336,8 @@ export function remediationFor(
   });
   // Failures found through another action (the S3 write that KMS refused, a query's S3 write).
   for (const reason of reasons) {
+    // A path proof refused is no missing permission of the product's: the reason only says what went unproven.
+    if (definition.pathProofs?.includes(reason.action as AwsAction)) continue;
     if (reason.category === 'permission' && !missingActions.includes(reason.action as AwsAction)) missingActions.push(reason.action as AwsAction);
   }
   // Another account's catalog refusing for want of its resource policy: its owner must act, and this
@@ -311,9 +345,16 @@ export function remediationFor(
   const owners = otherCatalogOwners(evidence, definition.id);
   const refusedByOwner = (r: Reason) => owners.length > 0 && r.action.startsWith('glue:') && r.deniedBy?.policyType === 'resource' && !r.deniedBy.explicit;
   const ownerNames = owners.map((o) => o.accountId).join(', ');
+  // Athena's own requests refused by a bucket policy: its owner merges the exception for Athena.
+  const athenaPath = athenaPathFix(definition, evidence);
   const blockers = reasons
     .filter((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy) && !refusedByOwner(r))
-    .map((r) => ({ action: r.action, policyType: r.deniedBy!.policyType, explicit: r.deniedBy!.explicit }));
+    .map((r) => ({
+      action: r.action,
+      policyType: r.deniedBy!.policyType,
+      explicit: r.deniedBy!.explicit,
+      ...(r.code === ATHENA_REQUEST_DENIED && athenaPath ? { who: athenaFixWords({ bucket: athenaPath.bucket, fixable: athenaPath.statements.length > 0 }) } : {}),
+    }));
   const ownerBlockers = reasons.filter(refusedByOwner).map((r) => ({
     action: r.action,
     policyType: 'resource' as const,
@@ -347,9 +388,24 @@ export function remediationFor(
     missingActions,
     untestedActions: untestedActions.filter((action) => !missingActions.includes(action)),
     ...(needsWords || missingActions.length
-      ? { remediation: { summary: summary(), statements, ...(commands.length ? { commands } : {}), ...(otherAccounts.length ? { otherAccounts } : {}) } }
+      ? {
+          remediation: {
+            summary: summary(),
+            statements,
+            ...(commands.length ? { commands } : {}),
+            ...(athenaPath?.statements.length && reasons.some((r) => r.code === ATHENA_REQUEST_DENIED) ? { bucketPolicy: athenaPath } : {}),
+            ...(otherAccounts.length ? { otherAccounts } : {}),
+          },
+        }
       : {}),
   };
+}
+
+/** The bucket policy statements that let Athena's own requests through, where the policy refused them. */
+function athenaPathFix(definition: CapabilityDefinition, evidence: Evidence): { bucket: string; statements: PolicyStatement[] } | undefined {
+  const kind = (ATHENA_PATH_OF as Partial<Record<CapabilityId, 'results' | 'data'>>)[definition.id];
+  const path = kind ? evidence.facts.athenaPaths?.[kind] : undefined;
+  return path ? { bucket: path.bucket, statements: (path.fix ?? []) as PolicyStatement[] } : undefined;
 }
 
 export function capabilityVerdict(definition: CapabilityDefinition, evidence: Evidence): CapabilityReport {
@@ -429,7 +485,7 @@ function otherAccountFixes(
   const { connection, facts } = evidence;
   const principal = iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>');
   const fixes: OtherAccountFix[] = [];
-  const glueActions = [...new Set([...coreActionsOf(definition, connection), ...definition.extended, ...wanted])].filter((action) => action.startsWith('glue:'));
+  const glueActions = [...new Set([...coreActionsOf(definition, evidence), ...definition.extended, ...wanted])].filter((action) => action.startsWith('glue:'));
   for (const { accountId, scope } of refusingOwners) {
     fixes.push({
       accountId,

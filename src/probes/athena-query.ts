@@ -23,6 +23,9 @@ export const athenaQuery: Probe = {
     try {
       const { queryExecutionId, rows } = await runQuery(context, sql);
       if (governed) facts.governedQuery = { database: target!.database, name: target!.name };
+      // Athena took its own path, for the caller: its results written and read, the table's data read.
+      const readData = Boolean(target && !governed && facts.queriedTable?.location);
+      facts.queryProvedAthenaPath = { results: true, ...(readData ? { data: true } : {}) };
       return `query ${queryExecutionId} read ${target ? `${target.database}.${target.name}` : 'no table'}: ${rows} rows`;
     } catch (error) {
       // The Lake Formation probe reads this outcome instead of paying for the same query again.

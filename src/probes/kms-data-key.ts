@@ -11,7 +11,8 @@ export const kmsDataKey: Probe = {
   id: 'kms-data-key',
   service: 'kms',
   actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-  informs: ['encryption'],
+  // With CSE_KMS no result is written without this key: query-results depends on it too (its clientSideKeyCore).
+  informs: ['encryption', 'query-results'],
   after: ['athena-workgroup'],
   skipWhen: (context) =>
     clientSideKmsKey(context) ? undefined : { reason: 'not-applicable', detail: 'the workgroup does not encrypt results client-side (CSE_KMS) or in managed storage with its own key' },

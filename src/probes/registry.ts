@@ -33,6 +33,8 @@ import { lakeformationDataAccess } from './lakeformation-data-access.js';
 import { lakeformationSettings } from './lakeformation-settings.js';
 import { s3BucketEncryption } from './s3-bucket-encryption.js';
 import { s3BucketLocation } from './s3-bucket-location.js';
+import { s3BucketPolicy } from './s3-bucket-policy.js';
+import { s3DataBucketPolicy } from './s3-data-bucket-policy.js';
 import { s3DeleteMarker } from './s3-delete-marker.js';
 import { s3Lifecycle } from './s3-lifecycle.js';
 import { s3List } from './s3-list.js';
@@ -83,7 +85,9 @@ export const PROBES_BY_ID = {
   's3-read': s3Read,
   's3-multipart': s3Multipart,
   's3-delete-marker': s3DeleteMarker,
+  's3-bucket-policy': s3BucketPolicy,
   's3-table-data': s3TableData,
+  's3-data-bucket-policy': s3DataBucketPolicy,
   'kms-describe-key': kmsDescribeKey,
   'kms-data-key': kmsDataKey,
   'athena-query': athenaQuery,

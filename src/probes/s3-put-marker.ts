@@ -12,7 +12,7 @@ import { type Probe, ProbeCallError } from './types.js';
 export const s3PutMarker: Probe = {
   id: 's3-put-marker',
   service: 's3',
-  actions: ['s3:PutObject', 'kms:GenerateDataKey'],
+  actions: ['s3:PutObject', 's3:PutObjectAcl', 'kms:GenerateDataKey'],
   informs: ['query-results', 'encryption'],
   after: ['athena-workgroup'],
   skipWhen: (context) => {
@@ -38,10 +38,13 @@ export const s3PutMarker: Probe = {
         // A refusal (S3's or KMS's), or a failure before the call was made, wrote nothing: there is nothing to clean up.
         if (!(error instanceof ProbeCallError) || isAnswer(error.classified.category)) delete context.facts.markerKey;
         else context.facts.markerAnswered = false;
+        if (error instanceof ProbeCallError && isAnswer(error.classified.category)) context.facts.markerRefused = true;
         throw error;
       });
     context.facts.markerWritten = true;
     context.facts.markerAnswered = true;
+    if (resultWriteSettings(context).ACL) context.granted('s3:PutObjectAcl');
+    else context.untested('s3:PutObjectAcl', 'the workgroup sends no ACL with its result writes');
     if (isKmsAlgorithm(written.ServerSideEncryption)) {
       context.facts.markerEncryption = { algorithm: written.ServerSideEncryption!, kmsKeyId: written.SSEKMSKeyId };
       context.granted('kms:GenerateDataKey');

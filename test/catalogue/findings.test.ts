@@ -22,6 +22,7 @@ const SAMPLES: { [C in FindingCode]: FindingArguments<C> } = {
   RESULTS_NO_LIFECYCLE: [{ bucket: 'b', prefix: 'p/', uri: 's3://b/p/' }],
   MARKER_NOT_DELETED: [{ bucket: 'b', key: 'p/m.txt', errorCode: 'AccessDenied' }],
   MULTIPART_UPLOAD_NOT_ABORTED: [{ bucket: 'b', key: 'p/u.txt', uploadId: 'u', errorCode: 'AccessDenied' }],
+  ATHENA_PATH_UNPROVEN: [{ bucket: 'b', what: 'query results', why: 's3:GetBucketPolicy was refused (AccessDenied)' }],
   LAKE_FORMATION_EMPTY_LISTING: [],
   NO_DATABASES_VISIBLE: [{ region: 'eu-west-1', catalogId: '123456789012', callerArn: 'arn:aws:iam::123456789012:user/a' }],
   NO_TABLES_VISIBLE: [{ region: 'eu-west-1', catalogId: '123456789012', callerArn: 'arn:aws:iam::123456789012:user/a', databases: ['sales'] }],

@@ -74,7 +74,7 @@ const EXPECTED: Record<string, Expectation> = {
       'user-attribution': 'unavailable',
       'athena-catalog': 'degraded', // ListDatabases and ListTableMetadata, but no GetDataCatalog nor athena:GetDatabase
     },
-    findings: ['MARKER_NOT_DELETED'], // no s3:DeleteObject in the guide
+    findings: ['ATHENA_PATH_UNPROVEN', 'MARKER_NOT_DELETED'], // no s3:DeleteObject in the guide
   },
   immuta: {
     overall: 'degraded',
@@ -88,7 +88,7 @@ const EXPECTED: Record<string, Expectation> = {
       'user-attribution': 'unavailable',
       'athena-catalog': 'unavailable', // only athena actions that do not exist (GetCatalogs, GetTables…)
     },
-    findings: ['MARKER_NOT_DELETED'],
+    findings: ['ATHENA_PATH_UNPROVEN', 'MARKER_NOT_DELETED'],
   },
   'skoot-scope-a': {
     overall: 'degraded',
@@ -103,7 +103,7 @@ const EXPECTED: Record<string, Expectation> = {
       'athena-catalog': 'unavailable',
       'query-results': 'degraded', // write, read and delete, but no s3:AbortMultipartUpload
     },
-    findings: ['MULTIPART_UPLOAD_NOT_ABORTED'], // so the upload the preflight started stays open, and the report says which
+    findings: ['ATHENA_PATH_UNPROVEN', 'MULTIPART_UPLOAD_NOT_ABORTED'], // so the upload the preflight started stays open, and the report says which
   },
   'skoot-scope-b': {
     overall: 'degraded',
@@ -118,7 +118,7 @@ const EXPECTED: Record<string, Expectation> = {
       'athena-catalog': 'unavailable',
       'query-results': 'degraded',
     },
-    findings: ['MULTIPART_UPLOAD_NOT_ABORTED'],
+    findings: ['ATHENA_PATH_UNPROVEN', 'MULTIPART_UPLOAD_NOT_ABORTED'],
   },
   'secoda-user': {
     overall: 'failed',
@@ -133,7 +133,7 @@ const EXPECTED: Record<string, Expectation> = {
       'user-attribution': 'unavailable',
       'athena-catalog': 'unavailable',
     },
-    findings: ['MARKER_NOT_DELETED'],
+    findings: ['ATHENA_PATH_UNPROVEN', 'MARKER_NOT_DELETED'],
   },
   'secoda-role': {
     overall: 'failed',
@@ -147,9 +147,9 @@ const EXPECTED: Record<string, Expectation> = {
       'user-attribution': 'unavailable',
       'athena-catalog': 'unavailable',
     },
-    findings: ['MARKER_NOT_DELETED'], // and no EXTERNAL_ID_NOT_ENFORCED: the trust policy requires it
+    findings: ['ATHENA_PATH_UNPROVEN', 'MARKER_NOT_DELETED'], // and no EXTERNAL_ID_NOT_ENFORCED: the trust policy requires it
   },
-  'kms-encrypted-results': { overall: 'ok', capabilities: { ...ALL_OK, encryption: 'ok' } },
+  'kms-encrypted-results': { overall: 'ok', capabilities: { ...ALL_OK, encryption: 'ok' }, findings: ['ATHENA_PATH_UNPROVEN'] },
   // The key Athena uses is the workgroup's, sent with the write; the bucket policy requires the header.
   'workgroup-kms-key': {
     overall: 'degraded',
@@ -159,7 +159,8 @@ const EXPECTED: Record<string, Expectation> = {
   // Written with the workgroup's ACL and expected owner, as Athena writes, the bucket policy lets it in.
   'results-bucket-owner-acl': { overall: 'ok', capabilities: ALL_OK },
   // CSE_KMS: Athena calls KMS itself; the direct data-key round trip is refused.
-  'cse-kms-results': { overall: 'degraded', capabilities: { ...ALL_OK, encryption: 'unavailable' }, findings: ['WORKGROUP_ENCRYPTION'] },
+  // With CSE_KMS no result is written without a data key from the workgroup's key: query-results depends on it too.
+  'cse-kms-results': { overall: 'degraded', capabilities: { ...ALL_OK, encryption: 'unavailable', 'query-results': 'unavailable' }, findings: ['ATHENA_PATH_UNPROVEN', 'WORKGROUP_ENCRYPTION'] },
   // Glue lists nothing when the policy names only the catalog: never a quiet ok or skip.
   'glue-catalog-only': {
     overall: 'failed',
@@ -186,8 +187,7 @@ const EXPECTED: Record<string, Expectation> = {
       search: 'unavailable',
       'athena-catalog': 'unavailable',
       encryption: 'ok', // the results key, which the analyst may use
-    },
-  },
+    }, findings: ['ATHENA_PATH_UNPROVEN'] },
   'kms-denied': {
     overall: 'degraded',
     capabilities: { ...ALL_OK, 'query-results': 'unavailable' /* S3 relays KMS's refusal of the write */, encryption: 'unavailable' },
@@ -297,6 +297,24 @@ const EXPECTED: Record<string, Expectation> = {
     findings: ['RESOURCE_LINK'],
   },
   'athena-catalog-other-account': { overall: 'ok', capabilities: ALL_OK, findings: ['ATHENA_CATALOG_MISMATCH'] },
+  // Athena acts on the caller's behalf: its requests carry aws:CalledVia athena.amazonaws.com and none
+  // of the caller's network keys (Athena User Guide, "Control access to Amazon S3 from Athena").
+  'vpce-only-bucket': { overall: 'degraded', capabilities: { ...ALL_OK, 'query-results': 'unavailable' /* our marker came through the VPC endpoint; Athena's writes do not */ } },
+  'vpce-only-bucket-athena-exception': { overall: 'ok', capabilities: ALL_OK /* AWS's exception for aws:CalledVia athena.amazonaws.com: nothing to fix */ },
+  'source-ip-bucket': { overall: 'degraded', capabilities: { ...ALL_OK, 'query-results': 'unavailable' /* Athena's S3 requests come from an address of its own */ } },
+  'bucket-policy-unreadable': { overall: 'ok', capabilities: ALL_OK, findings: ['ATHENA_PATH_UNPROVEN'] /* our path proved; Athena's could not be judged */ },
+  'results-acl-no-putobjectacl': { overall: 'degraded', capabilities: { ...ALL_OK, 'query-results': 'unavailable' /* s3:PutObjectAcl, which a write with x-amz-acl needs */ } },
+  'cse-kms-no-data-key': {
+    overall: 'degraded',
+    // The key policy refuses the key outside the company's range: our direct data key passes, Athena's never does.
+    capabilities: { ...ALL_OK, encryption: 'unavailable', 'query-results': 'unavailable' },
+    findings: ['ATHENA_PATH_UNPROVEN', 'WORKGROUP_ENCRYPTION'],
+  },
+  'query-glue-default-denied': { overall: 'degraded', capabilities: { ...ALL_OK, partitions: NR, 'schema-history': NR, functions: NR, search: NR, 'query-history': NR, 'user-attribution': NR, 'athena-catalog': NR, encryption: NR, 'lake-formation': NR, 'query-execution': 'unavailable' }, findings: ['ATHENA_PATH_UNPROVEN'] },
+  'query-table-data-denied': { overall: 'degraded', capabilities: { ...ALL_OK, partitions: NR, 'schema-history': NR, functions: NR, search: NR, 'query-history': NR, 'user-attribution': NR, 'athena-catalog': NR, encryption: NR, 'lake-formation': NR, 'query-execution': 'unavailable', 'table-data': 'unavailable' /* the data bucket admits only the VPC endpoint */ } },
+  'lake-formation-default-describe': { overall: 'degraded', capabilities: { ...ALL_OK, partitions: NR, 'schema-history': NR, functions: NR, search: NR, 'query-history': NR, 'user-attribution': NR, 'athena-catalog': NR, encryption: NR, 'query-results': NR, 'query-execution': 'unavailable', 'lake-formation': 'unavailable' } },
+  'lake-formation-no-default-database': { overall: 'degraded', capabilities: { ...ALL_OK, partitions: NR, 'schema-history': NR, functions: NR, search: NR, 'query-history': NR, 'user-attribution': NR, 'athena-catalog': NR, encryption: NR, 'query-results': NR, 'query-execution': 'unavailable', 'lake-formation': 'unavailable' } },
+  'catalog-encryption-service-role': { overall: 'ok', capabilities: { ...ALL_OK, encryption: 'ok' /* Glue's service role uses the catalog key, not the caller */ }, findings: ['ATHENA_PATH_UNPROVEN'] },
   slow: { overall: 'ok', capabilities: ALL_OK },
   'hanging-athena': { overall: 'degraded', capabilities: { ...ALL_OK, 'query-history': 'unknown', 'athena-catalog': 'unknown' } },
 };
@@ -610,7 +628,15 @@ describe('the closed loop: the remediation policy, applied, lifts what it covers
     'named-catalog': 'everything is ok',
     'athena-catalog-other-account': 'everything is ok; the finding is about which catalog Athena reads',
     'lake-formation-share-revoked': "the owner's Lake Formation share is gone: its grants, which remediation.otherAccounts prints as commands",
+    'vpce-only-bucket-athena-exception': 'everything is ok',
+    'bucket-policy-unreadable': 'everything is ok; the finding says what went unproven',
+    'catalog-encryption-service-role': 'everything is ok',
+    'lake-formation-default-describe': 'Lake Formation refuses DESCRIBE on default: a Lake Formation grant, which the remediation prints as commands',
+    'lake-formation-no-default-database': 'Lake Formation refuses to create default: a Lake Formation grant, which the remediation prints as commands',
   };
+  // Where a bucket policy refuses Athena's own requests, the fix is the bucket owner's to merge
+  // (remediation.bucketPolicy), not an identity policy: merged here as its owner would.
+  const BUCKET_POLICY_FIX = new Set(['vpce-only-bucket', 'source-ip-bucket', 'query-table-data-denied']);
   const closedLoop = Object.keys(EXPECTED).filter((name) => !['hanging-athena', 'throttled-cloudtrail', 'slow'].includes(name));
 
   it('knows why each scenario without a policy has none', () => {
@@ -627,15 +653,28 @@ describe('the closed loop: the remediation policy, applied, lifts what it covers
         if (blocked.length) expect(report.remediation.notes.length, 'who must act').toBeGreaterThan(0);
         return;
       }
-      expect(policy, 'a scenario with something to lift prints a policy').not.toBeNull();
-      const covered = new Set(policy!.Statement.flatMap((s) => s.Action));
-      const lifted = report.capabilities.filter((c) => c.missingActions.length > 0 && c.missingActions.every((a) => covered.has(a)));
+      const bucketFixes = report.capabilities.flatMap((c) => (c.remediation?.bucketPolicy ? [{ capability: c.id, ...c.remediation.bucketPolicy }] : []));
+      expect(bucketFixes.length > 0, 'the fix is a bucket policy').toBe(BUCKET_POLICY_FIX.has(name));
+      if (!BUCKET_POLICY_FIX.has(name)) expect(policy, 'a scenario with something to lift prints a policy').not.toBeNull();
+      const covered = new Set((policy?.Statement ?? []).flatMap((s) => s.Action));
+      const lifted = report.capabilities.filter((c) => (c.missingActions.length > 0 && c.missingActions.every((a) => covered.has(a))) || c.remediation?.bucketPolicy);
       expect(lifted.length).toBeGreaterThan(0);
 
       const scenario = structuredClone(loadScenario(name));
       const [kind, principal] = scenario.sample!.credentials.split(':');
       const target = kind === 'user' ? scenario.users.find((u) => u.name === principal)! : scenario.roles.find((r) => r.name === principal)!;
-      target.policies.push(policy as (typeof target.policies)[number]);
+      if (policy) target.policies.push(policy as (typeof target.policies)[number]);
+      // The bucket owner merges the statements: each replaces the statement of the same Sid, or is added.
+      for (const fix of bucketFixes) {
+        const bucket = scenario.s3.buckets.find((b) => b.name === fix.bucket)!;
+        const statements = [bucket.policy!.Statement].flat();
+        for (const statement of fix.statements as typeof statements) {
+          const at = statements.findIndex((existing) => existing.Sid !== undefined && existing.Sid === statement.Sid);
+          if (at >= 0) statements[at] = statement;
+          else statements.push(statement);
+        }
+        bucket.policy = { ...bucket.policy!, Statement: statements };
+      }
       // Another account's part, where its catalog's resource policy refused: added as its owner would.
       for (const fix of report.remediation.otherAccounts ?? []) {
         const owner = scenario.otherAccounts.find((account) => account.accountId === fix.accountId);

@@ -200,6 +200,17 @@ const permissionRows: Row[] = [
       message: 'Access denied for kms:GenerateDataKey, needed by s3:PutObject (no identity-based policy allows it)',
     },
   ],
+  // S3 API Reference, PutObject, Permissions: a write with x-amz-acl needs s3:PutObjectAcl as well.
+  [
+    'S3 refusing the ACL a write sends',
+    's3:PutObject',
+    xml('AccessDenied', denied('s3:PutObjectAcl', 'arn:aws:s3:::acme-results/preflight/marker', noAllow('identity-based policy', 's3:PutObjectAcl')), 403),
+    {
+      refusedAction: 's3:PutObjectAcl',
+      deniedBy: { policyType: 'identity', explicit: false },
+      message: 'Access denied for s3:PutObjectAcl, needed by s3:PutObject (no identity-based policy allows it)',
+    },
+  ],
   [
     'S3 relaying a KMS refusal on read',
     's3:GetObject',
