@@ -1,5 +1,7 @@
 // The service's configuration: environment variables only, validated once at start into one
 // typed object. Nothing else in src/ reads process.env (the edges pass it in).
+import { DEFAULT_STORE_TIMEOUT_MS } from './store/types.js';
+
 const SERVICES = ['STS', 'GLUE', 'ATHENA', 'CLOUDTRAIL', 'S3', 'KMS', 'LAKEFORMATION'] as const;
 
 export interface Config {
@@ -24,6 +26,8 @@ export interface Config {
   /** postgres://…: the store of several replicas (a secret: it carries the password). */
   databaseUrl?: string;
   reportRetentionDays: number;
+  /** How long the report store may take to answer a statement; a write it does not answer in time is given up (the report is answered all the same). */
+  reportStoreTimeoutMs: number;
   aws: {
     defaultEndpoint?: string;
     endpoints: Partial<Record<Lowercase<(typeof SERVICES)[number]>, string>>;
@@ -130,6 +134,7 @@ export function loadConfig(env: Env): Config {
     dataDir: read(env, 'PREFLIGHT_DATA_DIR') ?? './data',
     databaseUrl,
     reportRetentionDays: integer(env, 'PREFLIGHT_REPORT_RETENTION_DAYS', 30, 1, 3650),
+    reportStoreTimeoutMs: integer(env, 'PREFLIGHT_REPORT_STORE_TIMEOUT_MS', DEFAULT_STORE_TIMEOUT_MS, 10, 60_000),
     aws: {
       defaultEndpoint: url(env, 'AWS_ENDPOINT_URL'),
       endpoints,

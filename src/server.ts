@@ -56,8 +56,8 @@ async function main(): Promise<void> {
     try {
       store =
         config.reportStore === 'postgres'
-          ? await openPostgresStore({ url: config.databaseUrl!, retentionDays: config.reportRetentionDays })
-          : await openSqliteStore({ path: where, retentionDays: config.reportRetentionDays });
+          ? await openPostgresStore({ url: config.databaseUrl!, retentionDays: config.reportRetentionDays, timeoutMs: config.reportStoreTimeoutMs })
+          : await openSqliteStore({ path: where, retentionDays: config.reportRetentionDays, timeoutMs: config.reportStoreTimeoutMs });
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
       logger.fatal(`${error.message}; or PREFLIGHT_REPORT_STORE=off to keep no report`);
