@@ -14,7 +14,12 @@ export async function keepReport(store: ReportStore, reportJson: string, request
     await store.save(reportJson, { apiKeyLabel: request.apiKeyLabel });
     stopTimer({ outcome: 'ok' });
   } catch (error) {
-    stopTimer({ outcome: error instanceof StoreTimeoutError ? 'timeout' : 'failed' });
-    request.log.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'could not store the report; it is answered all the same');
+    const timedOut = error instanceof StoreTimeoutError;
+    stopTimer({ outcome: timedOut ? 'timeout' : 'failed' });
+    request.log.error(
+      { err: { type: (error as Error).name, message: (error as Error).message } },
+      // A statement given up on may still land when a frozen server comes back.
+      timedOut ? 'the report store did not answer in time: the report may not be kept; it is answered all the same' : 'could not store the report; it is answered all the same',
+    );
   }
 }
