@@ -104,15 +104,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
 
   // A frozen or unreachable server must not hold a run, a scrape or the event loop: waiting for a
-  // connection (the pool's four busy, or a new one not answered), a query the client waits for,
-  // and a statement the server runs (a lock it waits on) are each bounded by the timeout.
-  const pool: Pool = new pg.Pool({
-    connectionString: options.url,
-    max: 4,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-    statement_timeout: timeoutMs,
-  });
+  // connection (the pool's four busy, or a new one not answered) and each query are bounded by the
+  // timeout; a query given up on closes its connection. Client-side only: statement_timeout would
+  // go as a startup parameter, which PgBouncer refuses ("unsupported startup parameter").
+  const pool: Pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const query = <R extends QueryResultRow>(what: string, text: string, values: unknown[]) => within(timeoutMs, what, pool.query<R>(text, values));
