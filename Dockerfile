@@ -31,8 +31,9 @@ LABEL org.opencontainers.image.title="preflight" \
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 # V8 sizes its heap from the host's memory, not from what a preflight needs: a few hundred MB of
-# garbage under load. 88 MB of old space holds 200 preflights in flight (3x the default
-# PREFLIGHT_MAX_CONCURRENT_RUNS; 80 MB thrashed); raise it with that limit. Semi-spaces of 4 MB
+# garbage under load. 88 MB of old space: the service admits the runs it holds, 156 at once when
+# they wait on AWS until their deadline (2.4x the default PREFLIGHT_MAX_CONCURRENT_RUNS), and
+# answers 503 beyond; raise it with that limit. Semi-spaces of 4 MB
 # rather than 8 and glibc's malloc kept to 2 arenas (instead of 8 per core, for libuv's and V8's
 # threads) each took about 10 MB off the peak RSS at no measured CPU cost (README, Benchmark).
 # `npm run bench` runs the service with both variables.

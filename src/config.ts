@@ -1,5 +1,7 @@
 // The service's configuration: environment variables only, validated once at start into one
 // typed object. Nothing else in src/ reads process.env (the edges pass it in).
+import { DEFAULT_STORE_TIMEOUT_MS } from './store/types.js';
+
 const SERVICES = ['STS', 'GLUE', 'ATHENA', 'CLOUDTRAIL', 'S3', 'KMS', 'LAKEFORMATION'] as const;
 
 export interface Config {
@@ -24,6 +26,8 @@ export interface Config {
   /** postgres://…: the store of several replicas (a secret: it carries the password). */
   databaseUrl?: string;
   reportRetentionDays: number;
+  /** How long the report store may take to answer a statement; a write it does not answer in time is given up (the report is answered all the same). */
+  reportStoreTimeoutMs: number;
   aws: {
     defaultEndpoint?: string;
     endpoints: Partial<Record<Lowercase<(typeof SERVICES)[number]>, string>>;
@@ -130,6 +134,7 @@ export function loadConfig(env: Env): Config {
     dataDir: read(env, 'PREFLIGHT_DATA_DIR') ?? './data',
     databaseUrl,
     reportRetentionDays: integer(env, 'PREFLIGHT_REPORT_RETENTION_DAYS', 30, 1, 3650),
+    reportStoreTimeoutMs: integer(env, 'PREFLIGHT_REPORT_STORE_TIMEOUT_MS', DEFAULT_STORE_TIMEOUT_MS, 10, 60_000),
     aws: {
       defaultEndpoint: url(env, 'AWS_ENDPOINT_URL'),
       endpoints,
@@ -150,18 +155,40 @@ export function loadConfig(env: Env): Config {
 }
 
 /**
- * Heap the concurrency limits need, from `npm run bench`: with 200 runs in flight and the default
- * 256 calls, an 80 MB old space thrashed and 88 MB did not (a run holds its probes' state; a call
- * in flight holds its SDK request, some 25 KB).
+ * Heap the concurrency limits need, of V8's limit (old and young space together). A call in flight
+ * holds its SDK request, some 25 KB. A run holds its probes' state and its calls waiting for a
+ * slot, most of all when AWS hangs and it waits for its deadline, where they all build their
+ * reports at once; and V8 needs room beyond what is live, or it spends its time collecting and
+ * finally gives up. Measured with runs waiting on a hanging Athena (README, Memory admission).
  */
 const HEAP_BASE_MB = 31;
-const HEAP_PER_RUN_MB = 0.3;
+const HEAP_PER_RUN_MB = 0.4;
 const HEAP_PER_CALL_MB = 0.025;
 
-/** Why V8's heap limit is too small for the concurrency limits, or undefined when it is not. */
-export function heapShortfall(config: Pick<Config, 'maxConcurrentRuns' | 'maxConcurrentCalls'>, heapLimitBytes: number): string | undefined {
-  const neededMb = Math.ceil(HEAP_BASE_MB + config.maxConcurrentRuns * HEAP_PER_RUN_MB + config.maxConcurrentCalls * HEAP_PER_CALL_MB);
+export interface HeapAdmission {
+  /** Runs admitted at once: PREFLIGHT_MAX_CONCURRENT_RUNS, or fewer when V8's heap holds fewer; the rest answer 503 busy. */
+  maxConcurrentRuns: number;
+  /** Why fewer runs are admitted than configured, for the log at start; undefined when the heap holds them all. */
+  warning?: string;
+}
+
+/**
+ * Runs admitted by the heap they need: a service whose heap cannot hold every run it lets in
+ * crashes with all of them (V8's out-of-memory error is fatal), so those beyond what the heap
+ * holds are refused like any beyond the concurrency limit. When the heap cannot hold even one run
+ * besides the AWS calls, the limits contradict each other: a ConfigError, and no start.
+ */
+export function admitByHeap(config: Pick<Config, 'maxConcurrentRuns' | 'maxConcurrentCalls'>, heapLimitBytes: number): HeapAdmission {
   const limitMb = Math.floor(heapLimitBytes / 2 ** 20);
-  if (limitMb >= neededMb) return undefined;
-  return `PREFLIGHT_MAX_CONCURRENT_RUNS=${config.maxConcurrentRuns} and PREFLIGHT_MAX_CONCURRENT_CALLS=${config.maxConcurrentCalls} need about ${neededMb} MB of heap but V8's limit is ${limitMb} MB: raise --max-old-space-size in NODE_OPTIONS, or lower the limits`;
+  const heldRuns = Math.floor((limitMb - HEAP_BASE_MB - config.maxConcurrentCalls * HEAP_PER_CALL_MB) / HEAP_PER_RUN_MB);
+  if (heldRuns >= config.maxConcurrentRuns) return { maxConcurrentRuns: config.maxConcurrentRuns };
+  const neededMb = Math.ceil(HEAP_BASE_MB + config.maxConcurrentRuns * HEAP_PER_RUN_MB + config.maxConcurrentCalls * HEAP_PER_CALL_MB);
+  const limits = `PREFLIGHT_MAX_CONCURRENT_RUNS=${config.maxConcurrentRuns} and PREFLIGHT_MAX_CONCURRENT_CALLS=${config.maxConcurrentCalls} need about ${neededMb} MB of heap but V8's limit is ${limitMb} MB`;
+  if (heldRuns < 1) {
+    throw new ConfigError(`${limits}, not enough for a single run besides the AWS calls in flight: raise --max-old-space-size in NODE_OPTIONS, or lower PREFLIGHT_MAX_CONCURRENT_CALLS`);
+  }
+  return {
+    maxConcurrentRuns: heldRuns,
+    warning: `${limits}: at most ${heldRuns} runs at once, the others answer 503 busy; raise --max-old-space-size in NODE_OPTIONS by ${neededMb - limitMb} MB, or lower the limits`,
+  };
 }

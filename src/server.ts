@@ -8,7 +8,7 @@ import { createCallSlots } from './preflight/call-slots.js';
 import { CLEANUP_GRACE_MS } from './preflight/engine.js';
 import { PROBES } from './probes/registry.js';
 import { createClientFactory, networkSettings } from './aws/clients.js';
-import { ConfigError, heapShortfall, loadConfig } from './config.js';
+import { ConfigError, admitByHeap, loadConfig } from './config.js';
 import { displayUrl, openPostgresStore } from './store/postgres.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { type ReportStore, StoreError } from './store/types.js';
@@ -19,8 +19,11 @@ const SHUTDOWN_MARGIN_MS = 1000;
 
 async function main(): Promise<void> {
   let config;
+  let heap;
   try {
     config = loadConfig(process.env);
+    // The image limits V8's heap (NODE_OPTIONS): runs beyond what it holds are refused, not crashed.
+    heap = admitByHeap(config, getHeapStatistics().heap_size_limit);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`preflight: configuration error: ${error.message}\n`);
@@ -36,9 +39,7 @@ async function main(): Promise<void> {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     ...(pretty ? { transport: { target: 'pino-pretty' } } : {}),
   });
-  // The image limits V8's heap (NODE_OPTIONS); a concurrency limit raised without it would run out.
-  const shortfall = heapShortfall(config, getHeapStatistics().heap_size_limit);
-  if (shortfall) logger.warn(shortfall);
+  if (heap.warning) logger.warn(heap.warning);
   // What a caller must send, said once at start (the number of keys, never a key): a 401 otherwise has no hint.
   if (config.authDisabled) logger.warn('PREFLIGHT_AUTH_DISABLED=true: every caller can run preflights and read metrics without an API key');
   else if (config.apiKeys.length === 0) logger.warn('PREFLIGHT_API_KEYS is empty: every POST /preflight and GET /metrics answers 401; set a key (16+ characters), or PREFLIGHT_AUTH_DISABLED=true on purpose');
@@ -56,8 +57,8 @@ async function main(): Promise<void> {
     try {
       store =
         config.reportStore === 'postgres'
-          ? await openPostgresStore({ url: config.databaseUrl!, retentionDays: config.reportRetentionDays })
-          : await openSqliteStore({ path: where, retentionDays: config.reportRetentionDays });
+          ? await openPostgresStore({ url: config.databaseUrl!, retentionDays: config.reportRetentionDays, timeoutMs: config.reportStoreTimeoutMs })
+          : await openSqliteStore({ path: where, retentionDays: config.reportRetentionDays, timeoutMs: config.reportStoreTimeoutMs });
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
       logger.fatal(`${error.message}; or PREFLIGHT_REPORT_STORE=off to keep no report`);
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   // On SIGTERM, runs are stopped early enough to clean up (the marker) and still answer in the grace.
   const shutdown = new AbortController();
   const app = await buildApp({
-    config,
+    config: { ...config, maxConcurrentRuns: heap.maxConcurrentRuns },
     shutdownSignal: shutdown.signal,
     engine: { clients, serviceCredentials, allowAmbient: config.allowAmbient, maxRunMs: config.maxRunMs, callSlots: createCallSlots(config.maxConcurrentCalls), probes: PROBES },
     logger,

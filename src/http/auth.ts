@@ -1,5 +1,7 @@
 // Who is calling: the bearer key a request carries, checked by one hook on every route that needs
-// a key, and the rate limits keyed on the key that hook would accept.
+// a key, and the rate limits keyed on the key that hook would accept. That hook counts the request
+// against the limit before it checks the key: every route behind the key is limited, and every
+// failed attempt (a guessed key, a guessed report id) spends its address's budget.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
@@ -8,9 +10,9 @@ import { shared } from './plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler: 401 unless the request carries a configured key (or authentication is off). */
+    /** preHandler: the rate limit (if not counted yet), then 401 unless the request carries a configured key (or authentication is off). */
     authenticate: preHandlerAsyncHookHandler;
-    /** onRequest: the rate limit, per verified key or else per client address. */
+    /** onRequest: the rate limit, per verified key or else per client address; counted once a request, here or by authenticate. A route with a body uses it to refuse before reading the body. */
     limitRate: onRequestAsyncHookHandler;
   }
   interface FastifyRequest {
@@ -67,7 +69,8 @@ export const authentication = shared<AuthOptions>(async (app, options) => {
   };
 
   app.decorateRequest('apiKeyLabel', undefined);
-  app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.decorate('authenticate', async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+    await limitRate.call(this, request, reply);
     const key = verifiedKey(request);
     if (key !== undefined) request.apiKeyLabel = labelOf(key);
     if (options.authDisabled || key !== undefined) return;
@@ -79,12 +82,14 @@ export const authentication = shared<AuthOptions>(async (app, options) => {
   // that key (by its digest), in a store with room for every configured key, so nothing can evict
   // a key's counter; any other request (every request, with authentication off) counts against
   // its client address (an IPv6 /64), in a store of its own. An invalid token never gets a counter.
-  // The limit runs before authentication (onRequest), so bad tokens spend their address's budget.
+  // The limit runs before the key is checked (a route's onRequest, or first thing in authenticate), so bad tokens spend their address's budget.
   await app.register(rateLimit, {
     global: false,
     max: options.rateLimitPerMinute ?? 60,
     timeWindow: 60_000,
-    onExceeded: () => options.metrics.rejectedRuns.inc({ reason: 'rate-limited' }),
+    onExceeded: (request) => {
+      if (request.routeOptions.config.startsRun) options.metrics.rejectedRuns.inc({ reason: 'rate-limited' });
+    },
   });
   const limitPerKey = app.rateLimit({
     cache: Math.max(keys.length, 1),
@@ -96,8 +101,10 @@ export const authentication = shared<AuthOptions>(async (app, options) => {
     keyGenerator: (request) => `ip:${normalizeIP(request.ip)}`,
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'rate_limited', message: `too many requests: at most ${context.max} a minute per address without a valid API key` }),
   });
-  app.decorate('limitRate', async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  // Once a request: the second call (authenticate after a route's onRequest) finds it counted.
+  async function limitRate(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
     const perKey = !options.authDisabled && verifiedKey(request) !== undefined;
     return (perKey ? limitPerKey : limitPerAddress).call(this, request, reply);
-  });
+  }
+  app.decorate('limitRate', limitRate);
 });

@@ -22,7 +22,8 @@ export function createMetrics(callSlots?: CallSlots, store?: Pick<ReportStore, '
     new Gauge({ name: 'preflight_aws_calls_waiting', help: 'AWS calls waiting for a slot under PREFLIGHT_MAX_CONCURRENT_CALLS', registers: [registry], collect() { this.set(callSlots.waiting); } });
   }
   if (store) {
-    // Read at scrape time, one query for both gauges; NaN when the store cannot tell (it is down).
+    // Read at scrape time, one query for both gauges, within the store's timeout; NaN when the
+    // store cannot tell (down, frozen, locked): the scrape answers whatever the store does.
     let reading: Promise<StoreSize | undefined> | undefined;
     const size = () => (reading ??= store.size().catch(() => undefined).finally(() => (reading = undefined)));
     new Gauge({
@@ -62,7 +63,7 @@ export function createMetrics(callSlots?: CallSlots, store?: Pick<ReportStore, '
     }),
     reportWrites: new Histogram({
       name: 'preflight_report_store_write_seconds',
-      help: 'Reports written to the report store, by outcome (ok, failed: logged, and the report answered all the same)',
+      help: 'Reports written to the report store, by outcome (ok; failed, or timeout: no answer within PREFLIGHT_REPORT_STORE_TIMEOUT_MS; either is logged, that report is not kept and is answered all the same)',
       labelNames: ['outcome'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5],
       registers: [registry],

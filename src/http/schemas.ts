@@ -256,14 +256,24 @@ export function reportResponse({ stream = false, headers }: { stream?: boolean; 
 }
 
 /** Refusals of a request's body or rate, for the routes that take a body and count against the rate limit. */
+/** 429 `rate_limited`: every route behind the API key counts against one budget, per key or else per address. */
+export const RateLimitedResponse = {
+  description: 'Too many requests this minute: per API key, or per client address without a valid key (`rate_limited`)',
+  headers: RETRY_AFTER,
+  content: json(ErrorSchema),
+};
+
 export const bodyAndRateResponses = {
   413: { description: 'The body is larger than 64 KiB', content: json(InvalidRequestSchema) },
   415: { description: 'The body is not application/json', content: json(InvalidRequestSchema) },
-  429: {
-    description: 'Too many requests this minute: per API key, or per client address without a valid key (`rate_limited`)',
-    headers: RETRY_AFTER,
-    content: json(ErrorSchema),
-  },
+  429: RateLimitedResponse,
+};
+
+/** 503 `store_unavailable`: the report store failed or did not answer within PREFLIGHT_REPORT_STORE_TIMEOUT_MS. */
+export const StoreUnavailableResponse = {
+  description: 'The report store failed or did not answer in time (`store_unavailable`); preflights still run: retry after Retry-After seconds',
+  headers: RETRY_AFTER,
+  content: json(ErrorSchema),
 };
 
 /** 503 `busy`: as many preflights as the service runs at once are running; no queue. */

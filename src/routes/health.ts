@@ -1,8 +1,9 @@
-// The routes operators use: liveness and readiness (no key, no AWS call) and Prometheus metrics
-// (with a key). Polled every few seconds: their request lines are logged at debug, not info.
+// The routes operators use: liveness and readiness (no key, no AWS call, nothing that waits on the
+// report store) and Prometheus metrics (with a key, counted against its rate limit like every
+// route behind the key). Polled every few seconds: their request lines are logged at debug, not info.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../http/metrics.js';
-import { UnauthorizedResponse } from '../http/schemas.js';
+import { RateLimitedResponse, UnauthorizedResponse } from '../http/schemas.js';
 
 export const healthRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app, { metrics }) => {
   // No key: `security: []` says so (the document's default is the API key).
@@ -20,6 +21,7 @@ export const healthRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app
     response: {
       200: { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string', description: 'Prometheus text exposition format 0.0.4' } } } },
       401: UnauthorizedResponse,
+      429: RateLimitedResponse,
     },
   };
   app.get('/metrics', { schema: metricsSchema, preHandler: app.authenticate }, async (_request, reply) =>

@@ -1,16 +1,25 @@
 // A finished run's report into the store, from POST /preflight.
 import type { FastifyRequest } from 'fastify';
 import type { Metrics } from '../http/metrics.js';
-import type { ReportStore } from './types.js';
+import { type ReportStore, StoreTimeoutError } from './types.js';
 
-/** A finished run's report into the store. A store that fails never fails the run: the report is answered all the same. */
+/**
+ * A finished run's report into the store. A store that fails, or does not answer within its
+ * timeout, never fails the run nor holds it longer: that report is not kept, the log and the
+ * metrics say so, and the report is answered all the same.
+ */
 export async function keepReport(store: ReportStore, reportJson: string, request: FastifyRequest, metrics: Metrics): Promise<void> {
   const stopTimer = metrics.reportWrites.startTimer();
   try {
     await store.save(reportJson, { apiKeyLabel: request.apiKeyLabel });
     stopTimer({ outcome: 'ok' });
   } catch (error) {
-    stopTimer({ outcome: 'failed' });
-    request.log.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'could not store the report; it is answered all the same');
+    const timedOut = error instanceof StoreTimeoutError;
+    stopTimer({ outcome: timedOut ? 'timeout' : 'failed' });
+    request.log.error(
+      { err: { type: (error as Error).name, message: (error as Error).message } },
+      // A statement given up on may still land when a frozen server comes back.
+      timedOut ? 'the report store did not answer in time: the report may not be kept; it is answered all the same' : 'could not store the report; it is answered all the same',
+    );
   }
 }

@@ -1,9 +1,22 @@
 // The store for several replicas: PostgreSQL (PREFLIGHT_DATABASE_URL), every replica seeing every
 // report. `pg` is imported when a store is opened; migrations run at start, one replica at a time
 // (an advisory lock), each once (preflight_schema_migrations).
-import type { Pool } from 'pg';
+import type { Pool, QueryResultRow } from 'pg';
 import type { PreflightReport } from '../preflight/types.js';
-import { DAY_MS, type ReportStore, type RunsPage, SUMMARY_COLUMNS, type StoredReport, StoreError, type SummaryRow, connectionFingerprint, summaryOf } from './types.js';
+import {
+  DAY_MS,
+  DEFAULT_STORE_TIMEOUT_MS,
+  type ReportStore,
+  type RunsPage,
+  SUMMARY_COLUMNS,
+  type StoredReport,
+  StoreError,
+  type SummaryRow,
+  connectionFingerprint,
+  parseCursor,
+  summaryOf,
+  within,
+} from './types.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -11,7 +24,14 @@ export interface PostgresStoreOptions {
   retentionDays: number;
   /** The clock retention is measured by (tests move it). */
   now?: () => number;
+  /** How long a connection or a statement may take once the store is open; then that write or read is given up (default 1 s). */
+  timeoutMs?: number;
 }
+
+/** At start, longer: a replica may wait for another's migrations (the advisory lock), and nothing waits on the start but the start. */
+const OPEN_TIMEOUT_MS = 30_000;
+/** Expired reports are deleted this many at a time, each batch one short statement within the timeout. */
+const DELETE_BATCH = 500;
 
 /** Schema changes, in order; a version is applied once, by whichever replica starts first. */
 const MIGRATIONS = [
@@ -54,34 +74,43 @@ export function displayUrl(url: string): string {
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<ReportStore> {
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionDays * DAY_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   const { default: pg } = await import('pg');
-  const pool: Pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: 5000 });
-  // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
+  // Migrations on a connection of their own, without the pool's short bounds.
+  const migrator = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 5000, query_timeout: OPEN_TIMEOUT_MS });
+  migrator.on('error', () => {});
   try {
-    const client = await pool.connect();
+    await migrator.connect();
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      await client.query('CREATE TABLE IF NOT EXISTS preflight_schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-      const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM preflight_schema_migrations');
+      await migrator.query('BEGIN');
+      await migrator.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await migrator.query('CREATE TABLE IF NOT EXISTS preflight_schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+      const { rows } = await migrator.query<{ version: number | null }>('SELECT max(version) AS version FROM preflight_schema_migrations');
       const version = rows[0]?.version ?? 0;
       if (version > MIGRATIONS.length) throw new Error(`its schema is version ${version}, newer than this service knows (${MIGRATIONS.length})`);
       for (let next = version; next < MIGRATIONS.length; next++) {
-        await client.query(MIGRATIONS[next]!);
-        await client.query('INSERT INTO preflight_schema_migrations (version) VALUES ($1)', [next + 1]);
+        await migrator.query(MIGRATIONS[next]!);
+        await migrator.query('INSERT INTO preflight_schema_migrations (version) VALUES ($1)', [next + 1]);
       }
-      await client.query('COMMIT');
+      await migrator.query('COMMIT');
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      await migrator.query('ROLLBACK').catch(() => {});
       throw error;
-    } finally {
-      client.release();
     }
   } catch (error) {
-    await pool.end().catch(() => {});
     throw new StoreError(`cannot use the report database ${displayUrl(options.url)}: ${(error as Error).message}`);
+  } finally {
+    await within(timeoutMs, 'closing the migration connection', migrator.end()).catch(() => migrator.connection.stream.destroy());
   }
+
+  // A frozen or unreachable server must not hold a run, a scrape or the event loop: waiting for a
+  // connection (the pool's four busy, or a new one not answered) and each query are bounded by the
+  // timeout; a query given up on closes its connection. Client-side only: statement_timeout would
+  // go as a startup parameter, which PgBouncer refuses ("unsupported startup parameter").
+  const pool: Pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const query = <R extends QueryResultRow>(what: string, text: string, values: unknown[]) => within(timeoutMs, what, pool.query<R>(text, values));
 
   const cutoff = () => now() - retentionMs;
 
@@ -92,7 +121,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const fingerprint = connectionFingerprint(connection);
       const principal = connection.credentialType === 'role' ? connection.roleArn : connection.accessKeyId;
       const startedAtMs = Date.parse(report.startedAt);
-      await pool.query(
+      await query(
+        'saving a report',
         `INSERT INTO preflight_reports (id, started_at_ms, stored_at_ms, status, duration_ms, api_key_label, fingerprint, account_id, region, credential_type, principal, report)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO UPDATE SET stored_at_ms = EXCLUDED.stored_at_ms, report = EXCLUDED.report`,
@@ -101,39 +131,56 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       return summaryOf({ id: report.id, started_at_ms: String(startedAtMs), status: report.status, duration_ms: report.durationMs, api_key_label: meta.apiKeyLabel ?? null, fingerprint });
     },
     async get(id): Promise<StoredReport | undefined> {
-      const { rows } = await pool.query<Row>(`SELECT ${SUMMARY_COLUMNS}, report FROM preflight_reports WHERE id = $1 AND stored_at_ms >= $2`, [id, cutoff()]);
+      const { rows } = await query<Row>('reading a report', `SELECT ${SUMMARY_COLUMNS}, report FROM preflight_reports WHERE id = $1 AND stored_at_ms >= $2`, [id, cutoff()]);
       const row = rows[0];
       return row && { summary: summaryOf(row), report: row.report! };
     },
     async runs(fingerprint, { limit, cursor }): Promise<RunsPage> {
       let rows: Row[];
       if (cursor) {
-        const match = /^(\d+)\.([A-Za-z0-9-]+)$/.exec(cursor);
-        if (!match) throw new StoreError('invalid cursor');
-        ({ rows } = await pool.query<Row>(
+        const after = parseCursor(cursor);
+        ({ rows } = await query<Row>(
+          "listing a connection's runs",
           `SELECT ${SUMMARY_COLUMNS} FROM preflight_reports WHERE fingerprint = $1 AND stored_at_ms >= $2 AND (started_at_ms, id) < ($3, $4) ORDER BY started_at_ms DESC, id DESC LIMIT $5`,
-          [fingerprint, cutoff(), match[1], match[2], limit + 1],
+          [fingerprint, cutoff(), after.startedAtMs, after.id, limit + 1],
         ));
       } else {
-        ({ rows } = await pool.query<Row>(`SELECT ${SUMMARY_COLUMNS} FROM preflight_reports WHERE fingerprint = $1 AND stored_at_ms >= $2 ORDER BY started_at_ms DESC, id DESC LIMIT $3`, [fingerprint, cutoff(), limit + 1]));
+        ({ rows } = await query<Row>(
+          "listing a connection's runs",
+          `SELECT ${SUMMARY_COLUMNS} FROM preflight_reports WHERE fingerprint = $1 AND stored_at_ms >= $2 ORDER BY started_at_ms DESC, id DESC LIMIT $3`,
+          [fingerprint, cutoff(), limit + 1],
+        ));
       }
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return { runs: page.map(summaryOf), ...(rows.length > limit && last ? { next: `${last.started_at_ms}.${last.id}` } : {}) };
     },
     async deleteExpired() {
-      const result = await pool.query('DELETE FROM preflight_reports WHERE stored_at_ms < $1', [cutoff()]);
-      return result.rowCount ?? 0;
+      // In batches: a month of reports expiring at once would outlast the statement timeout.
+      const before = cutoff();
+      let deleted = 0;
+      for (;;) {
+        const { rowCount } = await query(
+          'deleting expired reports',
+          'DELETE FROM preflight_reports WHERE id IN (SELECT id FROM preflight_reports WHERE stored_at_ms < $1 LIMIT $2)',
+          [before, DELETE_BATCH],
+        );
+        deleted += rowCount ?? 0;
+        if ((rowCount ?? 0) < DELETE_BATCH) return deleted;
+      }
     },
     async size() {
       // The count is an index-only scan of preflight_reports_by_age once vacuumed; the size takes in indexes and TOAST.
-      const { rows } = await pool.query<{ reports: string; bytes: string }>(
+      const { rows } = await query<{ reports: string; bytes: string }>(
+        'reading its size',
         "SELECT (SELECT count(*) FROM preflight_reports) AS reports, pg_total_relation_size('preflight_reports') AS bytes",
+        [],
       );
       return { reports: Number(rows[0]!.reports), bytes: Number(rows[0]!.bytes) };
     },
     async close() {
-      await pool.end().catch(() => {});
+      // Bounded too: a frozen server would never acknowledge the goodbye, and the shutdown waits on this.
+      await within(timeoutMs, 'closing', pool.end()).catch(() => {});
     },
   };
 }

@@ -4,8 +4,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PreflightReport } from '../preflight/types.js';
-import { DAY_MS, type ReportStore, type RunsPage, SUMMARY_COLUMNS, type StoredReport, StoreError, type SummaryRow, connectionFingerprint, summaryOf } from './types.js';
+import {
+  DAY_MS,
+  DEFAULT_STORE_TIMEOUT_MS,
+  type ReportStore,
+  type RunsPage,
+  SUMMARY_COLUMNS,
+  type StoredReport,
+  StoreError,
+  StoreTimeoutError,
+  type SummaryRow,
+  connectionFingerprint,
+  parseCursor,
+  summaryOf,
+} from './types.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created with its directory), or ':memory:'. */
@@ -13,6 +27,38 @@ export interface SqliteStoreOptions {
   retentionDays: number;
   /** The clock retention is measured by (tests move it). */
   now?: () => number;
+  /** How long a statement may wait for another process's lock once the store is open; then that write or read is given up (default 1 s). */
+  timeoutMs?: number;
+}
+
+/** At start, the wait for a lock another process holds (a backup, the sqlite3 shell): nothing waits on the start but the start. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
+/** Expired reports are deleted this many at a time, the event loop free between batches. */
+const DELETE_BATCH = 500;
+/** SQLite's primary result codes for "another connection holds the lock" (the extended codes keep them in their low byte). */
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+
+const isBusy = (error: unknown) => [SQLITE_BUSY, SQLITE_LOCKED].includes(((error as { errcode?: number }).errcode ?? 0) & 0xff);
+
+/**
+ * A statement run without waiting: node:sqlite is synchronous, and its busy timeout would hold the
+ * event loop (every request, every health check) for as long as another process holds the lock.
+ * The statement fails at once instead, and is tried again after a pause that leaves the loop free,
+ * until `timeoutMs` have passed.
+ */
+async function withoutBlocking<T>(statement: () => T, timeoutMs: number, what: string): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      return statement();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      const left = deadline - performance.now();
+      if (left <= 0) throw new StoreTimeoutError(`the report store did not answer within ${timeoutMs} ms (${what}): another process holds its lock`);
+      await sleep(Math.min(pause, left));
+    }
+  }
 }
 
 /** Schema changes, in order; PRAGMA user_version says how many a file has had. */
@@ -42,6 +88,7 @@ interface Row extends SummaryRow {
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<ReportStore> {
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionDays * DAY_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   let sqlite: typeof import('node:sqlite');
   try {
     sqlite = await import('node:sqlite');
@@ -51,7 +98,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
   let db: DatabaseSync;
   try {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    db = new sqlite.DatabaseSync(options.path, { timeout: 5000 });
+    db = new sqlite.DatabaseSync(options.path, { timeout: OPEN_BUSY_TIMEOUT_MS });
   } catch (error) {
     throw new StoreError(`cannot open the report store ${options.path}: ${(error as Error).message}`);
   }
@@ -60,6 +107,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
     // synchronous=NORMAL: in WAL mode the file cannot be corrupted by a crash; a power loss may
     // lose the last reports, and each write skips an fsync (a 9 KB report: 2.2 → 0.12 ms, 0.1 ms of CPU).
     if (options.path !== ':memory:') db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
+    // A file with damaged pages opens, and its header can even be read: look at every page now,
+    // rather than answer 500 for each report that lies on one (it reads the file once: README).
+    const problems = db.prepare('PRAGMA quick_check(3)').all() as { quick_check: string }[];
+    if (problems[0]?.quick_check !== 'ok') throw new Error(`the file is corrupted: ${problems.map((p) => p.quick_check).join('; ')}`);
     const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
     if (version > MIGRATIONS.length) throw new Error(`its schema is version ${version}, newer than this service knows (${MIGRATIONS.length})`);
     for (let next = version; next < MIGRATIONS.length; next++) {
@@ -77,6 +128,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
     db.close();
     throw new StoreError(`cannot use the report store ${options.path} (corrupted, locked or not a preflight store?): ${(error as Error).message}`);
   }
+  // From now on no statement waits for a lock: withoutBlocking tries again off the event loop.
+  db.exec('PRAGMA busy_timeout = 0');
 
   const insert = db.prepare(
     `INSERT OR REPLACE INTO reports (id, started_at_ms, stored_at_ms, status, duration_ms, api_key_label, fingerprint, account_id, region, credential_type, principal, report)
@@ -87,10 +140,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
   const laterPage = db.prepare(
     `SELECT ${SUMMARY_COLUMNS} FROM reports WHERE fingerprint = ? AND stored_at_ms >= ? AND (started_at_ms < ? OR (started_at_ms = ? AND id < ?)) ORDER BY started_at_ms DESC, id DESC LIMIT ?`,
   );
-  const expire = db.prepare('DELETE FROM reports WHERE stored_at_ms < ?');
+  const expire = db.prepare('DELETE FROM reports WHERE rowid IN (SELECT rowid FROM reports WHERE stored_at_ms < ? LIMIT ?)');
   // Counted over the small covering index reports_by_age, never through the reports themselves.
-  const countAll = db.prepare('SELECT count(*) AS reports FROM reports');
-  const fileBytes = db.prepare('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()');
+  const sizes = db.prepare('SELECT (SELECT count(*) FROM reports) AS reports, page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()');
   // Expired reports are not answered even before the next sweep deletes them.
   const cutoff = () => now() - retentionMs;
 
@@ -100,34 +152,37 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
       const { connection } = report;
       const fingerprint = connectionFingerprint(connection);
       const principal = connection.credentialType === 'role' ? connection.roleArn : connection.accessKeyId;
-      insert.run(report.id, Date.parse(report.startedAt), now(), report.status, report.durationMs, meta.apiKeyLabel ?? null, fingerprint, connection.accountId, connection.region, connection.credentialType, principal ?? null, reportJson);
+      await withoutBlocking(() => insert.run(report.id, Date.parse(report.startedAt), now(), report.status, report.durationMs, meta.apiKeyLabel ?? null, fingerprint, connection.accountId, connection.region, connection.credentialType, principal ?? null, reportJson), timeoutMs, 'saving a report');
       return summaryOf({ id: report.id, started_at_ms: Date.parse(report.startedAt), status: report.status, duration_ms: report.durationMs, api_key_label: meta.apiKeyLabel ?? null, fingerprint });
     },
     async get(id): Promise<StoredReport | undefined> {
-      const row = byId.get(id, cutoff()) as Row | undefined;
+      const row = (await withoutBlocking(() => byId.get(id, cutoff()), timeoutMs, 'reading a report')) as Row | undefined;
       return row && { summary: summaryOf(row), report: JSON.parse(row.report!) as PreflightReport };
     },
     async runs(fingerprint, { limit, cursor }): Promise<RunsPage> {
       let rows: Row[];
       if (cursor) {
-        const match = /^(\d+)\.([A-Za-z0-9-]+)$/.exec(cursor);
-        if (!match) throw new StoreError('invalid cursor');
-        const startedAtMs = Number(match[1]);
-        rows = laterPage.all(fingerprint, cutoff(), startedAtMs, startedAtMs, match[2]!, limit + 1) as unknown as Row[];
+        const after = parseCursor(cursor);
+        rows = (await withoutBlocking(() => laterPage.all(fingerprint, cutoff(), after.startedAtMs, after.startedAtMs, after.id, limit + 1), timeoutMs, "listing a connection's runs")) as unknown as Row[];
       } else {
-        rows = firstPage.all(fingerprint, cutoff(), limit + 1) as unknown as Row[];
+        rows = (await withoutBlocking(() => firstPage.all(fingerprint, cutoff(), limit + 1), timeoutMs, "listing a connection's runs")) as unknown as Row[];
       }
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return { runs: page.map(summaryOf), ...(rows.length > limit && last ? { next: `${last.started_at_ms}.${last.id}` } : {}) };
     },
     async deleteExpired() {
-      return Number(expire.run(cutoff()).changes);
+      const before = cutoff();
+      let deleted = 0;
+      for (;;) {
+        const changes = Number((await withoutBlocking(() => expire.run(before, DELETE_BATCH), timeoutMs, 'deleting expired reports')).changes);
+        deleted += changes;
+        if (changes < DELETE_BATCH) return deleted;
+        await sleep(0);
+      }
     },
     async size() {
-      const { reports } = countAll.get() as { reports: number };
-      const { bytes } = fileBytes.get() as { bytes: number };
-      return { reports, bytes };
+      return (await withoutBlocking(() => sizes.get(), timeoutMs, 'reading its size')) as { reports: number; bytes: number };
     },
     async close() {
       if (db.isOpen) db.close();

@@ -56,6 +56,41 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
+/** The store did not answer within its bound (PREFLIGHT_REPORT_STORE_TIMEOUT_MS): frozen, overloaded or locked. */
+export class StoreTimeoutError extends StoreError {
+  override name = 'StoreTimeoutError';
+}
+
+/** A `cursor` this service never gave (a time beyond what a report can have): the caller's mistake, not the store's. */
+export class InvalidCursorError extends StoreError {
+  override name = 'InvalidCursorError';
+}
+
+/** How long a statement may take by default before the store gives up on it (PREFLIGHT_REPORT_STORE_TIMEOUT_MS). */
+export const DEFAULT_STORE_TIMEOUT_MS = 1000;
+
+/**
+ * `work`, or a StoreTimeoutError once `timeoutMs` have passed: whatever the database does, the
+ * caller (a run waiting to answer, a scrape of GET /metrics) gets an answer in time. The work
+ * itself is ended by the store's own means (a query timeout, a busy retry's deadline).
+ */
+export function within<T>(timeoutMs: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeoutError(`the report store did not answer within ${timeoutMs} ms (${what})`)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A page's cursor, `<started_at_ms>.<id>`, as both stores read it; a time no report can have is refused. */
+export function parseCursor(cursor: string): { startedAtMs: number; id: string } {
+  const match = /^(\d+)\.([A-Za-z0-9-]+)$/.exec(cursor);
+  const startedAtMs = Number(match?.[1]);
+  // Beyond 2^53 a millisecond time is not a time: PostgreSQL's BIGINT would refuse it, SQLite would round it.
+  if (!match || !Number.isSafeInteger(startedAtMs)) throw new InvalidCursorError('not a cursor of this service: pass the `next` of the previous page');
+  return { startedAtMs, id: match[2]! };
+}
+
 /**
  * The connection's fingerprint: a digest of account, region, credential type and the role ARN or
  * the masked access key id. The same connection gives the same fingerprint from run to run; it

@@ -1,5 +1,6 @@
 // Rate limits an attacker cannot reset: counters per verified API key, and per client address for
-// every request without a valid key (issue 14, point 4).
+// every request without a valid key, on every route behind the key (a guessed key or report id
+// spends the address's budget, wherever it is tried).
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -36,7 +37,53 @@ const post = (instance: App, key: string, remoteAddress = '10.0.0.1') =>
   instance.inject({ method: 'POST', url: '/preflight', remoteAddress, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: '{"region":"nowhere"}' });
 const randomToken = () => randomBytes(18).toString('base64url');
 
+/** Every route behind the key besides the POSTs, and what each answers within the budget (the store is off: 404). */
+const READ_ROUTES: Array<[string, number]> = [
+  ['/preflight/a1b2c3d4e5f6', 404],
+  [`/connections/${'0'.repeat(24)}/runs`, 404],
+  ['/preflight/a1b2c3d4e5f6/diff/a1b2c3d4e5f7', 404],
+  ['/metrics', 200],
+];
+const read = (instance: App, url: string, key: string | undefined, remoteAddress = '10.0.0.1') =>
+  instance.inject({ method: 'GET', url, remoteAddress, headers: key ? { authorization: `Bearer ${key}` } : {} });
+
 describe('rate limits', () => {
+  it.each(READ_ROUTES)('GET %s counts against the key’s budget, and wrong keys against the address’s', async (url, answer) => {
+    const instance = await app();
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await read(instance, url, KEY)).statusCode);
+    expect(codes).toEqual([answer, answer, answer, 429]);
+    const limited = await read(instance, url, KEY);
+    expect(limited.json()).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('per API key') });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+
+    // Guessing keys (or, with any key, report ids) from one address: a budget, then 429.
+    const guesses = [];
+    for (let i = 0; i < 5; i++) guesses.push((await read(instance, url, randomToken(), '10.6.0.1')).statusCode);
+    expect(guesses).toEqual([401, 401, 401, 429, 429]);
+    expect((await read(instance, url, undefined, '10.6.0.1')).statusCode).toBe(429);
+    // Another key is untouched by both.
+    expect((await read(instance, url, OTHER_KEY, '10.6.0.1')).statusCode).toBe(answer);
+  });
+
+  it('is one budget across the routes: reads spend what runs would, and failed attempts anywhere count together', async () => {
+    const instance = await app();
+    expect((await read(instance, '/metrics', KEY)).statusCode).toBe(200);
+    expect((await read(instance, '/preflight/a1b2c3d4e5f6', KEY)).statusCode).toBe(404);
+    expect((await post(instance, KEY)).statusCode).toBe(400);
+    expect((await read(instance, `/connections/${'0'.repeat(24)}/runs`, KEY)).statusCode).toBe(429);
+    expect((await post(instance, KEY)).statusCode).toBe(429);
+
+    const codes = [];
+    for (const [url] of READ_ROUTES) codes.push((await read(instance, url, randomToken(), '10.7.0.1')).statusCode);
+    expect(codes).toEqual([401, 401, 401, 429]);
+    expect((await post(instance, randomToken(), '10.7.0.1')).statusCode).toBe(429);
+    // Refused reads are no refused runs: the runs' counter counts the two POSTs refused.
+    const metrics = (await read(instance, '/metrics', OTHER_KEY)).body;
+    expect(metrics).toMatch(/^preflight_runs_rejected_total\{reason="rate-limited"\} 2$/m);
+  });
+
+
   it('a flood of bad keys neither resets a real key’s counter nor goes unlimited', async () => {
     const instance = await app();
     for (let i = 0; i < 3; i++) expect((await post(instance, KEY)).statusCode).toBe(400);

@@ -7,6 +7,7 @@ import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderTable } from '../../src/report/text.js';
 import { DAY_MS, type ReportStore } from '../../src/store/types.js';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
+import { holdLock } from './lock-support.js';
 import { type TempStore, tempStore } from './support.js';
 
 const auth = { authorization: `Bearer ${TEST_API_KEY}` };
@@ -86,6 +87,13 @@ describe('report history API', () => {
     expect(diff.worse).toBe(true);
     expect(diff.capabilities).toEqual([{ id: 'query-execution', from: second.capabilities.find((c) => c.id === 'query-execution')!.status, to: 'unavailable' }]);
     expect(diff.actions.newlyMissing).toEqual(['athena:StartQueryExecution']);
+  });
+
+  it('answers 400 for a cursor whose time no report can have, naming the cursor', async () => {
+    const fingerprint = (await get(`/preflight/${first.id}`)).headers['x-connection-fingerprint'];
+    const response = await get(`/connections/${fingerprint}/runs?cursor=99999999999999999999.${first.id}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: 'invalid_request', issues: [{ path: '/cursor', message: expect.stringMatching(/not a cursor of this service/) }] });
   });
 
   it('answers 404 for a report it does not have, and 401 without the key', async () => {
@@ -175,6 +183,50 @@ describe('report history, operations', () => {
       }
     } finally {
       await aged.remove();
+    }
+  });
+
+  it('answers 503, saying the store does not answer, when it fails a read; never its error', async () => {
+    const down = new Error('connect ECONNREFUSED 10.1.2.3:5432 (secret-detail)');
+    const failing: ReportStore = {
+      save: () => Promise.reject(down),
+      get: () => Promise.reject(down),
+      runs: () => Promise.reject(down),
+      deleteExpired: () => Promise.reject(down),
+      size: () => Promise.reject(down),
+      close: async () => {},
+    };
+    const broken = await startHarness('full-access', { store: failing });
+    try {
+      for (const url of ['/preflight/a1b2c3d4e5f6', `/connections/${'0'.repeat(24)}/runs`, '/preflight/a1b2c3d4e5f6/diff/a1b2c3d4e5f7']) {
+        const response = await broken.app.inject({ method: 'GET', url, headers: auth });
+        expect(response.statusCode, url).toBe(503);
+        expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+        expect(response.json()).toEqual({ error: 'store_unavailable', message: expect.stringMatching(/the report store is not answering; preflights still run/), requestId: expect.any(String) });
+        expect(response.body).not.toContain('secret-detail');
+      }
+      // The service itself is fine.
+      expect((await broken.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('answers the report when another process holds the SQLite lock: the write given up within its timeout, counted', async () => {
+    const locked = await tempStore({ timeoutMs: 100 });
+    const holder = await holdLock(locked.path);
+    const service = await startHarness('full-access', { store: locked.store });
+    try {
+      const run = await service.preflight(sampleRequest(service.sandbox));
+      expect(run.status).toBe(200);
+      const metrics = (await service.app.inject({ method: 'GET', url: '/metrics', headers: auth })).body;
+      // Before: the write held the event loop for the 5 s busy timeout, then failed.
+      expect(metrics).toMatch(/^preflight_report_store_write_seconds_count\{outcome="timeout"\} 1$/m);
+      expect(metrics).not.toMatch(/outcome="ok"/);
+    } finally {
+      await service.close();
+      await holder.release();
+      await locked.remove();
     }
   });
 

@@ -3,8 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 
 describe('report store configuration', () => {
-  it('keeps reports 30 days in SQLite under ./data by default', () => {
-    expect(loadConfig({})).toMatchObject({ reportStore: 'sqlite', dataDir: './data', reportRetentionDays: 30 });
+  it('keeps reports 30 days in SQLite under ./data by default, each statement given 1 s', () => {
+    expect(loadConfig({})).toMatchObject({ reportStore: 'sqlite', dataDir: './data', reportRetentionDays: 30, reportStoreTimeoutMs: 1000 });
+  });
+
+  it('reads how long a statement may take, within bounds', () => {
+    expect(loadConfig({ PREFLIGHT_REPORT_STORE_TIMEOUT_MS: '250' }).reportStoreTimeoutMs).toBe(250);
+    expect(() => loadConfig({ PREFLIGHT_REPORT_STORE_TIMEOUT_MS: '0' })).toThrow(/PREFLIGHT_REPORT_STORE_TIMEOUT_MS must be an integer from 10 to 60000/);
   });
 
   it('reads the store, the data directory and the retention', () => {

@@ -62,6 +62,17 @@ export function storeContract(name: string, newPlace: () => Promise<Place>) {
       expect((await store.runs(connectionFingerprint(other.connection), { limit: 10 })).runs.map((r) => r.id)).toEqual([other.id]);
     });
 
+    it('refuses a cursor whose time no report can have, as the same mistake in every store', async () => {
+      const store = await (await fresh()).open();
+      await store.save(JSON.stringify(report()), {});
+      const fingerprint = connectionFingerprint(report().connection);
+      // Before: PostgreSQL failed on its BIGINT ("out of range"), SQLite rounded it and answered a page.
+      for (const cursor of ['99999999999999999999.run000000001', '9007199254740993.run000000001']) {
+        await expect(store.runs(fingerprint, { limit: 2, cursor })).rejects.toMatchObject({ name: 'InvalidCursorError', message: expect.stringMatching(/not a cursor of this service/) });
+      }
+      expect((await store.runs(fingerprint, { limit: 2, cursor: '9007199254740991.run000000001' })).runs).toHaveLength(1);
+    });
+
     it('deletes reports older than the retention, by its own clock', async () => {
       let now = Date.UTC(2026, 10, 1);
       const store = await (await fresh()).open({ retentionDays: 30, now: () => now });
@@ -78,6 +89,18 @@ export function storeContract(name: string, newPlace: () => Promise<Place>) {
       expect((await store.runs(connectionFingerprint(recent.connection), { limit: 10 })).runs.map((r) => r.id)).toEqual([recent.id]);
       expect(await store.deleteExpired()).toBe(0);
     });
+
+    it('deletes any number of expired reports, a batch at a time, each within the timeout', async () => {
+      let now = Date.UTC(2026, 10, 1);
+      const store = await (await fresh()).open({ retentionDays: 30, now: () => now });
+      for (let i = 0; i < 1001; i += 50) await Promise.all(Array.from({ length: Math.min(50, 1001 - i) }, () => store.save(JSON.stringify(report()), {})));
+      const recent = report();
+      now += 20 * DAY_MS;
+      await store.save(JSON.stringify(recent), {});
+      now += 11 * DAY_MS;
+      expect(await store.deleteExpired()).toBe(1001);
+      expect((await store.size()).reports).toBe(1);
+    }, 60_000);
 
     it('says how much it holds: every report counted, bytes growing with them, expired ones until the sweep', async () => {
       let now = Date.UTC(2026, 10, 1);

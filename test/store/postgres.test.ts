@@ -7,7 +7,7 @@ import { openPostgresStore } from '../../src/store/postgres.js';
 import { type ReportStore, StoreError } from '../../src/store/types.js';
 import { TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
 import { storeContract } from './contract.js';
-import { TEST_DATABASE_URL as URL_, newSchema } from './postgres-support.js';
+import { TEST_DATABASE_URL as URL_, freezeServer, newSchema } from './postgres-support.js';
 
 describe.skipIf(!URL_)('PostgreSQL', () => {
   storeContract('PostgreSQL', async () => {
@@ -38,6 +38,50 @@ describe.skipIf(!URL_)('PostgreSQL', () => {
     const message = await attempt.catch((error: Error) => error.message);
     expect(message).toMatch(/^cannot use the report database postgres:\/\/preflight:\*\*\*@/);
     expect(message).not.toContain('wrong-password-not-to-be-shown');
+  });
+
+  describe('frozen', () => {
+    /** `promise`, or a failure after `ms`: a test of a hang must not hang. */
+    const answered = <T>(promise: Promise<T>, what: string, ms = 8000) =>
+      Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms).unref())]);
+    const auth = { authorization: `Bearer ${TEST_API_KEY}` };
+
+    it('holds no run, no scrape and no read: the write is given up, the run answered, the rest answer at once', async () => {
+      const schema = await newSchema();
+      const store = await openPostgresStore({ url: schema.url, retentionDays: 30, timeoutMs: 300 });
+      const harness = await startHarness('full-access', { store });
+      try {
+        const before = (await harness.preflight(sampleRequest(harness.sandbox))).body as PreflightReport; // the pool holds connections
+        const frozen = await freezeServer();
+        try {
+          // Before: the run waited on its INSERT until the request timeout, and GET /metrics on its count.
+          const run = await answered(harness.preflight(sampleRequest(harness.sandbox)), 'POST /preflight');
+          expect(run.status).toBe(200);
+          expect(run.body.capabilities.length).toBeGreaterThan(0);
+          const metrics = await answered(harness.app.inject({ method: 'GET', url: '/metrics', headers: auth }), 'GET /metrics');
+          expect(metrics.statusCode).toBe(200);
+          expect(metrics.body).toMatch(/^preflight_report_store_write_seconds_count\{outcome="timeout"\} 1$/m);
+          expect(metrics.body).toMatch(/^preflight_report_store_reports nan$/im);
+          expect(metrics.body).toMatch(/^preflight_report_store_bytes nan$/im);
+          expect((await answered(harness.app.inject({ method: 'GET', url: '/readyz' }), 'GET /readyz')).statusCode).toBe(200);
+          const read = await answered(harness.app.inject({ method: 'GET', url: `/preflight/${before.id}`, headers: auth }), 'GET /preflight/{id}');
+          expect(read.statusCode).toBe(503);
+          expect(read.json()).toMatchObject({ error: 'store_unavailable', message: expect.stringMatching(/the report store is not answering/) });
+          expect(Number(read.headers['retry-after'])).toBeGreaterThan(0);
+        } finally {
+          frozen.thaw();
+        }
+        // Thawed, the store answers again: the report kept before is found, a new one kept.
+        const after = await answered(harness.preflight(sampleRequest(harness.sandbox)), 'POST /preflight, thawed', 15_000);
+        expect(after.status).toBe(200);
+        expect((await harness.app.inject({ method: 'GET', url: `/preflight/${before.id}`, headers: auth })).statusCode).toBe(200);
+        expect((await harness.app.inject({ method: 'GET', url: `/preflight/${after.body.id}`, headers: auth })).statusCode).toBe(200);
+      } finally {
+        await harness.close();
+        await store.close();
+        await schema.remove();
+      }
+    }, 60_000);
   });
 
   describe('through the API', () => {
@@ -71,6 +115,10 @@ describe.skipIf(!URL_)('PostgreSQL', () => {
         ]);
         const diff = (await other.app.inject({ method: 'GET', url: `/preflight/${first.id}/diff/${second.id}`, headers: auth })).json();
         expect(diff).toMatchObject({ worse: false, capabilities: [] });
+        // A cursor beyond any time: 400 as on SQLite (before, the BIGINT overflowed: 500).
+        const beyond = await other.app.inject({ method: 'GET', url: `/connections/${fingerprint}/runs?cursor=99999999999999999999.${first.id}`, headers: auth });
+        expect(beyond.statusCode).toBe(400);
+        expect(beyond.json()).toMatchObject({ error: 'invalid_request', issues: [{ path: '/cursor' }] });
       } finally {
         await harness.close();
         await other.close();

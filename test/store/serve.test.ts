@@ -1,13 +1,16 @@
 // `preflight serve` with report history: the SQLite file under PREFLIGHT_DATA_DIR, and the
 // PostgreSQL database of PREFLIGHT_DATABASE_URL, keep reports across a restart; a file that is not
-// a database stops the start with the reason; off keeps nothing.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// a database, or whose pages are damaged, stops the start with the reason; off keeps nothing.
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
 import { start } from '../docs/processes.js';
+import { report } from './fixtures.js';
 import { TEST_DATABASE_URL, newSchema } from './postgres-support.js';
 
 const KEY = 'serve-store-key-0123456789';
@@ -82,6 +85,21 @@ describe('preflight serve with report history', () => {
     const service = serve({ PREFLIGHT_DATA_DIR: data });
     await expect(listening(service)).rejects.toThrow(/exited \(3\)/);
     expect(service.output()).toMatch(/cannot use the report store .*reports\.sqlite \(corrupted, locked or not a preflight store\?\): file is not a database; or PREFLIGHT_REPORT_STORE=off/);
+  });
+
+  it('stops at start, saying why, when pages of the file are damaged', async () => {
+    const data = join(dir, 'damaged');
+    const path = join(data, 'reports.sqlite');
+    const store = await openSqliteStore({ path, retentionDays: 30 });
+    for (let i = 0; i < 200; i++) await store.save(JSON.stringify(report()), {});
+    await store.close();
+    const file = openSync(path, 'r+');
+    for (let page = 1; page < statSync(path).size / 4096; page += 2) writeSync(file, randomBytes(4096), 0, 4096, page * 4096);
+    closeSync(file);
+    const service = serve({ PREFLIGHT_DATA_DIR: data });
+    // Before, it started, and answered 500 for every report on a damaged page.
+    await expect(listening(service)).rejects.toThrow(/exited \(3\)/);
+    expect(service.output()).toMatch(/cannot use the report store .*reports\.sqlite \(corrupted, locked or not a preflight store\?\): the file is corrupted: .*; or PREFLIGHT_REPORT_STORE=off/);
   });
 
   it('keeps nothing with PREFLIGHT_REPORT_STORE=off', async () => {

@@ -13,10 +13,10 @@ export interface TempStore {
   remove(): Promise<void>;
 }
 
-export async function tempStore(options: { retentionDays?: number; now?: () => number } = {}): Promise<TempStore> {
+export async function tempStore(options: { retentionDays?: number; now?: () => number; timeoutMs?: number } = {}): Promise<TempStore> {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-store-'));
   const path = join(dir, 'reports.sqlite');
-  const store = await openSqliteStore({ path, retentionDays: options.retentionDays ?? 30, now: options.now });
+  const store = await openSqliteStore({ path, retentionDays: options.retentionDays ?? 30, now: options.now, timeoutMs: options.timeoutMs });
   return {
     path,
     store,
