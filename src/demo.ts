@@ -3,7 +3,7 @@
 // from the environment, so nothing can fall back to a fake AWS by accident.
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
-import { argumentProblem } from './cli.js';
+import { argumentProblem } from './cli/shared.js';
 import { createClientFactory } from './aws/clients.js';
 import { shellWord } from './catalogue/quote.js';
 import { createCallSlots } from './preflight/call-slots.js';
