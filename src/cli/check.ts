@@ -43,6 +43,7 @@ credentials use this process's own AWS identity. Progress goes to stderr on a te
   --api-key KEY    that service's API key (default: PREFLIGHT_API_KEY)
   --verbose        the stack's frames of an internal error
   -h, --help       this help
+  -V, --version    the version
 
 ${EXIT_CODES}
 `,

@@ -20,6 +20,7 @@ compare with the service's own diff.
   --api-key KEY    its API key (default: PREFLIGHT_API_KEY)
   --json           the diff as JSON, as the API answers
   -h, --help       this help
+  -V, --version    the version
 
 exit: 0 nothing got worse, 1 something got worse (the overall status or a capability, or an action
 is newly missing), 3 usage or input error, or the service refused

@@ -21,6 +21,7 @@ here as the service computes it: the file's secrets are never sent.
   --limit N        at most N runs, 1 to 100 (default 20)
   --json           the service's page as JSON (fingerprint, runs, next)
   -h, --help       this help
+  -V, --version    the version
 
 exit: 0 listed (none is an empty list), 3 usage or input error, or the service refused
 `,

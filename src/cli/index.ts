@@ -20,7 +20,7 @@ const USAGE = `usage: preflight <command> [options]
 
 ${COMMANDS.map((command) => `  ${command.synopsis.padEnd(17)}${command.summary}`).join('\n')}
 
-preflight <command> --help describes a command; preflight --version prints the version.
+preflight <command> --help describes a command; preflight --version (or -V) prints the version.
 ${EXIT_CODES}
 `;
 
@@ -31,15 +31,19 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (command) return await command.run(rest, io);
     switch (name) {
       case '--version':
+      case '-V':
         io.stdout.write(`preflight ${version()}\n`);
         return EXIT.ok;
       case undefined:
+        // A usage error, as one line: the commands, and where their descriptions are.
+        io.stderr.write(`usage: preflight <${COMMANDS.map((candidate) => candidate.name).join('|')}> [options] (see preflight --help)\n`);
+        return EXIT.usage;
       case 'help':
       case '--help':
       case '-h': {
         const topic = name === 'help' ? COMMANDS.find((candidate) => candidate.name === rest[0]) : undefined;
         io.stdout.write(topic?.help ?? USAGE);
-        return name === undefined ? EXIT.usage : EXIT.ok;
+        return EXIT.ok;
       }
       default:
         throw new UsageError(`unknown command "${name}"`);

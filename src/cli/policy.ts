@@ -5,6 +5,7 @@ import { buildTrustPolicy, setupPolicies } from '../catalogue/remediation.js';
 import { parseS3Uri } from '../preflight/connection.js';
 import { CATALOG_ID_PATTERN } from '../preflight/request.js';
 import { catalogScope } from '../setup/generate.js';
+import { KMS_KEY_PATTERN } from '../setup/request.js';
 import { type Command, EXIT, type Io, UsageError, listOption, parseOptions } from './shared.js';
 
 export const policy: Command = {
@@ -27,10 +28,11 @@ with --external-id, the role's trustPolicy.
   --databases d1,d2         only these databases (default: every one)
   --output s3://…           the query results location (needed for query-results, query-execution)
   --data-location s3://…    the tables' data (needed for table-data)
-  --kms-key ARN             the KMS key that encrypts results
+  --kms-keys ARN,ARN        KMS key or alias ARNs that encrypt query results
   --external-id X           with --trusted-principal: the trust policy that requires X
   --trusted-principal ARN   the service's principal, which the role trusts
   -h, --help                this help
+  -V, --version             the version
 
 exit: 0 printed, 3 usage error
 `,
@@ -48,7 +50,7 @@ function runPolicy(args: string[], io: Io): number {
       workgroup: { type: 'string' },
       output: { type: 'string' },
       'data-location': { type: 'string' },
-      'kms-key': { type: 'string' },
+      'kms-keys': { type: 'string' },
       databases: { type: 'string' },
       catalog: { type: 'string' },
       'catalog-id': { type: 'string' },
@@ -87,8 +89,10 @@ function runPolicy(args: string[], io: Io): number {
   const needsOutput = ids.filter((id) => id === 'query-results' || id === 'query-execution');
   if (needsOutput.length && !output) throw new UsageError(`--output s3://bucket/prefix/ is required for ${needsOutput.join(' and ')}: the results location to grant`, 'policy');
   if (ids.includes('table-data') && !data) throw new UsageError('--data-location s3://bucket/prefix/ is required for table-data: the tables\' data to grant', 'policy');
-  const kmsKey = values['kms-key'];
-  if (kmsKey && !/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKey)) throw new UsageError('--kms-key must be a KMS key ARN', 'policy');
+  const kmsKeys = listOption(values['kms-keys']);
+  if (kmsKeys?.some((key) => !new RegExp(KMS_KEY_PATTERN).test(key))) {
+    throw new UsageError('--kms-keys must be KMS key ARNs (arn:aws:kms:region:account:key/id) or alias ARNs (…:alias/name), separated by commas', 'policy');
+  }
   if (Boolean(values['external-id']) !== Boolean(values['trusted-principal'])) throw new UsageError('--external-id and --trusted-principal go together', 'policy');
   const catalogId = values['catalog-id'];
   if (catalogId !== undefined && !new RegExp(CATALOG_ID_PATTERN).test(catalogId)) {
@@ -106,7 +110,7 @@ function runPolicy(args: string[], io: Io): number {
       databases: listOption(values.databases),
       bucket: output?.bucket,
       prefix: output?.prefix,
-      kmsKeyArns: kmsKey ? [kmsKey] : undefined,
+      kmsKeyArns: kmsKeys?.length ? kmsKeys : undefined,
     },
     data ? { bucket: data.bucket, prefix: data.prefix } : undefined,
   );

@@ -15,6 +15,7 @@ their keys, roles and their external IDs), then serves until SIGTERM or Ctrl-C.
   -p, --port N               the port (default 0: any free one)
   --host ADDRESS             the address to listen on (default 127.0.0.1)
   -h, --help                 this help
+  -V, --version              the version
 
 exit: 0 after SIGTERM or SIGINT, 3 for a bad scenario or option, or a port in use
 `,

@@ -44,6 +44,7 @@ configuration, aws CLI commands, and the POST /preflight body that checks the ro
                             answer), cloudformation (the template in YAML), cloudformation-json,
                             terraform, cli (the aws CLI commands)
   -h, --help                this help
+  -V, --version             the version
 
 exit: 0 printed, 3 usage error
 `,

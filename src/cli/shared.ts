@@ -1,5 +1,5 @@
 // What every command of the CLI shares: the exit codes, the two kinds of refusal, the streams and
-// environment it is given, argument parsing (--help and --verbose on every command), reading
+// environment it is given, argument parsing (--help, --version and --verbose on every command), reading
 // a JSON input, printing a report, and talking to a running service.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -59,23 +59,39 @@ export function argumentProblem(error: unknown): string {
 
 type Spec = Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>;
 
+/** Options that were renamed: the old spelling is refused with the new one, not as unknown. */
+const RENAMED: Record<string, string> = {
+  '--kms-key': '--kms-keys, a comma-separated list of key or alias ARNs',
+};
+
 /**
- * A command's options, --help and --verbose included; null when help was asked for and printed.
- * `--help` wins over any other problem with the arguments.
+ * A command's options, --help, --version (-V) and --verbose included; null when help or the version
+ * was asked for and printed. `--help` wins over `--version`, and both over any other problem with
+ * the arguments.
  */
 export function parseOptions<T extends Spec>(command: Pick<Command, 'name' | 'help'>, args: string[], spec: T, io: Io) {
-  const wantsHelp = () => {
-    io.stdout.write(command.help);
+  const answered = (text: string) => {
+    io.stdout.write(text);
     return null;
   };
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { ...spec, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { ...spec, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
-    if (args.includes('--help') || args.includes('-h')) return wantsHelp();
-    throw new UsageError(argumentProblem(error), command.name);
+    if (args.includes('--help') || args.includes('-h')) return answered(command.help);
+    if (args.includes('--version') || args.includes('-V')) return answered(`preflight ${version()}\n`);
+    const renamed = Object.keys(RENAMED).find((old) => args.some((arg) => arg === old || arg.startsWith(`${old}=`)));
+    throw new UsageError(renamed ? `${renamed} is now ${RENAMED[renamed]}` : argumentProblem(error), command.name);
   }
-  return (parsed.values as { help?: boolean }).help ? wantsHelp() : parsed;
+  const flags = parsed.values as { help?: boolean; version?: boolean };
+  if (flags.help) return answered(command.help);
+  if (flags.version) return answered(`preflight ${version()}\n`);
+  return parsed;
 }
 
 /** A comma-separated option's items, trimmed, without empty ones; undefined when the option is absent. */

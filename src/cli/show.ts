@@ -17,6 +17,7 @@ one: a table, or the JSON the API answers, or Markdown for a ticket.
   --json           the report as JSON, as the API answers
   --markdown       the report as Markdown
   -h, --help       this help
+  -V, --version    the version
 
 exit: the report's status as check's (0 ok, 1 degraded, 2 failed); 3 usage error, or the service
 refused (an unknown or expired id, a wrong key, history off)
