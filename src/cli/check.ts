@@ -3,6 +3,7 @@
 // exit code.
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { createClientFactory, networkSettings } from '../aws/clients.js';
+import { SEVERITIES, type Severity } from '../catalogue/findings.js';
 import { loadConfig } from '../config.js';
 import { PreflightRefused, runPreflight } from '../preflight/engine.js';
 import { validatePreflightRequest } from '../preflight/request.js';
@@ -30,7 +31,7 @@ export const check: Command = {
   name: 'check',
   synopsis: 'check [FILE|-]',
   summary: 'check a connection: a table, or --json, --markdown, --policy',
-  help: `usage: preflight check [FILE|-] [--json|--markdown|--policy] [--server URL --api-key KEY] [--verbose]
+  help: `usage: preflight check [FILE|-] [--json|--markdown|--policy] [--server URL --api-key KEY] [--fail-on S] [--verbose]
 
 Checks the connection in FILE (JSON, canonical or flat; - or none: standard input) with this
 process's AWS settings (the credential chain, AWS_ENDPOINT_URL…, HTTPS_PROXY). Role and ambient
@@ -41,22 +42,26 @@ credentials use this process's own AWS identity. Progress goes to stderr on a te
   --policy         only the IAM policy that grants what is missing
   --server URL     ask the service at URL instead of checking here
   --api-key KEY    that service's API key (default: PREFLIGHT_API_KEY)
+  --fail-on S      exit 1 when a finding of severity S or worse is reported, even if every
+                   capability is ok (S: ${SEVERITIES.join(', ')}); for runbooks and CI
   --verbose        the stack's frames of an internal error
   -h, --help       this help
   -V, --version    the version
 
-${EXIT_CODES}
+${EXIT_CODES}; with --fail-on, 1 for such a finding
 `,
   run: runCheck,
 };
 
 async function runCheck(args: string[], io: Io): Promise<number> {
-  const parsed = parseOptions(check, args, { json: { type: 'boolean' }, markdown: { type: 'boolean' }, policy: { type: 'boolean' }, ...SERVER_OPTIONS }, io);
+  const parsed = parseOptions(check, args, { json: { type: 'boolean' }, markdown: { type: 'boolean' }, policy: { type: 'boolean' }, 'fail-on': { type: 'string' }, ...SERVER_OPTIONS }, io);
   if (!parsed) return EXIT.ok;
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new UsageError('check takes one connection file, or - for standard input', 'check');
   const formats = (['json', 'markdown', 'policy'] as const).filter((format) => values[format]);
   if (formats.length > 1) throw new UsageError(`--${formats.join(' and --')} do not go together: pick one`, 'check');
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && !(SEVERITIES as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be ${SEVERITIES.slice(0, -1).join(', ')} or ${SEVERITIES.at(-1)}`, 'check');
   const body = await readInput(positionals[0] ?? '-', io);
   const validation = validatePreflightRequest(body);
   if (!validation.ok) return printIssues('the connection', validation.issues, io);
@@ -66,7 +71,10 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     if (report.remediation.policy) io.stdout.write(`${JSON.stringify(report.remediation.policy, null, 2)}\n`);
     else io.stderr.write('preflight: nothing to grant: no missing action an identity policy can lift\n');
   } else printReport(report, values, io);
-  return EXIT[report.status];
+  // SEVERITIES runs from the worst: "S or worse" is S and what comes before it.
+  const threshold = failOn === undefined ? -1 : SEVERITIES.indexOf(failOn as Severity);
+  const failing = report.findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= threshold);
+  return Math.max(EXIT[report.status], failing ? EXIT.degraded : EXIT.ok);
 }
 
 type Request = Extract<ReturnType<typeof validatePreflightRequest>, { ok: true }>['request'];
