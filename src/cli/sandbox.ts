@@ -42,11 +42,17 @@ exit: 0 after SIGTERM or SIGINT, 3 for a bad scenario or option, or a port in us
       if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new InputError(`the sandbox cannot listen on ${values.host} port ${port} (${code})`);
       throw error;
     }
+    // Every signal, not the first only: Ctrl-C under npm reaches npm, tsx and this process, and npm
+    // and tsx pass it on. Once closed, nothing keeps the process: it ends with the code returned
+    // here. Listened for before the line that says the sandbox is up, which a script waits for.
+    let closing: Promise<void> | undefined;
+    const stop = () => {
+      closing ??= started.close();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     io.stdout.write(`${JSON.stringify(describeSandbox(started))}\n`);
     io.stderr.write(`sandbox: scenario "${started.scenario.name}" listening on ${started.endpoint}\n`);
-    const stop = () => void started.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
     return EXIT.ok;
   },
 };
