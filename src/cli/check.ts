@@ -48,7 +48,7 @@ credentials use this process's own AWS identity. Progress goes to stderr on a te
   -h, --help       this help
   -V, --version    the version
 
-${EXIT_CODES}; with --fail-on, 1 for such a finding
+${EXIT_CODES}
 `,
   run: runCheck,
 };
