@@ -3,7 +3,7 @@
 // from the environment, so nothing can fall back to a fake AWS by accident.
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
-import { argumentProblem } from './cli.js';
+import { argumentProblem } from './cli/shared.js';
 import { createClientFactory } from './aws/clients.js';
 import { shellWord } from './catalogue/quote.js';
 import { createCallSlots } from './preflight/call-slots.js';
@@ -24,7 +24,8 @@ const USAGE = `usage: npm run demo -- [--scenario NAME|FILE] [--json] [--serve [
 
   --scenario NAME|FILE  a built-in sandbox scenario or a scenario file (default ${DEMO_SCENARIO})
   --json                print the report as JSON instead of a table
-  --serve               keep the service and the sandbox running, on fixed ports, and print curls to try
+  --serve               keep the service and the sandbox running, on fixed ports, and print curls to
+                        try; SIGTERM or Ctrl-C stops both
   --port N              the service's port with --serve (default ${DEMO_PORTS.service})
   --sandbox-port N      the sandbox's port with --serve (default ${DEMO_PORTS.sandbox})
 `;
@@ -51,7 +52,18 @@ function curl(address: string, body: unknown): string {
   return `curl -s ${request} ${headers.map((header) => `-H ${header}`).join(' ')} \\\n    -d ${shellWord(JSON.stringify(body))}`;
 }
 
-export async function runDemo(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WritableStream; env: Record<string, string | undefined> }): Promise<number> {
+interface DemoIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+  /**
+   * With --serve, called once serving: the demo serves until it settles (at the process edge, on
+   * SIGTERM or SIGINT), then closes everything. Before that a signal ends the process as usual.
+   */
+  untilStopped(): Promise<unknown>;
+}
+
+export async function runDemo(argv: string[], io: DemoIo): Promise<number> {
   let sandbox: Sandbox | undefined;
   const cleanup: Array<() => Promise<void> | void> = [];
   try {
@@ -111,6 +123,8 @@ export async function runDemo(argv: string[], io: { stdout: NodeJS.WriteStream; 
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
 
     if (!values.serve) return 0;
+    // Stopped by a signal from now on: before the lines that say it serves, which a script waits for.
+    const stopped = io.untilStopped();
     // Role mode needs the service's own identity: only scenarios that have one get its curl.
     const role = serviceIdentity ? sandbox.scenario.roles[0] : undefined;
     const roleBody = role ? { ...sample, credentials: { type: 'role', roleArn: sandbox.state.roleArn(role), ...(role.externalId ? { externalId: role.externalId } : {}) } } : undefined;
@@ -123,7 +137,8 @@ export async function runDemo(argv: string[], io: { stdout: NodeJS.WriteStream; 
         '',
       ].join('\n'),
     );
-    cleanup.length = 0; // keep serving
+    await stopped;
+    io.stderr.write('demo: stopping the service and the sandbox\n');
     return 0;
   } catch (error) {
     if (!(error instanceof DemoError)) throw error;
@@ -135,5 +150,12 @@ export async function runDemo(argv: string[], io: { stdout: NodeJS.WriteStream; 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runDemo(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  // Both signals, every time they come: Ctrl-C reaches npm, tsx and this process at once, and npm
+  // and tsx pass it on, so one stop can arrive as several signals.
+  const untilStopped = () =>
+    new Promise((stop) => {
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+  process.exitCode = await runDemo(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, untilStopped });
 }

@@ -13,7 +13,7 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === 'serve' && rest.length === 0) {
   await import('./server.js');
 } else {
-  const { runCli } = await import('./cli.js');
+  const { runCli } = await import('./cli/index.js');
   process.exitCode = await runCli(command === undefined ? [] : [command, ...rest], {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -1,4 +1,5 @@
 // Process edge: environment → config → buildApp → listen; SIGTERM closes with grace.
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
@@ -48,6 +49,13 @@ async function main(): Promise<void> {
   if (config.maxRunMs > stopBy) {
     logger.warn(`PREFLIGHT_MAX_RUN_MS (${config.maxRunMs}) is longer than PREFLIGHT_SHUTDOWN_GRACE_MS allows: on shutdown, runs are stopped after ${Math.max(0, stopBy)} ms and answer with what they have`);
   }
+  // A port in use stops the start before the report store is opened (a file created, a database
+  // migrated, for a service that cannot run): tried here, let go at once, taken again by listen.
+  const busy = await listenProblem(config.host, config.port);
+  if (busy) {
+    refuseListen(busy, config);
+    return;
+  }
   // Report history: a SQLite file under the data directory, a PostgreSQL database (several
   // replicas), or nothing kept. A store that cannot be used (a corrupted or locked file, a Node
   // without node:sqlite, a database out of reach) stops the start with the reason.
@@ -93,14 +101,11 @@ async function main(): Promise<void> {
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
-    // One line, as for a refused configuration: HOST and PORT are what to change.
-    const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'not allowed' : 'no such address on this machine';
-    process.stderr.write(`preflight: cannot listen on ${config.host}:${config.port}: ${why} (HOST, PORT)\n`);
-    process.exitCode = 3;
+    // Taken in the moment since it was tried.
+    refuseListen(error, config);
     await app.close();
     clients.destroy();
+    await store?.close();
     return;
   }
   // Ready first, then load the SDK clients in the background so the first preflight does not wait.
@@ -148,6 +153,34 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+const LISTEN_PROBLEMS: Record<string, string> = { EADDRINUSE: 'the port is in use', EACCES: 'not allowed', EADDRNOTAVAIL: 'no such address on this machine' };
+
+/** Why HOST:PORT cannot be listened on, found by listening and letting go; undefined when it can (port 0 is any free one). */
+async function listenProblem(host: string, port: number): Promise<NodeJS.ErrnoException | undefined> {
+  if (port === 0) return undefined;
+  const trial = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      trial.once('error', reject);
+      trial.listen(port, host, resolve);
+    });
+    return undefined;
+  } catch (error) {
+    if (!((error as NodeJS.ErrnoException).code! in LISTEN_PROBLEMS)) throw error;
+    return error as NodeJS.ErrnoException;
+  } finally {
+    if (trial.listening) await new Promise((closed) => trial.close(closed));
+  }
+}
+
+/** One line, as for a refused configuration: HOST and PORT are what to change. Anything but a listen problem is thrown on. */
+function refuseListen(error: unknown, config: { host: string; port: number }): void {
+  const why = LISTEN_PROBLEMS[(error as NodeJS.ErrnoException).code ?? ''];
+  if (!why) throw error;
+  process.stderr.write(`preflight: cannot listen on ${config.host}:${config.port}: ${why} (HOST, PORT)\n`);
+  process.exitCode = 3;
 }
 
 void main();

@@ -30,7 +30,10 @@ export function renderTable(report: PreflightReport, options: { color?: boolean 
   const paint = (status: keyof typeof COLOURS, text: string) => (options.color ? `${COLOURS[status]}${text}${RESET}` : text);
   const lines: string[] = [];
   const who = report.identity?.arn ?? report.connection.roleArn ?? report.connection.accessKeyId ?? report.connection.credentialType;
-  lines.push(`Preflight ${report.id}: ${paint(report.status === 'ok' ? 'ok' : report.status === 'degraded' ? 'degraded' : 'failed', report.status.toUpperCase())} in ${report.durationMs} ms`);
+  // A high finding (a role anyone could assume) can come with every capability ok: said in the first line, never only below.
+  const high = report.findings.filter((finding) => finding.severity === 'high').length;
+  const highs = high ? `, ${paint('failed', `${high} high finding${high === 1 ? '' : 's'}`)},` : '';
+  lines.push(`Preflight ${report.id}: ${paint(report.status === 'ok' ? 'ok' : report.status === 'degraded' ? 'degraded' : 'failed', report.status.toUpperCase())}${highs} in ${report.durationMs} ms`);
   const catalog = report.connection.catalog && report.connection.catalog.id !== report.connection.accountId ? `, Glue catalog ${report.connection.catalog.id}` : '';
   lines.push(`  ${report.connection.accountId} ${report.connection.region} as ${show(who)}${show(catalog)}`, '');
   const width = Math.max(...report.capabilities.map((c) => c.id.length)) + 2;

@@ -16,7 +16,7 @@ import {
 
 const P = PreflightRequestSchema.properties;
 const ROLE_NAME_PATTERN = '^[\\w+=,.@-]{1,64}$';
-const KMS_KEY_PATTERN = '^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(key/[\\w-]{1,128}|alias/[\\w/+=,.@-]{1,250})$';
+export const KMS_KEY_PATTERN = '^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(key/[\\w-]{1,128}|alias/[\\w/+=,.@-]{1,250})$';
 
 /** The role's name unless the request or the customer (a template parameter) changes it. */
 export const DEFAULT_ROLE_NAME = 'PreflightAccess';

@@ -1,11 +1,11 @@
-// `npm run demo` as a process: its help, its one-line refusals, and with --serve the ports it
-// was given and curls that work as printed.
+// `npm run demo` as a process: its help, its one-line refusals, with --serve the ports it was given
+// and curls that work as printed, and how it stops; with -s and --json, a report a pipe can parse.
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { start } from '../docs/processes.js';
+import { descendants, running, start, userPath } from '../docs/processes.js';
 
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
 const demo = (args: string[]) =>
@@ -13,6 +13,24 @@ const demo = (args: string[]) =>
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
   );
+
+/** Whether 127.0.0.1:port can be listened on now. */
+async function free(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Polls `done` until it holds or `ms` have gone by; whether it held. */
+async function eventually(done: () => boolean, ms = 10_000): Promise<boolean> {
+  for (let waited = 0; !done(); waited += 50) {
+    if (waited >= ms) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
 
 async function busyPort(): Promise<{ port: number; close(): void }> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -70,5 +88,32 @@ describe('npm run demo', () => {
     } finally {
       await served.stop();
     }
+  });
+
+  // As a supervisor or a script stops it: the signal to npm's process only, not to its group, as
+  // Ctrl-C would send it. npm passes it on to its child, which must be the demo's (through tsx),
+  // not a shell that dies and leaves the demo running with both ports.
+  it.each(['SIGTERM', 'SIGINT'] as const)('with --serve, stops with everything it started on %s to npm alone, both ports freed', async (signal) => {
+    const npm = start('npm', ['run', 'demo', '--', '--serve', '--port', '0', '--sandbox-port', '0'], { env: { ...env, PATH: userPath(), npm_config_update_notifier: 'false' } });
+    let tree: number[] = [];
+    try {
+      const [, sandboxPort, servicePort] = await npm.waitFor(/at http:\/\/127\.0\.0\.1:(\d+); service at http:\/\/127\.0\.0\.1:(\d+)/);
+      await npm.waitFor(/for the support page/);
+      tree = descendants(npm.child.pid!);
+      expect(tree.length, 'the demo under npm').toBeGreaterThanOrEqual(2);
+      process.kill(npm.child.pid!, signal);
+      expect(await eventually(() => npm.child.exitCode !== null || npm.child.signalCode !== null), 'npm ended').toBe(true);
+      expect(await eventually(() => running(tree).length === 0), `still running: ${running(tree).join(', ')}`).toBe(true);
+      expect(npm.output()).toContain('demo: stopping the service and the sandbox');
+      expect([await free(Number(sandboxPort)), await free(Number(servicePort))]).toEqual([true, true]);
+    } finally {
+      for (const pid of running(tree)) process.kill(pid, 'SIGKILL');
+      await npm.stop();
+    }
+  });
+
+  it('with -s and --json, prints the report alone on stdout: a pipe to jq gets JSON', async () => {
+    const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'demo', '--', '--json'], { env: { ...env, PATH: userPath(), npm_config_update_notifier: 'false' } });
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'ok', id: expect.stringMatching(/^[0-9a-f]{12}$/) });
   });
 });

@@ -11,7 +11,7 @@ vi.mock('../../src/preflight/engine.js', async (original) => ({
   },
 }));
 
-// The helper imports src/cli.js, which imports the engine: after the mock above (vi.mock is hoisted).
+// The helper imports src/cli/index.js, which imports the engine: after the mock above (vi.mock is hoisted).
 const { cliInProcess } = await import('../support/cli.js');
 
 const body = { region: 'eu-west-1', accountId: '123456789012', credentials: { type: 'accessKey', accessKeyId: 'AKIAEXAMPLEEXAMPLE01', secretAccessKey: SECRET } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonErrorPosition } from '../../src/json-position.js';
+import { jsonErrorPosition } from '../../src/cli/json-position.js';
 
 describe('jsonErrorPosition', () => {
   it.each([

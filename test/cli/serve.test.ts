@@ -1,5 +1,11 @@
-// `preflight serve` as a process: what it says at start about authentication.
+// `preflight serve` as a process: what it says at start about authentication, and a port in use.
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliProcess } from '../support/cli.js';
 import { start } from '../docs/processes.js';
 
 // No report history: nothing written in the checkout.
@@ -51,5 +57,21 @@ describe('preflight serve', () => {
 
   it('warns when authentication is off', async () => {
     expect(await startLog({ PREFLIGHT_AUTH_DISABLED: 'true' })).toMatch(/"level":40,.*PREFLIGHT_AUTH_DISABLED=true/);
+  });
+
+  it('finds its port in use before it opens the report store: nothing created, one line, exit 3', async () => {
+    const busy = createServer().listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    const port = String((busy.address() as AddressInfo).port);
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-serve-'));
+    try {
+      // SQLite, the default store: opening it creates the data directory and its file.
+      const run = await cliProcess(['serve'], { env: { PORT: port, PREFLIGHT_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' } });
+      expect(run).toMatchObject({ code: 3, stderr: `preflight: cannot listen on 127.0.0.1:${port}: the port is in use (HOST, PORT)\n` });
+      expect(existsSync(join(dir, 'data')), readdirSync(dir).join(', ')).toBe(false);
+    } finally {
+      busy.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@
 // linked, as after `npm install`), and long-running commands started in a process group of their
 // own, so that stopping one stops npm, tsx and node under it alike.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -82,4 +82,34 @@ export function start(command: string, args: string[], options: { cwd?: string; 
       signal('SIGKILL'); // anything of the group that outlived its leader
     },
   };
+}
+
+/** A process's state and parent from /proc/PID/stat (the name, in parentheses, can hold spaces); undefined once it is gone. */
+function stat(pid: number): { state: string; parent: number } | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return { state: fields[0]!, parent: Number(fields[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every process under `pid`, children and theirs, as /proc tells it now (Linux). */
+export function descendants(pid: number): number[] {
+  const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  const found: number[] = [];
+  for (let parents = [pid]; parents.length; ) {
+    const children = all.filter((candidate) => parents.includes(stat(candidate)?.parent ?? -1));
+    found.push(...children);
+    parents = children;
+  }
+  return found;
+}
+
+/** Those of `pids` that still run: a zombie has ended, only its parent has not collected it yet. */
+export function running(pids: number[]): number[] {
+  return pids.filter((pid) => {
+    const state = stat(pid)?.state;
+    return state !== undefined && state !== 'Z' && state !== 'X';
+  });
 }

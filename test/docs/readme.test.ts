@@ -52,6 +52,8 @@ interface Expectation {
   needs?: keyof typeof NEEDS;
   /** The block serves until stopped: it has done its part once its output matches. */
   servesUntil?: RegExp;
+  /** The ports the block listens on, free again once it has ended: what it started, it stops. */
+  frees?: number[];
   output: RegExp[];
 }
 
@@ -60,9 +62,14 @@ const EXPECTED: Expectation[] = [
   {
     first: /^npm run demo -- --scenario kms-denied/,
     servesUntil: /open http:\/\/127\.0\.0\.1:8080\//,
-    output: [/Preflight [0-9a-f]{12}: DEGRADED/, /encryption\s+unavailable/, /"status": "ok"/, /curl -s http:\/\/127\.0\.0\.1:8080\/preflight .*\n.*"type":"role"/],
+    // jq's answer: the JSON alone on stdout, npm's own lines left out.
+    output: [/Preflight [0-9a-f]{12}: DEGRADED/, /encryption\s+unavailable/, /^"ok"$/m, /curl -s http:\/\/127\.0\.0\.1:8080\/preflight .*\n.*"type":"role"/],
   },
-  { first: /^npm install +# also builds dist/, output: [/\{"status":"ready"\}/, /Preflight [0-9a-f]{12}: OK/, /as arn:aws:sts::123456789012:assumed-role\/PreflightReadOnly\//] },
+  {
+    first: /^npm install +# also builds dist/,
+    frees: [4566, 8080],
+    output: [/\{"status":"ready"\}/, /Preflight [0-9a-f]{12}: OK/, /as arn:aws:sts::123456789012:assumed-role\/PreflightReadOnly\//],
+  },
   { first: /^curl -s localhost:8080\/preflight/, needs: 'demo', output: [/^\{"id":"[0-9a-f]{12}",.*"status":"ok"/, /"credentialType":"role"/] },
   {
     first: /^export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:4566/,
@@ -82,10 +89,10 @@ function runBlock(dir: string, block: Block, expectation: Expectation): Promise<
   let text = block.text;
   for (const [pattern, replacement] of STAND_INS) text = text.replace(pattern, replacement);
   const need = expectation.needs ? NEEDS[expectation.needs] : undefined;
+  // The block as a script of its own (as a person would save and run it), so that what it leaves
+  // running when it ends can be seen from outside it.
   const script = [
     'ip link set lo up || exit 90',
-    // A person's interactive shell: jobs of their own (`kill %1` stops a job and what it started).
-    'set -m',
     ...(need
       ? [
           'needs=$(mktemp)',
@@ -94,8 +101,20 @@ function runBlock(dir: string, block: Block, expectation: Expectation): Promise<
           `grep -qF '${need.ready}' "$needs" || { echo "readme test: '${need.command}' did not get ready"; cat "$needs"; exit 91; }`,
         ]
       : []),
-    'set -eo pipefail',
-    text,
+    'block=$(mktemp)',
+    `cat > "$block" <<'README_BLOCK_END'\n${text}\nREADME_BLOCK_END`,
+    'status=0',
+    'bash -eo pipefail "$block" || status=$?',
+    ...(expectation.frees
+      ? [
+          // Bash can open a connection itself: a port that still takes one was left listening.
+          `for port in ${expectation.frees.join(' ')}; do`,
+          '  for i in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; sleep 0.05; done',
+          '  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "readme test: port $port still listening after the block ended"; exit 92; fi',
+          'done',
+        ]
+      : []),
+    'exit $status',
   ].join('\n');
   return new Promise((resolve) => {
     const child = spawn(NAMESPACE[0]!, [...NAMESPACE.slice(1), 'bash', '-c', script], {

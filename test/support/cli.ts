@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import { format } from 'node:util';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/index.js';
 
 export interface CliRun {
   code: number;
