@@ -8,10 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { CAPABILITIES, CAPABILITY_IDS } from '../../src/catalogue/capabilities.js';
 import { IAM_POLICY_LIMITS, buildTrustPolicy, setupPolicies } from '../../src/catalogue/remediation.js';
-import { type Setup, buildSetup } from '../../src/setup/generate.js';
+import { type Setup, TERRAFORM_AWS_PROVIDER_VERSION, buildSetup } from '../../src/setup/generate.js';
 import { type SetupInput, validateSetupRequest } from '../../src/setup/request.js';
 import { shellRecorder } from '../support/shell-recorder.js';
-import { parseHcl } from './hcl.js';
+import { readTerraform } from './terraform.js';
 
 const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
 const EXTERNAL_ID = 'acme-7f3c2a';
@@ -167,25 +167,40 @@ describe('CloudFormation', () => {
 });
 
 describe('Terraform', () => {
-  it.each(setups)('%s: parses as HCL; the role, its policies as written, the variables and the output', (_name, given, setup) => {
-    const blocks = parseHcl(setup.terraform);
-    const find = (type: string, ...labels: string[]) => blocks.filter((b) => b.type === type && labels.every((l, i) => b.labels[i] === l));
-    expect(find('variable', 'role_name')[0]!.attributes.default).toBe(given.roleName ?? 'PreflightAccess');
-    expect(find('variable', 'external_id')[0]!.attributes).toMatchObject({ default: EXTERNAL_ID, sensitive: { ref: 'true' } });
-    const [role] = find('resource', 'aws_iam_role', 'preflight');
-    expect(role!.attributes.name).toEqual({ ref: 'var.role_name' });
+  it.each(setups)('%s: parses as HCL; the AWS provider and its region, the role, its policies as written, the variables and the output', async (_name, given, setup) => {
+    const config = await readTerraform(setup.terraform);
+    expect(config.terraform).toEqual({ required_providers: { aws: { source: 'hashicorp/aws', version: TERRAFORM_AWS_PROVIDER_VERSION } } });
+    expect(config.provider).toEqual({ aws: { region: given.region } });
+    expect(config.variable.role_name).toMatchObject({ type: { ref: 'string' }, default: given.roleName ?? 'PreflightAccess' });
+    expect(config.variable.external_id).toMatchObject({ type: { ref: 'string' }, default: EXTERNAL_ID, sensitive: true });
+    const role = config.resource.aws_iam_role.preflight;
+    expect(role.name).toEqual({ ref: 'var.role_name' });
     const trust = structuredClone(setup.trustPolicy) as any;
     trust.Statement[0].Condition.StringEquals['sts:ExternalId'] = { ref: 'var.external_id' };
-    expect(role!.attributes.assume_role_policy).toEqual({ call: 'jsonencode', args: [trust] });
-    expect(find('output', 'role_arn')[0]!.attributes.value).toEqual({ ref: 'aws_iam_role.preflight.arn' });
+    expect(role.assume_role_policy).toEqual({ call: 'jsonencode', args: [trust] });
+    expect(config.output.role_arn.value).toEqual({ ref: 'aws_iam_role.preflight.arn' });
 
     const kind = setup.attachment === 'inline' ? 'aws_iam_role_policy' : 'aws_iam_policy';
-    const policies = blocks.filter((b) => b.type === 'resource' && b.labels[0] === kind);
-    expect(policies.map((b) => b.attributes.policy)).toEqual(setup.policies.map((p) => ({ call: 'jsonencode', args: [p.document] })));
+    const policies = Object.entries(config.resource[kind] as Record<string, any>);
+    expect(policies.map(([, p]) => p.policy)).toEqual(setup.policies.map((p) => ({ call: 'jsonencode', args: [p.document] })));
     if (setup.attachment === 'managed') {
-      const attachments = blocks.filter((b) => b.type === 'resource' && b.labels[0] === 'aws_iam_role_policy_attachment');
-      expect(attachments.map((b) => b.attributes.policy_arn)).toEqual(policies.map((p) => ({ ref: `aws_iam_policy.${p.labels[1]}.arn` })));
+      const attachments = Object.values(config.resource.aws_iam_role_policy_attachment as Record<string, any>);
+      expect(attachments.map((a) => a.policy_arn)).toEqual(policies.map(([id]) => ({ ref: `aws_iam_policy.${id}.arn` })));
+      expect(policies.map(([, p]) => p.name)).toEqual(setup.policies.map((p) => ({ template: [{ ref: 'var.role_name' }, `-${p.name}`] })));
+    } else {
+      expect(config.resource.aws_iam_role_policy_attachment).toBeUndefined();
     }
+  });
+
+  it('writes the provider in the partition of the region', async () => {
+    for (const region of ['cn-north-1', 'us-gov-west-1']) {
+      const setup = buildSetup({ ...glueOnly, region }, { trustedPrincipalArn: PRINCIPAL });
+      expect((await readTerraform(setup.terraform)).provider).toEqual({ aws: { region } });
+    }
+  });
+
+  it('is read by the parser, which refuses what is not HCL', async () => {
+    await expect(readTerraform('resource "aws_iam_role" "x" {\n  name = jsonencode({"a" = [1,}\n}\n')).rejects.toThrow();
   });
 
   it.skipIf(!terraform).each(setups)('%s: terraform fmt reads it and would change nothing (needs terraform on PATH)', (_name, _given, setup) => {
@@ -194,12 +209,13 @@ describe('Terraform', () => {
     expect(fmt.status).toBe(0);
   }, 30_000);
 
-  it('writes a name with ${ or %{ as a literal, not an interpolation', () => {
+  it('writes a name with ${ or %{ as a literal, not an interpolation', async () => {
     const setup = buildSetup(input({ capabilities: ['metadata'], glue: { databases: ['a${b}', 'c%{d}'] } }), { trustedPrincipalArn: PRINCIPAL });
     expect(setup.terraform).toContain('$${');
     expect(setup.terraform).toContain('%%{');
-    const [policy] = parseHcl(setup.terraform).filter((b) => b.labels[0] === 'aws_iam_role_policy');
-    expect(policy!.attributes.policy).toEqual({ call: 'jsonencode', args: [setup.policies[0]!.document] });
+    const policy = (await readTerraform(setup.terraform)).resource.aws_iam_role_policy.preflight_access_1;
+    expect(policy.policy).toEqual({ call: 'jsonencode', args: [setup.policies[0]!.document] });
+    expect(JSON.stringify(setup.policies[0]!.document)).toContain('%{d}');
   });
 });
 
