@@ -143,23 +143,46 @@ export function buildSetup(input: SetupInput, options: SetupOptions): Setup {
     cloudFormation: { json: `${JSON.stringify(template, null, 2)}\n`, yaml: cloudFormationYaml(template) },
     terraform: terraformConfiguration(parts),
     awsCli: awsCliCommands(parts),
-    warnings: setupWarnings(input),
+    warnings: setupWarnings(input, policies),
   };
 }
 
 /**
- * What the setup grants short of what was asked, without refusing the request: query-execution
- * without dataLocation is a role whose own check's query is refused on an ungoverned table
- * (setupPolicies grants the data's read to query-execution only with its location).
+ * What the setup grants short of, or beyond, what was asked, without refusing the request:
+ * query-execution without dataLocation is a role whose own check's query is refused on an
+ * ungoverned table (setupPolicies grants the data's read to query-execution only with its
+ * location); KMS actions on key/* (encryption without kmsKeys) let the role use every key of the
+ * account in the region. Read from the policies themselves, so that the warning and the grant
+ * cannot disagree.
  */
-export function setupWarnings(input: SetupInput): string[] {
+export function setupWarnings(input: SetupInput, policies: readonly SetupPolicy[]): string[] {
   const warnings: string[] = [];
   if (input.capabilities.includes('query-execution') && !input.dataLocation) {
     warnings.push(
       "query-execution: Athena reads the tables' data with the caller's rights; without dataLocation this role cannot read it (its own check's query will be refused unless the tables are governed by Lake Formation): give dataLocation (s3://bucket/prefix/ of the tables)",
     );
   }
+  const everyKey = kmsActionsOnEveryKey(policies.map((p) => p.document));
+  if (everyKey.length) {
+    warnings.push(
+      `encryption: without kmsKeys this role may use every KMS key of account ${input.accountId} in ${input.region} (${everyKey.join(', ')} on key/*): give kmsKeys (the ARNs or aliases of the keys that protect the query results), or leave encryption out if none does`,
+    );
+  }
   return warnings;
+}
+
+/**
+ * KMS actions granted on key/* with nothing narrowing the keys (an alias grant carries
+ * kms:ResourceAliases): what `encryption` gets without keys named. Also for `preflight policy`.
+ */
+export function kmsActionsOnEveryKey(documents: readonly PolicyDocument[]): string[] {
+  const actions = new Set<string>();
+  for (const statement of documents.flatMap((d) => d.Statement)) {
+    const everyKey = statement.Resource.some((arn) => /^arn:[\w-]+:kms:[\w-]+:\d{12}:key\/\*$/.test(arn));
+    const byAlias = Object.values(statement.Condition ?? {}).some((keys) => Object.keys(keys).some((key) => key.toLowerCase() === 'kms:resourcealiases'));
+    if (everyKey && !byAlias) for (const action of statement.Action) if (action.startsWith('kms:')) actions.add(action);
+  }
+  return [...actions].sort();
 }
 
 function partitionOf(region: string): 'aws' | 'aws-us-gov' | 'aws-cn' {
