@@ -72,9 +72,24 @@ const PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountI
 
 const problems = (where: string, errors: ErrorObject[] | null | undefined) => (errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
 
-/** Every problem found in the template, each naming where it is; none for a valid template. */
-export function lintTemplate(template: any): string[] {
+/**
+ * Every problem found in the template, each naming where it is; none for a valid template.
+ * Parameters take `values` (as `--parameter-overrides` gives them), else their defaults.
+ */
+export function lintTemplate(template: any, values: Record<string, string> = {}): string[] {
+  return check(template, values).found;
+}
+
+/** The template's resources with every intrinsic function resolved (parameters from `values`, else defaults); throws on a problem. */
+export function resolvedResources(template: any, values: Record<string, string> = {}): Record<string, { Type: string; Properties: any }> {
+  const { found, resources } = check(template, values);
+  if (found.length) throw new Error(`the template has problems:\n${found.join('\n')}`);
+  return resources;
+}
+
+function check(template: any, values: Record<string, string>): { found: string[]; resources: Record<string, { Type: string; Properties: any }> } {
   const found: string[] = [];
+  const resolvedById: Record<string, { Type: string; Properties: any }> = {};
   if (!SECTIONS(template)) found.push(...problems('', SECTIONS.errors));
   if (template.Parameters && !PARAMETERS(template.Parameters)) found.push(...problems('/Parameters', PARAMETERS.errors));
   if (template.Outputs && !OUTPUTS(template.Outputs)) found.push(...problems('/Outputs', OUTPUTS.errors));
@@ -106,7 +121,12 @@ export function lintTemplate(template: any): string[] {
   const reference = (name: string, where: string): string => {
     used.add(name);
     if (name in PSEUDO) return PSEUDO[name]!;
-    if (name in parameters) return String(parameters[name].Default ?? '');
+    if (name in parameters) {
+      const value = values[name] ?? parameters[name].Default;
+      if (value === undefined) found.push(`${where}: parameter ${name} has no default and no value was given`);
+      else if (parameters[name].AllowedPattern && !new RegExp(`^(?:${parameters[name].AllowedPattern})$`).test(value)) found.push(`${where}: parameter ${name}'s value does not match its AllowedPattern`);
+      return String(value ?? '');
+    }
     if (name in resources) return resources[name].Type === 'AWS::IAM::Role' ? 'PreflightRole' : `${name}-physical-id`;
     found.push(`${where}: refers to ${name}, which the template does not declare`);
     return '';
@@ -123,6 +143,7 @@ export function lintTemplate(template: any): string[] {
     const where = `/Resources/${id}`;
     if (!/^[A-Za-z0-9]+$/.test(id)) found.push(`${where}: a logical ID is alphanumeric`);
     const properties = resolve(resource.Properties ?? {}, `${where}/Properties`);
+    resolvedById[id] = { Type: resource.Type, Properties: properties };
     const known = RESOURCES.get(resource.Type);
     if (!known) {
       found.push(`${where}/Type: ${resource.Type} has no vendored schema`);
@@ -141,5 +162,6 @@ export function lintTemplate(template: any): string[] {
   }
   for (const [name, output] of Object.entries<any>(template.Outputs ?? {})) resolve(output.Value, `/Outputs/${name}/Value`);
   for (const name of Object.keys(parameters)) if (!used.has(name)) found.push(`/Parameters/${name}: not used (cfn-lint's W2001)`);
-  return found;
+  for (const name of Object.keys(values)) if (!(name in parameters)) found.push(`a value for ${name}, which the template does not declare`);
+  return { found, resources: resolvedById };
 }
