@@ -1,8 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderOpenApi } from '../src/app.js';
+import { withEndpointTable } from '../src/catalogue/endpoints.js';
 import { withFindingsTable } from '../src/catalogue/findings.js';
+import { PROBES } from '../src/probes/registry.js';
 
 // What is generated from the schemas and the catalogues; tests fail when either drifts.
 writeFileSync('openapi.yaml', await renderOpenApi());
 writeFileSync('README.md', withFindingsTable(readFileSync('README.md', 'utf8')));
-process.stdout.write("wrote openapi.yaml and README.md's table of findings\n");
+writeFileSync('docs/deployment.md', withEndpointTable(readFileSync('docs/deployment.md', 'utf8'), PROBES));
+process.stdout.write("wrote openapi.yaml, README.md's table of findings and docs/deployment.md's VPC endpoints\n");

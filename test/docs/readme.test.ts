@@ -70,12 +70,14 @@ const EXPECTED: Expectation[] = [
     frees: [4566, 8080],
     output: [/\{"status":"ready"\}/, /Preflight [0-9a-f]{12}: OK/, /as arn:aws:sts::123456789012:assumed-role\/PreflightReadOnly\//],
   },
-  { first: /^curl -s localhost:8080\/preflight/, needs: 'demo', output: [/^\{"id":"[0-9a-f]{12}",.*"status":"ok"/, /"credentialType":"role"/] },
+  { first: /^curl -sSf localhost:8080\/preflight/, needs: 'demo', output: [/^\{"id":"[0-9a-f]{12}",.*"status":"ok"/, /"credentialType":"role"/] },
   {
     first: /^export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:4566/,
     needs: 'demo',
     output: [/Preflight [0-9a-f]{12}: OK/, /^\{\n {2}"id": "[0-9a-f]{12}",/m, /"identityPolicies": \[/, /"trustPolicy": \{/],
   },
+  // POST /setup: the template written, the role's ARN printed; a refused request would stop it (curl --fail-with-body).
+  { first: /^KEY=demo-key-not-secret-0000 /, needs: 'demo', output: [/^arn:aws:iam::123456789012:role\/PreflightAccess$/m] },
   { first: /^npm run sandbox -- --scenario full-access --port 4566$/, servesUntil: /sandbox: scenario "full-access" listening on http:\/\/127\.0\.0\.1:4566/, output: [/"endpoint":"http:\/\/127\.0\.0\.1:4566"/] },
   { first: /^AWS_ACCESS_KEY_ID=AKIASANDBOXANALYST01 .*\\$/, needs: 'sandbox', output: [/"DatabaseList": \[/] },
 ];

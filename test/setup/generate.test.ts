@@ -1,17 +1,15 @@
 // The setup's generators: every form says the same as setupPolicies and buildTrustPolicy, and each
 // is well formed in its own language (JSON, CloudFormation's structure, YAML, HCL, a POSIX shell).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { CAPABILITIES, CAPABILITY_IDS } from '../../src/catalogue/capabilities.js';
 import { IAM_POLICY_LIMITS, buildTrustPolicy, setupPolicies } from '../../src/catalogue/remediation.js';
-import { type Setup, buildSetup } from '../../src/setup/generate.js';
+import { type Setup, TERRAFORM_AWS_PROVIDER_VERSION, buildSetup } from '../../src/setup/generate.js';
 import { type SetupInput, validateSetupRequest } from '../../src/setup/request.js';
+import { lintTemplate } from '../support/cloudformation-schema.js';
 import { shellRecorder } from '../support/shell-recorder.js';
-import { parseHcl } from './hcl.js';
+import { readTerraform } from './terraform.js';
 
 const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
 const EXTERNAL_ID = 'acme-7f3c2a';
@@ -45,9 +43,8 @@ function onPath(program: string): string | undefined {
   const found = spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' });
   return found.status === 0 ? found.stdout.trim() : undefined;
 }
-// Independent checkers, where the machine has them: HashiCorp's own HCL formatter, AWS's template linter.
+// HashiCorp's own HCL formatter, where the machine has it (the HCL parser itself is an npm package).
 const terraform = onPath('terraform');
-const cfnLint = onPath('cfn-lint');
 
 const setups: Array<[string, SetupInput, Setup]> = [everything, large, glueOnly].map((i, n) => [['everything', 'large', 'glue only'][n]!, i, buildSetup(i, { trustedPrincipalArn: PRINCIPAL })]);
 
@@ -146,18 +143,33 @@ describe('CloudFormation', () => {
     for (const ref of refs) expect([...Object.keys(template.Parameters), ...Object.keys(template.Resources)]).toContain(ref.slice(7, -1));
   });
 
-  it.skipIf(!cfnLint).each(setups)('%s: cfn-lint (AWS CloudFormation Linter) finds nothing in the JSON and YAML templates (needs cfn-lint on PATH)', (name, _given, setup) => {
-    const dir = mkdtempSync(join(tmpdir(), 'preflight-setup-cfn-'));
-    try {
-      writeFileSync(join(dir, 'role.json'), setup.cloudFormation.json);
-      writeFileSync(join(dir, 'role.yaml'), setup.cloudFormation.yaml);
-      const lint = spawnSync(cfnLint!, [join(dir, 'role.json'), join(dir, 'role.yaml')], { encoding: 'utf8' });
-      expect(`${lint.stdout}${lint.stderr}`, name).toBe('');
-      expect(lint.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 30_000);
+  it.each(setups)('%s: valid against CloudFormation\'s resource schemas and cfn-lint\'s template and IAM policy schemas, as JSON and as YAML', (_name, _given, setup) => {
+    expect(lintTemplate(JSON.parse(setup.cloudFormation.json))).toEqual([]);
+    expect(lintTemplate(parseYaml(setup.cloudFormation.yaml, { version: '1.1' }))).toEqual([]);
+  });
+
+  it('is checked by a linter that finds what CloudFormation would refuse', () => {
+    const template = JSON.parse(setups[0]![2].cloudFormation.json);
+    const broken = (change: (t: any) => void) => {
+      const copy = structuredClone(template);
+      change(copy);
+      return lintTemplate(copy);
+    };
+    expect(lintTemplate(template)).toEqual([]);
+    expect(broken((t) => (t.Resources.Role.Properties.Description = 'x'.repeat(1001)))).toEqual([expect.stringMatching(/^\/Resources\/Role\/Properties\/Description: must NOT have more than 1000 characters/)]);
+    expect(broken((t) => (t.Resources.Role.Properties.Description = 'caf\u00e9 \u2014 ok?'))).toEqual([expect.stringMatching(/Description: must match pattern/)]);
+    expect(broken((t) => (t.Resources.Role.Properties.RoleArn = 'x'))).toEqual([expect.stringMatching(/must NOT have additional properties \(RoleArn\)/)]);
+    expect(broken((t) => (t.Resources.Role.Properties.Arn = 'arn:aws:iam::111122223333:role/x'))).toContain('/Resources/Role/Properties/Arn: read-only, set by CloudFormation');
+    expect(broken((t) => delete t.Resources.Role.Properties.Policies[0].PolicyDocument.Statement[0].Effect)).toEqual([expect.stringMatching(/^\/Resources\/Role\/Properties\/Policies\/0\/PolicyDocument\/Statement\/0: must have required property 'Effect'/)]);
+    expect(broken((t) => (t.Resources.Role.Properties.AssumeRolePolicyDocument.Statement[0].Resource = '*'))).toEqual(expect.arrayContaining([expect.stringMatching(/AssumeRolePolicyDocument\/Statement\/0: must NOT have additional properties \(Resource\)/)]));
+    expect(broken((t) => (t.Resources.Role.Properties.RoleName = { Ref: 'NoSuchParameter' }))).toEqual(
+      expect.arrayContaining(['/Resources/Role/Properties/RoleName: refers to NoSuchParameter, which the template does not declare', "/Parameters/RoleName: not used (cfn-lint's W2001)"]),
+    );
+    expect(broken((t) => (t.Parameters.RoleName.Default = 'no spaces allowed'))).toEqual(expect.arrayContaining(['/Parameters/RoleName/Default: does not match its AllowedPattern']));
+    expect(broken((t) => (t.Parameters.RoleName.Secret = true))).toContain('/Parameters/RoleName: must NOT have additional properties (Secret)');
+    expect(broken((t) => (t.Outputs.RoleArn.Value = { 'Fn::GetAtt': ['Role', 'Nope'] }))).toContain('/Outputs/RoleArn/Value: AWS::IAM::Role has no attribute Nope');
+    expect(broken((t) => (t.Resources.Role.Type = 'AWS::IAM::Rol'))).toEqual(['/Resources/Role/Type: AWS::IAM::Rol has no vendored schema']);
+  });
 
   it.each(setups)('%s: the YAML template is the JSON one', (_name, _given, setup) => {
     expect(parseYaml(setup.cloudFormation.yaml, { version: '1.1' })).toEqual(JSON.parse(setup.cloudFormation.json));
@@ -167,25 +179,40 @@ describe('CloudFormation', () => {
 });
 
 describe('Terraform', () => {
-  it.each(setups)('%s: parses as HCL; the role, its policies as written, the variables and the output', (_name, given, setup) => {
-    const blocks = parseHcl(setup.terraform);
-    const find = (type: string, ...labels: string[]) => blocks.filter((b) => b.type === type && labels.every((l, i) => b.labels[i] === l));
-    expect(find('variable', 'role_name')[0]!.attributes.default).toBe(given.roleName ?? 'PreflightAccess');
-    expect(find('variable', 'external_id')[0]!.attributes).toMatchObject({ default: EXTERNAL_ID, sensitive: { ref: 'true' } });
-    const [role] = find('resource', 'aws_iam_role', 'preflight');
-    expect(role!.attributes.name).toEqual({ ref: 'var.role_name' });
+  it.each(setups)('%s: parses as HCL; the AWS provider and its region, the role, its policies as written, the variables and the output', async (_name, given, setup) => {
+    const config = await readTerraform(setup.terraform);
+    expect(config.terraform).toEqual({ required_providers: { aws: { source: 'hashicorp/aws', version: TERRAFORM_AWS_PROVIDER_VERSION } } });
+    expect(config.provider).toEqual({ aws: { region: given.region } });
+    expect(config.variable.role_name).toMatchObject({ type: { ref: 'string' }, default: given.roleName ?? 'PreflightAccess' });
+    expect(config.variable.external_id).toMatchObject({ type: { ref: 'string' }, default: EXTERNAL_ID, sensitive: true });
+    const role = config.resource.aws_iam_role.preflight;
+    expect(role.name).toEqual({ ref: 'var.role_name' });
     const trust = structuredClone(setup.trustPolicy) as any;
     trust.Statement[0].Condition.StringEquals['sts:ExternalId'] = { ref: 'var.external_id' };
-    expect(role!.attributes.assume_role_policy).toEqual({ call: 'jsonencode', args: [trust] });
-    expect(find('output', 'role_arn')[0]!.attributes.value).toEqual({ ref: 'aws_iam_role.preflight.arn' });
+    expect(role.assume_role_policy).toEqual({ call: 'jsonencode', args: [trust] });
+    expect(config.output.role_arn.value).toEqual({ ref: 'aws_iam_role.preflight.arn' });
 
     const kind = setup.attachment === 'inline' ? 'aws_iam_role_policy' : 'aws_iam_policy';
-    const policies = blocks.filter((b) => b.type === 'resource' && b.labels[0] === kind);
-    expect(policies.map((b) => b.attributes.policy)).toEqual(setup.policies.map((p) => ({ call: 'jsonencode', args: [p.document] })));
+    const policies = Object.entries(config.resource[kind] as Record<string, any>);
+    expect(policies.map(([, p]) => p.policy)).toEqual(setup.policies.map((p) => ({ call: 'jsonencode', args: [p.document] })));
     if (setup.attachment === 'managed') {
-      const attachments = blocks.filter((b) => b.type === 'resource' && b.labels[0] === 'aws_iam_role_policy_attachment');
-      expect(attachments.map((b) => b.attributes.policy_arn)).toEqual(policies.map((p) => ({ ref: `aws_iam_policy.${p.labels[1]}.arn` })));
+      const attachments = Object.values(config.resource.aws_iam_role_policy_attachment as Record<string, any>);
+      expect(attachments.map((a) => a.policy_arn)).toEqual(policies.map(([id]) => ({ ref: `aws_iam_policy.${id}.arn` })));
+      expect(policies.map(([, p]) => p.name)).toEqual(setup.policies.map((p) => ({ template: [{ ref: 'var.role_name' }, `-${p.name}`] })));
+    } else {
+      expect(config.resource.aws_iam_role_policy_attachment).toBeUndefined();
     }
+  });
+
+  it('writes the provider in the partition of the region', async () => {
+    for (const region of ['cn-north-1', 'us-gov-west-1']) {
+      const setup = buildSetup({ ...glueOnly, region }, { trustedPrincipalArn: PRINCIPAL });
+      expect((await readTerraform(setup.terraform)).provider).toEqual({ aws: { region } });
+    }
+  });
+
+  it('is read by the parser, which refuses what is not HCL', async () => {
+    await expect(readTerraform('resource "aws_iam_role" "x" {\n  name = jsonencode({"a" = [1,}\n}\n')).rejects.toThrow();
   });
 
   it.skipIf(!terraform).each(setups)('%s: terraform fmt reads it and would change nothing (needs terraform on PATH)', (_name, _given, setup) => {
@@ -194,12 +221,13 @@ describe('Terraform', () => {
     expect(fmt.status).toBe(0);
   }, 30_000);
 
-  it('writes a name with ${ or %{ as a literal, not an interpolation', () => {
+  it('writes a name with ${ or %{ as a literal, not an interpolation', async () => {
     const setup = buildSetup(input({ capabilities: ['metadata'], glue: { databases: ['a${b}', 'c%{d}'] } }), { trustedPrincipalArn: PRINCIPAL });
     expect(setup.terraform).toContain('$${');
     expect(setup.terraform).toContain('%%{');
-    const [policy] = parseHcl(setup.terraform).filter((b) => b.labels[0] === 'aws_iam_role_policy');
-    expect(policy!.attributes.policy).toEqual({ call: 'jsonencode', args: [setup.policies[0]!.document] });
+    const policy = (await readTerraform(setup.terraform)).resource.aws_iam_role_policy.preflight_access_1;
+    expect(policy.policy).toEqual({ call: 'jsonencode', args: [setup.policies[0]!.document] });
+    expect(JSON.stringify(setup.policies[0]!.document)).toContain('%{d}');
   });
 });
 
