@@ -4,7 +4,7 @@ import { CAPABILITIES, CAPABILITY_IDS } from '../catalogue/capabilities.js';
 import { buildTrustPolicy, setupPolicies } from '../catalogue/remediation.js';
 import { parseS3Uri } from '../preflight/connection.js';
 import { CATALOG_ID_PATTERN } from '../preflight/request.js';
-import { catalogScope } from '../setup/generate.js';
+import { catalogScope, kmsActionsOnEveryKey } from '../setup/generate.js';
 import { KMS_KEY_PATTERN } from '../setup/request.js';
 import { type Command, EXIT, type Io, UsageError, listOption, parseOptions } from './shared.js';
 
@@ -117,6 +117,11 @@ function runPolicy(args: string[], io: Io): number {
   // Queries read the tables' data with the caller's rights: without its location nothing grants it.
   if (ids.includes('query-execution') && !data) {
     io.stderr.write("preflight: warning: query-execution: Athena reads the tables' data with the caller's rights; without --data-location the policy cannot grant it (queries on tables not governed by Lake Formation will be refused)\n");
+  }
+  // Read from the policy itself, as POST /setup's warning is: what it grants on every key.
+  const everyKey = kmsActionsOnEveryKey(identityPolicies.map((p) => p.document));
+  if (everyKey.length) {
+    io.stderr.write(`preflight: warning: encryption: without --kms-keys this policy lets the principal use every KMS key of account ${accountId} in ${region} (${everyKey.join(', ')} on key/*): give --kms-keys, or leave encryption out if no key protects the results\n`);
   }
   // One shape: the identity policy (numbered parts when one would exceed IAM's size quota), what
   // the preflight itself calls to check, and the trust policy when asked for.

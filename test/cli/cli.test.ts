@@ -197,8 +197,13 @@ describe('preflight policy', () => {
     const missing = await cli([...base, '--capabilities', 'query-results']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('--output s3://bucket/prefix/ is required for query-results');
-    const all = await cli([...base, '--capabilities', 'all', '--output', 's3://acme-athena-results/p/', '--data-location', 's3://acme-data-lake/sales/']);
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+    const all = await cli([...base, '--capabilities', 'all', '--output', 's3://acme-athena-results/p/', '--data-location', 's3://acme-data-lake/sales/', '--kms-keys', key]);
     expect(all).toMatchObject({ code: 0, stderr: '' });
+    // encryption without its keys: every key of the account, said on stderr as POST /setup says it.
+    const everyKey = await cli([...base, '--capabilities', 'encryption']);
+    expect(everyKey.code).toBe(0);
+    expect(everyKey.stderr).toMatch(/^preflight: warning: encryption: without --kms-keys .*every KMS key of account 123456789012/);
     // Queries without the data's location: printed all the same, with a warning on stderr.
     const queries = await cli([...base, '--capabilities', 'query-execution', '--output', 's3://acme-athena-results/p/']);
     expect(queries.code).toBe(0);

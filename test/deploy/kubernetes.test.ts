@@ -8,7 +8,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { Service, ServiceAccount } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { heapShortfall, loadConfig } from '../../src/config.js';
+import { admitByHeap, loadConfig } from '../../src/config.js';
 import { IMAGE, MEASURED_PEAK_RSS_MIB, NONROOT_UID, heapLimitMiB, quantityMiB } from './image.js';
 
 const DIR = 'deploy/kubernetes';
@@ -85,9 +85,9 @@ describe('deploy/kubernetes', () => {
     expect(config.maxConcurrentRuns).toBe(Number(envOf(container).PREFLIGHT_MAX_CONCURRENT_RUNS));
     const heap = heapLimitMiB(env.NODE_OPTIONS!);
     expect(env.NODE_OPTIONS).toMatch(/--max-old-space-size=88\b/);
-    expect(heapShortfall(config, heap * 2 ** 20)).toBeUndefined();
+    expect(admitByHeap(config, heap * 2 ** 20).warning).toBeUndefined();
     // The same check refuses a concurrency the heap cannot hold: it can fail.
-    expect(heapShortfall({ ...config, maxConcurrentRuns: 300 }, heap * 2 ** 20)).toMatch(/need about \d+ MB of heap/);
+    expect(admitByHeap({ ...config, maxConcurrentRuns: 300 }, heap * 2 ** 20).warning).toMatch(/need about \d+ MB of heap/);
     const { requests, limits } = container.resources;
     expect(quantityMiB(limits.memory)).toBeGreaterThanOrEqual(MEASURED_PEAK_RSS_MIB);
     expect(quantityMiB(limits.memory)).toBeGreaterThan(heap);
