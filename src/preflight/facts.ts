@@ -62,7 +62,7 @@ export interface RunFacts {
   governedQuery?: { database: string; name: string; failure?: ClassifiedError & { action: AwsAction } }; // athena-query
   /** Where the sampled table's data lives, and the key that encrypts the object read. */
   tableData?: { table: string; bucket: string; prefix: string; kmsKeyId?: string }; // s3-table-data
-  /** The key that encrypts the Glue Data Catalog at rest, when it is encrypted: Glue reads need kms:Decrypt on it. */
+  /** The key that encrypts the Glue Data Catalog at rest with SSE-KMS: Glue reads need kms:Decrypt on it (not with SSE-KMS-WITH-SERVICE-ROLE, where Glue's role uses it). */
   catalogKmsKey?: string; // glue-catalog-encryption
 }
 
