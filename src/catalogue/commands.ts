@@ -8,6 +8,7 @@ export type Command = readonly string[];
 
 /** A Lake Formation resource as `--resource` takes it (the API's Resource shape, as JSON). */
 export type LakeFormationResource =
+  | { Catalog: { Id?: string } }
   | { Database: { CatalogId?: string; Name: string } }
   | { Table: { CatalogId?: string; DatabaseName: string; Name?: string; TableWildcard?: Record<string, never> } };
 

@@ -274,7 +274,13 @@ export interface OtherAccountFix {
  * --enable-hybrid TRUE where Lake Formation shares already use the policy).
  */
 export function catalogResourcePolicy(actions: readonly AwsAction[], scope: ResourceScope, principal: string): ResourcePolicyDocument {
-  const statements = statementsFor(actions.filter((action) => action.startsWith('glue:')), scope);
+  // A catalog's resource policy speaks for its owner's resources only: the caller's own default
+  // database, which Athena reads beside them, is the caller's identity policy's business.
+  const owner = scope.glueCatalogId ?? scope.accountId;
+  const ownersOnly = (arn: string) => arn.split(':')[4] === owner;
+  const statements = statementsFor(actions.filter((action) => action.startsWith('glue:')), scope)
+    .map((statement) => ({ ...statement, Resource: statement.Resource.filter(ownersOnly) }))
+    .filter((statement) => statement.Resource.length > 0);
   return {
     Version: '2012-10-17',
     Statement: statements.map(({ Sid, Condition, ...rest }) => ({

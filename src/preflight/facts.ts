@@ -2,7 +2,7 @@
 // word its remediation (where results are written, which keys protect them). Shared by the probes
 // (src/probes) and the engine: the helpers that read the facts live here, below both.
 import type { AwsAction } from '../catalogue/actions.js';
-import type { ClassifiedError } from './classify.js';
+import type { ClassifiedError, QueryFailure } from './classify.js';
 import { type ResolvedConnection, type S3Location, parseS3Uri } from './connection.js';
 
 /** Facts that probes learn and later probes use; each is written by the probe named beside it. */
@@ -58,6 +58,8 @@ export interface RunFacts {
   dataLakeSettings?: { iamAllowedByDefault: boolean; admins: number }; // lakeformation-settings
   /** The table athena-query read, and where its data lives. */
   queriedTable?: { database: string; name: string; location?: string }; // athena-query
+  /** How the run's query failed, by cause and path (results, table data, catalog, Lake Formation, KMS). */
+  queryFailure?: QueryFailure; // athena-query, lakeformation-data-access (runQuery)
   /** The governed table athena-query read, and how that failed if it did. */
   governedQuery?: { database: string; name: string; failure?: ClassifiedError & { action: AwsAction } }; // athena-query
   /** Where the sampled table's data lives, and the key that encrypts the object read. */

@@ -12,7 +12,8 @@ import {
   remediationSummary,
   statementsFor,
 } from '../catalogue/remediation.js';
-import { NO_SERVICE_IDENTITY, isAnswer, isCertificateError } from './classify.js';
+import { LAKE_FORMATION_NEED_WORDS } from '../catalogue/query-failures.js';
+import { type LakeFormationNeed, NO_SERVICE_IDENTITY, isAnswer, isCertificateError } from './classify.js';
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
 import { iamPrincipalOf } from '../catalogue/resources.js';
@@ -313,7 +314,7 @@ export function remediationFor(
   const ownerNames = owners.map((o) => o.accountId).join(', ');
   const blockers = reasons
     .filter((r) => r.deniedBy && !liftableByIdentityPolicy(r.deniedBy) && !refusedByOwner(r))
-    .map((r) => ({ action: r.action, policyType: r.deniedBy!.policyType, explicit: r.deniedBy!.explicit }));
+    .map((r) => ({ action: r.action, policyType: r.deniedBy!.policyType, explicit: r.deniedBy!.explicit, ...lakeFormationWho(queryLakeFormationNeed(r, evidence.facts)) }));
   const ownerBlockers = reasons.filter(refusedByOwner).map((r) => ({
     action: r.action,
     policyType: 'resource' as const,
@@ -437,7 +438,12 @@ function otherAccountFixes(
       resourcePolicy: catalogResourcePolicy(glueActions, scope, principal),
     });
   }
-  if (reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) {
+  // A refusal in this account's own catalog (Athena's default database) is no other account's to share.
+  const ownCatalogOnly = (reason: Reason) => {
+    const need = queryLakeFormationNeed(reason, facts);
+    return need?.permission === 'CREATE_DATABASE' || (need !== undefined && 'database' in need.on && need.on.database === 'default');
+  };
+  if (reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation' && !ownCatalogOnly(reason))) {
     const read = (database: string) => !connection.databases.length || connection.databases.includes(database);
     const targets = [
       ...(facts.resourceLinks ?? [])
@@ -471,20 +477,53 @@ function otherAccountFixes(
   return fixes;
 }
 
-/** Where Lake Formation refused, the grants to make, as commands (they are not IAM statements). */
+/** The Lake Formation grant a failed query named, where this reason is that failure (its action and code). */
+function queryLakeFormationNeed(reason: Reason, facts: RunFacts): LakeFormationNeed | undefined {
+  const failure = facts.queryFailure;
+  if (!failure?.lakeFormation || reason.deniedBy?.policyType !== 'lake-formation') return undefined;
+  return reason.action === failure.action && reason.code === failure.code ? failure.lakeFormation : undefined;
+}
+
+/** Who must act for a grant a failed query named, where the usual Lake Formation words (DESCRIBE and SELECT on the tables) do not fit. */
+function lakeFormationWho(need: LakeFormationNeed | undefined): { who?: string } {
+  if (need?.permission === 'CREATE_DATABASE') return { who: LAKE_FORMATION_NEED_WORDS.createDatabase };
+  if (need?.permission === 'DESCRIBE' && 'database' in need.on) {
+    return { who: need.on.database === 'default' ? LAKE_FORMATION_NEED_WORDS.describeDefault : LAKE_FORMATION_NEED_WORDS.describe(need.on.database) };
+  }
+  return {};
+}
+
+/**
+ * Where Lake Formation refused, the grants to make, as commands (they are not IAM statements). A
+ * query's refusal that names its grant gets that grant: DESCRIBE on the default database and
+ * CREATE_DATABASE on the catalog are the caller's own account's root catalog's (Athena's default
+ * database is there whichever catalog the connection selects), DESCRIBE on another database is
+ * the selected catalog's. Any other refusal: DESCRIBE and SELECT on what the product reads.
+ */
 function lakeFormationGrants(reasons: readonly Reason[], evidence: Evidence): Command[] {
-  if (!reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) return [];
+  const refusals = reasons.filter((reason) => reason.deniedBy?.policyType === 'lake-formation');
+  if (!refusals.length) return [];
   const { connection, facts } = evidence;
   // A catalog under the root is named in the resource itself (its id is `<account>:<path>`).
   const inCatalog = connection.catalogName ? { CatalogId: connection.catalogId } : {};
   const principal = iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>');
-  const grant = (permissions: string[], resource: Parameters<typeof lakeFormationGrant>[0]['resource']) =>
-    lakeFormationGrant({ catalogId: connection.catalogOwner, principal, permissions, resource });
+  const grant = (permissions: string[], resource: Parameters<typeof lakeFormationGrant>[0]['resource'], catalogId = connection.catalogOwner) =>
+    lakeFormationGrant({ catalogId, principal, permissions, resource });
+  const named: Command[] = [];
+  let others = false;
+  for (const reason of refusals) {
+    const need = queryLakeFormationNeed(reason, facts);
+    if (need?.permission === 'CREATE_DATABASE') named.push(grant(['CREATE_DATABASE'], { Catalog: {} }, connection.accountId));
+    else if (need?.permission === 'DESCRIBE' && 'database' in need.on && need.on.database === 'default') named.push(grant(['DESCRIBE'], { Database: { Name: 'default' } }, connection.accountId));
+    else if (need?.permission === 'DESCRIBE' && 'database' in need.on) named.push(grant(['DESCRIBE'], { Database: { ...inCatalog, Name: need.on.database } }));
+    else others = true;
+  }
+  if (!others) return named;
   const table = facts.tables?.find((t) => t.governed);
-  if (table) return [grant(['DESCRIBE', 'SELECT'], { Table: { ...inCatalog, DatabaseName: table.database, Name: table.name } })];
+  if (table) return [...named, grant(['DESCRIBE', 'SELECT'], { Table: { ...inCatalog, DatabaseName: table.database, Name: table.name } })];
   // Nothing governed was even listed: Lake Formation hides the database itself.
   const database = connection.databases[0] ?? '<database>';
-  return [grant(['DESCRIBE'], { Database: { ...inCatalog, Name: database } }), grant(['DESCRIBE', 'SELECT'], { Table: { ...inCatalog, DatabaseName: database, TableWildcard: {} } })];
+  return [...named, grant(['DESCRIBE'], { Database: { ...inCatalog, Name: database } }), grant(['DESCRIBE', 'SELECT'], { Table: { ...inCatalog, DatabaseName: database, TableWildcard: {} } })];
 }
 
 function addReason(reasons: Reason[], reason: Reason): void {

@@ -33,10 +33,13 @@ describe("another account's catalog", () => {
     expect(metadata.status).toBe('unavailable');
     expect(metadata.reasons[0]).toMatchObject({ action: 'glue:GetDatabases', deniedBy: { policyType: 'resource', explicit: false } });
     expect(metadata.remediation!.summary).toContain(`the owner of account ${OWNER} must allow this principal`);
-    // This account's side: the reads, on the owner's ARNs.
+    // This account's side: the reads, on the owner's ARNs; and the default database Athena looks up
+    // in this account's own root catalog, whichever catalog the connection selects.
     const identityArns = metadata.remediation!.statements.flatMap((s) => s.Resource);
     expect(identityArns.length).toBeGreaterThan(0);
-    expect(identityArns.every((arn) => arn.startsWith(`arn:aws:glue:eu-west-1:${OWNER}:`))).toBe(true);
+    const OWN = ['arn:aws:glue:eu-west-1:123456789012:catalog', 'arn:aws:glue:eu-west-1:123456789012:database/default'];
+    expect(identityArns.every((arn) => arn.startsWith(`arn:aws:glue:eu-west-1:${OWNER}:`) || OWN.includes(arn))).toBe(true);
+    expect(identityArns.filter((arn) => arn.endsWith('/default'))).toEqual(OWN.slice(1));
     // The owner's side, once per account in the report.
     const [fix, ...more] = report.remediation.otherAccounts!;
     expect(more).toEqual([]);

@@ -457,6 +457,7 @@ const RESOURCE_KINDS: Record<Action, readonly string[]> = {
   'sts:AssumeRole': ['role'],
   'glue:GetDatabases': ['catalog', 'database'],
   'glue:GetDatabase': ['catalog', 'database'],
+  'glue:CreateDatabase': ['catalog', 'database'],
   'glue:GetTables': ['catalog', 'database', 'table'],
   'glue:GetTable': ['catalog', 'database', 'table'],
   'glue:GetPartitions': ['catalog', 'database', 'table'],
