@@ -491,6 +491,7 @@ describe('remediationSummary', () => {
 
   it('adds what IAM cannot express: Lake Formation grants', () => {
     expect(remediationSummary(capabilityById('lake-formation'), ['lakeformation:GetDataAccess'], [])).toMatch(/allow lakeformation:GetDataAccess .* grant this principal DESCRIBE on each database and SELECT on each table/);
+    expect(remediationSummary(capabilityById('lake-formation'), ['lakeformation:GetDataAccess'], [])).toContain("DESCRIBE on the default database of its own account's catalog");
   });
 
   it('needs nothing when nothing is missing', () => {
