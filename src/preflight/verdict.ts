@@ -3,7 +3,11 @@
 import type { AwsAction } from '../catalogue/actions.js';
 import { type ApplicabilityFact, type CapabilityDefinition, type CapabilityId, capabilityById } from '../catalogue/capabilities.js';
 import {
+  INVITATION_ARN_PLACEHOLDER,
+  MERGED_POLICY_FILE,
+  OTHER_ACCOUNT_WORDS,
   type OtherAccountFix,
+  POLICY_HASH_PLACEHOLDER,
   type PolicyStatement,
   type ResourceScope,
   catalogResourcePolicy,
@@ -17,7 +21,15 @@ import { type LakeFormationNeed, NO_SERVICE_IDENTITY, isAnswer, isCertificateErr
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
 import { iamPrincipalOf } from '../catalogue/resources.js';
-import { type Command, lakeFormationGrant, shellLines } from '../catalogue/commands.js';
+import {
+  type Command,
+  acceptResourceShareInvitation,
+  getGlueResourcePolicy,
+  lakeFormationGrant,
+  pendingResourceShareInvitations,
+  putGlueResourcePolicy,
+  shellLines,
+} from '../catalogue/commands.js';
 import { type RunFacts, clientSideKmsKey, resultsKmsKeys, resolveOutput, sameKmsKey } from './facts.js';
 import { type ProbeDefinition, TABLE_DATA_DENIED } from './probe.js';
 
@@ -431,11 +443,17 @@ function otherAccountFixes(
   const principal = iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>');
   const fixes: OtherAccountFix[] = [];
   const glueActions = [...new Set([...coreActionsOf(definition, connection), ...definition.extended, ...wanted])].filter((action) => action.startsWith('glue:'));
+  const { region } = connection;
   for (const { accountId, scope } of refusingOwners) {
     fixes.push({
       accountId,
-      summary: `Account ${accountId} owns ${accountId === connection.catalogOwner ? 'the Glue catalog' : 'databases this principal reads'} and its Glue Data Catalog resource policy does not allow ${principal}: its owner must add this statement to that resource policy (aws glue put-resource-policy --region ${connection.region}; with --enable-hybrid TRUE if Lake Formation shares also use it), or share the databases through Lake Formation.`,
+      summary: OTHER_ACCOUNT_WORDS.catalogPolicy({ accountId, ownsCatalog: accountId === connection.catalogOwner, principal, region }),
       resourcePolicy: catalogResourcePolicy(glueActions, scope, principal),
+      commands: shellLines([
+        getGlueResourcePolicy(region),
+        putGlueResourcePolicy({ region, policyFile: MERGED_POLICY_FILE, policyHash: POLICY_HASH_PLACEHOLDER }),
+        putGlueResourcePolicy({ region, policyFile: MERGED_POLICY_FILE, mustNotExist: true }),
+      ]),
     });
   }
   // A refusal in this account's own catalog (Athena's default database) is no other account's to share.
@@ -461,13 +479,17 @@ function otherAccountFixes(
       const what = target.table ? `${target.database}.${target.table}` : target.database;
       const link = target.linkTable ? `${target.link}.${target.linkTable}` : target.link;
       const linkResource = target.linkTable ? { Table: { DatabaseName: target.link!, Name: target.linkTable } } : { Database: { Name: target.link! } };
-      const { region } = connection;
+      const ownerCommands = [
+        ...(target.table ? [] : [lakeFormationGrant({ region, principal: consumer, permissions: ['DESCRIBE'], grantable: ['DESCRIBE'], resource: database })]),
+        lakeFormationGrant({ region, principal: consumer, permissions: ['DESCRIBE', 'SELECT'], grantable: ['DESCRIBE', 'SELECT'], resource: tables }),
+      ];
       fixes.push({
         accountId: target.accountId,
-        summary: `${link ? `${link} is a resource link to` : 'This principal reads'} ${what} in account ${target.accountId}, and Lake Formation refused it: the owner of ${target.accountId} must share ${what} with account ${consumer} (${target.table ? 'the first command' : 'the first two commands'}, run in ${target.accountId}); then a Lake Formation administrator of ${consumer} grants this principal what was shared${link ? ' and DESCRIBE on the link' : ''} (the rest, run in ${consumer}).`,
+        summary: OTHER_ACCOUNT_WORDS.lakeFormationShare({ link, what, owner: target.accountId, consumer, ownerCommands: ownerCommands.length, describesLink: Boolean(link) }),
         commands: shellLines([
-          ...(target.table ? [] : [lakeFormationGrant({ region, principal: consumer, permissions: ['DESCRIBE'], grantable: ['DESCRIBE'], resource: database })]),
-          lakeFormationGrant({ region, principal: consumer, permissions: ['DESCRIBE', 'SELECT'], grantable: ['DESCRIBE', 'SELECT'], resource: tables }),
+          ...ownerCommands,
+          pendingResourceShareInvitations(region, target.accountId),
+          acceptResourceShareInvitation(region, INVITATION_ARN_PLACEHOLDER),
           lakeFormationGrant({ region, principal, permissions: ['DESCRIBE', 'SELECT'], resource: tables }),
           ...(link ? [lakeFormationGrant({ region, principal, permissions: ['DESCRIBE'], resource: linkResource })] : []),
         ]),

@@ -137,8 +137,12 @@ describe('remediationFor', () => {
     expect(more).toEqual([]);
     expect(other!.accountId).toBe('999988887777');
     expect(other!.summary).toContain('web.orders_link is a resource link to sales.orders in account 999988887777');
+    expect(other!.summary).toMatch(/the first command, run in 999988887777\)\. Where the two accounts are not in the same AWS organization, .* accepts it.*aws ram accept-resource-share-invitation/);
     expect(other!.commands).toEqual([
       `aws lakeformation grant-permissions --region eu-west-1 --principal DataLakePrincipalIdentifier=123456789012 --permissions DESCRIBE SELECT --permissions-with-grant-option DESCRIBE SELECT --resource '{"Table":{"CatalogId":"999988887777","DatabaseName":"sales","Name":"orders"}}'`,
+      // Outside one organization the share is an AWS RAM invitation, accepted in this account.
+      `aws ram get-resource-share-invitations --region eu-west-1 --query 'resourceShareInvitations[?status=='\\''PENDING'\\'' && senderAccountId=='\\''999988887777'\\'']'`,
+      `aws ram accept-resource-share-invitation --region eu-west-1 --resource-share-invitation-arn '<resourceShareInvitationArn from get-resource-share-invitations>'`,
       `aws lakeformation grant-permissions --region eu-west-1 --principal DataLakePrincipalIdentifier=arn:aws:iam::123456789012:role/Reader --permissions DESCRIBE SELECT --resource '{"Table":{"CatalogId":"999988887777","DatabaseName":"sales","Name":"orders"}}'`,
       `aws lakeformation grant-permissions --region eu-west-1 --principal DataLakePrincipalIdentifier=arn:aws:iam::123456789012:role/Reader --permissions DESCRIBE --resource '{"Table":{"DatabaseName":"web","Name":"orders_link"}}'`,
     ]);
@@ -152,7 +156,15 @@ describe('remediationFor', () => {
     const identityArns = fix.remediation!.statements.flatMap((s) => s.Resource);
     expect(identityArns.filter((arn) => !arn.startsWith('arn:aws:glue:eu-west-1:999988887777:'))).toEqual(expect.arrayContaining(own));
     expect(identityArns.filter((arn) => !arn.startsWith('arn:aws:glue:eu-west-1:999988887777:') && !own.includes(arn))).toEqual([]);
-    const policy = fix.remediation!.otherAccounts![0]!.resourcePolicy!;
+    const [owner] = fix.remediation!.otherAccounts!;
+    // put-resource-policy replaces the whole policy: merged on the hash it was read with, or made where there is none.
+    expect(owner!.commands).toEqual([
+      'aws glue get-resource-policy --region eu-west-1',
+      `aws glue put-resource-policy --region eu-west-1 --policy-in-json file://policy.json --policy-hash-condition '<PolicyHash from get-resource-policy>'`,
+      'aws glue put-resource-policy --region eu-west-1 --policy-in-json file://policy.json --policy-exists-condition NOT_EXIST',
+    ]);
+    expect(owner!.summary).toMatch(/replaces the whole policy, so merge it/);
+    const policy = owner!.resourcePolicy!;
     expect(policy.Statement[0]!.Principal).toEqual({ AWS: 'arn:aws:iam::123456789012:role/Reader' });
     // The owner's resource policy holds the owner's resources only: no default database of either account.
     const ownerArns = policy.Statement.flatMap((s) => s.Resource);
