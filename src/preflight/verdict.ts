@@ -457,11 +457,7 @@ function otherAccountFixes(
     });
   }
   // A refusal in this account's own catalog (Athena's default database) is no other account's to share.
-  const ownCatalogOnly = (reason: Reason) => {
-    const need = queryLakeFormationNeed(reason, facts);
-    return need?.permission === 'CREATE_DATABASE' || (need !== undefined && 'database' in need.on && need.on.database === 'default');
-  };
-  if (reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation' && !ownCatalogOnly(reason))) {
+  if (reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation' && !inCallersOwnCatalog(queryLakeFormationNeed(reason, facts)))) {
     const read = (database: string) => !connection.databases.length || connection.databases.includes(database);
     const targets = [
       ...(facts.resourceLinks ?? [])
@@ -506,6 +502,11 @@ function queryLakeFormationNeed(reason: Reason, facts: RunFacts): LakeFormationN
   return reason.action === failure.action && reason.code === failure.code ? failure.lakeFormation : undefined;
 }
 
+/** A grant Athena needs in the caller's own root catalog whichever catalog is selected: DESCRIBE on its default database, or creating it. */
+function inCallersOwnCatalog(need: LakeFormationNeed | undefined): boolean {
+  return need?.permission === 'CREATE_DATABASE' || (need?.permission === 'DESCRIBE' && 'database' in need.on && need.on.database === 'default');
+}
+
 /** Who must act for a grant a failed query named, where the usual Lake Formation words (DESCRIBE and SELECT on the tables) do not fit. */
 function lakeFormationWho(need: LakeFormationNeed | undefined): { who?: string } {
   if (need?.permission === 'CREATE_DATABASE') return { who: LAKE_FORMATION_NEED_WORDS.createDatabase };
@@ -536,9 +537,10 @@ function lakeFormationGrants(reasons: readonly Reason[], evidence: Evidence): Co
   for (const reason of refusals) {
     const need = queryLakeFormationNeed(reason, facts);
     if (need?.permission === 'CREATE_DATABASE') named.push(grant(['CREATE_DATABASE'], { Catalog: {} }, connection.accountId));
-    else if (need?.permission === 'DESCRIBE' && 'database' in need.on && need.on.database === 'default') named.push(grant(['DESCRIBE'], { Database: { Name: 'default' } }, connection.accountId));
-    else if (need?.permission === 'DESCRIBE' && 'database' in need.on) named.push(grant(['DESCRIBE'], { Database: { ...inCatalog, Name: need.on.database } }));
-    else others = true;
+    else if (need?.permission === 'DESCRIBE' && 'database' in need.on) {
+      const own = inCallersOwnCatalog(need);
+      named.push(grant(['DESCRIBE'], { Database: { ...(own ? {} : inCatalog), Name: need.on.database } }, own ? connection.accountId : connection.catalogOwner));
+    } else others = true;
   }
   if (!others) return named;
   const table = facts.tables?.find((t) => t.governed);
