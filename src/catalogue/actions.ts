@@ -7,6 +7,8 @@ export const AWS_ACTIONS = [
   'sts:AssumeRole',
   'glue:GetDatabases',
   'glue:GetDatabase',
+  // Athena creates the caller's default database when it is missing: asked for only when refused.
+  'glue:CreateDatabase',
   'glue:GetTables',
   'glue:GetTable',
   'glue:GetPartitions',

@@ -252,8 +252,11 @@ export const CAPABILITIES = [
     ],
     checkedWith: ['lakeformation:GetDataLakeSettings'],
     requestedByDefault: true,
-    // Lake Formation grants are not IAM actions: no policy statement can carry them.
-    remediationNote: 'In Lake Formation, also grant this principal DESCRIBE on each database and SELECT on each table it must read.',
+    // Lake Formation grants are not IAM actions: no policy statement can carry them. Athena looks up
+    // the default database of the caller's own catalog for every query ("The DESCRIBE permission is
+    // required on the default database", Athena User Guide, querying data registered with Lake Formation).
+    remediationNote:
+      "In Lake Formation, also grant this principal DESCRIBE on each database and SELECT on each table it must read, and DESCRIBE on the default database of its own account's catalog, which Athena looks up for every query.",
   },
   {
     id: 'table-data',

@@ -8,6 +8,7 @@ export type Command = readonly string[];
 
 /** A Lake Formation resource as `--resource` takes it (the API's Resource shape, as JSON). */
 export type LakeFormationResource =
+  | { Catalog: { Id?: string } }
   | { Database: { CatalogId?: string; Name: string } }
   | { Table: { CatalogId?: string; DatabaseName: string; Name?: string; TableWildcard?: Record<string, never> } };
 
@@ -34,6 +35,39 @@ export function lakeFormationGrant(grant: LakeFormationGrant): Command {
     ...(grant.grantable?.length ? ['--permissions-with-grant-option', ...grant.grantable] : []),
     '--resource', JSON.stringify(grant.resource),
   ];
+}
+
+/**
+ * A Glue Data Catalog's resource policy, with the hash that guards its replacement ("GetResourcePolicy":
+ * PolicyInJson and PolicyHash, Glue API Reference).
+ */
+export function getGlueResourcePolicy(region: string): Command {
+  return ['aws', 'glue', 'get-resource-policy', '--region', region];
+}
+
+/**
+ * `aws glue put-resource-policy`, which replaces the whole policy with PolicyInJson (required). On a
+ * policy that exists, PolicyHashCondition refuses the write if it changed since the hash was read;
+ * where there is none yet, PolicyExistsCondition NOT_EXIST refuses to overwrite one made meanwhile
+ * ("PutResourcePolicy", Glue API Reference).
+ */
+export function putGlueResourcePolicy(options: { region: string; policyFile: string } & ({ policyHash: string } | { mustNotExist: true })): Command {
+  return [
+    'aws', 'glue', 'put-resource-policy', '--region', options.region,
+    '--policy-in-json', `file://${options.policyFile}`,
+    ...('policyHash' in options ? ['--policy-hash-condition', options.policyHash] : ['--policy-exists-condition', 'NOT_EXIST']),
+  ];
+}
+
+/** The AWS RAM resource share invitations one account sent that wait to be accepted ("Accepting a resource share invitation from AWS RAM", Lake Formation Developer Guide). */
+export function pendingResourceShareInvitations(region: string, senderAccountId: string): Command {
+  // The filter is JMESPath: only an account id (digits) is written into it, anything else lists them all.
+  const filter = /^\d{12}$/.test(senderAccountId) ? ['--query', `resourceShareInvitations[?status=='PENDING' && senderAccountId=='${senderAccountId}']`] : [];
+  return ['aws', 'ram', 'get-resource-share-invitations', '--region', region, ...filter];
+}
+
+export function acceptResourceShareInvitation(region: string, invitationArn: string): Command {
+  return ['aws', 'ram', 'accept-resource-share-invitation', '--region', region, '--resource-share-invitation-arn', invitationArn];
 }
 
 /** Deletes one object by its exact key (s3api, not `aws s3 rm`, which reads the key as a path). */

@@ -267,6 +267,34 @@ export interface OtherAccountFix {
 }
 
 /**
+ * What another account's owner, and this account after it, must do, in words that name the
+ * commands printed beside them by their order.
+ */
+export const OTHER_ACCOUNT_WORDS = {
+  /**
+   * The owner's catalog resource policy, which `put-resource-policy` replaces whole (PolicyInJson,
+   * Glue API Reference, PutResourcePolicy): the statement is merged into the policy read with its
+   * hash, and written back on that hash (PolicyHashCondition) so that a change made meanwhile is
+   * refused rather than lost; with no policy yet, written alone on PolicyExistsCondition NOT_EXIST.
+   */
+  catalogPolicy: (o: { accountId: string; ownsCatalog: boolean; principal: string; region: string }) =>
+    `Account ${o.accountId} owns ${o.ownsCatalog ? 'the Glue catalog' : 'databases this principal reads'} and its Glue Data Catalog resource policy does not allow ${o.principal}: its owner must add this statement to that resource policy in ${o.region}. aws glue put-resource-policy replaces the whole policy, so merge it: read the current policy and its PolicyHash (aws glue get-resource-policy), add this statement to its Statement list and save the result as policy.json, then put it back with --policy-hash-condition and the PolicyHash read, which refuses the write if the policy changed meanwhile. Where get-resource-policy finds no policy (EntityNotFoundException), put this statement alone as policy.json with --policy-exists-condition NOT_EXIST. Add --enable-hybrid TRUE where Lake Formation grants to other accounts already use the policy. Or share the databases through Lake Formation instead.`,
+  /**
+   * A Lake Formation share from the owner, accepted through AWS RAM outside one organization ("If
+   * your account is not in the same organization, AWS RAM sends an invitation to your account",
+   * Lake Formation Developer Guide, accessing and viewing shared Data Catalog tables and databases;
+   * "Accepting a resource share invitation from AWS RAM"), then granted on in this account.
+   */
+  lakeFormationShare: (o: { link?: string; what: string; owner: string; consumer: string; ownerCommands: number; describesLink: boolean }) =>
+    `${o.link ? `${o.link} is a resource link to` : 'This principal reads'} ${o.what} in account ${o.owner}, and Lake Formation refused it: the owner of ${o.owner} must share ${o.what} with account ${o.consumer} (${o.ownerCommands === 1 ? 'the first command' : `the first ${o.ownerCommands === 2 ? 'two' : o.ownerCommands} commands`}, run in ${o.owner}). Where the two accounts are not in the same AWS organization, AWS RAM sends account ${o.consumer} an invitation, and the share applies only once a data lake administrator there accepts it: list the pending invitations from ${o.owner} (aws ram get-resource-share-invitations), then accept the one for this share by its resourceShareInvitationArn (aws ram accept-resource-share-invitation), both run in ${o.consumer}; in one organization there is none to accept. Then a Lake Formation administrator of ${o.consumer} grants this principal what was shared${o.describesLink ? ' and DESCRIBE on the link' : ''} (the rest, run in ${o.consumer}).`,
+} as const;
+
+/** Stand-ins in printed commands for what only the customer's own previous command tells. */
+export const POLICY_HASH_PLACEHOLDER = '<PolicyHash from get-resource-policy>';
+export const INVITATION_ARN_PLACEHOLDER = '<resourceShareInvitationArn from get-resource-share-invitations>';
+export const MERGED_POLICY_FILE = 'policy.json';
+
+/**
  * The Glue Data Catalog resource-policy statements that let `principal` carry out `actions` on
  * the owner's resources: a cross-account read is allowed only where the caller's identity policy
  * and the owner's catalog resource policy both allow it ("Granting cross-account access", Glue
@@ -274,7 +302,13 @@ export interface OtherAccountFix {
  * --enable-hybrid TRUE where Lake Formation shares already use the policy).
  */
 export function catalogResourcePolicy(actions: readonly AwsAction[], scope: ResourceScope, principal: string): ResourcePolicyDocument {
-  const statements = statementsFor(actions.filter((action) => action.startsWith('glue:')), scope);
+  // A catalog's resource policy speaks for its owner's resources only: the caller's own default
+  // database, which Athena reads beside them, is the caller's identity policy's business.
+  const owner = scope.glueCatalogId ?? scope.accountId;
+  const ownersOnly = (arn: string) => arn.split(':')[4] === owner;
+  const statements = statementsFor(actions.filter((action) => action.startsWith('glue:')), scope)
+    .map((statement) => ({ ...statement, Resource: statement.Resource.filter(ownersOnly) }))
+    .filter((statement) => statement.Resource.length > 0);
   return {
     Version: '2012-10-17',
     Statement: statements.map(({ Sid, Condition, ...rest }) => ({

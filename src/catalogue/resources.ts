@@ -97,13 +97,24 @@ const rootCatalog: Rule = (s) => plain([catalogArn(s)]);
 // GetCatalogs lists the catalogs under the owner's root (reference: rootcatalog required, catalog optional).
 const catalogList: Rule = (s) => plain([catalogArn(s), `${catalogArn(s)}/*`]);
 const databases: Rule = (s) => plain([...catalogArns(s), ...databaseArns(s), ...targetCatalogs(s), ...targetDatabases(s)]);
-// Athena looks the default database up for the caller whatever database a query names ("you must
-// have access to the default database", Athena User Guide, fine-grained access to the Glue Data
-// Catalog): a policy limited to some databases must name it too.
-const databaseLookup: Rule = (s) =>
-  plain([...new Set([...databases(s).map((g) => g.arn), ...(s.databases?.length ? [`${gluePrefix(s)}:database/${inCatalog(s)}default`] : [])])]);
-// Listing databases is checked against every database (Athena's guide: SHOW DATABASES needs database/*).
-const databaseList: Rule = (s) => plain([...catalogArns(s), `${gluePrefix(s)}:database/${inCatalog(s)}*`]);
+// Athena looks up the default database for the caller whatever database a query names, and
+// creates it when it is missing: "the access policy to the default database and to the AWS Glue
+// Data Catalog per AWS Region for GetDatabase and CreateDatabase must be present" (Athena User
+// Guide, fine-grained access to databases and tables in the Glue Data Catalog, "Mandatory"). That
+// is the caller's own account's root catalog, whichever catalog the connection selects: never
+// another account's catalog, nor a catalog under the root (S3 Tables), nor another account's
+// resource policy.
+const ownRootCatalog = (s: Scope) => `arn:${s.partition}:glue:${s.region}:${s.accountId}:catalog`;
+const ownDefaultDatabase = (s: Scope) => [ownRootCatalog(s), `arn:${s.partition}:glue:${s.region}:${s.accountId}:database/default`];
+/** The selected catalog is not the caller's own root catalog: its ARNs do not reach the caller's default database. */
+const otherCatalog = (s: Scope) => (s.glueCatalogId !== undefined && s.glueCatalogId !== s.accountId) || s.glueCatalogName !== undefined;
+// A policy limited to some databases, or to another catalog, must name the default database too.
+const databaseLookup: Rule = (s) => plain([...databases(s).map((g) => g.arn), ...(s.databases?.length || otherCatalog(s) ? ownDefaultDatabase(s) : [])]);
+// Listing databases is checked against every database (Athena's guide: SHOW DATABASES needs
+// database/*); Athena lists the caller's own catalog too, where another is selected.
+const databaseList: Rule = (s) => plain([...catalogArns(s), `${gluePrefix(s)}:database/${inCatalog(s)}*`, ...(otherCatalog(s) ? ownDefaultDatabase(s) : [])]);
+// Only Athena's creating the default database: on the caller's own root catalog and default.
+const defaultDatabaseCreation: Rule = (s) => plain(ownDefaultDatabase(s));
 // Also table versions (the reference lists catalog, database and table for GetTableVersion(s), no
 // tableVersion) and SearchTables, which leaves out of its answer what the caller may not read, so
 // the requested databases bound it like any table read.
@@ -201,6 +212,7 @@ const RULES: Record<AwsAction, Rule> = {
   'sts:AssumeRole': role,
   'glue:GetDatabases': databaseList,
   'glue:GetDatabase': databaseLookup,
+  'glue:CreateDatabase': defaultDatabaseCreation,
   'glue:GetTables': tables,
   'glue:GetTable': tables,
   'glue:GetPartitions': tables,

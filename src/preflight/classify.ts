@@ -1,6 +1,7 @@
 // Every AWS error is classified here, once: its category, who denied it and why, and a message
 // in our own words. Raw AWS messages never leave this file: they can name a person's session.
-import { isAwsAction } from '../catalogue/actions.js';
+import { type AwsAction, isAwsAction } from '../catalogue/actions.js';
+import { QUERY_FAILURE_WORDS as WORDS } from '../catalogue/query-failures.js';
 import type { PolicyType } from '../catalogue/remediation.js';
 
 export type ErrorCategory = 'auth' | 'permission' | 'not-found' | 'config' | 'network' | 'throttled' | 'timeout' | 'service' | 'internal';
@@ -29,6 +30,8 @@ export interface ClassifiedError {
   resourceType?: string;
   /** The host a network error concerns. */
   host?: string;
+  /** A failure of a query, or of Athena starting one: which of the paths Athena takes for the caller it concerns. */
+  path?: QueryFailurePath;
 }
 
 const AUTH_CODES = new Set([
@@ -280,6 +283,14 @@ export function classifyError(error: unknown, context: { action: string; host?: 
   if (AUTH_CODES.has(code)) {
     return { ...base, code, category: 'auth', message: `Authentication failed for ${action}: ${authWords(code)}` };
   }
+  // StartQueryExecution refuses to start when the output bucket cannot be checked, as an
+  // InvalidRequestException with AthenaErrorCode INSUFFICIENT_PERMISSIONS (public reports:
+  // pyathena-dev/PyAthena#67, hashicorp/terraform-provider-aws#39716). Athena allowed its own call:
+  // what was refused is S3, on the results bucket, or the bucket is missing. AWS documents no
+  // action for it: s3:GetBucketLocation is named, and the fix grants the bucket's reads beside it.
+  if (OUTPUT_BUCKET_UNVERIFIED.test(text)) {
+    return { ...base, code, category: 'permission', message: WORDS.outputBucket, deniedBy: parseDenial(text), relayedAction: 's3:GetBucketLocation', path: 'results' };
+  }
   // A denial is a denial under any code: Athena wraps Glue's refusals in a MetadataException. A bare
   // 403 already reads AccessDenied (codeOf); a named 403 that is no denial (S3's InvalidObjectState) is not one.
   // Athena relays a Glue call Lake Formation refused inside a MetadataException: a denial all the same.
@@ -322,18 +333,10 @@ function denial(code: string, text: string, action: string): ClassifiedError {
   const kmsAction = foreign?.startsWith('kms:') ? foreign : (ciphertext ?? (code.startsWith('KMS.') ? kmsActionFor(action) : undefined));
   const relayed = [foreign, kmsAction].find((candidate) => candidate !== undefined && isAwsAction(candidate));
   const refused = foreign ?? kmsAction ?? sibling ?? action;
-  const by =
-    deniedBy.policyType === 'unknown'
-      ? deniedBy.explicit
-        ? ' (explicit deny)'
-        : ''
-      : deniedBy.explicit
-        ? ` (explicit deny in ${POLICY_WORDS[deniedBy.policyType]})`
-        : ` (no ${POLICY_WORDS[deniedBy.policyType].replace(/^an? /, '')} allows it)`;
   return {
     code,
     category: 'permission',
-    message: `Access denied for ${refused}${refused === action ? '' : `, needed by ${action}`}${by}`,
+    message: `Access denied for ${refused}${refused === action ? '' : `, needed by ${action}`}${deniedByWords(deniedBy)}`,
     deniedBy,
     ...(relayed ? { relayedAction: relayed } : {}),
     ...(sibling && !relayed ? { refusedAction: sibling } : {}),
@@ -348,6 +351,12 @@ function denial(code: string, text: string, action: string): ClassifiedError {
  * (S3 API Reference, PutObject and CreateMultipartUpload, Permissions).
  */
 const COMPANIONS: Record<string, readonly string[]> = { 's3:PutObject': ['s3:PutObjectAcl'] };
+
+/** Who refused, as words after the refusal: " (no identity-based policy allows it)". */
+function deniedByWords(deniedBy: { policyType: PolicyType; explicit: boolean }): string {
+  if (deniedBy.policyType === 'unknown') return deniedBy.explicit ? ' (explicit deny)' : '';
+  return deniedBy.explicit ? ` (explicit deny in ${POLICY_WORDS[deniedBy.policyType]})` : ` (no ${POLICY_WORDS[deniedBy.policyType].replace(/^an? /, '')} allows it)`;
+}
 
 const POLICY_WORDS: Record<PolicyType, string> = {
   identity: 'an identity-based policy',
@@ -406,6 +415,167 @@ function configWords(code: string, e: ErrorLike): string {
     default:
       return `the request was not valid (${code})`;
   }
+}
+
+// --- Failed queries ------------------------------------------------------------------------------
+
+/** "Unable to verify/create output bucket <name>": StartQueryExecution's refusal to start. */
+const OUTPUT_BUCKET_UNVERIFIED = /Unable to verify\/create output bucket/i;
+
+/**
+ * Which path a failed query met its refusal on, of those Athena takes for the caller: writing the
+ * results location, reading the table's data, the Glue catalog, Lake Formation, a KMS key; 'query'
+ * where the failure does not say (Athena's own, or an S3 refusal that names no location).
+ */
+export const QUERY_FAILURE_PATHS = ['results', 'table-data', 'catalog', 'lake-formation', 'kms', 'query'] as const;
+export type QueryFailurePath = (typeof QUERY_FAILURE_PATHS)[number];
+
+/** A query refused reading a table's data: the fix names the table's location, not the results bucket. */
+export const TABLE_DATA_DENIED = 'TableDataDenied';
+
+/** A Lake Formation permission a failed query was refused for want of, and what it is on. */
+export interface LakeFormationNeed {
+  permission: 'DESCRIBE' | 'SELECT' | 'CREATE_DATABASE';
+  /** The catalog (CREATE_DATABASE), a database (DESCRIBE) or a table (SELECT), by the name AWS gave. */
+  on: { catalog: true } | { database: string } | { table: string };
+}
+
+/** A failed query, classified: the action refused (another service's, where Athena relayed it) and the path it concerns. */
+export interface QueryFailure extends ClassifiedError {
+  action: AwsAction;
+  path: QueryFailurePath;
+  /** Where Lake Formation refused: the grant that lifts it. */
+  lakeFormation?: LakeFormationNeed;
+}
+
+/** What GetQueryExecution says of a query that did not succeed (QueryExecutionStatus, botocore athena model). */
+export interface QueryStatus {
+  StateChangeReason?: string;
+  /** ErrorCategory 1 system, 2 user, 3 other; ErrorType as in the Athena User Guide's "Athena error catalog". */
+  AthenaError?: { ErrorCategory?: number; ErrorType?: number; ErrorMessage?: string };
+}
+
+/**
+ * ErrorType values the Athena User Guide's "Athena error catalog" lists (error type reference), for
+ * failures whose prose says nothing more: 401 and 402 "Failed to write query results to Amazon S3",
+ * 1500 "Permission error", 1501 "Amazon S3 permission error", 234 "Lake Formation error", 1306
+ * "Amazon S3 bucket not found", 1400 to 1406 throttling (1401 Glue, 1403 S3, 1404 to 1406 Athena),
+ * 206 and 210 "Query timed out".
+ */
+const ERROR_TYPES = {
+  resultsWrite: new Set([401, 402]),
+  permission: 1500,
+  s3Permission: 1501,
+  lakeFormation: 234,
+  bucketNotFound: 1306,
+  throttled: { 1400: 'AWS', 1401: 'AWS Glue', 1402: 'AWS Glue', 1403: 'Amazon S3', 1404: 'Athena', 1405: 'Athena', 1406: 'Athena' } as Record<number, string>,
+  timedOut: new Set([206, 210]),
+} as const;
+
+const LAKE_FORMATION = { policyType: 'lake-formation', explicit: false } as const;
+/** Glue's names: printable, and shown only where they are the customer's own (a database, a table). */
+const NAME = String.raw`[^\s()'"]{1,255}`;
+
+/**
+ * Classifies a failed query by its cause, from Athena's prose and AthenaError: the action refused
+ * and its path. A refusal Athena relays from another service is that service's action, as AWS
+ * names it (the one exception to "the missing action is the one the probe called"): Glue's
+ * "User: … is not authorized to perform: glue:GetDatabase on resource: …:database/default" is
+ * glue:GetDatabase on a glue:database, never athena:StartQueryExecution. Lake Formation's
+ * "Required Describe on default" is DESCRIBE on the default database, which Athena looks up for
+ * every query ("The DESCRIBE permission is required on the default database", Athena User Guide,
+ * considerations for querying data registered with Lake Formation); "Required Create Database on
+ * Catalog", CREATE_DATABASE on the caller's catalog, where Athena creates default when missing.
+ * S3's refusals name their path: reading the table's data ("Permission denied on S3 path: s3://…",
+ * "AmazonS3Exception: Access Denied (…) (Path: s3://…)") or writing the results ("Access denied
+ * when writing output to url: …", "Access denied when writing to location: …"). ErrorCategory 2
+ * is the user's: an answer to act on, never "run again".
+ */
+export function classifyQueryFailure(status: QueryStatus): QueryFailure {
+  const reason = [status.StateChangeReason, status.AthenaError?.ErrorMessage].filter(Boolean).join(' ');
+  const type = status.AthenaError?.ErrorType;
+  const deniedBy = parseDenial(reason);
+  const refused = (action: AwsAction, path: QueryFailurePath, message: string, extra: Partial<QueryFailure> = {}): QueryFailure => ({
+    code: 'QueryFailed',
+    category: 'permission',
+    action,
+    path,
+    message: `${message}${deniedByWords(extra.deniedBy ?? deniedBy)}`,
+    deniedBy,
+    ...extra,
+  });
+  const named = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(reason)?.[1];
+  const catalogued = named && isAwsAction(named) ? named : undefined;
+  const writing = /Access denied when writing (?:output )?to (?:url|location)/i.test(reason) || ERROR_TYPES.resultsWrite.has(type ?? -1);
+
+  // KMS first: S3 and Athena relay its refusal inside their own ("… writing output to url … (… kms:GenerateDataKey …)").
+  if (named?.startsWith('kms:')) {
+    const action = named === 'kms:Decrypt' ? 'kms:Decrypt' : 'kms:GenerateDataKey';
+    return refused(action, 'kms', WORDS.kmsRefused(action), { relayedAction: action, kmsAction: action, ...resourceTypeOf(reason) });
+  }
+  if (/ciphertext refers to a customer master key/i.test(reason)) return refused('kms:Decrypt', 'kms', WORDS.kmsCiphertext, { relayedAction: 'kms:Decrypt', kmsAction: 'kms:Decrypt' });
+  if (/Error Code: KMS\.(?:NotFoundException|KMSInvalidStateException|DisabledException)/.test(reason)) {
+    const action = writing ? 'kms:GenerateDataKey' : 'kms:Decrypt';
+    return { code: 'QueryFailed', category: 'config', action, path: 'kms', message: WORDS.kmsKeyState, kmsAction: action };
+  }
+
+  const lakeFormation = lakeFormationNeedOf(reason);
+  if (lakeFormation) {
+    const { need, action, message } = lakeFormation;
+    return refused(action, 'lake-formation', message, { deniedBy: LAKE_FORMATION, lakeFormation: need, ...(action === 'lakeformation:GetDataAccess' ? {} : { relayedAction: action }) });
+  }
+  if (named === 'lakeformation:GetDataAccess') return refused('lakeformation:GetDataAccess', 'lake-formation', WORDS.lakeFormationDataAccess);
+  if (named?.startsWith('glue:')) {
+    // A Glue action the catalogue does not hold is still named in the words; the fix then grants what Athena relays.
+    const action = catalogued ?? 'athena:StartQueryExecution';
+    return refused(action, 'catalog', WORDS.relayedRefusal(named, resourceTypeOf(reason).resourceType), { ...(catalogued ? { relayedAction: catalogued } : {}), ...resourceTypeOf(reason) });
+  }
+
+  if (writing || named === 's3:PutObject' || OUTPUT_BUCKET_UNVERIFIED.test(reason)) {
+    const action = OUTPUT_BUCKET_UNVERIFIED.test(reason) && !writing ? 's3:GetBucketLocation' : 's3:PutObject';
+    return refused(action, 'results', action === 's3:PutObject' ? WORDS.resultsWrite : WORDS.outputBucket, { relayedAction: action });
+  }
+  const onDataPath = /Permission denied on S3 path|\(Path: s3a?:\/\/|Error opening Hive split s3a?:\/\//i.test(reason);
+  if (onDataPath || named === 's3:GetObject' || named === 's3:ListBucket') {
+    const action = named === 's3:ListBucket' ? 's3:ListBucket' : 's3:GetObject';
+    return refused(action, 'table-data', WORDS.tableData, { code: TABLE_DATA_DENIED, relayedAction: action });
+  }
+  // An S3 refusal that names no location (public reports show "PERMISSION_DENIED: Access Denied
+  // (Service: S3, Status Code: 403)" for a results bucket, aws/context-ontology-accelerator#38, and
+  // the same words for table data): either may be it, so the fix names both.
+  if (/Access Denied \(Service: (?:Amazon )?S3\b|PERMISSION_DENIED/i.test(reason) || type === ERROR_TYPES.s3Permission) {
+    return refused('s3:GetObject', 'query', WORDS.s3Unnamed, { code: TABLE_DATA_DENIED });
+  }
+  if (catalogued) return refused(catalogued, 'query', WORDS.relayedRefusal(catalogued, resourceTypeOf(reason).resourceType), { ...resourceTypeOf(reason) });
+  if (type === ERROR_TYPES.lakeFormation) return refused('lakeformation:GetDataAccess', 'lake-formation', WORDS.lakeFormationDataAccess, { deniedBy: LAKE_FORMATION });
+  if (type === ERROR_TYPES.permission) return refused('athena:StartQueryExecution', 'query', WORDS.permissionUnnamed);
+
+  const failed = (category: ErrorCategory, path: QueryFailurePath, message: string): QueryFailure => ({ code: 'QueryFailed', category, action: 'athena:StartQueryExecution', path, message });
+  const throttledBy = type === undefined ? undefined : ERROR_TYPES.throttled[type];
+  if (throttledBy) return failed('throttled', type === 1401 || type === 1402 ? 'catalog' : 'query', WORDS.throttled(throttledBy));
+  if (ERROR_TYPES.timedOut.has(type ?? -1)) return failed('timeout', 'query', WORDS.timedOut);
+  if (type === ERROR_TYPES.bucketNotFound) return failed('not-found', 'query', WORDS.bucketNotFound);
+  if (status.AthenaError?.ErrorCategory === 2) return failed('config', 'query', WORDS.userError);
+  return failed('service', 'query', WORDS.failed);
+}
+
+/**
+ * Lake Formation's refusal, as the grant that lifts it: "Required Describe on <database>", "Required
+ * Create Database on Catalog" (public report: aws-solutions/workload-discovery-on-aws#228), "on
+ * <name> (Database name: <name>)" for a database (awslabs/sagemaker-explaining-credit-decisions#8),
+ * else "on <table>" for a table's data.
+ */
+function lakeFormationNeedOf(reason: string): { need: LakeFormationNeed; action: AwsAction; message: string } | undefined {
+  const refusal = /Insufficient Lake Formation permission\(s\)(.*)$/is.exec(reason)?.[1];
+  if (refusal === undefined) return undefined;
+  if (/^:\s*Required Create Database on Catalog\b/i.test(refusal)) return { need: { permission: 'CREATE_DATABASE', on: { catalog: true } }, action: 'glue:CreateDatabase', message: WORDS.lakeFormationCreateDatabase };
+  const described = new RegExp(`^:\\s*Required Describe on (${NAME})`, 'i').exec(refusal)?.[1] ?? new RegExp(`\\(Database name: (${NAME})\\)`, 'i').exec(refusal)?.[1];
+  if (described) {
+    const message = described === 'default' ? WORDS.lakeFormationDescribeDefault : WORDS.lakeFormationDescribe(described);
+    return { need: { permission: 'DESCRIBE', on: { database: described } }, action: 'glue:GetDatabase', message };
+  }
+  const table = new RegExp(`^\\s*on (${NAME})`, 'i').exec(refusal)?.[1];
+  return { need: { permission: 'SELECT', on: { table: table ?? '' } }, action: 'lakeformation:GetDataAccess', message: WORDS.lakeFormationSelect };
 }
 
 /** Throttling and service failures may pass on a retry; nothing else is worth asking twice. */

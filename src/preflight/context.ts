@@ -37,7 +37,8 @@ export function probeContext(run: RunHandle, probe: ProbeDefinition, budget: Bud
   const record = (action: string, result: WithoutProbe<ActionResult>) => run.record(action, { ...result, probe: probe.id } as ActionResult);
   /** A refusal or a could-not-tell, recorded and thrown for the probe to end on. */
   const refuse = (action: AwsAction, classified: ClassifiedError): never => {
-    record(action, { state: verdictOf(classified).evidence, error: classified });
+    // A refusal another service relayed (Glue's, inside a query) concerns that service's resources, not this probe's own.
+    record(action, { state: verdictOf(classified).evidence, error: classified, ...(classified.relayedAction === action ? { relayed: true } : {}) });
     throw new ProbeCallError(action, classified);
   };
   const call: ProbeContext['call'] = async (action, send, callOptions = {}) => {

@@ -379,13 +379,22 @@ function informingProbes(registry: readonly ProbeDefinition[]): Map<CapabilityId
   return informing;
 }
 
-/** Probes that inform a requested capability, and every probe they depend on. */
+/**
+ * Probes that inform a requested capability, and every probe they depend on. A probe that informs
+ * nothing undoes what the probes it follows did (deleting the marker): it runs when one of those
+ * runs, and never makes them run, so that a run touches only what its capabilities need (metadata
+ * alone writes nothing to the results bucket).
+ */
 export function neededProbes(registry: readonly ProbeDefinition[], requested: ReadonlySet<CapabilityId>): Set<string> {
+  const byId = new Map(registry.map((probe) => [probe.id, probe]));
   const needed = new Set<string>();
-  for (let index = registry.length - 1; index >= 0; index--) {
-    const probe = registry[index]!;
-    const dependedOn = registry.some((later) => needed.has(later.id) && waitsFor(later).includes(probe.id));
-    if (probe.informs.some((id) => requested.has(id)) || dependedOn || probe.informs.length === 0) needed.add(probe.id);
-  }
+  const need = (id: string) => {
+    if (needed.has(id)) return;
+    needed.add(id);
+    const probe = byId.get(id);
+    if (probe) for (const dependency of waitsFor(probe)) need(dependency);
+  };
+  for (const probe of registry) if (probe.informs.some((id) => requested.has(id))) need(probe.id);
+  for (const probe of registry) if (probe.informs.length === 0 && (probe.after ?? []).some((id) => needed.has(id))) need(probe.id);
   return needed;
 }

@@ -4,7 +4,7 @@
 import type { AwsAction } from '../catalogue/actions.js';
 import type { AthenaPathKind } from '../catalogue/athena-path.js';
 import type { PolicyStatement } from '../iam/policy.js';
-import type { ClassifiedError } from './classify.js';
+import type { ClassifiedError, QueryFailure } from './classify.js';
 import { type ResolvedConnection, type S3Location, parseS3Uri } from './connection.js';
 
 /** Facts that probes learn and later probes use; each is written by the probe named beside it. */
@@ -62,18 +62,20 @@ export interface RunFacts {
   dataLakeSettings?: { iamAllowedByDefault: boolean; admins: number }; // lakeformation-settings
   /** The table athena-query read, and where its data lives. */
   queriedTable?: { database: string; name: string; location?: string }; // athena-query
+  /** How the run's query failed, by cause and path (results, table data, catalog, Lake Formation, KMS). */
+  queryFailure?: QueryFailure; // athena-query, lakeformation-data-access (runQuery)
   /** The governed table athena-query read, and how that failed if it did. */
   governedQuery?: { database: string; name: string; failure?: ClassifiedError & { action: AwsAction } }; // athena-query
   /** Where the sampled table's data lives, and the key that encrypts the object read. */
   tableData?: { table: string; bucket: string; prefix: string; kmsKeyId?: string }; // s3-table-data
+  /** The paths a query that went through proved by taking them: its results written and read, a table's data read. */
+  queryProvedAthenaPath?: Partial<Record<AthenaPathKind, true>>; // athena-query
   /**
    * Athena's own requests judged against the bucket policy, for the results and the table data:
    * the statements to merge where it refuses them, or why that went unproven.
    */
-  /** The paths a query that went through proved by taking them: its results written and read, a table's data read. */
-  queryProvedAthenaPath?: Partial<Record<AthenaPathKind, true>>; // athena-query
   athenaPaths?: Partial<Record<AthenaPathKind, { bucket: string; fix?: PolicyStatement[]; unproven?: { code: string; why: string } }>>; // s3-bucket-policy, s3-data-bucket-policy
-  /** The key that encrypts the Glue Data Catalog at rest, when it is encrypted: Glue reads need kms:Decrypt on it. */
+  /** The key that encrypts the Glue Data Catalog at rest with SSE-KMS: Glue reads need kms:Decrypt on it (not with SSE-KMS-WITH-SERVICE-ROLE, where Glue's role uses it). */
   catalogKmsKey?: string; // glue-catalog-encryption
 }
 

@@ -149,5 +149,4 @@ export function isCategory(error: unknown, category: ClassifiedError['category']
   return error instanceof ProbeCallError && error.classified.category === category;
 }
 
-/** A query refused reading a table's data: the fix names the table's location, not the results bucket. */
-export const TABLE_DATA_DENIED = 'TableDataDenied';
+export { TABLE_DATA_DENIED } from './classify.js';

@@ -3,7 +3,11 @@
 import type { AwsAction } from '../catalogue/actions.js';
 import { type ApplicabilityFact, type CapabilityDefinition, type CapabilityId, capabilityById } from '../catalogue/capabilities.js';
 import {
+  INVITATION_ARN_PLACEHOLDER,
+  MERGED_POLICY_FILE,
+  OTHER_ACCOUNT_WORDS,
   type OtherAccountFix,
+  POLICY_HASH_PLACEHOLDER,
   type PolicyStatement,
   type ResourceScope,
   catalogResourcePolicy,
@@ -12,11 +16,20 @@ import {
   remediationSummary,
   statementsFor,
 } from '../catalogue/remediation.js';
-import { NO_SERVICE_IDENTITY, isAnswer, isCertificateError } from './classify.js';
+import { LAKE_FORMATION_NEED_WORDS } from '../catalogue/query-failures.js';
+import { type LakeFormationNeed, NO_SERVICE_IDENTITY, isAnswer, isCertificateError } from './classify.js';
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, OverallStatus, ProbeReport, Reason, SkipReason } from './types.js';
 import { iamPrincipalOf } from '../catalogue/resources.js';
-import { type Command, lakeFormationGrant, shellLines } from '../catalogue/commands.js';
+import {
+  type Command,
+  acceptResourceShareInvitation,
+  getGlueResourcePolicy,
+  lakeFormationGrant,
+  pendingResourceShareInvitations,
+  putGlueResourcePolicy,
+  shellLines,
+} from '../catalogue/commands.js';
 import { ATHENA_PATH_OF, ATHENA_REQUEST_DENIED, athenaFixWords, athenaUnprovenMessage } from '../catalogue/athena-path.js';
 import { type RunFacts, clientSideKmsKey, resultsKmsKeys, resolveOutput, sameKmsKey } from './facts.js';
 import { type ProbeDefinition, TABLE_DATA_DENIED } from './probe.js';
@@ -353,6 +366,7 @@ export function remediationFor(
       action: r.action,
       policyType: r.deniedBy!.policyType,
       explicit: r.deniedBy!.explicit,
+      ...lakeFormationWho(queryLakeFormationNeed(r, evidence.facts)),
       ...(r.code === ATHENA_REQUEST_DENIED && athenaPath ? { who: athenaFixWords({ bucket: athenaPath.bucket, fixable: athenaPath.statements.length > 0 }) } : {}),
     }));
   const ownerBlockers = reasons.filter(refusedByOwner).map((r) => ({
@@ -486,14 +500,21 @@ function otherAccountFixes(
   const principal = iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>');
   const fixes: OtherAccountFix[] = [];
   const glueActions = [...new Set([...coreActionsOf(definition, evidence), ...definition.extended, ...wanted])].filter((action) => action.startsWith('glue:'));
+  const { region } = connection;
   for (const { accountId, scope } of refusingOwners) {
     fixes.push({
       accountId,
-      summary: `Account ${accountId} owns ${accountId === connection.catalogOwner ? 'the Glue catalog' : 'databases this principal reads'} and its Glue Data Catalog resource policy does not allow ${principal}: its owner must add this statement to that resource policy (aws glue put-resource-policy --region ${connection.region}; with --enable-hybrid TRUE if Lake Formation shares also use it), or share the databases through Lake Formation.`,
+      summary: OTHER_ACCOUNT_WORDS.catalogPolicy({ accountId, ownsCatalog: accountId === connection.catalogOwner, principal, region }),
       resourcePolicy: catalogResourcePolicy(glueActions, scope, principal),
+      commands: shellLines([
+        getGlueResourcePolicy(region),
+        putGlueResourcePolicy({ region, policyFile: MERGED_POLICY_FILE, policyHash: POLICY_HASH_PLACEHOLDER }),
+        putGlueResourcePolicy({ region, policyFile: MERGED_POLICY_FILE, mustNotExist: true }),
+      ]),
     });
   }
-  if (reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) {
+  // A refusal in this account's own catalog (Athena's default database) is no other account's to share.
+  if (reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation' && !inCallersOwnCatalog(queryLakeFormationNeed(reason, facts)))) {
     const read = (database: string) => !connection.databases.length || connection.databases.includes(database);
     const targets = [
       ...(facts.resourceLinks ?? [])
@@ -511,13 +532,17 @@ function otherAccountFixes(
       const what = target.table ? `${target.database}.${target.table}` : target.database;
       const link = target.linkTable ? `${target.link}.${target.linkTable}` : target.link;
       const linkResource = target.linkTable ? { Table: { DatabaseName: target.link!, Name: target.linkTable } } : { Database: { Name: target.link! } };
-      const { region } = connection;
+      const ownerCommands = [
+        ...(target.table ? [] : [lakeFormationGrant({ region, principal: consumer, permissions: ['DESCRIBE'], grantable: ['DESCRIBE'], resource: database })]),
+        lakeFormationGrant({ region, principal: consumer, permissions: ['DESCRIBE', 'SELECT'], grantable: ['DESCRIBE', 'SELECT'], resource: tables }),
+      ];
       fixes.push({
         accountId: target.accountId,
-        summary: `${link ? `${link} is a resource link to` : 'This principal reads'} ${what} in account ${target.accountId}, and Lake Formation refused it: the owner of ${target.accountId} must share ${what} with account ${consumer} (${target.table ? 'the first command' : 'the first two commands'}, run in ${target.accountId}); then a Lake Formation administrator of ${consumer} grants this principal what was shared${link ? ' and DESCRIBE on the link' : ''} (the rest, run in ${consumer}).`,
+        summary: OTHER_ACCOUNT_WORDS.lakeFormationShare({ link, what, owner: target.accountId, consumer, ownerCommands: ownerCommands.length, describesLink: Boolean(link) }),
         commands: shellLines([
-          ...(target.table ? [] : [lakeFormationGrant({ region, principal: consumer, permissions: ['DESCRIBE'], grantable: ['DESCRIBE'], resource: database })]),
-          lakeFormationGrant({ region, principal: consumer, permissions: ['DESCRIBE', 'SELECT'], grantable: ['DESCRIBE', 'SELECT'], resource: tables }),
+          ...ownerCommands,
+          pendingResourceShareInvitations(region, target.accountId),
+          acceptResourceShareInvitation(region, INVITATION_ARN_PLACEHOLDER),
           lakeFormationGrant({ region, principal, permissions: ['DESCRIBE', 'SELECT'], resource: tables }),
           ...(link ? [lakeFormationGrant({ region, principal, permissions: ['DESCRIBE'], resource: linkResource })] : []),
         ]),
@@ -527,20 +552,59 @@ function otherAccountFixes(
   return fixes;
 }
 
-/** Where Lake Formation refused, the grants to make, as commands (they are not IAM statements). */
+/** The Lake Formation grant a failed query named, where this reason is that failure (its action and code). */
+function queryLakeFormationNeed(reason: Reason, facts: RunFacts): LakeFormationNeed | undefined {
+  const failure = facts.queryFailure;
+  if (!failure?.lakeFormation || reason.deniedBy?.policyType !== 'lake-formation') return undefined;
+  return reason.action === failure.action && reason.code === failure.code ? failure.lakeFormation : undefined;
+}
+
+/** A grant Athena needs in the caller's own root catalog whichever catalog is selected: DESCRIBE on its default database, or creating it. */
+function inCallersOwnCatalog(need: LakeFormationNeed | undefined): boolean {
+  return need?.permission === 'CREATE_DATABASE' || (need?.permission === 'DESCRIBE' && 'database' in need.on && need.on.database === 'default');
+}
+
+/** Who must act for a grant a failed query named, where the usual Lake Formation words (DESCRIBE and SELECT on the tables) do not fit. */
+function lakeFormationWho(need: LakeFormationNeed | undefined): { who?: string } {
+  if (need?.permission === 'CREATE_DATABASE') return { who: LAKE_FORMATION_NEED_WORDS.createDatabase };
+  if (need?.permission === 'DESCRIBE' && 'database' in need.on) {
+    return { who: need.on.database === 'default' ? LAKE_FORMATION_NEED_WORDS.describeDefault : LAKE_FORMATION_NEED_WORDS.describe(need.on.database) };
+  }
+  return {};
+}
+
+/**
+ * Where Lake Formation refused, the grants to make, as commands (they are not IAM statements). A
+ * query's refusal that names its grant gets that grant: DESCRIBE on the default database and
+ * CREATE_DATABASE on the catalog are the caller's own account's root catalog's (Athena's default
+ * database is there whichever catalog the connection selects), DESCRIBE on another database is
+ * the selected catalog's. Any other refusal: DESCRIBE and SELECT on what the product reads.
+ */
 function lakeFormationGrants(reasons: readonly Reason[], evidence: Evidence): Command[] {
-  if (!reasons.some((reason) => reason.deniedBy?.policyType === 'lake-formation')) return [];
+  const refusals = reasons.filter((reason) => reason.deniedBy?.policyType === 'lake-formation');
+  if (!refusals.length) return [];
   const { connection, facts } = evidence;
   // A catalog under the root is named in the resource itself (its id is `<account>:<path>`).
   const inCatalog = connection.catalogName ? { CatalogId: connection.catalogId } : {};
   const principal = iamPrincipalOf(facts.identity?.arn ?? '<principal-arn>');
-  const grant = (permissions: string[], resource: Parameters<typeof lakeFormationGrant>[0]['resource']) =>
-    lakeFormationGrant({ catalogId: connection.catalogOwner, principal, permissions, resource });
+  const grant = (permissions: string[], resource: Parameters<typeof lakeFormationGrant>[0]['resource'], catalogId = connection.catalogOwner) =>
+    lakeFormationGrant({ catalogId, principal, permissions, resource });
+  const named: Command[] = [];
+  let others = false;
+  for (const reason of refusals) {
+    const need = queryLakeFormationNeed(reason, facts);
+    if (need?.permission === 'CREATE_DATABASE') named.push(grant(['CREATE_DATABASE'], { Catalog: {} }, connection.accountId));
+    else if (need?.permission === 'DESCRIBE' && 'database' in need.on) {
+      const own = inCallersOwnCatalog(need);
+      named.push(grant(['DESCRIBE'], { Database: { ...(own ? {} : inCatalog), Name: need.on.database } }, own ? connection.accountId : connection.catalogOwner));
+    } else others = true;
+  }
+  if (!others) return named;
   const table = facts.tables?.find((t) => t.governed);
-  if (table) return [grant(['DESCRIBE', 'SELECT'], { Table: { ...inCatalog, DatabaseName: table.database, Name: table.name } })];
+  if (table) return [...named, grant(['DESCRIBE', 'SELECT'], { Table: { ...inCatalog, DatabaseName: table.database, Name: table.name } })];
   // Nothing governed was even listed: Lake Formation hides the database itself.
   const database = connection.databases[0] ?? '<database>';
-  return [grant(['DESCRIBE'], { Database: { ...inCatalog, Name: database } }), grant(['DESCRIBE', 'SELECT'], { Table: { ...inCatalog, DatabaseName: database, TableWildcard: {} } })];
+  return [...named, grant(['DESCRIBE'], { Database: { ...inCatalog, Name: database } }), grant(['DESCRIBE', 'SELECT'], { Table: { ...inCatalog, DatabaseName: database, TableWildcard: {} } })];
 }
 
 function addReason(reasons: Reason[], reason: Reason): void {

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { capabilityById } from '../../src/catalogue/capabilities.js';
-import { lakeFormationGrant } from '../../src/catalogue/commands.js';
+import { acceptResourceShareInvitation, getGlueResourcePolicy, lakeFormationGrant, pendingResourceShareInvitations, putGlueResourcePolicy } from '../../src/catalogue/commands.js';
 import { FINDINGS, type FindingCode, type FindingFacts, renderFinding } from '../../src/catalogue/findings.js';
 import { shellCommand, shellWord } from '../../src/catalogue/quote.js';
 import type { ClassifiedError } from '../../src/preflight/classify.js';
@@ -145,6 +145,9 @@ describe("the verdict's Lake Formation commands", () => {
       const intended = [
         lakeFormationGrant({ region: 'eu-west-1', principal: '123456789012', permissions: ['DESCRIBE'], grantable: ['DESCRIBE'], resource: { Database: { CatalogId: '999988887777', Name: target } } }),
         lakeFormationGrant({ region: 'eu-west-1', principal: '123456789012', permissions: ['DESCRIBE', 'SELECT'], grantable: ['DESCRIBE', 'SELECT'], resource: tables }),
+        // Outside one organization: the AWS RAM invitation, found and accepted in this account.
+        ['aws', 'ram', 'get-resource-share-invitations', '--region', 'eu-west-1', '--query', "resourceShareInvitations[?status=='PENDING' && senderAccountId=='999988887777']"],
+        ['aws', 'ram', 'accept-resource-share-invitation', '--region', 'eu-west-1', '--resource-share-invitation-arn', '<resourceShareInvitationArn from get-resource-share-invitations>'],
         lakeFormationGrant({ region: 'eu-west-1', principal, permissions: ['DESCRIBE', 'SELECT'], resource: tables }),
         lakeFormationGrant({ region: 'eu-west-1', principal, permissions: ['DESCRIBE'], resource: { Database: { Name: link } } }),
       ];
@@ -157,6 +160,58 @@ describe("the verdict's Lake Formation commands", () => {
     const remediation = verdictOf(["fin';id>x;'"], {});
     const calls = received(remediation.commands!.join('\n'));
     expect(calls.map((argv) => JSON.parse(argv.at(-1)!))).toEqual([{ Database: { Name: "fin';id>x;'" } }, { Table: { DatabaseName: "fin';id>x;'", TableWildcard: {} } }]);
+    expect(recorder.strayFiles()).toEqual([]);
+  });
+});
+
+// Another account's catalog resource policy, which put-resource-policy replaces whole: read with its
+// hash, merged, and written back on that hash (or made where there is none). And the AWS RAM
+// invitation a Lake Formation share sends outside one organization.
+describe('the commands for other accounts', () => {
+  it('reach aws exactly as built, in every region form and with the placeholders as one argument each', () => {
+    const built = ['eu-west-1', 'cn-north-1', 'us-gov-west-1'].flatMap((region) => [
+      getGlueResourcePolicy(region),
+      putGlueResourcePolicy({ region, policyFile: 'policy.json', policyHash: '<PolicyHash from get-resource-policy>' }),
+      putGlueResourcePolicy({ region, policyFile: 'policy.json', mustNotExist: true }),
+      pendingResourceShareInvitations(region, '999988887777'),
+      acceptResourceShareInvitation(region, '<resourceShareInvitationArn from get-resource-share-invitations>'),
+      acceptResourceShareInvitation(region, 'arn:aws:ram:eu-west-1:999988887777:resource-share-invitation/a93aa60a-1bd9-46e8-96db-a4e72eec1d9f'),
+    ]);
+    expect(received(built.map(shellCommand).join('\n'))).toEqual(built);
+    expect(built[1]).toEqual(['aws', 'glue', 'put-resource-policy', '--region', 'eu-west-1', '--policy-in-json', 'file://policy.json', '--policy-hash-condition', '<PolicyHash from get-resource-policy>']);
+    expect(recorder.strayFiles()).toEqual([]);
+  });
+
+  it('writes only an account id into the invitations filter (it is JMESPath)', () => {
+    const senders = [...fc.sample(glueName, { numRuns: 40, seed: 27 }), "99998888777'", "' || true || '", '999988887777'];
+    for (const sender of senders) {
+      const command = pendingResourceShareInvitations('eu-west-1', sender);
+      expect(command.includes('--query'), sender).toBe(/^\d{12}$/.test(sender));
+      expect(received(shellCommand(command))).toEqual([command]);
+    }
+    expect(recorder.strayFiles()).toEqual([]);
+  });
+
+  it("the verdict's fix for an owner's resource policy prints them so", () => {
+    const denied: ClassifiedError = { code: 'AccessDeniedException', category: 'permission', message: 'denied', deniedBy: { policyType: 'resource', explicit: false } };
+    const probe: ProbeDefinition = { id: 'glue-databases', service: 'glue', informs: ['metadata'], actions: ['glue:GetDatabases'], run: async () => undefined };
+    const evidence: Evidence = {
+      connection: resolveConnection({ region: 'eu-west-1', accountId: '123456789012', credentials: { type: 'accessKey', accessKeyId: 'AKIAEXAMPLEEXAMPLE01', secretAccessKey: 'secret-secret-secret-01' }, glue: { catalogId: '999988887777' } }, { maxRunMs: 30_000 }),
+      facts: { identity: { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/analyst', userId: 'AIDA' } },
+      actions: new Map(),
+      actionsByProbe: new Map([['glue-databases', new Map<string, ActionResult>([['glue:GetDatabases', { state: 'failed', probe: 'glue-databases', error: denied }]])]]),
+      probes: new Map<string, ProbeReport>([['sts-caller-identity', { id: 'sts-caller-identity', service: 'sts', actions: [], outcome: 'pass', startedAtMs: 0, durationMs: 1 }]]),
+      skipCauses: new Map(),
+      findings: [],
+      registry: [probe],
+    };
+    const metadata = capabilityById('metadata');
+    const [owner] = remediationFor(metadata, evidence, decideStatus(metadata, evidence)).remediation!.otherAccounts!;
+    expect(received(owner!.commands!.join('\n'))).toEqual([
+      ['aws', 'glue', 'get-resource-policy', '--region', 'eu-west-1'],
+      ['aws', 'glue', 'put-resource-policy', '--region', 'eu-west-1', '--policy-in-json', 'file://policy.json', '--policy-hash-condition', '<PolicyHash from get-resource-policy>'],
+      ['aws', 'glue', 'put-resource-policy', '--region', 'eu-west-1', '--policy-in-json', 'file://policy.json', '--policy-exists-condition', 'NOT_EXIST'],
+    ]);
     expect(recorder.strayFiles()).toEqual([]);
   });
 });

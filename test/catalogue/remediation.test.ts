@@ -89,9 +89,19 @@ describe('resourcesFor', () => {
     ['glue:GetDatabase', { ...bare, databases: ['*'] }, [`${glue}:catalog`, `${glue}:database/\${*}`, `${glue}:database/default`]],
     ['s3:PutObject', { ...full, prefix: 'a*b/' }, ['arn:aws:s3:::acme-athena-results/a${*}b/*']],
     ['glue:GetDataCatalogEncryptionSettings', full, [`${glue}:catalog`]],
-    // Another account's catalog: the catalog owner's ARNs.
-    // Limited to some databases, GetDatabase also names default: Athena looks it up for every query.
-    ['glue:GetDatabase', { ...bare, glueCatalogId: '210987654321', databases: ['shared'] }, ['arn:aws:glue:eu-west-1:210987654321:catalog', 'arn:aws:glue:eu-west-1:210987654321:database/default', 'arn:aws:glue:eu-west-1:210987654321:database/shared']],
+    // Another account's catalog: the catalog owner's ARNs. GetDatabase also names default, which
+    // Athena looks up for every query in the caller's own account's root catalog (never the owner's).
+    ['glue:GetDatabase', { ...bare, glueCatalogId: '210987654321', databases: ['shared'] }, [`${glue}:catalog`, `${glue}:database/default`, 'arn:aws:glue:eu-west-1:210987654321:catalog', 'arn:aws:glue:eu-west-1:210987654321:database/shared']],
+    ['glue:GetDatabase', { ...bare, glueCatalogId: '210987654321' }, [`${glue}:catalog`, `${glue}:database/default`, 'arn:aws:glue:eu-west-1:210987654321:catalog', 'arn:aws:glue:eu-west-1:210987654321:database/*']],
+    ['glue:GetDatabases', { ...bare, glueCatalogId: '210987654321' }, [`${glue}:catalog`, `${glue}:database/default`, 'arn:aws:glue:eu-west-1:210987654321:catalog', 'arn:aws:glue:eu-west-1:210987654321:database/*']],
+    // A catalog under the root (S3 Tables): its own path for its databases, the root's default for Athena.
+    [
+      'glue:GetDatabase',
+      { ...bare, glueCatalogName: 's3tablescatalog/acme-tables', databases: ['sales'] },
+      [`${glue}:catalog`, `${glue}:catalog/s3tablescatalog`, `${glue}:catalog/s3tablescatalog/acme-tables`, `${glue}:database/default`, `${glue}:database/s3tablescatalog/acme-tables/sales`],
+    ],
+    // Creating the default database (only asked for where Athena was refused it): the caller's own root catalog.
+    ['glue:CreateDatabase', { ...bare, glueCatalogId: '210987654321', glueCatalogName: 's3tablescatalog/b' }, [`${glue}:catalog`, `${glue}:database/default`]],
     ['athena:ListQueryExecutions', full, [`arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/analytics`]],
     ['athena:StartQueryExecution', bare, [`arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/*`]],
     ['athena:ListDatabases', full, [`arn:aws:athena:eu-west-1:${ACCOUNT}:datacatalog/AwsDataCatalog`]],
@@ -481,6 +491,7 @@ describe('remediationSummary', () => {
 
   it('adds what IAM cannot express: Lake Formation grants', () => {
     expect(remediationSummary(capabilityById('lake-formation'), ['lakeformation:GetDataAccess'], [])).toMatch(/allow lakeformation:GetDataAccess .* grant this principal DESCRIBE on each database and SELECT on each table/);
+    expect(remediationSummary(capabilityById('lake-formation'), ['lakeformation:GetDataAccess'], [])).toContain("DESCRIBE on the default database of its own account's catalog");
   });
 
   it('needs nothing when nothing is missing', () => {

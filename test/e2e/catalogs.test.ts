@@ -33,15 +33,24 @@ describe("another account's catalog", () => {
     expect(metadata.status).toBe('unavailable');
     expect(metadata.reasons[0]).toMatchObject({ action: 'glue:GetDatabases', deniedBy: { policyType: 'resource', explicit: false } });
     expect(metadata.remediation!.summary).toContain(`the owner of account ${OWNER} must allow this principal`);
-    // This account's side: the reads, on the owner's ARNs.
+    // This account's side: the reads, on the owner's ARNs; and the default database Athena looks up
+    // in this account's own root catalog, whichever catalog the connection selects.
     const identityArns = metadata.remediation!.statements.flatMap((s) => s.Resource);
     expect(identityArns.length).toBeGreaterThan(0);
-    expect(identityArns.every((arn) => arn.startsWith(`arn:aws:glue:eu-west-1:${OWNER}:`))).toBe(true);
+    const OWN = ['arn:aws:glue:eu-west-1:123456789012:catalog', 'arn:aws:glue:eu-west-1:123456789012:database/default'];
+    expect(identityArns.every((arn) => arn.startsWith(`arn:aws:glue:eu-west-1:${OWNER}:`) || OWN.includes(arn))).toBe(true);
+    expect(identityArns.filter((arn) => arn.endsWith('/default'))).toEqual(OWN.slice(1));
     // The owner's side, once per account in the report.
     const [fix, ...more] = report.remediation.otherAccounts!;
     expect(more).toEqual([]);
     expect(fix!.accountId).toBe(OWNER);
     expect(fix!.summary).toContain('aws glue put-resource-policy');
+    // It replaces the whole policy: read it with its hash, merge, and write it back on that hash.
+    expect(fix!.commands).toEqual([
+      'aws glue get-resource-policy --region eu-west-1',
+      expect.stringMatching(/^aws glue put-resource-policy --region eu-west-1 --policy-in-json file:\/\/policy\.json --policy-hash-condition /),
+      'aws glue put-resource-policy --region eu-west-1 --policy-in-json file://policy.json --policy-exists-condition NOT_EXIST',
+    ]);
     const statements = fix!.resourcePolicy!.Statement;
     expect(statements.every((s) => s.Principal.AWS === ANALYST && s.Effect === 'Allow')).toBe(true);
     expect(statements.flatMap((s) => s.Action)).toEqual(expect.arrayContaining(['glue:GetDatabases', 'glue:GetTables']));
@@ -125,6 +134,9 @@ describe('a database shared through Lake Formation, read through a resource link
     expect(fix.commands).toEqual([
       expect.stringContaining(`--principal DataLakePrincipalIdentifier=123456789012 --permissions DESCRIBE --permissions-with-grant-option DESCRIBE --resource '{"Database":{"CatalogId":"${OWNER}","Name":"sales"}}'`),
       expect.stringContaining(`--principal DataLakePrincipalIdentifier=123456789012 --permissions DESCRIBE SELECT`),
+      // Outside one organization, the share waits as an AWS RAM invitation this account accepts.
+      expect.stringMatching(new RegExp(`^aws ram get-resource-share-invitations --region eu-west-1 --query .*${OWNER}`)),
+      expect.stringMatching(/^aws ram accept-resource-share-invitation --region eu-west-1 --resource-share-invitation-arn /),
       expect.stringContaining(`--principal DataLakePrincipalIdentifier=${ANALYST} --permissions DESCRIBE SELECT --resource '{"Table":{"CatalogId":"${OWNER}","DatabaseName":"sales","TableWildcard":{}}}'`),
       expect.stringContaining(`--principal DataLakePrincipalIdentifier=${ANALYST} --permissions DESCRIBE --resource '{"Database":{"Name":"sales_link"}}'`),
     ]);

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES } from '../../src/catalogue/capabilities.js';
+import { CAPABILITIES, type CapabilityId } from '../../src/catalogue/capabilities.js';
+import { neededProbes } from '../../src/preflight/engine.js';
 import { PROBES, PROBES_BY_ID } from '../../src/probes/registry.js';
 import type { Probe } from '../../src/probes/types.js';
 
@@ -41,5 +42,26 @@ describe('probe registry', () => {
   it('keeps one probe per file, named after its id', () => {
     const files = readdirSync(new URL('../../src/probes/', import.meta.url)).filter((f) => f.endsWith('.ts'));
     for (const probe of PROBES) expect(files).toContain(`${probe.id}.ts`);
+  });
+
+  // The probes that write to the results bucket (the marker, a multipart upload's start): only a
+  // capability that judges that bucket may make a run write there.
+  const WRITERS = ['s3-put-marker', 's3-multipart'];
+
+  it.each<[string, CapabilityId[]]>([
+    ['metadata alone', ['connection', 'metadata']],
+    ['table data alone', ['connection', 'table-data']],
+    ['metadata and table data', ['connection', 'metadata', 'table-data']],
+  ])('runs no probe that writes to the results bucket for %s', (_name, requested) => {
+    for (const id of WRITERS) expect(PROBES_BY_ID).toHaveProperty(id);
+    const needed = neededProbes(PROBES, new Set(requested));
+    expect(WRITERS.filter((id) => needed.has(id))).toEqual([]);
+    // Nor the clean-up that follows them: there is nothing of ours to clean up.
+    expect(needed.has('s3-delete-marker')).toBe(false);
+  });
+
+  it('still writes, and cleans up after, when the results location is asked for', () => {
+    const needed = neededProbes(PROBES, new Set<CapabilityId>(['connection', 'query-results']));
+    expect(['s3-put-marker', 's3-multipart', 's3-delete-marker'].filter((id) => needed.has(id))).toEqual(['s3-put-marker', 's3-multipart', 's3-delete-marker']);
   });
 });
