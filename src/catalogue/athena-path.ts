@@ -10,6 +10,18 @@ export type AthenaPathKind = 'results' | 'data';
 /** The capability whose path each is: query results are written there, a table's data read there. */
 export const ATHENA_PATH_OF = { 'query-results': 'results', 'table-data': 'data' } as const satisfies Partial<Record<CapabilityId, AthenaPathKind>>;
 
+/**
+ * The capabilities a failed query speaks for, by the path its failure names (classify.ts): Athena
+ * could not write or read its results, read the table's data, or use a results key. A query's
+ * refusal of Glue or Lake Formation concerns queries only: the catalog reads our own calls proved
+ * stand as they are.
+ */
+export const QUERY_PATH_CAPABILITIES: Readonly<Record<string, readonly CapabilityId[]>> = {
+  results: ['query-results'],
+  'table-data': ['table-data'],
+  kms: ['encryption'],
+};
+
 const WHAT: Record<AthenaPathKind, string> = { results: 'query results', data: "the table's data" };
 
 export interface DenyingStatementWords {

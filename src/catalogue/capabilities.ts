@@ -287,6 +287,11 @@ export function capabilityById(id: CapabilityId): CapabilityDefinition {
   return capability;
 }
 
+/** Every action that is core under some condition (role mode, a catalog under the root, an ACL sent, CSE_KMS). */
+export function conditionalCoreOf(capability: CapabilityDefinition): AwsAction[] {
+  return [...(capability.roleModeCore ?? []), ...(capability.namedCatalogCore ?? []), ...(capability.aclWriteCore ?? []), ...(capability.clientSideKeyCore ?? [])];
+}
+
 /** Every action a capability uses, core first. */
 export function actionsOf(capability: Pick<CapabilityDefinition, 'core' | 'extended'>): AwsAction[] {
   return [...capability.core, ...capability.extended];

@@ -5,7 +5,7 @@
 // given exactly the endpoints it needs. docs/deployment.md carries the table (endpointTable), and
 // a test fails when it drifts.
 import { serviceOf } from './actions.js';
-import { CAPABILITIES, type CapabilityDefinition, type CapabilityId } from './capabilities.js';
+import { CAPABILITIES, type CapabilityDefinition, type CapabilityId, conditionalCoreOf } from './capabilities.js';
 
 /**
  * The actions the service itself calls for a capability: its core and extended actions, the
@@ -14,7 +14,7 @@ import { CAPABILITIES, type CapabilityDefinition, type CapabilityId } from './ca
  * which leave AWS's network, not the VPC.
  */
 export function actionsCalledBy(capability: CapabilityDefinition): string[] {
-  return [...capability.core, ...capability.extended, ...(capability.roleModeCore ?? []), ...(capability.namedCatalogCore ?? []), ...(capability.checkedWith ?? [])];
+  return [...capability.core, ...capability.extended, ...conditionalCoreOf(capability), ...(capability.checkedWith ?? [])];
 }
 
 /** The AWS services (IAM prefixes, which are also the endpoints' names here) a capability calls, in the catalogue's order. */

@@ -421,6 +421,9 @@ export function setupPolicies(
   const actionsFor = (capability: CapabilityDefinition): AwsAction[] => [
     ...capability.core,
     ...(scope.glueCatalogName ? (capability.namedCatalogCore ?? []) : []),
+    // Athena sends a canned ACL with result writes when the workgroup says so, which a setup cannot
+    // see: s3:PutObjectAcl on the results prefix, so that such a workgroup's writes pass.
+    ...(capability.aclWriteCore ?? []),
     ...capability.extended,
     ...Object.values(capability.relays ?? {}).flat(),
   ];

@@ -30,7 +30,7 @@ import {
   putGlueResourcePolicy,
   shellLines,
 } from '../catalogue/commands.js';
-import { ATHENA_PATH_OF, ATHENA_REQUEST_DENIED, athenaFixWords, athenaUnprovenMessage } from '../catalogue/athena-path.js';
+import { ATHENA_PATH_OF, ATHENA_REQUEST_DENIED, QUERY_PATH_CAPABILITIES, athenaFixWords, athenaUnprovenMessage } from '../catalogue/athena-path.js';
 import { type RunFacts, clientSideKmsKey, resultsKmsKeys, resolveOutput, sameKmsKey } from './facts.js';
 import { type ProbeDefinition, TABLE_DATA_DENIED } from './probe.js';
 
@@ -273,6 +273,14 @@ export function decideStatus(definition: CapabilityDefinition, evidence: Evidenc
     status = 'ok';
   }
 
+  // A query that failed on this capability's own path (its results, the table's data, the key)
+  // speaks for it: what our calls proved is not what Athena meets, and the report holds one truth.
+  const queryRefusal = queryFailureOn(definition, evidence);
+  if (queryRefusal && (status === 'ok' || status === 'degraded' || status === 'skipped')) {
+    addReason(reasons, queryRefusal);
+    status = isAnswer(queryRefusal.category) ? 'unavailable' : 'unknown';
+    skipReason = undefined;
+  }
   if (status === 'ok' || status === 'degraded') {
     const unproven = unprovenPath(definition, evidence);
     if (unproven) addReason(reasons, unproven);
@@ -285,6 +293,26 @@ export function decideStatus(definition: CapabilityDefinition, evidence: Evidenc
     return { status: nothingVisible && evidence.connection.required.has(definition.id) ? 'unavailable' : 'degraded', reasons };
   }
   return { status, ...(skipReason ? { skipReason } : {}), reasons };
+}
+
+/**
+ * The failed query's reason, where it failed on this capability's path: results (and, with CSE_KMS
+ * or SSE-KMS, the key Athena needed a data key from to write them), the table's data, a key.
+ */
+function queryFailureOn(definition: CapabilityDefinition, evidence: Evidence): Reason | undefined {
+  const failure = evidence.facts.queryFailure;
+  if (!failure) return undefined;
+  const concerned = [...(QUERY_PATH_CAPABILITIES[failure.path] ?? []), ...(failure.path === 'kms' && failure.action === 'kms:GenerateDataKey' ? ['query-results' as const] : [])];
+  if (!concerned.includes(definition.id)) return undefined;
+  return {
+    probe: 'athena-query',
+    action: failure.action,
+    code: failure.code,
+    category: failure.category,
+    message: failure.message,
+    ...(failure.deniedBy ? { deniedBy: failure.deniedBy } : {}),
+    ...(failure.requestId ? { requestId: failure.requestId } : {}),
+  };
 }
 
 /**

@@ -18,8 +18,9 @@ describe('the VPC endpoints by capability', () => {
     expect(byId.connection).toEqual(['com.amazonaws.eu-west-1.sts']);
     expect(byId.metadata).toEqual(['com.amazonaws.eu-west-1.glue']);
     expect(byId['user-attribution']).toEqual(['com.amazonaws.eu-west-1.cloudtrail']);
-    // The results location is S3's, and the preflight reads it (and its encryption) from the workgroup.
-    expect(byId['query-results']).toEqual(['com.amazonaws.eu-west-1.s3', 'com.amazonaws.eu-west-1.athena']);
+    // The results location is S3's, and the preflight reads it (and its encryption) from the workgroup;
+    // with CSE_KMS no result is written without a data key from KMS.
+    expect(byId['query-results']).toEqual(['com.amazonaws.eu-west-1.s3', 'com.amazonaws.eu-west-1.kms', 'com.amazonaws.eu-west-1.athena']);
     // The preflight reads the bucket's encryption settings to find the key: S3 as well as KMS.
     expect(byId.encryption).toEqual(['com.amazonaws.eu-west-1.kms', 'com.amazonaws.eu-west-1.s3', 'com.amazonaws.eu-west-1.athena']);
     // lakeformation:GetDataAccess is Athena's call for the caller, proved by an Athena query; the settings are read directly.

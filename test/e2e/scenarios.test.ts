@@ -306,9 +306,11 @@ const EXPECTED: Record<string, Expectation> = {
   'results-acl-no-putobjectacl': { overall: 'degraded', capabilities: { ...ALL_OK, 'query-results': 'unavailable' /* s3:PutObjectAcl, which a write with x-amz-acl needs */ } },
   'cse-kms-no-data-key': {
     overall: 'degraded',
-    // The key policy refuses the key outside the company's range: our direct data key passes, Athena's never does.
-    capabilities: { ...ALL_OK, encryption: 'unavailable', 'query-results': 'unavailable' },
+    // The key policy refuses the key outside the company's range: our direct data key passes, Athena's
+    // never does, and only a query (or the key policy, which the preflight does not read) shows it.
+    capabilities: { ...ALL_OK, partitions: NR, 'schema-history': NR, functions: NR, search: NR, 'query-history': NR, 'user-attribution': NR, 'athena-catalog': NR, 'lake-formation': NR, encryption: 'unavailable', 'query-results': 'unavailable', 'query-execution': 'unavailable' },
     findings: ['ATHENA_PATH_UNPROVEN', 'WORKGROUP_ENCRYPTION'],
+    request: { capabilities: ['connection', 'metadata', 'query-results', 'query-execution', 'encryption'], options: { runQuery: true } },
   },
   'query-glue-default-denied': { overall: 'degraded', capabilities: { ...ALL_OK, partitions: NR, 'schema-history': NR, functions: NR, search: NR, 'query-history': NR, 'user-attribution': NR, 'athena-catalog': NR, encryption: NR, 'lake-formation': NR, 'query-execution': 'unavailable' }, findings: ['ATHENA_PATH_UNPROVEN'] },
   'query-table-data-denied': { overall: 'degraded', capabilities: { ...ALL_OK, partitions: NR, 'schema-history': NR, functions: NR, search: NR, 'query-history': NR, 'user-attribution': NR, 'athena-catalog': NR, encryption: NR, 'lake-formation': NR, 'query-execution': 'unavailable', 'table-data': 'unavailable' /* the data bucket admits only the VPC endpoint */ } },
@@ -633,6 +635,7 @@ describe('the closed loop: the remediation policy, applied, lifts what it covers
     'catalog-encryption-service-role': 'everything is ok',
     'lake-formation-default-describe': 'Lake Formation refuses DESCRIBE on default: a Lake Formation grant, which the remediation prints as commands',
     'lake-formation-no-default-database': 'Lake Formation refuses to create default: a Lake Formation grant, which the remediation prints as commands',
+    'cse-kms-no-data-key': "the key policy's explicit deny refuses Athena's data key: its owner must change it (the summary says so); no Allow lifts a deny",
   };
   // Where a bucket policy refuses Athena's own requests, the fix is the bucket owner's to merge
   // (remediation.bucketPolicy), not an identity policy: merged here as its owner would.
