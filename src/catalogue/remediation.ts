@@ -436,9 +436,12 @@ export function setupPolicies(
     const own: ResourceScope = { ...scope, ...dataScope, kmsKeyArns: dataKeys, s3KmsKeyArns: dataKeys };
     statements.push(...statementsFor(granted([...actionsFor(capabilityById('table-data')), ...(dataKeys.length ? (['kms:Decrypt'] as const) : [])]), own));
   }
-  const selfCheck = granted(capabilities.flatMap((capability) => capability.checkedWith ?? []));
+  const selfCheck = granted(capabilities.flatMap((capability) => (capability.id === 'table-data' && dataScope ? [] : (capability.checkedWith ?? []))));
+  // What the preflight reads of the data's bucket (its policy, judged for Athena's reads) is granted there.
+  const dataChecks = dataScope && capabilities.some((capability) => dataReaders.has(capability.id)) ? granted(capabilityById('table-data').checkedWith ?? []) : [];
+  const selfCheckStatements = mergeStatements([...statementsFor(selfCheck, scope), ...statementsFor(dataChecks, { ...scope, ...dataScope })]);
   return {
     identityPolicies: statements.length ? splitIntoPolicies(statements) : [],
-    selfCheckPolicy: selfCheck.length ? { Version: '2012-10-17', Statement: statementsFor(selfCheck, scope) } : null,
+    selfCheckPolicy: selfCheckStatements.length ? { Version: '2012-10-17', Statement: selfCheckStatements } : null,
   };
 }

@@ -141,6 +141,14 @@ describe('the setup, created in the sandbox from its template, passes its own pr
         },
       },
     ],
+    // The results bucket admits only the company's VPC endpoint, with AWS's exception for requests made
+    // via Athena (aws:CalledVia): the setup's role grants s3:GetBucketPolicy, so Athena's own path is
+    // judged, not left unproven, and a query proves it as well.
+    [
+      'queries whose results bucket admits only the VPC endpoint, and Athena',
+      'vpce-only-bucket-athena-exception',
+      { capabilities: ['metadata', 'query-results', 'query-execution'], athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' }, dataLocation: 's3://acme-data-lake/' },
+    ],
     // The five seed vendors' setup guides (issue 19), each read for the product's features and
     // mapped to the capabilities that mean them.
     [
@@ -247,8 +255,10 @@ describe('the setup, created in the sandbox from its template, passes its own pr
     expect(report.identity.arn).toMatch(new RegExp(`^arn:aws:sts::123456789012:assumed-role/${setup.roleName}/`));
     // The external ID is enforced: the run's second AssumeRole, without it, was refused.
     expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('EXTERNAL_ID_NOT_ENFORCED');
-    // The self-check policy let the preflight clean up after itself.
+    // The self-check policy let the preflight clean up after itself, and read the bucket policies
+    // Athena's own requests are judged against.
     expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('MARKER_NOT_DELETED');
+    expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('ATHENA_PATH_UNPROVEN');
   });
 
   it("query-execution without dataLocation: the setup warns, and its own check's query is refused on the data's S3 path", async () => {
