@@ -1,6 +1,7 @@
 // The capability catalogue (SPEC §2): the public contract, as typed data. Verdicts, coverage
 // checks and remediation policies are all derived from it.
 import type { AwsAction } from './actions.js';
+import { type Markers, markersOf, withGenerated } from './generated.js';
 
 export const CAPABILITY_IDS = [
   'connection',
@@ -50,6 +51,8 @@ export interface CapabilityDefinition {
   feature: string;
   /** One sentence: what the customer loses when it is not ok. */
   impact: string;
+  /** How a run proves it (README's table of capabilities). */
+  provedBy: string;
   /** Any denied: unavailable. */
   core: readonly AwsAction[];
   /** Any denied while the core works: degraded. */
@@ -102,6 +105,7 @@ export const CAPABILITIES = [
     title: 'Connection',
     feature: 'Authenticate and confirm the account',
     impact: 'Nothing can be read: the credentials do not work or belong to another account.',
+    provedBy: "the calls themselves; the external ID's enforcement by an `AssumeRole` without it",
     core: ['sts:GetCallerIdentity'],
     extended: [],
     // Called by the service's own identity, never granted by the customer's policy (see assumeRoleAction).
@@ -113,6 +117,7 @@ export const CAPABILITIES = [
     title: 'Catalog metadata',
     feature: 'Databases, tables and columns from the Glue Data Catalog',
     impact: 'Databases, tables and columns cannot be ingested.',
+    provedBy: 'one page of each listing, in the catalog `glue.catalogId` names; an empty listing is a finding, never `ok`',
     core: ['glue:GetDatabases', 'glue:GetTables'],
     extended: ['glue:GetDatabase', 'glue:GetTable'],
     namedCatalogCore: ['glue:GetCatalog', 'glue:GetCatalogs'],
@@ -124,6 +129,7 @@ export const CAPABILITIES = [
     title: 'Partitions',
     feature: 'Partition metadata',
     impact: 'Partition metadata will be missing.',
+    provedBy: 'on a sampled partitioned table',
     core: ['glue:GetPartitions'],
     extended: ['glue:GetPartition', 'glue:BatchGetPartition'],
     requestedByDefault: true,
@@ -133,6 +139,7 @@ export const CAPABILITIES = [
     title: 'Schema history',
     feature: 'Table versions',
     impact: 'Schema changes over time will not be shown.',
+    provedBy: 'on a sampled table',
     core: ['glue:GetTableVersions'],
     extended: ['glue:GetTableVersion'],
     requestedByDefault: true,
@@ -142,6 +149,7 @@ export const CAPABILITIES = [
     title: 'User-defined functions',
     feature: 'User-defined functions',
     impact: 'User-defined functions will not be documented.',
+    provedBy: 'on the sampled databases',
     core: ['glue:GetUserDefinedFunctions'],
     extended: ['glue:GetUserDefinedFunction'],
     requestedByDefault: true,
@@ -151,6 +159,7 @@ export const CAPABILITIES = [
     title: 'Catalog search',
     feature: 'Catalog search',
     impact: 'Catalog search through Glue will not work.',
+    provedBy: 'one search',
     core: ['glue:SearchTables'],
     extended: [],
     requestedByDefault: true,
@@ -160,6 +169,7 @@ export const CAPABILITIES = [
     title: 'Query history',
     feature: 'Query popularity and lineage from Athena query history',
     impact: 'Query popularity and lineage will be missing.',
+    provedBy: "in the connection's workgroup",
     core: ['athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'],
     extended: ['athena:ListWorkGroups', 'athena:GetWorkGroup', 'athena:GetQueryExecution'],
     requestedByDefault: true,
@@ -169,6 +179,7 @@ export const CAPABILITIES = [
     title: 'User attribution',
     feature: 'Who ran each query (CloudTrail)',
     impact: 'Queries will not be attributed to the people who ran them.',
+    provedBy: "one lookup, throttling retried at the quota's pace",
     core: ['cloudtrail:LookupEvents'],
     extended: [],
     requestedByDefault: true,
@@ -178,6 +189,7 @@ export const CAPABILITIES = [
     title: 'Athena catalog APIs',
     feature: "Athena's own catalog APIs (used by JDBC/ODBC drivers)",
     impact: 'JDBC/ODBC drivers will not list databases and tables through Athena.',
+    provedBy: "the calls; Glue's refusals relayed by Athena name the Glue action",
     core: ['athena:ListDatabases', 'athena:ListTableMetadata'],
     extended: ['athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata'],
     // Athena answers its catalog APIs from the Glue Data Catalog with the caller's rights (Athena
@@ -195,6 +207,7 @@ export const CAPABILITIES = [
     title: 'Query results location',
     feature: 'The Athena output location on S3 can be written and read',
     impact: 'Athena cannot write or read query results, so no query can return rows.',
+    provedBy: "a marker written exactly as Athena writes results (the workgroup's SSE headers and key, canned ACL, expected bucket owner), read back and deleted; Athena's own requests (aws:CalledVia, no VPC endpoint) judged against the bucket policy, or proved by a query",
     core: ['s3:PutObject', 's3:GetObject'],
     extended: ['s3:GetBucketLocation', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'],
     aclWriteCore: ['s3:PutObjectAcl'],
@@ -208,6 +221,7 @@ export const CAPABILITIES = [
     title: 'Query execution',
     feature: 'Run queries (profiling, data quality)',
     impact: 'Queries for profiling and data quality cannot run.',
+    provedBy: "a real query; its failure names the action and the path it failed on (results, the table's data, Glue, Lake Formation, a key)",
     core: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
     // GetQueryResultsStream has no API to call: never proved, always asked for with the rest.
     extended: ['athena:StopQueryExecution', 'athena:GetQueryResultsStream'],
@@ -225,6 +239,7 @@ export const CAPABILITIES = [
     title: 'Encryption keys',
     feature: 'KMS keys that protect query results or the catalog',
     impact: 'Encrypted query results or catalog objects cannot be written or read.',
+    provedBy: "on the key Athena uses: the workgroup's (sent with the marker write) or the bucket default's, through the S3 round trip; for CSE_KMS and managed results a direct data-key round trip",
     core: ['kms:GenerateDataKey', 'kms:Decrypt'],
     extended: ['kms:DescribeKey'],
     applicability: [{ unless: 'results-kms-key', then: { status: 'skipped', skipReason: 'not-applicable' }, why: 'no KMS key protects query results' }],
@@ -237,6 +252,7 @@ export const CAPABILITIES = [
     title: 'Lake Formation',
     feature: 'Lake Formation-governed tables are readable',
     impact: 'Tables governed by Lake Formation will be missing from listings or unreadable.',
+    provedBy: 'only a query on a governed table proves it (and the Lake Formation grants, DESCRIBE and SELECT): without `options.runQuery` it is `unknown`, never `ok`; refusals are fixed by a Lake Formation grant (the command is printed)',
     core: ['lakeformation:GetDataAccess'],
     extended: [],
     applicability: [
@@ -263,6 +279,7 @@ export const CAPABILITIES = [
     title: 'Table data',
     feature: "A sampled table's data can be read on S3 (profiling, data quality)",
     impact: 'Profiling and data-quality checks cannot read table data.',
+    provedBy: "the listing and a one-byte read of a sampled table's data, which also prove `kms:Decrypt` for SSE-KMS data; Athena's own reads judged against the data bucket's policy; the fix is scoped to the data location",
     // kms:Decrypt is needed only for SSE-KMS data: S3 relays its refusal, which then explains the verdict.
     core: ['s3:ListBucket', 's3:GetObject'],
     extended: [],
@@ -286,6 +303,32 @@ export function capabilityById(id: CapabilityId): CapabilityDefinition {
   if (!capability) throw new Error(`unknown capability ${id}`);
   return capability;
 }
+
+const CAPABILITY_MARKERS: Markers = markersOf('capabilities', 'src/catalogue/capabilities.ts');
+
+/** Core actions only under a condition, with the words for when. */
+const CONDITIONAL_CORE: ReadonlyArray<[keyof CapabilityDefinition, string]> = [
+  ['roleModeCore', 'by the service in role mode'],
+  ['namedCatalogCore', 'for a catalog under the root'],
+  ['aclWriteCore', 'when the workgroup sends an ACL with its results'],
+  ['clientSideKeyCore', 'with CSE_KMS results'],
+];
+
+/** README's table of capabilities, from this catalogue. */
+export function capabilitiesTable(): string {
+  const code = (actions: readonly string[]) => actions.map((action) => `\`${action}\``).join(', ');
+  const rows = CAPABILITIES.map((c: CapabilityDefinition) => {
+    const conditional = CONDITIONAL_CORE.flatMap(([field, when]) => {
+      const actions = c[field] as readonly AwsAction[] | undefined;
+      return actions?.length ? [` (+ ${code(actions)} ${when})`] : [];
+    });
+    return `| \`${c.id}\` | ${c.feature} | ${code(c.core)}${conditional.join('')} | ${code(c.extended)} | ${c.provedBy} |`;
+  });
+  return ['| capability | feature | core actions (denied: unavailable) | extended (denied: degraded) | how it is proved |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** A Markdown text (README.md) with its table of capabilities replaced by the catalogue's. */
+export const withCapabilitiesTable = (markdown: string): string => withGenerated(markdown, CAPABILITY_MARKERS, capabilitiesTable());
 
 /** Every action that is core under some condition (role mode, a catalog under the root, an ACL sent, CSE_KMS). */
 export function conditionalCoreOf(capability: CapabilityDefinition): AwsAction[] {

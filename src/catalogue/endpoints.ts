@@ -6,6 +6,7 @@
 // a test fails when it drifts.
 import { serviceOf } from './actions.js';
 import { CAPABILITIES, type CapabilityDefinition, type CapabilityId, conditionalCoreOf } from './capabilities.js';
+import { type Markers, withGenerated } from './generated.js';
 
 /**
  * The actions the service itself calls for a capability: its core and extended actions, the
@@ -68,15 +69,17 @@ export function allEndpoints(callers: readonly ServiceCaller[], region?: string)
   return [...seen.values()];
 }
 
-const TABLE_START = '<!-- vpc-endpoints:start (generated from src/catalogue/capabilities.ts and the probes\' services by `npm run openapi`; edit there) -->';
-const TABLE_END = '<!-- vpc-endpoints:end -->';
+const ENDPOINT_MARKERS: Markers = {
+  start: "<!-- vpc-endpoints:start (generated from src/catalogue/capabilities.ts and the probes' services by `npm run openapi`; edit there) -->",
+  end: '<!-- vpc-endpoints:end -->',
+};
 
 const endpointName = (endpoint: VpcEndpoint) => `\`${endpoint.serviceName}\`${endpoint.type === 'Gateway' ? ' (gateway)' : ''}`;
 
 /** The Markdown of the endpoints: by capability, then each endpoint once. */
 export function endpointTable(callers: readonly ServiceCaller[]): string {
   return [
-    TABLE_START,
+    ENDPOINT_MARKERS.start,
     '| capability | AWS services it calls | VPC endpoints |',
     '|---|---|---|',
     ...endpointsByCapability(callers).map(({ capability, title, endpoints }) => `| ${title} (\`${capability}\`) | ${endpoints.map((e) => e.service).join(', ')} | ${endpoints.map(endpointName).join(', ')} |`),
@@ -84,14 +87,11 @@ export function endpointTable(callers: readonly ServiceCaller[]): string {
     'Every capability together:',
     '',
     ...allEndpoints(callers).map((endpoint) => `- ${endpointName(endpoint)}: ${endpoint.type === 'Gateway' ? 'a gateway endpoint on the route tables of the subnets the service runs in' : 'an interface endpoint with private DNS, in the subnets the service runs in, its security group open to the service on 443'}`),
-    TABLE_END,
+    ENDPOINT_MARKERS.end,
   ].join('\n');
 }
 
 /** A Markdown text (docs/deployment.md) with its endpoint table replaced by the catalogue's. */
 export function withEndpointTable(markdown: string, callers: readonly ServiceCaller[]): string {
-  const start = markdown.indexOf(TABLE_START);
-  const end = markdown.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`no VPC endpoint table to replace: it goes between ${TABLE_START} and ${TABLE_END}`);
-  return markdown.slice(0, start) + endpointTable(callers) + markdown.slice(end + TABLE_END.length);
+  return withGenerated(markdown, ENDPOINT_MARKERS, endpointTable(callers).split('\n').slice(1, -1).join('\n'));
 }

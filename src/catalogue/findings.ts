@@ -4,6 +4,7 @@
 // facts are typed here. The report's list of codes (FINDING_CODES, openapi.yaml's enum) and
 // README's table are derived from this one list.
 import { type Command, abortMultipartUpload, deleteObject, enableWorkgroup, lakeFormationGrant, listMultipartUploads } from './commands.js';
+import { type Markers, withGenerated } from './generated.js';
 import { shellCommand } from './quote.js';
 import { EXTERNAL_ID_PLACEHOLDER, SERVICE_PRINCIPAL_PLACEHOLDER, buildTrustPolicy } from './remediation.js';
 import { iamPrincipalOf } from './resources.js';
@@ -255,19 +256,15 @@ export function renderFinding<C extends FindingCode>(
   };
 }
 
-const TABLE_START = '<!-- findings: generated from src/catalogue/findings.ts by `npm run openapi` -->';
-const TABLE_END = '<!-- /findings -->';
+const FINDINGS_MARKERS: Markers = { start: '<!-- findings: generated from src/catalogue/findings.ts by `npm run openapi` -->', end: '<!-- /findings -->' };
 
 /** README's table of findings, between its markers. */
 export function findingsTable(): string {
   const rows = Object.entries(FINDINGS).map(([code, definition]) => `| \`${code}\` | ${definition.severity} | ${definition.title} |`);
-  return [TABLE_START, '| finding | severity | reported when |', '|---|---|---|', ...rows, TABLE_END].join('\n');
+  return [FINDINGS_MARKERS.start, '| finding | severity | reported when |', '|---|---|---|', ...rows, FINDINGS_MARKERS.end].join('\n');
 }
 
 /** A markdown text (README.md) with its findings table replaced by the catalogue's. */
 export function withFindingsTable(markdown: string): string {
-  const start = markdown.indexOf(TABLE_START);
-  const end = markdown.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`no findings table to replace: it goes between ${TABLE_START} and ${TABLE_END}`);
-  return markdown.slice(0, start) + findingsTable() + markdown.slice(end + TABLE_END.length);
+  return withGenerated(markdown, FINDINGS_MARKERS, findingsTable().split('\n').slice(1, -1).join('\n'));
 }

@@ -92,3 +92,15 @@ describe('the capability catalogue', () => {
     expect(() => capabilityById('nope' as CapabilityId)).toThrow(/unknown capability/);
   });
 });
+
+describe("README's table of capabilities", () => {
+  it('is the catalogue\'s, as generated (run `npm run openapi` after changing the catalogue)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { capabilitiesTable, withCapabilitiesTable } = await import('../../src/catalogue/capabilities.js');
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain(capabilitiesTable());
+    expect(withCapabilitiesTable(readme)).toBe(readme);
+    // Every capability has its row, with its conditional core said.
+    expect(capabilitiesTable()).toMatch(/\| `query-results` \|.*\(\+ `s3:PutObjectAcl` when the workgroup sends an ACL/);
+  });
+});
