@@ -121,6 +121,11 @@ export function connectionFor(sandbox: SandboxProcess, extra: Record<string, unk
   };
 }
 
+/** A run the service refused for want of room (503 busy: its concurrency or the heap it admits by). */
+export class Busy extends Error {
+  override name = 'Busy';
+}
+
 export async function preflight(service: ServiceProcess, body: unknown): Promise<{ ms: number; report: any }> {
   const started = performance.now();
   const response = await fetch(`${service.url}/preflight`, {
@@ -129,6 +134,7 @@ export async function preflight(service: ServiceProcess, body: unknown): Promise
     body: JSON.stringify(body),
   });
   const report = await response.json();
+  if (response.status === 503) throw new Busy(JSON.stringify(report));
   if (response.status !== 200) throw new Error(`preflight answered ${response.status}: ${JSON.stringify(report)}`);
   return { ms: performance.now() - started, report };
 }

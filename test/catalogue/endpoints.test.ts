@@ -60,6 +60,6 @@ describe('the VPC endpoints by capability', () => {
     const doc = readFileSync('docs/deployment.md', 'utf8');
     expect(doc).toContain(endpointTable(PROBES));
     expect(withEndpointTable(doc, PROBES)).toBe(doc);
-    expect(() => withEndpointTable('no table here', PROBES)).toThrow(/no VPC endpoint table/);
+    expect(() => withEndpointTable('no table here', PROBES)).toThrow(/no generated block to replace: it goes between <!-- vpc-endpoints:start/);
   });
 });
