@@ -107,10 +107,10 @@ field() { node -e 'const value = JSON.parse(require("node:fs").readFileSync(0, "
 
 say "the service and the sandbox, as the README starts them"
 docker run -d --name preflight-sandbox --network host --read-only --tmpfs /tmp --cap-drop ALL \
-    --security-opt no-new-privileges --no-healthcheck --entrypoint /nodejs/bin/node \
-    preflight:local dist/sandbox/main.js --scenario full-access --port 4566 >/dev/null
+    --security-opt no-new-privileges --memory 256m --pids-limit 128 --no-healthcheck \
+    --entrypoint /nodejs/bin/node preflight:local dist/sandbox/main.js --scenario full-access --port 4566 >/dev/null
 docker run -d --name preflight --network host --read-only --tmpfs /tmp --cap-drop ALL \
-    --security-opt no-new-privileges -v preflight-data:/app/data \
+    --security-opt no-new-privileges --memory 256m --pids-limit 128 -v preflight-data:/app/data \
     -e HOST=127.0.0.1 -e PREFLIGHT_API_KEYS=demo-key-not-secret-0000 \
     -e AWS_ENDPOINT_URL=http://127.0.0.1:4566 -e PREFLIGHT_S3_FORCE_PATH_STYLE=true \
     -e AWS_ACCESS_KEY_ID=AKIASANDBOXSERVICE01 -e AWS_SECRET_ACCESS_KEY=sandbox/service/secret/key/00000000000 \
@@ -120,6 +120,8 @@ ready=$(curl -s --retry 20 --retry-connrefused --retry-delay 1 localhost:8080/re
 curl -s -o /dev/null --retry 20 --retry-connrefused --retry-delay 1 localhost:4566 || fail "the sandbox does not answer on :4566"
 
 say "the process: uid 65532, no capabilities, no privilege gain, read-only root, tmpfs /tmp"
+# Read from outside: the kernel's view of the container's first process (no user namespace, so its
+# ids are the host's), and its mounts.
 pid=$(podman inspect --format '{{.State.Pid}}' preflight)
 status=/proc/$pid/status
 [ "$(awk '/^Uid:/ {print $2, $3, $4, $5}' "$status")" = '65532 65532 65532 65532' ] || fail "the service does not run as uid 65532: $(grep '^Uid:' "$status")"
@@ -179,12 +181,12 @@ cat >"$tmp/hanging-read.json" <<'EOF'
 EOF
 chmod 644 "$tmp/hanging-read.json"
 podman run -d --name preflight-hanging-sandbox --network host --read-only --tmpfs /tmp --cap-drop ALL \
-  --no-healthcheck -v "$tmp/hanging-read.json:/app/hanging-read.json:ro" --entrypoint /nodejs/bin/node \
+  --security-opt no-new-privileges --memory 256m --pids-limit 128 --no-healthcheck -v "$tmp/hanging-read.json:/app/hanging-read.json:ro" --entrypoint /nodejs/bin/node \
   preflight:local dist/sandbox/main.js --scenario hanging-read.json --port 4567 >/dev/null
 # A new container on the same volume; 6 s of grace, well inside `docker stop`'s 10 s: a process
 # still there at the end of the grace exits 1 by itself, and one still there after 10 s is killed (137).
 podman run -d --name preflight-stopping --network host --read-only --tmpfs /tmp --cap-drop ALL \
-  --security-opt no-new-privileges -v preflight-data:/app/data \
+  --security-opt no-new-privileges --memory 256m --pids-limit 128 -v preflight-data:/app/data \
   -e HOST=127.0.0.1 -e PORT=8081 -e PREFLIGHT_API_KEYS=demo-key-not-secret-0000 -e PREFLIGHT_SHUTDOWN_GRACE_MS=6000 \
   -e AWS_ENDPOINT_URL=http://127.0.0.1:4567 -e PREFLIGHT_S3_FORCE_PATH_STYLE=true \
   -e AWS_ACCESS_KEY_ID=AKIASANDBOXSERVICE01 -e AWS_SECRET_ACCESS_KEY=sandbox/service/secret/key/00000000000 \
