@@ -12,7 +12,8 @@
 # The containers run in a network namespace of their own (its own loopback), so the fixed ports
 # 8080, 8081, 4566 and 4567 are free whatever else the machine runs.
 #
-# Usage: bash scripts/image-test.sh (as root; installs podman, runc and debootstrap if missing).
+# Usage: bash scripts/image-test.sh (as root; installs podman, runc, debootstrap and iproute2 from
+# Debian's packages if missing; needs curl, the AWS CLI, Node and npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,10 +43,10 @@ if [ "${1:-}" != --in-namespace ]; then
   [ "$(id -u)" = 0 ] ||
     fail "needs root: podman runs its containers as root here (rootless podman needs newuidmap, subordinate id ranges and a user-mode network, none of which this setup has)"
   missing=()
-  for tool in podman runc debootstrap unshare flock curl aws node npm; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  for tool in podman runc debootstrap ip unshare flock curl aws node npm; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
   packages=()
   for tool in "${missing[@]}"; do
-    case "$tool" in podman | runc | debootstrap) packages+=("$tool") ;; *) fail "needs $tool on PATH" ;; esac
+    case "$tool" in podman | runc | debootstrap) packages+=("$tool") ;; ip) packages+=(iproute2) ;; *) fail "needs $tool on PATH" ;; esac
   done
   if [ ${#packages[@]} -gt 0 ]; then
     say "installing ${packages[*]} from Debian's packages"
@@ -181,8 +182,9 @@ cat >"$tmp/hanging-read.json" <<'EOF'
 EOF
 chmod 644 "$tmp/hanging-read.json"
 podman run -d --name preflight-hanging-sandbox --network host --read-only --tmpfs /tmp --cap-drop ALL \
-  --security-opt no-new-privileges --memory 256m --pids-limit 128 --no-healthcheck -v "$tmp/hanging-read.json:/app/hanging-read.json:ro" --entrypoint /nodejs/bin/node \
-  preflight:local dist/sandbox/main.js --scenario hanging-read.json --port 4567 >/dev/null
+  --security-opt no-new-privileges --memory 256m --pids-limit 128 --no-healthcheck \
+  -v "$tmp/hanging-read.json:/app/hanging-read.json:ro" \
+  --entrypoint /nodejs/bin/node preflight:local dist/sandbox/main.js --scenario hanging-read.json --port 4567 >/dev/null
 # A new container on the same volume; 6 s of grace, well inside `docker stop`'s 10 s: a process
 # still there at the end of the grace exits 1 by itself, and one still there after 10 s is killed (137).
 podman run -d --name preflight-stopping --network host --read-only --tmpfs /tmp --cap-drop ALL \
