@@ -91,7 +91,12 @@ function principal(env: Env, name: string): string | undefined {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export function loadConfig(env: Env): Config {
+/**
+ * `listening: false` for the commands that serve nothing (the CLI's `check` and `setup`): the rule
+ * that a service beyond loopback needs API keys is the service's, and the image sets HOST=0.0.0.0
+ * for the service that `docker run IMAGE check conn.json` does not start.
+ */
+export function loadConfig(env: Env, { listening = true }: { listening?: boolean } = {}): Config {
   const logLevel = (read(env, 'LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const apiKeys = (read(env, 'PREFLIGHT_API_KEYS') ?? '').split(',').map((key) => key.trim()).filter(Boolean);
@@ -146,7 +151,7 @@ export function loadConfig(env: Env): Config {
     },
   };
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
-  if (config.apiKeys.length === 0 && !config.authDisabled && !loopback) {
+  if (listening && config.apiKeys.length === 0 && !config.authDisabled && !loopback) {
     throw new ConfigError(
       `HOST is ${config.host} but PREFLIGHT_API_KEYS is empty: set API keys, or PREFLIGHT_AUTH_DISABLED=true to run without authentication on purpose`,
     );

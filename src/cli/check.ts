@@ -80,7 +80,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
 type Request = Extract<ReturnType<typeof validatePreflightRequest>, { ok: true }>['request'];
 
 async function localCheck(request: Request, io: Io, progress: (line: string) => void): Promise<PreflightReport> {
-  const config = loadConfig(io.env);
+  const config = loadConfig(io.env, { listening: false });
   const serviceCredentials = fromNodeProviderChain();
   if (request.credentials.type !== 'accessKey') await ownIdentity(serviceCredentials, request.credentials.type);
   const clients = createClientFactory(networkSettings(config.aws));

@@ -99,7 +99,7 @@ function runSetup(args: string[], io: Io): number {
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`, 'setup');
   for (const name of ['region', 'account', 'external-id'] as const) if (!values[name]) throw new UsageError(`--${name} is required`, 'setup');
-  const trustedPrincipal = values['trusted-principal'] ?? loadConfig(io.env).trustedPrincipal;
+  const trustedPrincipal = values['trusted-principal'] ?? loadConfig(io.env, { listening: false }).trustedPrincipal;
   if (!trustedPrincipal) throw new UsageError('--trusted-principal ARN (or PREFLIGHT_TRUSTED_PRINCIPAL) is required: the service\'s own principal, which the role trusts', 'setup');
   if (/^arn:aws[\w-]*:sts::/.test(trustedPrincipal)) throw new UsageError('--trusted-principal must be the role\'s IAM ARN, not an STS session ARN: a trust policy names the role', 'setup');
   if (!/^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(root|(role|user)\/[\w+=,.@/-]{1,512})$/.test(trustedPrincipal)) {

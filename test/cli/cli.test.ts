@@ -46,6 +46,14 @@ describe('preflight check', () => {
     expect((await cli(['check', failed.file], { env: failed.env })).code).toBe(2);
   });
 
+  // The image sets HOST=0.0.0.0 for the service; `docker run IMAGE check conn.json` has no API key
+  // and listens nowhere, so the rule that a service beyond loopback needs keys is not its business.
+  it('runs with the image\'s environment: HOST=0.0.0.0 and no API key', async () => {
+    const run = await cli(['check', full.file], { env: { ...full.env, HOST: '0.0.0.0' } });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
   // The real binary: main.ts turns runCli's answer into the process's exit code.
   it('is the process\'s exit code when run as the binary: 0, 1, 2, and 3 for usage', async () => {
     const [degraded, failed] = await Promise.all([connection('coalesce-glue-athena'), connection('secoda-user')]);

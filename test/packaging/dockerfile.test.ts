@@ -1,5 +1,6 @@
-// No Docker engine runs here, so the image is checked by reading it: the rules a linter and a
-// reviewer would apply to a service that handles other people's credentials.
+// The Dockerfile and the compose file read against the rules a linter and a reviewer would apply
+// to a service that handles other people's credentials (scripts/image-test.sh builds and runs the
+// image, in CI).
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
