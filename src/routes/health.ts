@@ -3,7 +3,7 @@
 // route behind the key). Polled every few seconds: their request lines are logged at debug, not info.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../http/metrics.js';
-import { RateLimitedResponse, UnauthorizedResponse } from '../http/schemas.js';
+import { RateLimitedResponse, UnauthorizedResponse } from '../http/responses.js';
 
 export const healthRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app, { metrics }) => {
   // No key: `security: []` says so (the document's default is the API key).
