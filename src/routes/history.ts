@@ -94,7 +94,6 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
           503: StoreUnavailableResponse,
         },
       },
-      preHandler: app.authenticate,
     },
     async (request, reply) => {
       if (!store) return reply.code(404).send(OFF);
@@ -121,7 +120,6 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
         }),
         response: { 200: RunsPageSchema, 400: InvalidRequestSchema, 401: UnauthorizedResponse, 404: ErrorSchema, 429: RateLimitedResponse, 503: StoreUnavailableResponse },
       },
-      preHandler: app.authenticate,
     },
     async (request, reply) => {
       if (!store) return reply.code(404).send(OFF);
@@ -142,7 +140,6 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
         params: Type.Object({ id: Type.Unsafe<string>(RUN_ID), otherId: Type.Unsafe<string>(RUN_ID) }),
         response: { 200: ReportDiffSchema, 401: UnauthorizedResponse, 404: ErrorSchema, 429: RateLimitedResponse, 503: StoreUnavailableResponse },
       },
-      preHandler: app.authenticate,
     },
     async (request, reply) => {
       if (!store) return reply.code(404).send(OFF);

@@ -130,8 +130,6 @@ export const preflightRoutes: FastifyPluginAsync<PreflightRouteOptions> = async 
       // The body is validated by validatePreflightRequest (it also takes the flat format and names fields our way).
       validatorCompiler: () => (value) => ({ value }),
       config: { startsRun: true },
-      onRequest: app.limitRate,
-      preHandler: app.authenticate,
     },
     async (request, reply) => {
       const validation = validatePreflightRequest(request.body);

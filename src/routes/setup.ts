@@ -52,8 +52,6 @@ export const setupRoutes: FastifyPluginAsync<SetupRouteOptions> = async (app, op
       schema,
       // Validated by validateSetupRequest: the preflight's rules for the shared fields, every bad field named.
       validatorCompiler: () => (value) => ({ value }),
-      onRequest: app.limitRate,
-      preHandler: app.authenticate,
     },
     async (request, reply) => {
       const validation = validateSetupRequest(request.body);
