@@ -54,4 +54,12 @@ export const StoreUnavailableResponse = {
 /** 503 `busy`: as many preflights as the service runs at once are running; no queue. */
 export const BusyResponse = { description: 'Too many preflights are running (`busy`); no queue: retry after Retry-After seconds', headers: RETRY_AFTER, content: json(ErrorSchema) };
 
+/** 400 `invalid_request` for a path or query parameter its schema refuses: each issue names the parameter (`/id`, `/limit`). */
+export function invalidParameterResponse(alsoWhen?: string) {
+  return {
+    description: `A path or query parameter is malformed${alsoWhen ? `, or ${alsoWhen}` : ''} (\`invalid_request\`): each issue's path and message name the parameter`,
+    content: json(InvalidRequestSchema),
+  };
+}
+
 export const UnauthorizedResponse = { description: 'No valid API key (`Authorization: Bearer <key>`)', content: json(ErrorSchema) };

@@ -3,8 +3,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { errorHandler } from '../http/errors.js';
-import { RateLimitedResponse, StoreUnavailableResponse, UnauthorizedResponse, reportResponse } from '../http/responses.js';
-import { ErrorSchema, InvalidRequestSchema } from '../schemas/errors.js';
+import { RateLimitedResponse, StoreUnavailableResponse, UnauthorizedResponse, invalidParameterResponse, reportResponse } from '../http/responses.js';
+import { ErrorSchema } from '../schemas/errors.js';
 import { ReportDiffSchema, RUN_ID, RunsPageSchema } from '../schemas/history.js';
 import { diffReports } from '../store/diff.js';
 import { InvalidCursorError, type ReportStore } from '../store/types.js';
@@ -88,6 +88,7 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
         params: Type.Object({ id: Type.Unsafe<string>(RUN_ID) }),
         response: {
           200: reportResponse({ headers: { 'x-connection-fingerprint': { type: 'string', pattern: '^[0-9a-f]{24}$', description: 'The connection the report is of (GET /connections/{fingerprint}/runs)' } } }),
+          400: invalidParameterResponse(),
           401: UnauthorizedResponse,
           404: ErrorSchema,
           429: RateLimitedResponse,
@@ -118,7 +119,7 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
           cursor: Type.Optional(Type.String({ pattern: '^[0-9]+\\.[A-Za-z0-9-]{1,64}$' })),
         }),
-        response: { 200: RunsPageSchema, 400: InvalidRequestSchema, 401: UnauthorizedResponse, 404: ErrorSchema, 429: RateLimitedResponse, 503: StoreUnavailableResponse },
+        response: { 200: RunsPageSchema, 400: invalidParameterResponse('the cursor is not one this service gave'), 401: UnauthorizedResponse, 404: ErrorSchema, 429: RateLimitedResponse, 503: StoreUnavailableResponse },
       },
     },
     async (request, reply) => {
@@ -138,7 +139,7 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
         summary: 'What changed between two stored reports',
         description: 'From the report `id` (the earlier, usually) to the report `otherId`: capabilities whose status changed, actions newly missing or granted, findings added or gone, and whether anything got worse.',
         params: Type.Object({ id: Type.Unsafe<string>(RUN_ID), otherId: Type.Unsafe<string>(RUN_ID) }),
-        response: { 200: ReportDiffSchema, 401: UnauthorizedResponse, 404: ErrorSchema, 429: RateLimitedResponse, 503: StoreUnavailableResponse },
+        response: { 200: ReportDiffSchema, 400: invalidParameterResponse(), 401: UnauthorizedResponse, 404: ErrorSchema, 429: RateLimitedResponse, 503: StoreUnavailableResponse },
       },
     },
     async (request, reply) => {
