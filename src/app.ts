@@ -7,7 +7,7 @@ import { createClientFactory } from './aws/clients.js';
 import type { Config } from './config.js';
 import { authentication } from './http/auth.js';
 import { docs } from './http/docs.js';
-import { errorHandler } from './http/errors.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
 import { RequestLogController } from './http/logging.js';
 import { type Metrics, createMetrics } from './http/metrics.js';
 import type { EngineDependencies } from './preflight/engine.js';
@@ -69,10 +69,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // First, so that every route registered after it answers errors in the same shape.
   app.setErrorHandler(errorHandler);
-  await app.register(docs);
+  app.setNotFoundHandler(notFoundHandler);
+  // JSON only: a JSON body sent as text/plain is refused (415, as documented), not read as a string.
+  app.removeContentTypeParser('text/plain');
+  // CORS before the key: its hook answers every OPTIONS request (a browser's preflight carries no
+  // key) before the key is asked for, so the route it adds for them (OPTIONS *) is public.
   if (config.corsOrigins?.length) {
+    app.addHook('onRoute', (route) => {
+      if (route.method === 'OPTIONS' && route.url === '*') route.config = { ...route.config, public: true };
+    });
     await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] });
   }
+  // Then the key, before any route: every route needs it unless it says `config: { public: true }`.
   await app.register(authentication, {
     apiKeys: config.apiKeys,
     authDisabled: config.authDisabled,
@@ -80,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     addressCounters: options.addressCounters,
     metrics,
   });
+  await app.register(docs);
   if (config.webUi ?? true) registerWebPage(app, { history: Boolean(options.store) });
   await app.register(healthRoutes, { metrics });
   await app.register(preflightRoutes, { engine, maxConcurrentRuns: config.maxConcurrentRuns, metrics, shutdownSignal: options.shutdownSignal, store: options.store });

@@ -3,9 +3,9 @@
 import { CAPABILITIES, CAPABILITY_IDS } from '../catalogue/capabilities.js';
 import { buildTrustPolicy, setupPolicies } from '../catalogue/remediation.js';
 import { parseS3Uri } from '../preflight/connection.js';
-import { CATALOG_ID_PATTERN } from '../preflight/request.js';
+import { CATALOG_ID_PATTERN } from '../schemas/request.js';
 import { catalogScope, kmsActionsOnEveryKey } from '../setup/generate.js';
-import { KMS_KEY_PATTERN } from '../setup/request.js';
+import { KMS_KEY_PATTERN } from '../schemas/setup.js';
 import { type Command, EXIT, type Io, UsageError, listOption, parseOptions } from './shared.js';
 
 export const policy: Command = {

@@ -1,25 +1,22 @@
-// Who is calling: the bearer key a request carries, checked by one hook on every route that needs
-// a key, and the rate limits keyed on the key that hook would accept. That hook counts the request
-// against the limit before it checks the key: every route behind the key is limited, and every
+// Who is calling: every route needs a bearer key unless it is declared public (`config: { public:
+// true }`: the health checks, the page, the API's docs), so a route added later is behind the key
+// without asking. One onRequest hook, before any body is read, counts the request against the
+// rate limit first (per verified key, or else per client address) and then checks the key: every
 // failed attempt (a guessed key, a guessed report id) spends its address's budget.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from './metrics.js';
 import { shared } from './plugin.js';
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    /** preHandler: the rate limit (if not counted yet), then 401 unless the request carries a configured key (or authentication is off). */
-    authenticate: preHandlerAsyncHookHandler;
-    /** onRequest: the rate limit, per verified key or else per client address; counted once a request, here or by authenticate. A route with a body uses it to refuse before reading the body. */
-    limitRate: onRequestAsyncHookHandler;
-  }
   interface FastifyRequest {
-    /** Set by authenticate: which configured key the request carries, as a label (a digest prefix), never the key. */
+    /** Which configured key the request carries, as a label (a digest prefix), never the key. */
     apiKeyLabel?: string;
   }
   interface FastifyContextConfig {
+    /** No key and no rate limit: only the health checks, the page and the API's docs. */
+    public?: boolean;
     /** The route starts runs: its refusals count in preflight_runs_rejected_total. */
     startsRun?: boolean;
   }
@@ -60,6 +57,10 @@ function bearerToken(authorization: string | undefined): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
 }
 
+/**
+ * Registered before any route (and after CORS, whose hook answers a browser's preflight request,
+ * which carries no key): its hook is the app's, so every route in every plugin inherits it.
+ */
 export const authentication = shared<AuthOptions>(async (app, options) => {
   const keys = options.apiKeys.map(digest);
   /** The digest of the configured key the request carries, or undefined: no key, or not one of ours. */
@@ -69,20 +70,11 @@ export const authentication = shared<AuthOptions>(async (app, options) => {
   };
 
   app.decorateRequest('apiKeyLabel', undefined);
-  app.decorate('authenticate', async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-    await limitRate.call(this, request, reply);
-    const key = verifiedKey(request);
-    if (key !== undefined) request.apiKeyLabel = labelOf(key);
-    if (options.authDisabled || key !== undefined) return;
-    if (request.routeOptions.config.startsRun) options.metrics.rejectedRuns.inc({ reason: 'unauthorized' });
-    return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API key is required: Authorization: Bearer <key>' });
-  });
 
   // Rate limits that no flood of made-up keys can reset. A request with a valid key counts against
   // that key (by its digest), in a store with room for every configured key, so nothing can evict
   // a key's counter; any other request (every request, with authentication off) counts against
   // its client address (an IPv6 /64), in a store of its own. An invalid token never gets a counter.
-  // The limit runs before the key is checked (a route's onRequest, or first thing in authenticate), so bad tokens spend their address's budget.
   await app.register(rateLimit, {
     global: false,
     max: options.rateLimitPerMinute ?? 60,
@@ -101,10 +93,15 @@ export const authentication = shared<AuthOptions>(async (app, options) => {
     keyGenerator: (request) => `ip:${normalizeIP(request.ip)}`,
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'rate_limited', message: `too many requests: at most ${context.max} a minute per address without a valid API key` }),
   });
-  // Once a request: the second call (authenticate after a route's onRequest) finds it counted.
-  async function limitRate(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-    const perKey = !options.authDisabled && verifiedKey(request) !== undefined;
-    return (perKey ? limitPerKey : limitPerAddress).call(this, request, reply);
-  }
-  app.decorate('limitRate', limitRate);
+
+  // A path no route answers is left to the not-found handler: there is nothing there to protect.
+  app.addHook('onRequest', async function authenticate(request: FastifyRequest, reply: FastifyReply) {
+    if (request.is404 || request.routeOptions.config.public) return;
+    const key = verifiedKey(request);
+    await (!options.authDisabled && key !== undefined ? limitPerKey : limitPerAddress).call(this, request, reply);
+    if (key !== undefined) request.apiKeyLabel = labelOf(key);
+    if (options.authDisabled || key !== undefined) return;
+    if (request.routeOptions.config.startsRun) options.metrics.rejectedRuns.inc({ reason: 'unauthorized' });
+    return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API key is required: Authorization: Bearer <key>' });
+  });
 });

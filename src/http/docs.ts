@@ -1,6 +1,6 @@
 // The API's description: the OpenAPI document built from the route schemas (served as
 // /openapi.yaml, written to openapi.yaml by `npm run openapi`) and the docs page at /docs.
-// Static: no key, no AWS call.
+// Static and public: no key, no AWS call.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -34,6 +34,13 @@ export const docs = shared(async (app) => {
   // them next to its own code.
   const docsFiles = swaggerUiFiles();
   const logo = { type: 'image/svg+xml', content: readFileSync(join(docsFiles, 'logo.svg')) };
-  await app.register(swaggerUi, { routePrefix: '/docs', baseDir: docsFiles, logo, uiConfig: { docExpansion: 'list', tryItOutEnabled: false } });
-  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) => reply.type('application/yaml').send(app.swagger({ yaml: true })));
+  // Public, as the document they show: every route Swagger UI registers (the page, its static
+  // files, the document as JSON and YAML), marked so by a hook of their own plugin alone.
+  await app.register(async (docsPage) => {
+    docsPage.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    await docsPage.register(swaggerUi, { routePrefix: '/docs', baseDir: docsFiles, logo, uiConfig: { docExpansion: 'list', tryItOutEnabled: false } });
+  });
+  app.get('/openapi.yaml', { schema: { hide: true }, config: { public: true } }, async (_request, reply) => reply.type('application/yaml').send(app.swagger({ yaml: true })));
 });

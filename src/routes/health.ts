@@ -3,16 +3,16 @@
 // route behind the key). Polled every few seconds: their request lines are logged at debug, not info.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../http/metrics.js';
-import { RateLimitedResponse, UnauthorizedResponse } from '../http/schemas.js';
+import { RateLimitedResponse, UnauthorizedResponse } from '../http/responses.js';
 
 export const healthRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app, { metrics }) => {
-  // No key: `security: []` says so (the document's default is the API key).
+  // No key (`public`), and `security: []` says so in the document, whose default is the API key.
   const open = (status: string) => ({
     security: [],
     response: { 200: { description: `The service is up: \`{"status": "${status}"}\``, type: 'object', properties: { status: { type: 'string' } } } },
   });
-  app.get('/healthz', { config: { logAtDebug: true }, schema: { operationId: 'getHealth', summary: 'Liveness: the process answers (no AWS call)', ...open('ok') } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { logAtDebug: true }, schema: { operationId: 'getReadiness', summary: 'Readiness: the service accepts preflights (no AWS call)', ...open('ready') } }, async () => ({ status: 'ready' }));
+  app.get('/healthz', { config: { logAtDebug: true, public: true }, schema: { operationId: 'getHealth', summary: 'Liveness: the process answers (no AWS call)', ...open('ok') } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { logAtDebug: true, public: true }, schema: { operationId: 'getReadiness', summary: 'Readiness: the service accepts preflights (no AWS call)', ...open('ready') } }, async () => ({ status: 'ready' }));
   const metricsSchema = {
     operationId: 'getMetrics',
     summary: 'Prometheus metrics (no AWS call)',
@@ -24,7 +24,7 @@ export const healthRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app
       429: RateLimitedResponse,
     },
   };
-  app.get('/metrics', { schema: metricsSchema, preHandler: app.authenticate }, async (_request, reply) =>
+  app.get('/metrics', { schema: metricsSchema }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 };

@@ -3,8 +3,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { errorHandler } from '../http/errors.js';
-import { ErrorSchema, InvalidRequestSchema, RateLimitedResponse, ReportSchema, StoreUnavailableResponse, UnauthorizedResponse, reportResponse } from '../http/schemas.js';
-import { CAPABILITY_STATUSES, OVERALL_STATUSES } from '../preflight/types.js';
+import { RateLimitedResponse, StoreUnavailableResponse, UnauthorizedResponse, invalidParameterResponse, reportResponse } from '../http/responses.js';
+import { ErrorSchema } from '../schemas/errors.js';
+import { ReportDiffSchema, RUN_ID, RunsPageSchema } from '../schemas/history.js';
 import { diffReports } from '../store/diff.js';
 import { InvalidCursorError, type ReportStore } from '../store/types.js';
 import { responseFormat, sendReport } from './preflight.js';
@@ -14,45 +15,6 @@ export interface HistoryRouteOptions {
   /** How often expired reports are deleted, besides once at start (default an hour). */
   retentionSweepMs?: number;
 }
-
-const RUN_ID = { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' } as const;
-const Status = Type.Unsafe<(typeof OVERALL_STATUSES)[number]>({ type: 'string', enum: [...OVERALL_STATUSES] });
-const CapabilityStatus = Type.Unsafe<(typeof CAPABILITY_STATUSES)[number] | null>({ type: ['string', 'null'], enum: [...CAPABILITY_STATUSES, null] });
-
-const RunSummarySchema = Type.Object({
-  id: Type.String(),
-  startedAt: Type.String({ format: 'date-time' }),
-  status: Status,
-  durationMs: Type.Integer(),
-  apiKeyLabel: Type.Optional(Type.String({ description: 'The API key that ran it: `key:` and the first 8 hex digits of its SHA-256' })),
-  fingerprint: Type.String(),
-});
-
-export const RunsPageSchema = Type.Object(
-  {
-    fingerprint: Type.String(),
-    runs: Type.Array(RunSummarySchema),
-    next: Type.Optional(Type.String({ description: 'Cursor of the next (older) page; absent on the last page' })),
-  },
-  { $id: 'RunsPage', description: "A connection's stored runs, newest first" },
-);
-
-const RunRef = Type.Object({ id: Type.String(), startedAt: Type.String({ format: 'date-time' }), status: Status });
-
-export const ReportDiffSchema = Type.Object(
-  {
-    from: RunRef,
-    to: RunRef,
-    worse: Type.Boolean({ description: 'The overall status or a capability got worse, or an action is newly missing' }),
-    capabilities: Type.Array(Type.Object({ id: Type.String(), from: CapabilityStatus, to: CapabilityStatus }), { description: 'Capabilities whose status changed (null: not in that report)' }),
-    actions: Type.Object({
-      newlyMissing: Type.Array(Type.String(), { description: 'Missing in `to`, not in `from`' }),
-      newlyGranted: Type.Array(Type.String(), { description: 'Proven granted in `to` (a probe using it passed), not in `from`' }),
-    }),
-    findings: Type.Object({ added: ReportSchema.properties.findings, gone: ReportSchema.properties.findings }),
-  },
-  { $id: 'ReportDiff', description: 'What changed from the report `id` to the report `otherId`' },
-);
 
 const OFF = { error: 'not_found', message: 'report history is off (PREFLIGHT_REPORT_STORE=off): this service keeps no report' };
 
@@ -126,13 +88,13 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
         params: Type.Object({ id: Type.Unsafe<string>(RUN_ID) }),
         response: {
           200: reportResponse({ headers: { 'x-connection-fingerprint': { type: 'string', pattern: '^[0-9a-f]{24}$', description: 'The connection the report is of (GET /connections/{fingerprint}/runs)' } } }),
+          400: invalidParameterResponse(),
           401: UnauthorizedResponse,
           404: ErrorSchema,
           429: RateLimitedResponse,
           503: StoreUnavailableResponse,
         },
       },
-      preHandler: app.authenticate,
     },
     async (request, reply) => {
       if (!store) return reply.code(404).send(OFF);
@@ -157,9 +119,8 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
           cursor: Type.Optional(Type.String({ pattern: '^[0-9]+\\.[A-Za-z0-9-]{1,64}$' })),
         }),
-        response: { 200: RunsPageSchema, 400: InvalidRequestSchema, 401: UnauthorizedResponse, 404: ErrorSchema, 429: RateLimitedResponse, 503: StoreUnavailableResponse },
+        response: { 200: RunsPageSchema, 400: invalidParameterResponse('the cursor is not one this service gave'), 401: UnauthorizedResponse, 404: ErrorSchema, 429: RateLimitedResponse, 503: StoreUnavailableResponse },
       },
-      preHandler: app.authenticate,
     },
     async (request, reply) => {
       if (!store) return reply.code(404).send(OFF);
@@ -178,9 +139,8 @@ export const historyRoutes: FastifyPluginAsync<HistoryRouteOptions> = async (app
         summary: 'What changed between two stored reports',
         description: 'From the report `id` (the earlier, usually) to the report `otherId`: capabilities whose status changed, actions newly missing or granted, findings added or gone, and whether anything got worse.',
         params: Type.Object({ id: Type.Unsafe<string>(RUN_ID), otherId: Type.Unsafe<string>(RUN_ID) }),
-        response: { 200: ReportDiffSchema, 401: UnauthorizedResponse, 404: ErrorSchema, 429: RateLimitedResponse, 503: StoreUnavailableResponse },
+        response: { 200: ReportDiffSchema, 400: invalidParameterResponse(), 401: UnauthorizedResponse, 404: ErrorSchema, 429: RateLimitedResponse, 503: StoreUnavailableResponse },
       },
-      preHandler: app.authenticate,
     },
     async (request, reply) => {
       if (!store) return reply.code(404).send(OFF);

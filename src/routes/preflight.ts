@@ -2,12 +2,14 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { eventStream } from '../http/event-stream.js';
 import type { Metrics } from '../http/metrics.js';
-import { BusyResponse, InvalidRequestSchema, PreflightBodySchema, UnauthorizedResponse, bodyAndRateResponses, reportResponse } from '../http/schemas.js';
+import { BusyResponse, UnauthorizedResponse, bodyAndRateResponses, reportResponse } from '../http/responses.js';
 import { type EngineDependencies, type ProbeEvent, PreflightRefused, runPreflight } from '../preflight/engine.js';
 import { validatePreflightRequest } from '../preflight/request.js';
 import type { PreflightReport } from '../preflight/types.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderTable } from '../report/text.js';
+import { InvalidRequestSchema } from '../schemas/errors.js';
+import { PreflightBodySchema } from '../schemas/request.js';
 import { keepReport } from '../store/keep.js';
 import type { ReportStore } from '../store/types.js';
 
@@ -128,8 +130,6 @@ export const preflightRoutes: FastifyPluginAsync<PreflightRouteOptions> = async 
       // The body is validated by validatePreflightRequest (it also takes the flat format and names fields our way).
       validatorCompiler: () => (value) => ({ value }),
       config: { startsRun: true },
-      onRequest: app.limitRate,
-      preHandler: app.authenticate,
     },
     async (request, reply) => {
       const validation = validatePreflightRequest(request.body);

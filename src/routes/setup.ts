@@ -1,12 +1,13 @@
 // POST /setup: the role a customer creates for the service, in every form (JSON, CloudFormation,
 // Terraform, aws CLI), from the catalogue that judges the preflight run afterwards.
 import type { FastifyPluginAsync } from 'fastify';
-import { ErrorSchema, InvalidRequestSchema, UnauthorizedResponse, bodyAndRateResponses } from '../http/schemas.js';
+import { UnauthorizedResponse, bodyAndRateResponses } from '../http/responses.js';
+import { ErrorSchema, InvalidRequestSchema } from '../schemas/errors.js';
+import { SetupRequestSchema, SetupSchema } from '../schemas/setup.js';
 import { buildSetup } from '../setup/generate.js';
 import { renderSetupMarkdown } from '../setup/markdown.js';
 import type { FoundPrincipal } from '../setup/principal.js';
-import { SetupRequestSchema, validateSetupRequest } from '../setup/request.js';
-import { SetupSchema } from '../setup/schema.js';
+import { validateSetupRequest } from '../setup/request.js';
 
 export interface SetupRouteOptions {
   /** The service's own principal, the one the role trusts (PREFLIGHT_TRUSTED_PRINCIPAL). */
@@ -51,8 +52,6 @@ export const setupRoutes: FastifyPluginAsync<SetupRouteOptions> = async (app, op
       schema,
       // Validated by validateSetupRequest: the preflight's rules for the shared fields, every bad field named.
       validatorCompiler: () => (value) => ({ value }),
-      onRequest: app.limitRate,
-      preHandler: app.authenticate,
     },
     async (request, reply) => {
       const validation = validateSetupRequest(request.body);

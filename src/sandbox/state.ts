@@ -2,9 +2,19 @@
 // query executions, rate-limit windows). One instance per running sandbox; nothing global.
 import { createHash } from 'node:crypto';
 import { type CallerNetwork, directRequestContext } from '../iam/context.js';
-import type { ConditionValue } from '../iam/evaluate.js';
+import type { ConditionValue, PolicySet } from '../iam/evaluate.js';
 import { DEFAULT_SOURCE_IP, type PolicyDocument, type Scenario, type ScenarioRole, type ScenarioUser } from './scenario.js';
-import type { Caller } from './types.js';
+
+/** The authenticated principal behind a request. */
+export interface Caller {
+  arn: string;
+  accountId: string;
+  userId: string;
+  accessKeyId: string;
+  /** For a role session: the role's ARN, which resource policies use to name its sessions. */
+  roleArn?: string;
+  policies: Omit<PolicySet, 'resourcePolicy' | 'resourcePolicyRequired'>;
+}
 
 export interface StoredObject {
   body: Buffer;

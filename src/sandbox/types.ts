@@ -1,20 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ConditionValue, Decision, PolicySet } from '../iam/evaluate.js';
+import type { ConditionValue, Decision } from '../iam/evaluate.js';
 import type { PolicyDocument } from './scenario.js';
-import type { SandboxState } from './state.js';
+import type { Caller, SandboxState } from './state.js';
+
+// The state makes callers (from its users and role sessions): it declares what one is.
+export type { Caller };
 
 export type Protocol = 'query' | 'json' | 'rest-xml' | 'rest-json';
 
-/** The authenticated principal behind a request. */
-export interface Caller {
-  arn: string;
-  accountId: string;
-  userId: string;
-  accessKeyId: string;
-  /** For a role session: the role's ARN, which resource policies use to name its sessions. */
-  roleArn?: string;
-  policies: Omit<PolicySet, 'resourcePolicy' | 'resourcePolicyRequired'>;
-}
 
 export interface IncomingRequest {
   method: string;

@@ -2,13 +2,15 @@
 // policy and its identity policies, as JSON, a CloudFormation template, a Terraform configuration
 // and aws CLI commands. Pure functions of the request, from the catalogue that judges the result
 // (setupPolicies, buildTrustPolicy): what the setup grants is what the preflight checks.
+import type { Static } from 'typebox';
 import { stringify as toYaml } from 'yaml';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
 import { IAM_POLICY_LIMITS, type PolicyDocument, type TrustPolicyDocument, buildTrustPolicy, setupPolicies } from '../catalogue/remediation.js';
 import { hclString, shellCommand, shellWord } from '../catalogue/quote.js';
 import { parseCatalogSelection, parseS3Uri } from '../preflight/connection.js';
 import type { PreflightRequest } from '../preflight/request.js';
-import { DEFAULT_ROLE_NAME, type SetupInput } from './request.js';
+import { DEFAULT_ROLE_NAME, type SetupSchema } from '../schemas/setup.js';
+import type { SetupInput } from './request.js';
 
 /** One policy the role gets: a numbered part of the identity policy, or the self-check policy. */
 export interface SetupPolicy {
@@ -46,6 +48,10 @@ export interface Setup {
   /** What the setup asked for but cannot grant as asked, each "capability: why: what to give"; empty when nothing. */
   warnings: string[];
 }
+
+// Everything the generator answers is declared in the route's schema, or the allow-list would drop it.
+type Assert<T extends true> = T;
+export type SetupMatchesSchema = Assert<Setup extends Static<typeof SetupSchema> ? true : false>;
 
 /** A POST /preflight body in role mode: the role created, with the external ID. */
 export interface CheckRequest extends Pick<PreflightRequest, 'region' | 'accountId' | 'athena' | 'glue'> {

@@ -1,55 +1,12 @@
 // The setup request (POST /setup): what the product needs and where, and the external ID the vendor
 // gave this customer. Its connection fields are POST /preflight's own schemas and are validated by
 // the preflight's validator, so that both routes accept and refuse the same values in the same words.
-import Type, { type Static } from 'typebox';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
-import {
-  PreflightRequestSchema,
-  RoleCredentialsSchema,
-  S3_URI_PATTERN,
-  type ValidationIssue,
-  addKnownFieldNames,
-  reportUnknownField,
-  unprintableIssues,
-  validatePreflightRequest,
-} from '../preflight/request.js';
+import { type ValidationIssue, addKnownFieldNames, reportUnknownField, unprintableIssues, validatePreflightRequest } from '../preflight/request.js';
+import { S3_URI_PATTERN } from '../schemas/request.js';
+import { KMS_KEY_PATTERN, ROLE_NAME_PATTERN, type SetupRequest, SetupRequestSchema } from '../schemas/setup.js';
 
-const P = PreflightRequestSchema.properties;
-const ROLE_NAME_PATTERN = '^[\\w+=,.@-]{1,64}$';
-export const KMS_KEY_PATTERN = '^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(key/[\\w-]{1,128}|alias/[\\w/+=,.@-]{1,250})$';
-
-/** The role's name unless the request or the customer (a template parameter) changes it. */
-export const DEFAULT_ROLE_NAME = 'PreflightAccess';
-
-export const SetupRequestSchema = Type.Object(
-  {
-    region: P.region,
-    accountId: P.accountId,
-    externalId: Type.String({
-      pattern: (RoleCredentialsSchema.properties.externalId as unknown as { pattern: string }).pattern,
-      writeOnly: true,
-      description: "The external ID the vendor assigned to this customer: the role's trust policy requires it. Never echoed in errors or logs.",
-    }),
-    roleName: Type.Optional(Type.String({ pattern: ROLE_NAME_PATTERN, description: `The role to create (default ${DEFAULT_ROLE_NAME}); a template parameter the customer may change` })),
-    capabilities: Type.Optional(Type.Array(P.capabilities.items, { uniqueItems: true, minItems: 1, description: 'What the product needs (default: the capabilities a preflight checks by default)' })),
-    required: Type.Optional(Type.Array(P.required.items, { uniqueItems: true, description: 'Which of them the product cannot work without (the preflight to run afterwards fails without them)' })),
-    athena: P.athena,
-    glue: P.glue,
-    dataLocation: Type.Optional(Type.String({ pattern: S3_URI_PATTERN, description: "Where the tables' data lies (s3://bucket/prefix/): required for table-data, whose grant it scopes; for query-execution, the read a query over ungoverned tables needs (without it the answer warns)" })),
-    kmsKeys: Type.Optional(Type.Array(Type.String({ pattern: KMS_KEY_PATTERN }), { maxItems: 10, uniqueItems: true, description: 'KMS key (or alias) ARNs that protect query results or the data' })),
-    options: Type.Optional(
-      Type.Object(
-        {
-          selfCheck: Type.Optional(Type.Boolean({ description: 'Also grant what only the preflight calls to check (deleting its marker, reading bucket and Lake Formation settings); default true' })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false, $id: 'SetupRequest' },
-);
-
-export type SetupRequest = Static<typeof SetupRequestSchema>;
+// The setup request's field names count as known ones: an error may name them.
 addKnownFieldNames(SetupRequestSchema);
 
 /** The request as the generators take it: capabilities and required filled in as a preflight would. */

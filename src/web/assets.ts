@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { CAPABILITIES } from '../catalogue/capabilities.js';
-import { FLAT_FIELDS } from '../preflight/request.js';
+import { FLAT_FIELDS } from '../schemas/request.js';
 
 export interface PageAssets {
   /** The body's markup. */

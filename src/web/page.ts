@@ -51,7 +51,8 @@ export function registerWebPage(app: FastifyInstance, options: { history: boolea
     );
     return served;
   };
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+  // Public: the page holds no data; the key is typed into it and sent with each call it makes.
+  app.get('/', { schema: { hide: true }, config: { public: true } }, async (_request, reply) => {
     const { html, policy } = await page();
     return reply
       .header('content-security-policy', policy)

@@ -50,6 +50,17 @@ describe('the import arrows', () => {
     expect(IMPORTS.some((i) => under('sandbox')(i.from) && under('iam')(i.to))).toBe(true);
   });
 
+  it('leave the schemas only for the catalogue: the request, report and setup shapes are below the engine and the routes', () => {
+    expect(arrows(IMPORTS.filter((i) => under('schemas')(i.from) && !under('schemas')(i.to) && !under('catalogue')(i.to)))).toEqual([]);
+    expect(IMPORTS.some((i) => under('preflight')(i.from) && under('schemas')(i.to))).toBe(true);
+    expect(IMPORTS.some((i) => under('routes')(i.from) && under('schemas')(i.to))).toBe(true);
+  });
+
+  it('never lead from the engine or the setup generators up into the HTTP layer', () => {
+    const http = (path: string) => under('http')(path) || under('routes')(path);
+    expect(arrows(IMPORTS.filter((i) => (under('preflight')(i.from) || under('setup')(i.from)) && http(i.to)))).toEqual([]);
+  });
+
   it('never lead from the engine to the probes: the registry is passed in from the top', () => {
     expect(arrows(IMPORTS.filter((i) => under('preflight')(i.from) && (under('probes')(i.to) || under('sandbox')(i.to))))).toEqual([]);
   });

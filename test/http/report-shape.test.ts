@@ -6,8 +6,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type * as Engine from '../../src/preflight/engine.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { REDACTED_PATHS } from '../../src/app.js';
-import { FlatRequestSchema } from '../../src/http/schemas.js';
-import { FLAT_FIELDS, PreflightRequestSchema } from '../../src/preflight/request.js';
+import { FLAT_FIELDS, FlatRequestSchema, PreflightRequestSchema } from '../../src/schemas/request.js';
 import { type Harness, sampleRequest, startHarness } from '../support/service.js';
 
 const built = vi.hoisted(() => [] as PreflightReport[]);

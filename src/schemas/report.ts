@@ -1,25 +1,25 @@
-// Route schemas: the source of openapi.yaml, and for responses an allow-list: a field that is not
-// declared here is never serialised, so nothing secret can slip into a report by accident.
-// The report's shape is written once, here: its TypeScript types are ReportSchema's Static
-// (src/preflight/types.ts), and its enums are built from the `as const` lists their types come from.
-import Type, { type Static, type TSchema } from 'typebox';
+// The report: the product, which the API, the CLI and the web page all show. Its shape is written
+// once, here: its TypeScript types are ReportSchema's Static (src/preflight/types.ts), and as the
+// route's response schema it is an allow-list: a field not declared here is never serialised, so
+// nothing secret can slip into a report by accident. Its enums are the `as const` lists below.
+import Type, { type Static } from 'typebox';
 import { CAPABILITY_IDS } from '../catalogue/capabilities.js';
-import type { NumberedPolicy, OtherAccountFix as CatalogueOtherAccountFix, PolicyDocument as CataloguePolicyDocument, PolicyStatement, TrustPolicyDocument as CatalogueTrustPolicyDocument } from '../catalogue/remediation.js';
-import { type ErrorCategory, POLICY_TYPES } from '../preflight/classify.js';
-import { FLAT_FIELDS, PreflightRequestSchema } from '../preflight/request.js';
-import { CAPABILITY_STATUSES, FINDING_CODES, OVERALL_STATUSES, PROBE_OUTCOMES, SEVERITIES, SKIP_REASONS } from '../preflight/types.js';
+import { FINDING_CODES, SEVERITIES } from '../catalogue/findings.js';
+import { type NumberedPolicy, type OtherAccountFix as CatalogueOtherAccountFix, type PolicyDocument as CataloguePolicyDocument, POLICY_TYPES, type PolicyStatement, type TrustPolicyDocument as CatalogueTrustPolicyDocument } from '../catalogue/remediation.js';
+import { literals, nullable } from './typebox.js';
 
-// Strings from a fixed set are `enum`s, and a nullable schema says so with a type list:
-// fast-json-stringify writes both directly, where a union (anyOf) makes it run Ajv over every
-// branch to pick one: some 150 ms of validator compiling on the first report, and work on each.
-const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
-const nullable = <T extends TSchema & { type: string }>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
+// Each list once, as values: the schema's enums are built from them, the report's types from the schema.
+export const CAPABILITY_STATUSES = ['ok', 'degraded', 'unavailable', 'unknown', 'skipped'] as const;
+export const SKIP_REASONS = ['not-requested', 'not-applicable', 'prerequisite-failed', 'disabled-by-option', 'not-configured', 'no-sample'] as const;
+export const PROBE_OUTCOMES = ['pass', 'fail', 'skipped', 'error'] as const;
+export const OVERALL_STATUSES = ['ok', 'degraded', 'failed'] as const;
 
 /**
- * classify.ts's ErrorCategory, as a value. Written out again because that file's type is a union
- * of literals, not a list; checked against it below, so neither can gain a category alone.
+ * What went wrong with a call, as src/preflight/classify.ts's ErrorCategory says it: that type is a
+ * union of literals, not a list, so it is written out again here; src/preflight/types.ts checks
+ * the two are the same, so neither can gain a category alone.
  */
-const ERROR_CATEGORIES = ['auth', 'permission', 'not-found', 'config', 'network', 'throttled', 'timeout', 'service', 'internal'] as const;
+export const ERROR_CATEGORIES = ['auth', 'permission', 'not-found', 'config', 'network', 'throttled', 'timeout', 'service', 'internal'] as const;
 
 const Category = literals(ERROR_CATEGORIES);
 const PolicyType = literals(POLICY_TYPES);
@@ -75,7 +75,7 @@ const OtherAccountFix = Type.Object({
 const NumberedPolicyDocument = Type.Object({ name: Type.String(), document: PolicyDocument, characters: Type.Integer() });
 
 // The catalogue writes its policy documents as interfaces (src/catalogue/remediation.ts); the
-// schema must describe exactly those, and the categories exactly classify.ts's: checked at compile time.
+// schema must describe exactly those: checked at compile time.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 type SchemaMatchesTypes = [
@@ -84,7 +84,6 @@ type SchemaMatchesTypes = [
   Assert<Equal<Static<typeof NumberedPolicyDocument>, NumberedPolicy>>,
   Assert<Equal<Static<typeof TrustPolicyDocument>, CatalogueTrustPolicyDocument>>,
   Assert<Equal<Static<typeof OtherAccountFix>, CatalogueOtherAccountFix>>,
-  Assert<Equal<(typeof ERROR_CATEGORIES)[number], ErrorCategory>>,
 ];
 
 const Reason = Type.Object({
@@ -196,87 +195,3 @@ export const ReportSchema = Type.Object(
   },
   { $id: 'PreflightReport', description: 'The verdict for every capability, with reasons and the policy that fixes what is missing' },
 );
-
-export const InvalidRequestSchema = Type.Object(
-  {
-    error: Type.Literal('invalid_request'),
-    issues: Type.Array(Type.Object({ path: Type.String({ description: 'JSON pointer of the offending field' }), message: Type.String() })),
-  },
-  { $id: 'InvalidRequest' },
-);
-
-export const ErrorSchema = Type.Object({ error: Type.String(), message: Type.String(), requestId: Type.Optional(Type.String()) }, { $id: 'Error' });
-
-/** The canonical request's schema of the field at `path` (a credentials field in whichever credentials type has it). */
-function canonicalField(path: string): TSchema & { writeOnly?: boolean } {
-  let field: any = PreflightRequestSchema;
-  for (const key of path.slice(1).split('/')) field = ((field?.anyOf ?? [field]) as any[]).map((branch) => branch?.properties?.[key]).find(Boolean);
-  if (!field) throw new Error(`flat field for ${path}: the canonical request has no such field`);
-  return field;
-}
-
-/** A flat field: a string, required if its canonical field is a required top-level one, write-only if that is. */
-function flatField(path: string) {
-  const field = Type.String(canonicalField(path).writeOnly ? { writeOnly: true } : {});
-  return (PreflightRequestSchema.required as readonly string[]).includes(path.slice(1)) ? field : Type.Optional(field);
-}
-
-/** The seeds' flat connection format, accepted beside the canonical one: from request.ts's FLAT_FIELDS. */
-export const FlatRequestSchema = Type.Object(Object.fromEntries(FLAT_FIELDS.filter((f) => f.documented !== false).map(({ name, path }) => [name, flatField(path)])), {
-  description: 'The flat format of vendor connection forms; normalised to the canonical request',
-});
-
-export const PreflightBodySchema = Type.Union([PreflightRequestSchema, FlatRequestSchema], { $id: 'PreflightRequest' });
-
-// Responses in OpenAPI's own form (a description, headers, a schema per media type): Fastify
-// serialises by the reply's media type, @fastify/swagger documents each one as it is.
-const json = (schema: TSchema) => ({ 'application/json': { schema } });
-const RETRY_AFTER = { 'Retry-After': { type: 'integer', minimum: 0, description: 'Seconds to wait before trying again' } };
-
-/** A report (PreflightReport) as JSON, Markdown or text, by Accept; with `stream`, also POST /preflight's event stream. */
-export function reportResponse({ stream = false, headers }: { stream?: boolean; headers?: Record<string, unknown> } = {}) {
-  return {
-    description: stream
-      ? 'The report, whatever its verdict, in the format Accept asks for; or its progress then the report, as an event stream'
-      : 'The report, in the format Accept asks for',
-    ...(headers ? { headers } : {}),
-    content: {
-      ...json(ReportSchema),
-      ...(stream
-        ? {
-            'text/event-stream': {
-              schema: { type: 'string', description: 'Server-sent events: `probe` (one per finished probe), then `report` (data: the PreflightReport as JSON); `error` if the run fails after the stream opened' },
-            },
-          }
-        : {}),
-      'text/markdown': { schema: { type: 'string', description: 'The report rendered as Markdown (as `preflight check --markdown` prints it)' } },
-      'text/plain': { schema: { type: 'string', description: 'The report as a text table (as `preflight check` prints it)' } },
-    },
-  };
-}
-
-/** Refusals of a request's body or rate, for the routes that take a body and count against the rate limit. */
-/** 429 `rate_limited`: every route behind the API key counts against one budget, per key or else per address. */
-export const RateLimitedResponse = {
-  description: 'Too many requests this minute: per API key, or per client address without a valid key (`rate_limited`)',
-  headers: RETRY_AFTER,
-  content: json(ErrorSchema),
-};
-
-export const bodyAndRateResponses = {
-  413: { description: 'The body is larger than 64 KiB', content: json(InvalidRequestSchema) },
-  415: { description: 'The body is not application/json', content: json(InvalidRequestSchema) },
-  429: RateLimitedResponse,
-};
-
-/** 503 `store_unavailable`: the report store failed or did not answer within PREFLIGHT_REPORT_STORE_TIMEOUT_MS. */
-export const StoreUnavailableResponse = {
-  description: 'The report store failed or did not answer in time (`store_unavailable`); preflights still run: retry after Retry-After seconds',
-  headers: RETRY_AFTER,
-  content: json(ErrorSchema),
-};
-
-/** 503 `busy`: as many preflights as the service runs at once are running; no queue. */
-export const BusyResponse = { description: 'Too many preflights are running (`busy`); no queue: retry after Retry-After seconds', headers: RETRY_AFTER, content: json(ErrorSchema) };
-
-export const UnauthorizedResponse = { description: 'No valid API key (`Authorization: Bearer <key>`)', content: json(ErrorSchema) };
