@@ -22,6 +22,9 @@ export function reasonLines(capability: Pick<CapabilityReport, 'reasons'>): stri
   return [...new Set(capability.reasons.map((reason) => `${reason.code}: ${reason.message}`))];
 }
 
+/** A JSON document, indented, line by line: each line shown as terminalText shows it (its line breaks kept). */
+const showJson = (value: unknown): string[] => JSON.stringify(value, null, 2).split('\n').map(show);
+
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
@@ -52,11 +55,11 @@ export function renderTable(report: PreflightReport, options: { color?: boolean 
   }
   if (report.remediation.policy) {
     // JSON escapes C0 controls itself; terminalText's \uXXXX for the rest is a JSON escape too.
-    lines.push('', 'Policy that grants what is missing:', show(JSON.stringify(report.remediation.policy, null, 2)));
+    lines.push('', 'Policy that grants what is missing:', ...showJson(report.remediation.policy));
   }
   for (const other of report.remediation.otherAccounts ?? []) {
     lines.push('', `What the owner of account ${other.accountId} must do: ${show(other.summary)}`);
-    if (other.resourcePolicy) lines.push('Statements for its Glue Data Catalog resource policy:', show(JSON.stringify(other.resourcePolicy, null, 2)));
+    if (other.resourcePolicy) lines.push('Statements for its Glue Data Catalog resource policy:', ...showJson(other.resourcePolicy));
     for (const command of other.commands ?? []) lines.push(`  ${show(command)}`);
   }
   for (const note of report.remediation.notes) lines.push(`  note: ${show(note)}`);

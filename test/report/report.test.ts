@@ -120,3 +120,11 @@ describe('text from a request or from AWS', () => {
     }
   });
 });
+
+describe('the text table, printing a policy', () => {
+  it('keeps the policy on its lines, as JSON a terminal shows', () => {
+    const table = renderTable(degraded);
+    expect(degraded.remediation.policy).not.toBeNull();
+    expect(table).toContain(JSON.stringify(degraded.remediation.policy, null, 2));
+  });
+});
