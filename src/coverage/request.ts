@@ -174,12 +174,16 @@ function unprintable(value: unknown, path: string, report: Report): boolean {
   if (typeof value === 'string') return hasUnprintable(value) && (report(path, 'must not contain control characters or bidirectional overrides'), true);
   if (Array.isArray(value)) return value.map((item, index) => unprintable(item, `${path}/${index}`, report)).some(Boolean);
   if (!isObject(value)) return false;
+  let found = false;
   for (const [key, item] of Object.entries(value)) {
     const named = ['Statement', 'Version', 'Id'].includes(key) || STATEMENT_FIELDS.has(key);
-    if (named && key !== 'Condition') unprintable(item, `${path}/${key}`, report);
-    else if (hasUnprintable(key) || unprintable(item, path, () => undefined)) report(named ? `${path}/${key}` : path, 'must not contain control characters or bidirectional overrides');
+    if (named && key !== 'Condition') found = unprintable(item, `${path}/${key}`, report) || found;
+    else if (hasUnprintable(key) || unprintable(item, path, () => undefined)) {
+      report(named ? `${path}/${key}` : path, 'must not contain control characters or bidirectional overrides');
+      found = true;
+    }
   }
-  return false;
+  return found;
 }
 
 /** A policy as the evaluator reads it: condition values as strings (IAM compares them as text). */
