@@ -49,11 +49,22 @@ function cell(capability: CoverageAnswer['capabilities'][number]): string {
 
 export function vendorTable(): string {
   const answers = VENDOR_POLICIES.map(({ name }) => vendorCoverage(name));
+  // Capabilities needed only in some accounts (a KMS key, governed tables): marked, and said when below.
+  const conditional = CAPABILITY_IDS.flatMap((id) => {
+    const words = answers.map((answer) => answer.capabilities.find((c) => c.id === id)!.appliesWhen).find(Boolean);
+    return words ? [{ id, words }] : [];
+  });
+  const mark = (id: string) => {
+    const index = conditional.findIndex((c) => c.id === id);
+    return index < 0 ? '' : ` ${'¹²³'[index]}`;
+  };
   const lines = [
     `| capability | ${VENDOR_POLICIES.map((v) => `[${v.title}](examples/vendor-policies/${v.name}.json)`).join(' | ')} |`,
     `|---|${VENDOR_POLICIES.map(() => '---').join('|')}|`,
-    ...CAPABILITY_IDS.map((id) => `| \`${id}\` | ${answers.map((answer) => cell(answer.capabilities.find((c) => c.id === id)!)).join(' | ')} |`),
+    ...CAPABILITY_IDS.map((id) => `| \`${id}\`${mark(id)} | ${answers.map((answer) => cell(answer.capabilities.find((c) => c.id === id)!)).join(' | ')} |`),
     `| over-grants | ${answers.map((answer) => [...new Set(answer.warnings.map((w) => w.code))].join(', ') || '—').join(' | ')} |`,
+    '',
+    ...conditional.map(({ id, words }) => `${mark(id).trim()} \`${id}\`: ${words}`),
   ];
   return `${TABLE_START}\n${lines.join('\n')}\n${TABLE_END}`;
 }
