@@ -3,7 +3,7 @@
 import Type, { type Static } from 'typebox';
 import { CAPABILITY_IDS } from '../catalogue/capabilities.js';
 import { PolicyDocument } from '../http/schemas.js';
-import { COVERAGE_LEVELS, type CoverageAnswer, REQUESTERS, WARNING_CODES } from './evaluate.js';
+import { COVERAGE_LEVELS, type CoverageAnswer, REQUESTERS, WARNING_CODES } from './types.js';
 
 const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 const Statement = PolicyDocument.properties.Statement.items;
