@@ -65,5 +65,13 @@ describe('preflight coverage', () => {
     expect(broken.stderr).toBe(`preflight: the coverage request is not valid:\n  ${file}: /Statement/1/Effect: must be "Allow" or "Deny"\n  --encryption: must be one of SSE_S3, SSE_KMS, CSE_KMS\n`);
     expect(await cli(['coverage', ...CONNECTION])).toMatchObject({ code: 3, stderr: expect.stringMatching(/needs at least one policy document/) });
     expect(await cli(['coverage', join(dir, 'missing.json'), ...CONNECTION])).toMatchObject({ code: 3, stderr: expect.stringMatching(/cannot read .*missing\.json: no such file/) });
+    expect(await cli(['coverage', QUALYTICS, ...CONNECTION, '--apikey=secret-value-DO-NOT-PRINT'])).toEqual({ code: 3, stdout: '', stderr: 'preflight: unknown option --apikey (see preflight coverage --help)\n' });
+  });
+
+  it('describes itself with --help, and is listed in the usage', async () => {
+    const help = await cli(['coverage', '--help']);
+    expect(help).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^usage: preflight coverage POLICY\.json/) });
+    expect((await cli(['help', 'coverage'])).stdout).toBe(help.stdout);
+    expect((await cli(['--help'])).stdout).toMatch(/^ {2}coverage POLICY… +which capabilities IAM policy documents cover \(no AWS call\)$/m);
   });
 });
