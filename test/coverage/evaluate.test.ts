@@ -194,6 +194,21 @@ describe('the requests, as AWS checks them', () => {
   });
 });
 
+describe('the fix', () => {
+  // Every vendor policy, every capability: with the statements coverage asks for added, what an
+  // Allow can lift is covered.
+  for (const { name } of VENDOR_POLICIES) {
+    it(`${name}: adding each capability's statements covers it`, () => {
+      const body = coverageBodyOf(name, { capabilities: [...CAPABILITY_IDS], dataLocation: 's3://acme-data-lake/sales/', results: { encryption: 'SSE_KMS', kmsKey: KEY } });
+      const before = judge(body);
+      const fixed = before.capabilities.filter((c) => c.remediation?.statements.length);
+      expect(fixed.length).toBeGreaterThan(3);
+      const after = judge({ ...body, policies: [...body.policies, ...fixed.map((c) => doc(...c.remediation!.statements))] });
+      expect(after.capabilities.filter((c) => c.coverage !== 'covered').map((c) => `${c.id}: ${c.missingActions.join(', ')}`)).toEqual([]);
+    });
+  }
+});
+
 describe('over-grants', () => {
   it('names S3 on every bucket, Glue writes and KMS beyond use on every key, each with the narrower statements', () => {
     const { warnings } = judge({ ...BASE, policies: [doc(EVERYTHING)] });
