@@ -65,7 +65,8 @@ export function renderCoverageTable(answer: CoverageAnswer, options: { color?: b
   }
   for (const warning of answer.warnings) lines.push('', `Over-grant ${warning.code}: ${show(warning.message)}`);
   const fix = fixOf(answer);
-  if (fix.length) lines.push('', 'Statements that grant what is missing:', show(JSON.stringify({ Version: '2012-10-17', Statement: fix }, null, 2)));
+  // Line by line: a line break is the table's own, every other control character is shown as \uXXXX.
+  if (fix.length) lines.push('', 'Statements that grant what is missing:', ...JSON.stringify({ Version: '2012-10-17', Statement: fix }, null, 2).split('\n').map(show));
   if (!options.notes) lines.push('', 'What the documents cannot show, per capability: --notes, --json or --markdown.');
   return `${lines.join('\n')}\n`;
 }

@@ -40,6 +40,7 @@ describe('preflight coverage', () => {
     expect(table.stdout).toMatch(/^Policy coverage: 4 covered, 1 partly, 7 not covered\n/);
     expect(table.stdout).toMatch(/\n {2}athena-catalog +partly +missing athena:GetDataCatalog, athena:GetDatabase\n/);
     expect(table.stdout).not.toMatch(/note: /);
+    expect(table.stdout).toMatch(/\nStatements that grant what is missing:\n\{\n {2}"Version": "2012-10-17",\n/);
     expect((await cli(['coverage', QUALYTICS, ...CONNECTION, '--notes'])).stdout).toMatch(/ {4}note: No service control policy was given/);
   });
 
