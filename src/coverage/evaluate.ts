@@ -27,8 +27,6 @@ interface Check {
   keys: RequestKeys;
   /** The resources the fix names: the results location, or the tables' data. */
   scope: ResourceScope;
-  /** A relayed check's Glue lookup is a query's (Athena reads `default`). */
-  forQuery: boolean;
 }
 
 /** A statement of one of the documents, with where it is and what it is without its condition. */
@@ -174,11 +172,12 @@ export function policyCoverage(input: CoverageInput, observe?: DecisionObserver)
     const scope = scopeOf(capability.id);
     const checks: Check[] = [];
     const requesters: Requester[] = ATHENA_TAKES.includes(capability.id) ? ['product', 'athena'] : ['product'];
+    // forQuery: Athena's Glue lookups for a query, which read `default` too (checkedResources).
     const add = (checked: AwsAction, on: ResourceScope, by: Requester, forQuery: boolean) => {
       for (const { resource, keys } of checkedResources(checked, on, forQuery)) {
         // A grant narrowed to what S3 asks for the caller (kms:ViaService) is for S3's requests.
         const requester = Object.keys(keys).some((k) => k.toLowerCase() === 'kms:viaservice') ? 's3' : by;
-        checks.push({ action: checked, resource, by: requester, keys: { ...keys, ...writeKeys(checked, input) }, scope: on, forQuery });
+        checks.push({ action: checked, resource, by: requester, keys: { ...keys, ...writeKeys(checked, input) }, scope: on });
       }
     };
     for (const by of requesters) {
