@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { CAPABILITY_IDS } from '../src/catalogue/capabilities.js';
+import { policyCoverage } from '../src/coverage/evaluate.js';
+import { validateCoverageRequest } from '../src/coverage/request.js';
 import { waitsFor } from '../src/preflight/engine.js';
 import { PROBES } from '../src/probes/registry.js';
 import { openPostgresStore } from '../src/store/postgres.js';
@@ -458,6 +461,108 @@ export async function storeCost(databaseUrl: string | undefined) {
     }
   }
   return { reportKb: Buffer.byteLength(json) / 1024, preflight: preflightFigures, sqlite, postgres };
+}
+
+/** IAM's quota for all of a role's inline policies together (IAM User Guide, "IAM and AWS STS quotas"), in characters. */
+const POLICY_CHARACTERS = 10_240;
+
+/**
+ * A policy of exactly POLICY_CHARACTERS characters (compact JSON, as IAM counts them), as a
+ * least-privilege customer writes one: Glue reads database by database, the results location and
+ * the tables' data, Athena on its workgroup, a KMS key through S3, a region guard, and a Deny of
+ * Glue writes. The last statement's Sid pads it to the exact size.
+ */
+function largePolicy() {
+  const account = '123456789012';
+  const glue = (n: number) => ({
+    Sid: `GlueReadsDatabase${n}`,
+    Effect: 'Allow',
+    Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions', 'glue:GetPartition', 'glue:BatchGetPartition'],
+    Resource: [`arn:aws:glue:eu-west-1:${account}:database/sales_${n}`, `arn:aws:glue:eu-west-1:${account}:table/sales_${n}/*`],
+  });
+  const fixed = [
+    { Sid: 'GlueCatalog', Effect: 'Allow', Action: ['glue:GetDatabases', 'glue:GetDatabase', 'glue:SearchTables', 'glue:GetTableVersions'], Resource: [`arn:aws:glue:eu-west-1:${account}:catalog`, `arn:aws:glue:eu-west-1:${account}:database/default`] },
+    { Sid: 'AthenaWorkgroup', Effect: 'Allow', Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup', 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'], Resource: `arn:aws:athena:eu-west-1:${account}:workgroup/analytics` },
+    { Sid: 'AthenaList', Effect: 'Allow', Action: ['athena:ListWorkGroups', 'athena:ListDataCatalogs', 'cloudtrail:LookupEvents'], Resource: '*' },
+    { Sid: 'Results', Effect: 'Allow', Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], Resource: 'arn:aws:s3:::acme-athena-results/analytics/*' },
+    { Sid: 'ResultsBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], Resource: 'arn:aws:s3:::acme-athena-results' },
+    { Sid: 'ResultsListing', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::acme-athena-results', Condition: { StringLike: { 's3:prefix': ['analytics/', 'analytics/*'] } } },
+    { Sid: 'TableData', Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::acme-data-lake', 'arn:aws:s3:::acme-data-lake/sales_*'] },
+    { Sid: 'ResultsKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: `arn:aws:kms:eu-west-1:${account}:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f`, Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } } },
+    { Sid: 'OnlyIreland', Effect: 'Deny', NotAction: ['sts:*', 'cloudtrail:*'], Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': 'eu-west-1' } } },
+    { Sid: 'NoCatalogWrites', Effect: 'Deny', Action: ['glue:Create*', 'glue:Update*', 'glue:Delete*', 'glue:BatchDelete*', 'glue:Put*'], Resource: '*' },
+  ];
+  const statements: object[] = [...fixed];
+  const size = () => JSON.stringify({ Version: '2012-10-17', Statement: statements }).length;
+  for (let n = 0; size() < POLICY_CHARACTERS; n++) statements.push(glue(n));
+  statements.pop();
+  const last = { Sid: 'Pad', Effect: 'Allow', Action: 'glue:GetUserDefinedFunctions', Resource: `arn:aws:glue:eu-west-1:${account}:userDefinedFunction/sales_0/*` };
+  statements.push(last);
+  last.Sid = `Pad${'x'.repeat(POLICY_CHARACTERS - size())}`;
+  const policy = { Version: '2012-10-17', Statement: statements };
+  if (JSON.stringify(policy).length !== POLICY_CHARACTERS) throw new Error(`the policy has ${JSON.stringify(policy).length} characters, not ${POLICY_CHARACTERS}`);
+  return { policy, statements: statements.length };
+}
+
+/**
+ * What answering POST /policy/coverage costs for a policy of IAM's inline quota (10,240
+ * characters), every capability judged on named databases, the results key and the data: the
+ * service's CPU per answer over HTTP (its first answer, which compiles the answer's serializer,
+ * and the mean of 200 after it; /proc counts in 10 ms ticks), and the validation and evaluation
+ * alone in this process, per call (median and slowest of 200, after 20).
+ */
+export async function policyCoverageCost() {
+  const { policy, statements } = largePolicy();
+  const body = {
+    region: 'eu-west-1',
+    accountId: '123456789012',
+    policies: [policy],
+    athena: { workgroup: 'analytics', outputLocation: 's3://acme-athena-results/analytics/' },
+    glue: { databases: ['sales_0', 'sales_1', 'sales_2'] },
+    capabilities: [...CAPABILITY_IDS],
+    results: { encryption: 'SSE_KMS', kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f' },
+    dataLocation: 's3://acme-data-lake/sales_0/',
+  };
+  const sandbox = await startSandboxProcess(THROUGHPUT_SCENARIO);
+  const service = await startServiceProcess(sandbox, port());
+  const ask = async () => {
+    const response = await fetch(`${service.url}/policy/coverage`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = (await response.json()) as { capabilities?: unknown[] };
+    if (response.status !== 200 || answer.capabilities?.length !== CAPABILITY_IDS.length) throw new Error(`POST /policy/coverage answered ${response.status}: ${JSON.stringify(answer).slice(0, 500)}`);
+  };
+  let firstCpuMs: number;
+  let warmCpuMs: number;
+  const answers = 200;
+  try {
+    const pid = service.child.pid!;
+    let before = cpuSeconds(pid);
+    await ask();
+    firstCpuMs = (cpuSeconds(pid) - before) * 1000;
+    before = cpuSeconds(pid);
+    for (let i = 0; i < answers; i++) await ask();
+    warmCpuMs = ((cpuSeconds(pid) - before) * 1000) / answers;
+  } finally {
+    await service.stop();
+    await sandbox.stop();
+  }
+  const perCall: number[] = [];
+  for (let i = 0; i < 220; i++) {
+    const started = process.cpuUsage();
+    const validation = validateCoverageRequest(body);
+    if (!validation.ok) throw new Error(JSON.stringify(validation.issues));
+    const answer = policyCoverage(validation.input);
+    const cpu = process.cpuUsage(started);
+    if (answer.capabilities.length !== CAPABILITY_IDS.length) throw new Error('coverage answered fewer capabilities');
+    if (i >= 20) perCall.push((cpu.user + cpu.system) / 1000);
+  }
+  return {
+    policyCharacters: POLICY_CHARACTERS,
+    statements,
+    serviceFirstCpuMs: firstCpuMs,
+    serviceWarmCpuMs: warmCpuMs,
+    evaluationMedianCpuMs: percentile(perCall, 50),
+    evaluationMaxCpuMs: Math.max(...perCall),
+  };
 }
 
 export { API_KEY };

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { coldStart, criticalPath, heapLimits, memory, runbook, storeCost, throughput } from './measurements.js';
+import { coldStart, criticalPath, heapLimits, memory, policyCoverageCost, runbook, storeCost, throughput } from './measurements.js';
 import { COMPILE_CACHE_DIR, type SandboxProcess, cpuSeconds, startSandboxProcess } from './processes.js';
 import { NodeSha256 } from '../test/support/sha256.js';
 
@@ -146,6 +146,14 @@ function table(): string {
       ['  against one preflight in the same run (one at a time): service CPU / wall, ms', `${f(preflight.cpuMs, 1)} / ${f(preflight.wallMs, 1)}`, '', ''],
     );
   }
+  const coverage = results.coverage as Awaited<ReturnType<typeof policyCoverageCost>> | undefined;
+  if (coverage) {
+    rows.push(
+      [`policy coverage: a ${coverage.policyCharacters}-character policy (${coverage.statements} statements), every capability: service CPU per answer, warm mean, ms`, f(coverage.serviceWarmCpuMs, 1), '< 100', `${f(coverage.serviceWarmCpuMs / 100, 3)} x goal`],
+      ['  its first answer (compiles the answer\'s serializer), ms (10 ms ticks)', f(coverage.serviceFirstCpuMs), '< 100', `${f(coverage.serviceFirstCpuMs / 100, 2)} x goal`],
+      ['  validation and evaluation alone, in process: CPU per call, median / slowest of 200, ms', `${f(coverage.evaluationMedianCpuMs, 2)} / ${f(coverage.evaluationMaxCpuMs, 2)}`, '', ''],
+    );
+  }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
 }
@@ -161,6 +169,7 @@ const MEASUREMENTS = {
   coldStart,
   // PostgreSQL only with a database to write to, as the store's tests (.ci/start-postgres).
   storeCost: () => storeCost(process.env.PREFLIGHT_TEST_DATABASE_URL),
+  coverage: policyCoverageCost,
 } as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(name in MEASUREMENTS));

@@ -11,6 +11,7 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { RequestLogController } from './http/logging.js';
 import { type Metrics, createMetrics } from './http/metrics.js';
 import type { EngineDependencies } from './preflight/engine.js';
+import { coverageRoutes } from './routes/coverage.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { preflightRoutes } from './routes/preflight.js';
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
               : app.log.info({ principal }, 'POST /setup: roles trust this principal, found by sts:GetCallerIdentity (PREFLIGHT_TRUSTED_PRINCIPAL is unset)'),
           ),
   });
+  await app.register(coverageRoutes);
   await app.register(historyRoutes, { store: options.store, retentionSweepMs: options.retentionSweepMs });
   return app;
 }

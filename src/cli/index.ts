@@ -3,6 +3,7 @@
 // 3 usage or internal error). The environment reaches the commands through `io.env` from main.ts only.
 import { ConfigError } from '../config.js';
 import { check } from './check.js';
+import { coverage } from './coverage.js';
 import { diff } from './diff.js';
 import { history } from './history.js';
 import { policy } from './policy.js';
@@ -14,7 +15,7 @@ import { show } from './show.js';
 
 export type { Io } from './shared.js';
 
-const COMMANDS: readonly Command[] = [check, policy, setup, show, history, diff, serve, sandbox];
+const COMMANDS: readonly Command[] = [check, policy, coverage, setup, show, history, diff, serve, sandbox];
 
 const USAGE = `usage: preflight <command> [options]
 

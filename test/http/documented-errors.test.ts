@@ -41,6 +41,7 @@ const SAMPLES: Record<string, string> = { id: 'a1b2c3d4e5f6', otherId: 'a1b2c3d4
 const VALID_BODIES: Record<string, object> = {
   runPreflight: { region: 'eu-west-1', accountId: '123456789012', credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/preflight' } },
   generateSetup: { region: 'eu-west-1', accountId: '123456789012', externalId: 'documented-errors', capabilities: ['metadata'] },
+  policyCoverage: { region: 'eu-west-1', accountId: '123456789012', capabilities: ['metadata'], policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'glue:Get*', Resource: '*' }] }] },
 };
 
 /** A store that fails every call, as one whose database is gone. */

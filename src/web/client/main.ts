@@ -3,6 +3,7 @@
 // only in the form: never in storage, cookies or the URL. Everything from a report is put in the
 // page as text (DOM nodes), never as HTML.
 import { initCheck } from './check.js';
+import { initCoverage } from './coverage.js';
 import { initHistory } from './history.js';
 import { initReportActions } from './report.js';
 import { initSetup } from './setup.js';
@@ -12,5 +13,6 @@ initTabs();
 initCheck();
 initReportActions();
 initSetup();
+initCoverage();
 // Last: a link to a stored report opens it at once.
 initHistory();
