@@ -8,7 +8,7 @@
 #   FROM node:24-bookworm-slim@sha256:<digest> AS build
 # (or let Renovate/Dependabot's docker ecosystem keep the digests current).
 
-# Build stage: compile TypeScript with the dev dependencies.
+# Build stage: compile TypeScript and bundle it with the dev dependencies (scripts/bundle.ts).
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -18,7 +18,7 @@ COPY src ./src
 COPY scripts ./scripts
 # Source maps stay out of the image: they would ship the TypeScript source, and nothing at run time
 # reads them (NODE_OPTIONS has no --enable-source-maps).
-RUN npm run build && find dist -name '*.map' -delete && npm prune --omit=dev --ignore-scripts && mkdir -p /app/data
+RUN npm run build && find dist -name '*.map' -delete && mkdir -p /app/data
 
 # Run stage: distroless Node 24 (no shell, no package manager), non-root, read-only friendly.
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
@@ -39,8 +39,18 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 # `npm run bench` runs the service with both variables.
 ENV NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=88"
 ENV MALLOC_ARENA_MAX=2
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+# The bundles only, no node_modules: the CLI and `serve` (dist/main.js), the service
+# (dist/server.js), the chunks they share, and the sandbox (dist/sandbox/main.js, its scenarios beside
+# it). Not tsc's output, which the rest of dist/ is.
+COPY --from=build /app/dist/main.js /app/dist/server.js ./dist/
+COPY --from=build /app/dist/chunks ./dist/chunks
+COPY --from=build /app/dist/sandbox/main.js ./dist/sandbox/main.js
+COPY --from=build /app/dist/sandbox/scenarios ./dist/sandbox/scenarios
+# The one part of a package no bundle holds: Swagger UI's page files, which /docs serves from its
+# package's folder (src/http/docs.ts finds it through its package.json).
+COPY --from=build /app/node_modules/@fastify/swagger-ui/package.json ./node_modules/@fastify/swagger-ui/package.json
+COPY --from=build /app/node_modules/@fastify/swagger-ui/static ./node_modules/@fastify/swagger-ui/static
+# The version the CLI prints (`--version`).
 COPY --from=build /app/package.json ./package.json
 # Report history (SQLite, PREFLIGHT_REPORT_STORE=sqlite) lives on a volume: it outlives the
 # container. The directory belongs to nonroot, so a new named volume starts writable.

@@ -1,12 +1,16 @@
-// `npm run build`, second step: the service entry (dist/server.js) as one ESM bundle, so that a
-// start resolves and reads a handful of files instead of hundreds (issue 6: ready in ≤ 500 ms).
-// The AWS SDK clients stay lazy: each is its own chunk, imported on first use. The rest of dist/
-// (CLI, sandbox) is tsc's output, as before.
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// `npm run build`, second step: what the image runs, as bundles that need no node_modules (the
+// run stage ships none, but Swagger UI's page files: src/http/docs.ts reads them from its package).
+// dist/main.js (the CLI, and `serve`) and dist/server.js (the service), one ESM build sharing its
+// chunks, so that a start resolves and reads a handful of files instead of hundreds (issue 6: ready
+// in ≤ 500 ms); the AWS SDK clients stay lazy, each its own chunk, imported on first use. And
+// dist/sandbox/main.js, the simulated AWS account (compose and the image test run it), on its own:
+// it starts only when it is the process's entry, which a module in a shared chunk would never be.
+// The rest of dist/ is tsc's output, which the image does not copy.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Plugin, build } from 'esbuild';
+import { type BuildOptions, type Plugin, build } from 'esbuild';
 import { loadPageAssets } from '../src/web/assets.js';
 
 /**
@@ -52,37 +56,49 @@ function pageAssetsInline(assets: Awaited<ReturnType<typeof loadPageAssets>>, in
   };
 }
 
+/** Where the bundles' shared chunks go, under the output directory. */
+export const CHUNKS = 'chunks';
+
+/** What every bundle is built with. */
+const COMMON: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // The ESM builds first: an SDK package's CommonJS build would come back from import() with its
+  // exports under `default` only.
+  mainFields: ['module', 'main'],
+  sourcemap: true,
+  // Bundled CommonJS packages call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __preflightRequire } from 'node:module'; const require = __preflightRequire(import.meta.url);" },
+  // pino-pretty is optional, for terminals only; swagger-ui is told where its files are (src/http/docs.ts).
+  external: ['pino-pretty'],
+  logLevel: 'warning',
+  metafile: true,
+};
+
 /**
- * The service's bundle, `server.js` and its chunks, into `outdir` (dist/ for the image; a test
- * bundles into a directory of its own to run exactly what the image runs). The directory must be
- * inside the checkout: the bundle finds swagger-ui's files through node_modules.
+ * The bundles, `main.js`, `server.js` and their chunks, and `sandbox/main.js`, into `outdir` (dist/
+ * for the image; a test bundles into a directory of its own to run exactly what the image runs).
+ * The directory must be inside the checkout: the bundle finds swagger-ui's files through
+ * node_modules.
  */
 export async function bundleService(outdir: string): Promise<void> {
-  rmSync(join(outdir, 'server-chunks'), { recursive: true, force: true }); // chunk names change with content
+  // Chunk names change with content (server-chunks/: where an older build put them).
+  for (const dir of [CHUNKS, 'server-chunks']) rmSync(join(outdir, dir), { recursive: true, force: true });
   const inlined = { done: false };
 
-  await build({
-    entryPoints: { server: resolve(import.meta.dirname, '../src/server.ts') },
+  const service = await build({
+    ...COMMON,
+    entryPoints: { main: resolve(import.meta.dirname, '../src/main.ts'), server: resolve(import.meta.dirname, '../src/server.ts') },
     outdir,
-    chunkNames: 'server-chunks/[name]-[hash]',
-    bundle: true,
+    chunkNames: `${CHUNKS}/[name]-[hash]`,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // The ESM builds first: an SDK package's CommonJS build would come back from import() with its
-    // exports under `default` only.
-    mainFields: ['module', 'main'],
-    sourcemap: true,
-    // Bundled CommonJS packages call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __preflightRequire } from 'node:module'; const require = __preflightRequire(import.meta.url);" },
-    // pino-pretty is optional, for terminals only; swagger-ui is told where its files are (src/http/docs.ts).
-    external: ['pino-pretty'],
     plugins: [builtinsViaRequire, pageAssetsInline(await loadPageAssets(), inlined)],
-    logLevel: 'warning',
   });
   // Else the bundle would hold the bundler (and serve a page only where esbuild is installed).
   if (!inlined.done) throw new Error(`${PAGE_ASSETS_MODULE} was not in the service's bundle: the page's script and style were not put in it`);
+  const sandbox = await build({ ...COMMON, entryPoints: { 'sandbox/main': resolve(import.meta.dirname, '../src/sandbox/main.ts') }, outdir, plugins: [builtinsViaRequire] });
 
   /**
    * V8 keeps a module's source for as long as the process lives (functions are compiled lazily from
@@ -91,7 +107,8 @@ export async function bundleService(outdir: string): Promise<void> {
    * dist/server.js's 3.3 MB a 6.7 MB string in every heap. esbuild already writes everything else as
    * ASCII (`charset: 'ascii'`, its default); the rest, in comments only, is escaped here.
    */
-  for (const file of [join(outdir, 'server.js'), ...readdirSync(join(outdir, 'server-chunks')).filter((name) => name.endsWith('.js')).map((name) => join(outdir, 'server-chunks', name))]) {
+  const outputs = [service, sandbox].flatMap((result) => Object.keys(result.metafile!.outputs)).filter((file) => file.endsWith('.js'));
+  for (const file of outputs) {
     const source = readFileSync(file, 'utf8');
     const ascii = source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     if (ascii !== source) writeFileSync(file, ascii);

@@ -119,6 +119,9 @@ docker run -d --name preflight --network host --read-only --tmpfs /tmp --cap-dro
 ready=$(curl -s --retry 20 --retry-connrefused --retry-delay 1 localhost:8080/readyz)
 [ "$ready" = '{"status":"ready"}' ] || fail "/readyz answered: $ready"
 curl -s -o /dev/null --retry 20 --retry-connrefused --retry-delay 1 localhost:4566 || fail "the sandbox does not answer on :4566"
+# The image holds no node_modules but Swagger UI's page files: /docs serves them.
+docs=$(curl -s -o /dev/null -w '%{http_code}' localhost:8080/docs/static/swagger-ui-bundle.js)
+[ "$docs" = 200 ] || fail "/docs/static/swagger-ui-bundle.js answered $docs"
 
 say "the process: uid 65532, no capabilities, no privilege gain, read-only root, tmpfs /tmp"
 # Read from outside: the kernel's view of the container's first process (no user namespace, so its

@@ -56,6 +56,19 @@ export interface NetworkSettings {
   logger?: { warn(message: string): void };
 }
 
+/** The way a service's calls take out of the process, in the operator's terms (never from a request). */
+export interface ServiceRoute {
+  /** The endpoint the calls go to, by its origin (scheme, host, port). */
+  endpoint: string;
+  /** The operator set it (AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL) rather than AWS's regional default. */
+  configured: boolean;
+  /**
+   * The proxy the calls pass through, by its host and port only (a proxy URL can carry a password),
+   * and the variable that named it; absent when there is none or NO_PROXY bypasses it.
+   */
+  proxy?: { host: string; variable: 'HTTPS_PROXY' | 'HTTP_PROXY' };
+}
+
 export interface ClientFactory {
   /** A client for `service` in `region` that signs with exactly these credentials. */
   create<S extends AwsService>(service: S, region: string, credentials: AwsCredentialIdentity): Promise<ClientTypes[S]>;
@@ -65,6 +78,8 @@ export interface ClientFactory {
   preload(): Promise<void>;
   /** The endpoint a service resolves to when overridden, for error messages (never from the request). */
   endpointOf(service: AwsService, region: string): string;
+  /** Where a service's calls go: its endpoint and the proxy they pass through, to name what an unreachable service lacks. */
+  routeOf(service: AwsService, region: string): ServiceRoute;
   destroy(): void;
 }
 
@@ -159,11 +174,18 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
   const modules = new Map<AwsService, Promise<ClientModules[AwsService]>>();
 
   const endpointFor = (service: AwsService) => settings.endpoints?.[service] ?? settings.defaultEndpoint;
-  const handlerFor = (service: AwsService, region: string) => {
-    if (!proxied) return direct;
-    const host = new URL(endpointFor(service) ?? defaultEndpoint(service, region)).hostname;
-    return bypassesProxy(host, settings.proxy?.noProxy) ? direct : proxied;
+  /** The one rule for which calls pass through the proxy: all of them, but for hosts NO_PROXY names. */
+  const routeOf = (service: AwsService, region: string): ServiceRoute => {
+    const configured = endpointFor(service);
+    const endpoint = new URL(configured ?? defaultEndpoint(service, region));
+    const route = { endpoint: endpoint.origin, configured: configured !== undefined };
+    if (!proxyUrl || bypassesProxy(endpoint.hostname, settings.proxy?.noProxy)) return route;
+    // As the handler's agents choose: HTTP_PROXY for plain-HTTP endpoints when it is set, else HTTPS_PROXY's URL.
+    const viaHttpProxy = endpoint.protocol === 'http:' ? settings.proxy?.httpProxy !== undefined : settings.proxy?.httpsProxy === undefined;
+    const url = viaHttpProxy ? settings.proxy!.httpProxy! : proxyUrl;
+    return { ...route, proxy: { host: new URL(url).host, variable: viaHttpProxy ? 'HTTP_PROXY' : 'HTTPS_PROXY' } };
   };
+  const handlerFor = (service: AwsService, region: string) => (proxied && routeOf(service, region).proxy ? proxied : direct);
 
   const load = <S extends AwsService>(service: S): Promise<ClientModules[S]> => {
     let loading = modules.get(service);
@@ -207,6 +229,7 @@ export function createClientFactory(settings: NetworkSettings = {}): ClientFacto
     endpointOf(service, region) {
       return endpointFor(service) ?? defaultEndpoint(service, region);
     },
+    routeOf,
     destroy() {
       direct.destroy();
       proxied?.destroy();

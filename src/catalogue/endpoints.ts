@@ -43,6 +43,21 @@ export function vpcEndpointFor(service: string, region = '<region>'): VpcEndpoin
   return { service, serviceName: `com.amazonaws.${region}.${service}`, type: GATEWAY_SERVICES.has(service) ? 'Gateway' : 'Interface' };
 }
 
+/** How an endpoint is set up for the service: in the deployment guide's table and in the finding of a service the VPC cannot reach. */
+export function endpointSetup(endpoint: VpcEndpoint): string {
+  return endpoint.type === 'Gateway'
+    ? 'a gateway endpoint on the route tables of the subnets the service runs in'
+    : 'an interface endpoint with private DNS, in the subnets the service runs in, its security group open to the service on 443';
+}
+
+/**
+ * The ways a call never connects to its host, as a VPC with no way to a service shows them: the
+ * name does not resolve (no interface endpoint with private DNS, no resolver for public names), no
+ * route leads to the address (no NAT, no gateway endpoint), the connection is never answered (a
+ * security group or network ACL drops it), or it is refused.
+ */
+export type ConnectFailure = 'dns' | 'no-route' | 'connect-timeout' | 'refused';
+
 /**
  * What calls AWS for a capability beyond the capability's own actions: a probe, by its service and
  * the capabilities it informs (the registry is passed in: the catalogue imports no probe).
@@ -86,7 +101,7 @@ export function endpointTable(callers: readonly ServiceCaller[]): string {
     '',
     'Every capability together:',
     '',
-    ...allEndpoints(callers).map((endpoint) => `- ${endpointName(endpoint)}: ${endpoint.type === 'Gateway' ? 'a gateway endpoint on the route tables of the subnets the service runs in' : 'an interface endpoint with private DNS, in the subnets the service runs in, its security group open to the service on 443'}`),
+    ...allEndpoints(callers).map((endpoint) => `- ${endpointName(endpoint)}: ${endpointSetup(endpoint)}`),
     ENDPOINT_MARKERS.end,
   ].join('\n');
 }

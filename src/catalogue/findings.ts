@@ -4,6 +4,7 @@
 // facts are typed here. The report's list of codes (FINDING_CODES, openapi.yaml's enum) and
 // README's table are derived from this one list.
 import { type Command, abortMultipartUpload, deleteObject, enableWorkgroup, lakeFormationGrant, listMultipartUploads } from './commands.js';
+import { type ConnectFailure, endpointSetup, vpcEndpointFor } from './endpoints.js';
 import { type Markers, withGenerated } from './generated.js';
 import { shellCommand } from './quote.js';
 import { EXTERNAL_ID_PLACEHOLDER, SERVICE_PRINCIPAL_PLACEHOLDER, buildTrustPolicy } from './remediation.js';
@@ -58,6 +59,40 @@ function emptyListingFixes({ region, catalogId, catalogOwner, catalogName }: Emp
     `(2) Lake Formation hides ${what} the principal has no grant on: grant DESCRIBE (add SELECT to query them): ${grant}`,
   ].join(' ');
 }
+
+/** A service none of whose calls connected: what failed, where, and the way the calls took (the operator's settings, never a request's). */
+interface Unreachable {
+  /** The AWS service (its IAM prefix, which names its endpoint too). */
+  service: string;
+  region: string;
+  failure: ConnectFailure;
+  /** The network error's code (ENOTFOUND, ECONNREFUSED, ...). */
+  errorCode: string;
+  /** The host the connection was for, as the error named it. */
+  host?: string;
+  /** The calls that could not be made, in the order the probes ran. */
+  actions: readonly string[];
+  /** The endpoint URL is the operator's (AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL), not AWS's default. */
+  configuredEndpoint?: string;
+  /** The proxy the calls passed through: its host and port, and the variable that named it. */
+  proxy?: { host: string; variable: string };
+}
+
+/** What happened to the connection, in words: "<host> does not resolve (ENOTFOUND)". */
+function connectFailureWords(failure: ConnectFailure, host: string, errorCode: string): string {
+  switch (failure) {
+    case 'dns':
+      return `${host} does not resolve (${errorCode})`;
+    case 'no-route':
+      return `no route leads to ${host} (${errorCode})`;
+    case 'connect-timeout':
+      return `${host} never answered the connection (${errorCode})`;
+    case 'refused':
+      return `${host} refused the connection (${errorCode})`;
+  }
+}
+
+const callsWords = (actions: readonly string[]) => `${actions.length === 1 ? 'The call' : `${actions.length} calls`} (${actions.slice(0, 5).join(', ')}${actions.length > 5 ? ', …' : ''})`;
 
 /** Written after the code of the call that failed, when there was one. */
 const codeNote = (errorCode: string | undefined) => (errorCode !== undefined ? ` (${errorCode})` : '');
@@ -229,6 +264,28 @@ export const FINDINGS = {
     title: 'A database the connection names does not exist.',
     message: ({ database, catalogId, region }) => `The database "${database}" named in the connection does not exist in catalog ${catalogId} (${region}).`,
     remediation: () => 'Check the database name and the region, or remove it from glue.databases.',
+  }),
+  SERVICE_UNREACHABLE: finding<Unreachable>({
+    severity: 'high',
+    title:
+      'An AWS service could not be reached at all (its name did not resolve, no route, no connection in time, refused): the VPC endpoint the network lacks is named, or the proxy the calls went through. Once per service.',
+    message: ({ service, region, failure, errorCode, host, actions, proxy }) => {
+      const endpoint = vpcEndpointFor(service, region);
+      const where = proxy ? `its calls go through the proxy ${proxy.host} (${proxy.variable}), and ${connectFailureWords(failure, proxy.host, errorCode)}` : connectFailureWords(failure, host ?? `the ${service} endpoint`, errorCode);
+      const lacking = proxy ? '' : ` From a VPC without a way out to the internet, ${service} is reached through the ${endpoint.type.toLowerCase()} endpoint ${endpoint.serviceName}, which this network lacks or does not route to.`;
+      return `The service could not connect to ${service}: ${where}. ${callsWords(actions)} could not be checked.${lacking}`;
+    },
+    remediation: ({ service, region, proxy, configuredEndpoint }) => {
+      const endpoint = vpcEndpointFor(service, region);
+      const create = `${endpoint.serviceName}: ${endpointSetup(endpoint)}`;
+      if (proxy) {
+        return `Check ${proxy.variable}: the proxy ${proxy.host} must be reachable from the service and let it connect to ${service}'s endpoint on 443. Or reach ${service} without the proxy: create ${create}, and name its host in NO_PROXY.`;
+      }
+      const configured = configuredEndpoint
+        ? ` The endpoint URL for ${service} is set by the operator (AWS_ENDPOINT_URL_${service.toUpperCase()} or AWS_ENDPOINT_URL: ${configuredEndpoint}): check it names that endpoint (its private DNS name or its vpce- name), or unset it.`
+        : '';
+      return `Create ${create}; or give the service a way out (a NAT gateway, or a proxy in HTTPS_PROXY).${configured} Then run the preflight again.`;
+    },
   }),
 };
 

@@ -1,6 +1,7 @@
 // Every AWS error is classified here, once: its category, who denied it and why, and a message
 // in our own words. Raw AWS messages never leave this file: they can name a person's session.
 import { type AwsAction, isAwsAction } from '../catalogue/actions.js';
+import type { ConnectFailure } from '../catalogue/endpoints.js';
 import { QUERY_FAILURE_WORDS as WORDS } from '../catalogue/query-failures.js';
 import type { PolicyType } from '../catalogue/remediation.js';
 
@@ -30,6 +31,12 @@ export interface ClassifiedError {
   resourceType?: string;
   /** The host a network error concerns. */
   host?: string;
+  /**
+   * How a network error failed to connect, when no connection was made at all: the marks of a VPC
+   * with no way to the service (no endpoint, no route out, no proxy). Absent for failures of a
+   * connection once made (a reset) and for TLS refusals, which a missing endpoint does not cause.
+   */
+  connectFailure?: ConnectFailure;
   /** A failure of a query, or of Athena starting one: which of the paths Athena takes for the caller it concerns. */
   path?: QueryFailurePath;
 }
@@ -155,6 +162,27 @@ const NETWORK_CODES = new Set([
 
 export const isCertificateError = (code: string) => CERTIFICATE_CODES.has(code);
 
+const CONNECT_FAILURES = new Map<string, ConnectFailure>([
+  // getaddrinfo: the name does not exist, or no resolver answered (a VPC's resolver knows no
+  // private name for a service without an interface endpoint with private DNS).
+  ['ENOTFOUND', 'dns'],
+  ['EAI_AGAIN', 'dns'],
+  ['EHOSTUNREACH', 'no-route'],
+  ['ENETUNREACH', 'no-route'],
+  ['ENETDOWN', 'no-route'],
+  ['ECONNREFUSED', 'refused'],
+  // undici's connect timeout; Node's ETIMEDOUT only when it is connect's (a read's is no connect failure).
+  ['UND_ERR_CONNECT_TIMEOUT', 'connect-timeout'],
+]);
+
+/**
+ * @smithy/node-http-handler's own connection timeout (connectionTimeout, 3 s here): a TimeoutError
+ * without a code, in the words of its setConnectionTimeout ("the request socket did not establish a
+ * connection with the server within the configured timeout of N ms"; before 4.x, "Socket timed out
+ * without establishing a connection within N ms").
+ */
+const HANDLER_CONNECT_TIMEOUT = /did not establish a connection|without establishing a connection/i;
+
 function certificateMessage(code: string, host: string, action: string): string {
   const prefix = `The TLS certificate of ${host}`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `${prefix} is for another host (${code}) calling ${action}: check the endpoint URL`;
@@ -198,22 +226,26 @@ type ErrorLike = Error & {
   code?: string;
   hostname?: string;
   address?: string;
+  syscall?: string;
   host?: string;
   cause?: unknown;
   errors?: unknown[];
 };
 
 /** A Node network error anywhere in the chain (cause, AggregateError), with the host it concerns. */
-function networkFailure(error: unknown, depth = 0): { code: string; host?: string } | undefined {
+function networkFailure(error: unknown, depth = 0): { code: string; host?: string; connectFailure?: ConnectFailure } | undefined {
   if (!error || typeof error !== 'object' || depth > 5) return undefined;
   const e = error as ErrorLike;
   const nested = [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) {
+    const connectTimeout = e.code === 'ETIMEDOUT' && (e.syscall === 'connect' || /^connect ETIMEDOUT/.test(e.message ?? ''));
+    const failure = CONNECT_FAILURES.get(e.code) ?? (connectTimeout ? 'connect-timeout' : undefined);
+    const connectFailure = failure ? { connectFailure: failure } : {};
     const host = e.hostname ?? e.address ?? e.host ?? /(?:getaddrinfo|connect) [A-Z_]+ ([^\s:]+)/.exec(e.message ?? '')?.[1];
-    if (host) return { code: e.code, host };
+    if (host) return { code: e.code, host, ...connectFailure };
     // Node's AggregateError (one failure per address family) keeps the addresses on its members.
     const inner = nested.map((n) => networkFailure(n, depth + 1)).find((found) => found?.host);
-    return { code: e.code, ...(inner?.host ? { host: inner.host } : {}) };
+    return { code: e.code, ...(inner?.host ? { host: inner.host } : {}), ...connectFailure };
   }
   for (const n of nested) {
     const found = networkFailure(n, depth + 1);
@@ -256,6 +288,13 @@ export function classifyError(error: unknown, context: { action: string; host?: 
   // The SDK's HTTP handler names a reset socket a TimeoutError (ECONNRESET and EPIPE are in its
   // timeout codes, @smithy/node-http-handler): a reset is a network failure, and retried as one.
   const reset = typeof e.code === 'string' && TRANSIENT_NETWORK_CODES.has(e.code);
+  // It names a connection never made in time a TimeoutError too (its own connection timeout, or
+  // connect's ETIMEDOUT): nothing reached the host, a network failure, not a slow answer.
+  const connectTimeout = e.name === 'TimeoutError' && (HANDLER_CONNECT_TIMEOUT.test(e.message ?? '') || (e.code === 'ETIMEDOUT' && e.syscall === 'connect'));
+  if (connectTimeout) {
+    const host = e.address ?? context.host;
+    return { ...base, code: 'ETIMEDOUT', category: 'network', message: `Network error ETIMEDOUT (no connection in time) calling ${action}${host ? ` at ${host}` : ''}`, ...(host ? { host } : {}), connectFailure: 'connect-timeout' };
+  }
   if (!reset && (e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR')) {
     return { ...base, code: 'Timeout', category: 'timeout', message: `${action} did not answer before the deadline` };
   }
@@ -270,7 +309,7 @@ export function classifyError(error: unknown, context: { action: string; host?: 
     const message = isCertificateError(network.code)
       ? certificateMessage(network.code, host ?? 'the endpoint', action)
       : `Network error ${network.code} calling ${action}${host ? ` at ${host}` : ''}`;
-    return { ...base, code: network.code, category: 'network', message, ...(host ? { host } : {}) };
+    return { ...base, code: network.code, category: 'network', message, ...(host ? { host } : {}), ...(network.connectFailure ? { connectFailure: network.connectFailure } : {}) };
   }
 
   const code = codeOf(e, status);

@@ -183,7 +183,14 @@ class PreflightRun implements RunHandle {
     }
     this.settleUnfinished();
     this.closed = true;
-    return buildReport({ runId: this.runId, requestId: this.options.requestId, startedAt: this.startedAt, credentials: this.request.credentials, evidence: this.evidence() });
+    return buildReport({
+      runId: this.runId,
+      requestId: this.options.requestId,
+      startedAt: this.startedAt,
+      credentials: this.request.credentials,
+      evidence: this.evidence(),
+      routeOf: (service) => this.deps.clients.routeOf(service, this.connection.region),
+    });
   }
 
   /** Probes still running when the run gave up: what they were doing could not be told. */

@@ -1,5 +1,6 @@
 // The report, from what a run proved: capability verdicts, the probes in the registry's order,
 // findings, and the remediation merged from the capabilities' own statements.
+import type { AwsService, ServiceRoute } from '../aws/clients.js';
 import { CAPABILITIES } from '../catalogue/capabilities.js';
 import {
   EXTERNAL_ID_PLACEHOLDER,
@@ -16,6 +17,7 @@ import {
 import { maskAccessKeyId } from './connection.js';
 import type { PreflightRequest } from './request.js';
 import type { PreflightReport } from './types.js';
+import { type CallFailure, unreachableFindings } from './unreachable.js';
 import { type Evidence, capabilityVerdict, overallStatus } from './verdict.js';
 
 export interface RunRecord {
@@ -24,10 +26,14 @@ export interface RunRecord {
   startedAt: number;
   credentials: PreflightRequest['credentials'];
   evidence: Evidence;
+  /** The way each service's calls took (endpoint, proxy), to name what a service never reached lacks. */
+  routeOf(service: AwsService): ServiceRoute;
 }
 
-export function buildReport({ runId, requestId, startedAt, credentials, evidence }: RunRecord): PreflightReport {
-  const { connection, facts, findings } = evidence;
+export function buildReport({ runId, requestId, startedAt, credentials, evidence, routeOf }: RunRecord): PreflightReport {
+  const { connection, facts } = evidence;
+  // The probes' own findings, then one for each service the run never connected to.
+  const findings = [...evidence.findings, ...unreachableFindings(callFailures(evidence), connection.region, routeOf)];
   const capabilities = CAPABILITIES.map((definition) => capabilityVerdict(definition, evidence));
   const otherAccounts = mergeOtherAccounts(capabilities);
   // Each capability's statements name its own resources (results location, table data): merged, not re-derived.
@@ -58,7 +64,7 @@ export function buildReport({ runId, requestId, startedAt, credentials, evidence
     ...(facts.identity ? { identity: facts.identity } : {}),
     capabilities,
     probes: evidence.registry.map((probe) => evidence.probes.get(probe.id)!),
-    findings: [...findings],
+    findings,
     remediation: {
       policy,
       // Too large for one managed policy: the same grants in numbered parts that each fit.
@@ -70,6 +76,15 @@ export function buildReport({ runId, requestId, startedAt, credentials, evidence
       notes,
     },
   };
+}
+
+/** The calls that failed, probe by probe in the registry's order. */
+function* callFailures({ registry, actionsByProbe }: Evidence): Generator<CallFailure> {
+  for (const probe of registry) {
+    for (const [action, result] of actionsByProbe.get(probe.id) ?? []) {
+      if (result.state === 'failed' || result.state === 'error') yield { probe: probe.id, action, error: result.error };
+    }
+  }
 }
 
 /** The capabilities' fixes for other accounts, one per account: their resource-policy statements merged, their commands once each. */

@@ -454,7 +454,13 @@ export class ScenarioError extends Error {
 
 const checker = Compile(ScenarioSchema);
 
-export const BUILT_IN_SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
+/**
+ * The built-in scenarios: beside this module (its source, tsc's output, the sandbox's own bundle
+ * dist/sandbox/main.js), or, from the CLI's bundle, where this module is in a chunk (dist/chunks/),
+ * in dist/sandbox/ beside it.
+ */
+const SCENARIO_DIRS = ['scenarios', '../sandbox/scenarios'].map((path) => join(dirname(fileURLToPath(import.meta.url)), path));
+export const BUILT_IN_SCENARIO_DIR = SCENARIO_DIRS.find((dir) => existsSync(dir)) ?? SCENARIO_DIRS[0]!;
 
 export function listBuiltInScenarios(): string[] {
   return readdirSync(BUILT_IN_SCENARIO_DIR)

@@ -88,6 +88,8 @@ describe('AWS behind TLS signed by a private CA', () => {
     expect(connection.status).toBe('unknown');
     expect(connection.remediation?.summary).not.toContain('run the preflight again'); // it would fail the same way
     expect(report.capabilities.every((c) => c.status !== 'unavailable')).toBe(true);
+    // The connection was made: a certificate refused is no endpoint missing.
+    expect(report.findings.map((f) => f.code)).not.toContain('SERVICE_UNREACHABLE');
   });
 
   it('refuses a bundle from another CA', async () => {

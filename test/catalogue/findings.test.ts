@@ -32,6 +32,16 @@ const SAMPLES: { [C in FindingCode]: FindingArguments<C> } = {
   ATHENA_CATALOG_MISMATCH: [{ dataCatalog: 'partner', athenaCatalogId: '999988887777', checked: '123456789012' }],
   SHARED_DATABASES: [{ databases: [{ name: 'sales', accountId: '999988887777' }] }],
   RESOURCE_LINK: [{ links: [{ database: 'sales_link', accountId: '999988887777', target: 'sales' }] }],
+  SERVICE_UNREACHABLE: [{ service: 's3', region: 'eu-west-1', failure: 'connect-timeout', errorCode: 'ETIMEDOUT', host: 's3.eu-west-1.amazonaws.com', actions: ['s3:ListBucket', 's3:PutObject'] }],
+};
+
+/**
+ * Findings no probe reports: derived once the probes ran, from what their calls met, because no
+ * one probe can say it (a service none of whose calls connected is one finding, not one per
+ * probe). Each is reported by the module named here and tested in the test file named here.
+ */
+const DERIVED: Partial<Record<FindingCode, { source: string; test: string }>> = {
+  SERVICE_UNREACHABLE: { source: 'src/preflight/unreachable.ts', test: 'test/e2e/unreachable.test.ts' },
 };
 
 describe('the findings catalogue', () => {
@@ -40,10 +50,17 @@ describe('the findings catalogue', () => {
     expect(reportTypes.FINDING_CODES).toBe(FINDING_CODES);
   });
 
-  it('has every code reported by a probe, and tested in that probe\'s own tests', () => {
+  it("has every code reported by a probe and tested in that probe's own tests, or derived after the probes by the module named and tested there", () => {
     const probes = read('src/probes');
     const tests = read('test/probes');
     for (const code of FINDING_CODES) {
+      const derived = DERIVED[code];
+      if (derived) {
+        expect(probes, `${code} is derived after the probes: no probe reports it`).not.toContain(`finding('${code}'`);
+        expect(readFileSync(derived.source, 'utf8'), `${derived.source} does not report ${code}`).toContain(`renderFinding('${code}'`);
+        expect(readFileSync(derived.test, 'utf8'), `${derived.test} does not test ${code}`).toContain(`'${code}'`);
+        continue;
+      }
       expect(probes, `no probe reports ${code}`).toContain(`finding('${code}'`);
       expect(tests, `no test under test/probes/ produces ${code}`).toContain(`'${code}'`);
     }

@@ -347,13 +347,22 @@ describe('classifyError over network failures and deadlines', () => {
     ['our deadline, as the HTTP handler aborts', nodeError('Request aborted', { name: 'AbortError' }), { code: 'Timeout', category: 'timeout' }],
     ['our deadline, as AbortSignal.timeout() gives it', new DOMException('The operation was aborted due to timeout', 'TimeoutError'), { category: 'timeout' }],
     ['an abort signal', new DOMException('This operation was aborted', 'AbortError'), { category: 'timeout' }],
-    ['the connection timeout of the HTTP handler', nodeError('Socket timed out without establishing a connection within 1000 ms', { name: 'TimeoutError' }), { category: 'timeout' }],
+    // A connection never made in time is the network's failure, not a slow answer (@smithy/node-http-handler's setConnectionTimeout, old and 4.x words).
+    ['the connection timeout of the HTTP handler (before 4.x)', nodeError('Socket timed out without establishing a connection within 1000 ms', { name: 'TimeoutError' }), { code: 'ETIMEDOUT', category: 'network', connectFailure: 'connect-timeout' }],
+    [
+      'the connection timeout of the HTTP handler',
+      nodeError('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 3000 ms.', { name: 'TimeoutError' }),
+      { code: 'ETIMEDOUT', category: 'network', connectFailure: 'connect-timeout' },
+    ],
+    ["connect's own ETIMEDOUT, as the SDK handler renames it", nodeError('connect ETIMEDOUT 10.0.0.5:443', { name: 'TimeoutError', code: 'ETIMEDOUT', syscall: 'connect', address: '10.0.0.5' }), { code: 'ETIMEDOUT', category: 'network', host: '10.0.0.5', connectFailure: 'connect-timeout' }],
+    // The handler's request timeout: connected, and no answer in time.
+    ['the request timeout of the HTTP handler', nodeError('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 10000 ms requestTimeout.', { name: 'TimeoutError', code: 'ETIMEDOUT' }), { code: 'Timeout', category: 'timeout' }],
     ['DNS failure nested in cause', nodeError('fetch failed', { cause: nodeError('getaddrinfo ENOTFOUND glue.eu-west-1.amazonaws.com', { code: 'ENOTFOUND', hostname: 'glue.eu-west-1.amazonaws.com' }) }), { code: 'ENOTFOUND', category: 'network', host: 'glue.eu-west-1.amazonaws.com' }],
     ['DNS not answering, host only in the message', nodeError('getaddrinfo EAI_AGAIN sts.eu-west-1.amazonaws.com', { code: 'EAI_AGAIN', syscall: 'getaddrinfo' }), { code: 'EAI_AGAIN', category: 'network', host: 'sts.eu-west-1.amazonaws.com' }],
     ['reset by a proxy', nodeError('socket hang up', { code: 'ECONNRESET' }), { code: 'ECONNRESET', category: 'network' }],
     // @smithy/node-http-handler renames a reset socket TimeoutError (ECONNRESET is in its timeout codes).
     ['reset, as the SDK handler names it', nodeError('socket hang up', { code: 'ECONNRESET', name: 'TimeoutError' }), { code: 'ECONNRESET', category: 'network' }],
-    ['connect timeout', nodeError('connect ETIMEDOUT 10.0.0.5:443', { code: 'ETIMEDOUT', address: '10.0.0.5', port: 443 }), { code: 'ETIMEDOUT', category: 'network', host: '10.0.0.5' }],
+    ['connect timeout', nodeError('connect ETIMEDOUT 10.0.0.5:443', { code: 'ETIMEDOUT', syscall: 'connect', address: '10.0.0.5', port: 443 }), { code: 'ETIMEDOUT', category: 'network', host: '10.0.0.5', connectFailure: 'connect-timeout' }],
     [
       'every address refused (AggregateError)',
       Object.assign(new AggregateError([nodeError('connect ECONNREFUSED ::1:443', { code: 'ECONNREFUSED', address: '::1' }), nodeError('connect ECONNREFUSED 127.0.0.1:443', { code: 'ECONNREFUSED', address: '127.0.0.1' })], ''), { code: 'ECONNREFUSED' }),
@@ -366,6 +375,33 @@ describe('classifyError over network failures and deadlines', () => {
     const classified = classifyError(error, { action: 'glue:GetTables' });
     expect(classified).toMatchObject(expected);
     expect(classified.message).toMatch(/glue:GetTables/);
+  });
+});
+
+describe('classifyError: how a connection was never made', () => {
+  const nodeError = (message: string, fields: Record<string, unknown>) => Object.assign(new Error(message), fields);
+  it.each([
+    ['ENOTFOUND', 'getaddrinfo', 'dns'],
+    ['EAI_AGAIN', 'getaddrinfo', 'dns'],
+    ['EHOSTUNREACH', 'connect', 'no-route'],
+    ['ENETUNREACH', 'connect', 'no-route'],
+    ['ECONNREFUSED', 'connect', 'refused'],
+    ['UND_ERR_CONNECT_TIMEOUT', undefined, 'connect-timeout'],
+  ])('%s (%s): %s', (code, syscall, failure) => {
+    const error = nodeError(`${syscall ?? 'undici'} ${code} glue.eu-west-1.amazonaws.com`, { code, ...(syscall ? { syscall } : {}) });
+    expect(classifyError(error, { action: 'glue:GetTables' })).toMatchObject({ code, category: 'network', connectFailure: failure });
+  });
+
+  it.each([
+    ['a reset once connected', nodeError('socket hang up', { code: 'ECONNRESET' })],
+    ['a broken pipe', nodeError('write EPIPE', { code: 'EPIPE', syscall: 'write' })],
+    ["a read's ETIMEDOUT (connected, then silent)", nodeError('read ETIMEDOUT', { code: 'ETIMEDOUT', syscall: 'read' })],
+    ['a TLS protocol error', nodeError('wrong version number', { code: 'EPROTO' })],
+    ['an untrusted certificate', nodeError('self-signed certificate in certificate chain', { code: 'SELF_SIGNED_CERT_IN_CHAIN' })],
+  ])('%s connected: no connect failure', (_name, error) => {
+    const classified = classifyError(error, { action: 'glue:GetTables', host: 'glue.eu-west-1.amazonaws.com' });
+    expect(classified.category).toBe('network');
+    expect(classified).not.toHaveProperty('connectFailure');
   });
 });
 

@@ -10,6 +10,7 @@ const noClients: ClientFactory = {
   create: () => Promise.reject(new Error('no AWS in this test')),
   sdk: () => Promise.reject(new Error('no AWS in this test')),
   endpointOf: () => 'http://nowhere',
+  routeOf: () => ({ endpoint: 'http://nowhere', configured: true }),
   destroy: () => undefined,
   preload: () => Promise.resolve(),
 };
