@@ -118,7 +118,7 @@ export async function loadWatchFile(path: string, env: Record<string, string | u
   let data: unknown;
   try {
     // YAML 1.2 reads JSON as it is. Duplicate keys are refused, aliases bounded.
-    data = parseYaml(text, { prettyErrors: false });
+    data = parseYaml(text);
   } catch (error) {
     // Not the parser's message: it quotes the line, which may hold a secret.
     const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];

@@ -214,8 +214,8 @@ export function webhookSender(options: WebhookOptions) {
         if (response.ok) return { delivered: true, attempts: attempt };
         lastProblem = `HTTP ${response.status}`;
         if (!RETRIED(response.status)) return { delivered: false, attempts: attempt, lastProblem };
-        const retryAfter = Number(response.headers.get('retry-after'));
-        if (Number.isFinite(retryAfter) && retryAfter >= 0) retryAfterMs = retryAfter * 1000;
+        const retryAfter = response.headers.get('retry-after');
+        if (retryAfter !== null && /^\d+$/.test(retryAfter.trim())) retryAfterMs = Number(retryAfter) * 1000;
       } catch (error) {
         const why = (error as Error).name === 'TimeoutError' ? 'timeout' : ((error as { cause?: { code?: unknown } }).cause?.code ?? (error as Error).name);
         lastProblem = typeof why === 'string' && /^\w{1,32}$/.test(why) ? why : 'network error';
