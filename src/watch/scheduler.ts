@@ -87,10 +87,11 @@ export function createWatch(options: SchedulerOptions): Watch {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const scale = options.timeScale ?? 1;
-  /** A watch duration, scaled, around `ms` by ±`spread` at random. */
-  const around = (ms: number, spread: number) => (ms * (1 + (random() * 2 - 1) * spread)) / scale;
+  /** A watch duration, scaled, around `ms` by ±`spread` at random, in whole milliseconds (the ledger's). */
+  const around = (ms: number, spread: number) => Math.round((ms * (1 + (random() * 2 - 1) * spread)) / scale);
 
   const cancels = new Map<string, () => void>();
+  let cancelEnroll: (() => void) | undefined;
   const planned = new Map<string, number>();
   const known = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
@@ -186,14 +187,13 @@ export function createWatch(options: SchedulerOptions): Watch {
       records = await ledger.enroll(
         connections.map((connection) => ({
           label: connection.label,
-          firstRunAtMs: now + (random() * FIRST_RUN_WINDOW_MS) / scale,
-          latestRunAtMs: now + connection.intervalMs / scale,
+          firstRunAtMs: now + Math.round((random() * FIRST_RUN_WINDOW_MS) / scale),
+          latestRunAtMs: now + Math.round(connection.intervalMs / scale),
         })),
       );
     } catch (error) {
       log.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'watch: the report store could not answer; the watch starts once it does');
-      const retry = now + around(LEDGER_RETRY_MS, 0.5);
-      for (const connection of connections) plan(connection, retry, enroll);
+      if (!stopped) cancelEnroll = clock.after(around(LEDGER_RETRY_MS, 0.5), enroll);
       return;
     }
     for (const connection of connections) {
@@ -217,6 +217,7 @@ export function createWatch(options: SchedulerOptions): Watch {
     },
     async stop() {
       stopped = true;
+      cancelEnroll?.();
       for (const cancel of cancels.values()) cancel();
       cancels.clear();
       stopping.abort(new Error('the service is shutting down'));
