@@ -24,7 +24,7 @@ export interface FakeClock {
   advance(ms: number): Promise<void>;
 }
 
-export function fakeClock(start = Date.parse('2026-12-01T00:00:00Z')): FakeClock {
+export function fakeClock(start = Math.floor(Date.now() / 1000) * 1000): FakeClock {
   let now = start;
   let sequence = 0;
   let timers: Array<{ at: number; order: number; task: () => Promise<void> }> = [];
