@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { loadWatchFile } from '../../src/watch/file.js';
 import { type TempStore, tempStore } from '../store/support.js';
-import { WATCH_API_KEY, fakeClock, startReceiver, watchedApp } from './support.js';
+import { WATCH_API_KEY, capturingLogger, fakeClock, startReceiver, watchedApp } from './support.js';
 
 const SECRET = 'watch-webhook-secret-0123456789';
 /** full-access's role trusts the service's identity with this external ID. */
@@ -62,13 +62,13 @@ describe('the watch', () => {
     );
     const connections = await loadWatchFile(join(dir, 'watch.yaml'), {});
     const time = fakeClock();
-    const { app, clients } = await watchedApp(sandbox, temp.store, {
-      connections,
-      webhook: { url: receiver.url, secret: SECRET },
-      publicUrl: 'https://preflight.example.com/',
-      clock: time.clock,
-      random: Math.random,
-    });
+    const logs: string[] = [];
+    const { app, clients } = await watchedApp(
+      sandbox,
+      temp.store,
+      { connections, webhook: { url: receiver.url, secret: SECRET }, publicUrl: 'https://preflight.example.com/', clock: time.clock, random: Math.random },
+      { logger: capturingLogger(logs) },
+    );
     const role = sandbox.scenario.roles.find((r) => r.name === 'PreflightReadOnly')!;
     const granted = role.policies;
     try {
@@ -130,9 +130,11 @@ describe('the watch', () => {
       expect(receiver.received).toHaveLength(2);
       const runs = await temp.rows();
       expect(runs.filter((row) => row.api_key_label === 'watch:acme-prod')).toHaveLength(5);
-      // Each delivery its own id; no secret anywhere in what was sent or kept.
+      // Each delivery its own id; no secret anywhere in what was sent, kept or logged.
       expect(new Set(receiver.received.map((d) => d.headers['x-preflight-delivery'])).size).toBe(2);
-      for (const text of [...receiver.received.map((d) => JSON.stringify(d)), JSON.stringify(runs)]) {
+      expect(logs.filter((line) => line.includes('"msg":"watch: notified"'))).toHaveLength(2);
+      expect(logs.filter((line) => line.includes('"msg":"watch: checked"'))).toHaveLength(5);
+      for (const text of [...receiver.received.map((d) => JSON.stringify(d)), JSON.stringify(runs), ...logs]) {
         expect(text).not.toContain(EXTERNAL_ID);
         expect(text).not.toContain(SECRET);
       }

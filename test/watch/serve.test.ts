@@ -17,6 +17,8 @@ const EXTERNAL_ID = 'acme-7f3c2a';
 /** The watch's durations 60 times shorter: an interval of 5 min lasts 5 s, the first run comes within 1 s. */
 const SCALE = 60;
 const INTERVAL_MS = (5 * 60_000) / SCALE;
+/** A claim's lease: PREFLIGHT_MAX_RUN_MS (3 s here), the clean-up grace (2 s) and a margin (5 s). */
+const LEASE_MS = 3000 + 2000 + 5000;
 
 let sandbox: Sandbox;
 let dir: string;
@@ -99,6 +101,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two replicas of preflight serve on one Post
       }));
     try {
       await Promise.all(replicas.map((replica) => replica.waitFor(/watch: 2 connections watched/, 30_000)));
+      const urls = await Promise.all(replicas.map(async (replica) => `http://127.0.0.1:${(await replica.waitFor(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/))[1]}`));
       const from = Date.now();
       // Three intervals and a half, both replicas up.
       await new Promise((resolve) => setTimeout(resolve, 3.5 * INTERVAL_MS));
@@ -112,6 +115,16 @@ describe.skipIf(!TEST_DATABASE_URL)('two replicas of preflight serve on one Post
         expect(within.length).toBeLessThanOrEqual(Math.ceil((to - from) / (0.9 * INTERVAL_MS)) + 1);
         for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `${label}: runs ${i - 1} and ${i}`).toBeGreaterThanOrEqual(0.9 * INTERVAL_MS);
       }
+      // Each replica's metrics show every connection, whichever replica ran it; GET /watch answers alike.
+      for (const url of urls) {
+        const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text();
+        for (const label of ['acme-a', 'acme-b']) {
+          expect(metrics, url).toMatch(new RegExp(`^preflight_watch_last_run_timestamp_seconds\\{connection="${label}"\\} \\d`, 'm'));
+          expect(metrics, url).toContain(`preflight_watch_capability_status{connection="${label}",capability="metadata"} 0`);
+        }
+      }
+      const lists = await Promise.all(urls.map(async (url) => (await fetch(`${url}/watch`, { headers: { authorization: `Bearer ${KEY}` } })).json()));
+      expect(lists[0]).toEqual(lists[1]);
 
       // Runs now take seconds (Glue answers after 2.5 s); the first replica to start one is killed mid-run.
       sandbox.state.scenario.faults.push({ service: 'glue', latencyMs: 2500 });
@@ -132,7 +145,9 @@ describe.skipIf(!TEST_DATABASE_URL)('two replicas of preflight serve on one Post
       const resumedAt = Date.now();
       expect(resumedAt).toBeGreaterThanOrEqual(leaseUntil);
       expect(resumedAt - leaseUntil).toBeLessThan(5000);
-      expect((await runs()).filter((r) => r.label === label && r.at > killedAt - 5000 && r.at < leaseUntil)).toEqual([]);
+      // Between the killed replica's claim and the end of its lease, no run of that connection was kept.
+      const claimedAt = leaseUntil - LEASE_MS;
+      expect((await runs()).filter((r) => r.label === label && r.at >= claimedAt && r.at < leaseUntil)).toEqual([]);
     } finally {
       sandbox.state.scenario.faults.splice(0);
       await Promise.all(replicas.map((replica) => replica.stop()));

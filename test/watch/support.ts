@@ -3,7 +3,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import pino from 'pino';
+import { type AppOptions, REDACTED_PATHS, buildApp } from '../../src/app.js';
 import { type ClientFactory, createClientFactory } from '../../src/aws/clients.js';
 import { createCallSlots } from '../../src/preflight/call-slots.js';
 import { PROBES } from '../../src/probes/registry.js';
@@ -85,10 +86,20 @@ export async function startReceiver(statuses: number[] = []) {
   };
 }
 
+/** A logger as server.ts makes one (JSON lines, its redactions), into `lines`. */
+export function capturingLogger(lines: string[]) {
+  return pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, { write: (line: string) => void lines.push(line) });
+}
+
 export const WATCH_API_KEY = 'watch-test-api-key-0123456789';
 
 /** The service against `sandbox` with `watch`, as server.ts builds it (the engine, the store, the run slots); not listening. */
-export async function watchedApp(sandbox: Sandbox, store: ReportStore, watch: WatchSetup, options: { maxConcurrentRuns?: number } = {}): Promise<{ app: FastifyInstance; clients: ClientFactory }> {
+export async function watchedApp(
+  sandbox: Sandbox,
+  store: ReportStore,
+  watch: WatchSetup,
+  options: { maxConcurrentRuns?: number; logger?: AppOptions['logger'] } = {},
+): Promise<{ app: FastifyInstance; clients: ClientFactory }> {
   const clients = createClientFactory({ defaultEndpoint: sandbox.endpoint, s3ForcePathStyle: true });
   const identity = serviceIdentityOf(sandbox)!;
   const app = await buildApp({
@@ -96,6 +107,7 @@ export async function watchedApp(sandbox: Sandbox, store: ReportStore, watch: Wa
     engine: { clients, serviceCredentials: async () => identity, allowAmbient: false, maxRunMs: 20_000, callSlots: createCallSlots(16), probes: PROBES },
     store,
     watch,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return { app, clients };
 }
