@@ -1,6 +1,7 @@
 // GET /watch: the connections the service watches on its own (PREFLIGHT_WATCH_FILE), each with its
 // latest run and when it runs next, as every replica sees them (the report store's ledger). The
 // plugin also starts the watch when the service is ready and stops it when it closes.
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyPluginAsync } from 'fastify';
@@ -9,8 +10,7 @@ import type { Metrics } from '../http/metrics.js';
 import type { RunSlots } from '../http/run-slots.js';
 import { RateLimitedResponse, ReportSchema, StoreUnavailableResponse, UnauthorizedResponse } from '../http/schemas.js';
 import { CLEANUP_GRACE_MS, type EngineDependencies } from '../preflight/engine.js';
-import type { PreflightReport } from '../preflight/types.js';
-import { OVERALL_STATUSES } from '../preflight/types.js';
+import { OVERALL_STATUSES, type PreflightReport } from '../preflight/types.js';
 import type { ReportStore } from '../store/types.js';
 import type { WatchedConnection } from '../watch/file.js';
 import { createWatchMetrics } from '../watch/metrics.js';
@@ -87,7 +87,7 @@ export const watchRoutes: FastifyPluginAsync<WatchRouteOptions> = async (app, op
       slots: options.runSlots,
       check: run.check,
       observe: (connection, lastRun) => void run.observe(connection, lastRun),
-      holder: `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`,
+      holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: options.engine.maxRunMs + CLEANUP_GRACE_MS + LEASE_MARGIN_MS,
       log: app.log,
       clock: setup.clock,
