@@ -187,11 +187,13 @@ export function webhookSender(options: WebhookOptions) {
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
-  return async function send(notification: WatchNotification): Promise<Delivery> {
+  /** `signal` gives up the notification between attempts or during one (a shutdown). */
+  return async function send(notification: WatchNotification, signal?: AbortSignal): Promise<Delivery> {
     const body = JSON.stringify(notification);
     const delivery = randomUUID();
     let lastProblem: string | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (signal?.aborted) return { delivered: false, attempts: attempt - 1, lastProblem: 'stopped' };
       const timestamp = Math.floor(now() / 1000);
       let retryAfterMs: number | undefined;
       try {
@@ -208,7 +210,7 @@ export function webhookSender(options: WebhookOptions) {
           body,
           // A signed notification goes where it was configured to go, not where a redirect points.
           redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });
         await response.body?.cancel().catch(() => {});
         if (response.ok) return { delivered: true, attempts: attempt };
@@ -220,6 +222,7 @@ export function webhookSender(options: WebhookOptions) {
         const why = (error as Error).name === 'TimeoutError' ? 'timeout' : ((error as { cause?: { code?: unknown } }).cause?.code ?? (error as Error).name);
         lastProblem = typeof why === 'string' && /^\w{1,32}$/.test(why) ? why : 'network error';
       }
+      if (signal?.aborted) return { delivered: false, attempts: attempt, lastProblem: 'stopped' };
       if (attempt < attempts) await sleep(Math.min(maxDelayMs, retryAfterMs ?? baseDelayMs * 2 ** (attempt - 1) * (0.5 + random())));
     }
     return { delivered: false, attempts, lastProblem };

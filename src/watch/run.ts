@@ -19,7 +19,7 @@ export interface WatchRunDependencies {
   metrics: Metrics;
   watchMetrics: WatchMetrics;
   /** The webhook; without one, notifications go to the log only. */
-  send?(notification: WatchNotification): Promise<Delivery>;
+  send?(notification: WatchNotification, signal?: AbortSignal): Promise<Delivery>;
   publicUrl?: string;
   log: WatchLog;
 }
@@ -98,14 +98,14 @@ export function watchedRun(deps: WatchRunDependencies) {
     const notifications = before ? notificationsOf(label, before, current, { publicUrl: deps.publicUrl }) : [];
     return {
       ...(stored ? { run: { id: current.id, atMs: Date.parse(current.startedAt), status: current.status } } : {}),
-      async notify() {
+      async notify(stopping) {
         for (const notification of notifications) {
           const summary = { connection: label, event: notification.event, runId: current.id, capabilities: notification.capabilities.map((c) => `${c.id}: ${c.from} -> ${c.to}`) };
           if (!deps.send) {
             log.warn(summary, `watch: ${label} ${notification.event === 'worse' ? 'got worse' : 'recovered'} (no PREFLIGHT_WATCH_WEBHOOK to tell)`);
             continue;
           }
-          const delivery = await deps.send(notification);
+          const delivery = await deps.send(notification, stopping);
           if (delivery.delivered) log.info({ ...summary, attempts: delivery.attempts }, 'watch: notified');
           else {
             deps.watchMetrics.notificationFailed(label);

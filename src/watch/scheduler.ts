@@ -28,8 +28,8 @@ export interface CheckOutcome {
   run?: WatchedRun;
   /** Stopped by a shutdown: nothing of it counts, the connection is left due for another replica. */
   stopped?: boolean;
-  /** Notifications, sent once the ledger has the run and the slot is free again. */
-  notify?(): Promise<void>;
+  /** Notifications, sent once the ledger has the run and the slot is free again; given up when `signal` aborts (a shutdown). */
+  notify?(signal: AbortSignal): Promise<void>;
 }
 
 export interface WatchLog {
@@ -156,7 +156,14 @@ export function createWatch(options: SchedulerOptions): Watch {
         return;
       }
       log.info({ connection: label }, 'watch: checking');
-      const outcome = await options.check(connection, claim.record?.lastRun, stopping.signal);
+      let outcome: CheckOutcome;
+      try {
+        outcome = await options.check(connection, claim.record?.lastRun, stopping.signal);
+      } catch (error) {
+        // A fault of ours, not the connection's: nothing to keep this interval, the schedule goes on.
+        log.error({ connection: label, err: { type: (error as Error).name } }, 'watch: the run failed (internal error); the connection runs again next interval');
+        outcome = {};
+      }
       releaseSlot();
       if (outcome.stopped || stopped) {
         await ledger.release(label, holder).catch(() => {});
@@ -173,7 +180,7 @@ export function createWatch(options: SchedulerOptions): Watch {
         log.error({ connection: label, err: { type: (error as Error).name, message: (error as Error).message } }, 'watch: could not record the run in the report store');
       }
       plan(connection, next, () => attempt(connection));
-      await outcome.notify?.();
+      await outcome.notify?.(stopping.signal);
     } finally {
       releaseSlot();
     }

@@ -77,6 +77,24 @@ describe('the webhook', () => {
     expect(refusing.received).toHaveLength(1);
   });
 
+  it('gives up at once when the service stops, between attempts or during one', async () => {
+    const failing = await startReceiver([500, 500, 500]);
+    receivers.push(failing);
+    const stopping = new AbortController();
+    // The service stops while the notification waits for its second attempt.
+    const delivery = await webhookSender({ url: failing.url, secret: SECRET, sleep: async () => stopping.abort() })(notification(), stopping.signal);
+    expect(delivery).toEqual({ delivered: false, attempts: 1, lastProblem: 'stopped' });
+    expect(failing.received).toHaveLength(1);
+    // A receiver that never answers: the attempt ends with the stop, not after its 10 s.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    receivers.push({ close: () => new Promise<void>((resolve) => (silent.closeAllConnections(), silent.close(() => resolve()))) });
+    const stop = new AbortController();
+    const sending = webhookSender({ url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, secret: SECRET, sleep: async () => {} })(notification(), stop.signal);
+    setTimeout(() => stop.abort(), 50);
+    expect(await sending).toEqual({ delivered: false, attempts: 1, lastProblem: 'stopped' });
+  });
+
   it('says why it could not reach the receiver without its URL (which may carry a token)', async () => {
     const receiver = await startReceiver();
     await receiver.close(); // nothing listens there any more

@@ -182,6 +182,30 @@ describe('the watch scheduler', () => {
     expect((await survivor!.list(['one']))[0]).toMatchObject({ lastRun: { id: 'survivor-1' } });
   });
 
+  it('keeps its schedule when a run fails on a fault of its own: the connection runs again next interval', async () => {
+    const time = fakeClock();
+    const [ledger] = await ledgers();
+    const ran: Ran[] = [];
+    let calls = 0;
+    const errors: string[] = [];
+    await replica('a', time, ledger!, [connection('one', HOUR)], ran, {
+      log: { ...quiet, error: (_details: object, message: string) => void errors.push(message) },
+      check: async () => {
+        calls += 1;
+        if (calls === 1) throw new TypeError('a bug');
+        return { run: { id: `run-${calls}`, atMs: time.now(), status: 'ok' } };
+      },
+    }).start();
+    await time.advance(FIRST_RUN_WINDOW_MS);
+    expect(errors).toEqual(['watch: the run failed (internal error); the connection runs again next interval']);
+    const [after] = await ledger!.list(['one']);
+    expect(after!.leaseUntilMs).toBeUndefined();
+    expect(after!.lastRun).toBeUndefined();
+    await time.advance(1.1 * HOUR);
+    expect(calls).toBe(2);
+    expect((await ledger!.list(['one']))[0]!.lastRun).toMatchObject({ id: 'run-2' });
+  });
+
   it('on stop, stops the run in flight and leaves its connection due for another replica', async () => {
     const time = fakeClock();
     const [ledger] = await ledgers();
