@@ -2,7 +2,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -17,7 +17,23 @@ import { PROBES } from '../src/probes/registry.js';
 import { openPostgresStore } from '../src/store/postgres.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import type { ReportStore } from '../src/store/types.js';
-import { API_KEY, Busy, COMPILE_CACHE_DIR, IMAGE_MEMORY_ENV, IMAGE_NODE_OPTIONS, type SandboxProcess, type ServiceProcess, connectionFor, cpuSeconds, percentile, preflight, rssMb, startSandboxProcess, startServiceProcess } from './processes.js';
+import {
+  API_KEY,
+  Busy,
+  COMPILE_CACHE_DIR,
+  IMAGE_MEMORY_ENV,
+  IMAGE_NODE_OPTIONS,
+  type SandboxProcess,
+  type ServiceProcess,
+  connectionFor,
+  contextSwitches,
+  cpuSeconds,
+  percentile,
+  preflight,
+  rssMb,
+  startSandboxProcess,
+  startServiceProcess,
+} from './processes.js';
 
 const run = promisify(execFile);
 const LATENCY_MS = 50;
@@ -563,6 +579,75 @@ export async function policyCoverageCost() {
     evaluationMedianCpuMs: percentile(perCall, 50),
     evaluationMaxCpuMs: Math.max(...perCall),
   };
+}
+
+const WATCH_IDLE_MS = 30_000;
+const WATCH_SETTLE_MS = 15_000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The watch between runs (issue 28): no polling, so no CPU of its own. A service watching two
+ * connections (PREFLIGHT_WATCH_TIME_SCALE=60: the first runs within a second, the next 6 min later),
+ * left alone once both have run: its CPU (/proc, in ticks of 10 ms) and its threads' context
+ * switches (how often anything in it woke up) over 30 s; against the same service watching
+ * nothing after the same two runs made through the API, which has a floor of its own (prom-client's
+ * event-loop-delay monitor wakes it every 10 ms). Alternated, twice each: what the watch adds is the
+ * difference.
+ */
+export async function watchIdle() {
+  const sandbox = await startSandboxProcess('full-access');
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-bench-watch-'));
+  try {
+    const role = sandbox.roles.find((r) => r.externalId)!;
+    const file = join(dir, 'watch.json');
+    const connections = ['bench-a', 'bench-b'].map((label) => ({ label, region: sandbox.region, accountId: sandbox.accountId, roleArn: role.arn, externalIdEnv: 'BENCH_EXTERNAL_ID', capabilities: ['metadata', 'query-history'] }));
+    writeFileSync(file, JSON.stringify({ connections }));
+    const idle = async (env: Record<string, string>) => {
+      const service = await startServiceProcess(sandbox, port(), COMPILE_CACHE_DIR, IMAGE_NODE_OPTIONS, IMAGE_MEMORY_ENV, env);
+      const watched = async () =>
+        ((await (await fetch(`${service.url}/watch`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as { connections: Array<{ lastRun: { id: string } | null }> }).connections;
+      try {
+        let before: string[] = [];
+        if (env.PREFLIGHT_WATCH_FILE) {
+          for (let list = await watched(); list.some((c) => !c.lastRun); list = await watched()) await pause(200);
+          before = (await watched()).map((c) => c.lastRun!.id);
+        } else {
+          // The same runs made through the API: their after-effects (sockets closing, garbage) fall in both windows alike.
+          for (const connection of connections) {
+            await preflight(service, { region: connection.region, accountId: connection.accountId, credentials: { type: 'role', roleArn: role.arn, externalId: role.externalId }, capabilities: connection.capabilities });
+          }
+        }
+        // The last runs' sockets close after 10 s of silence, their garbage is collected: before the window.
+        await pause(WATCH_SETTLE_MS);
+        const pid = service.child.pid!;
+        const [cpu, main, switches] = [cpuSeconds(pid), cpuSeconds(pid, pid), contextSwitches(pid)];
+        await pause(WATCH_IDLE_MS);
+        const figures = { cpuMs: Math.round((cpuSeconds(pid) - cpu) * 1000), mainThreadCpuMs: Math.round((cpuSeconds(pid, pid) - main) * 1000), wakeups: contextSwitches(pid) - switches };
+        const after = env.PREFLIGHT_WATCH_FILE ? (await watched()).map((c) => c.lastRun!.id) : [];
+        if (after.join() !== before.join()) throw new Error('a watched run fell within the idle window: the measurement is not between runs');
+        return figures;
+      } finally {
+        await service.stop();
+      }
+    };
+    const watchEnv = { PREFLIGHT_WATCH_FILE: file, BENCH_EXTERNAL_ID: role.externalId!, PREFLIGHT_WATCH_TIME_SCALE: '60' };
+    const rounds: Array<{ watching: Awaited<ReturnType<typeof idle>>; notWatching: Awaited<ReturnType<typeof idle>> }> = [];
+    for (let round = 0; round < 2; round++) rounds.push({ watching: await idle(watchEnv), notWatching: await idle({}) });
+    const mean = (pick: (r: (typeof rounds)[number]) => number) => rounds.reduce((sum, r) => sum + pick(r), 0) / rounds.length;
+    return {
+      seconds: WATCH_IDLE_MS / 1000,
+      connections: connections.length,
+      rounds,
+      watching: { cpuMs: mean((r) => r.watching.cpuMs), mainThreadCpuMs: mean((r) => r.watching.mainThreadCpuMs), wakeups: mean((r) => r.watching.wakeups) },
+      notWatching: { cpuMs: mean((r) => r.notWatching.cpuMs), mainThreadCpuMs: mean((r) => r.notWatching.mainThreadCpuMs), wakeups: mean((r) => r.notWatching.wakeups) },
+      addedCpuMs: mean((r) => r.watching.cpuMs - r.notWatching.cpuMs),
+      addedMainThreadCpuMs: mean((r) => r.watching.mainThreadCpuMs - r.notWatching.mainThreadCpuMs),
+      addedWakeups: mean((r) => r.watching.wakeups - r.notWatching.wakeups),
+    };
+  } finally {
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export { API_KEY };

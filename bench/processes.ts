@@ -1,7 +1,7 @@
 // The sandbox and the service as separate processes on loopback, as in production.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,6 +14,7 @@ export interface SandboxProcess {
   region: string;
   accountId: string;
   principals: Array<{ name: string; accessKeyId: string; secretAccessKey: string; serviceIdentity?: boolean }>;
+  roles: Array<{ name: string; arn: string; externalId: string | null }>;
   stop(): Promise<void>;
 }
 
@@ -52,7 +53,15 @@ export const IMAGE_MEMORY_ENV: Record<string, string> = Object.fromEntries(
 /** V8's code cache for the service processes of this run (as the image keeps it between starts). */
 export const COMPILE_CACHE_DIR = mkdtempSync(join(tmpdir(), 'preflight-bench-cache-'));
 
-export async function startServiceProcess(sandbox: SandboxProcess, port: number, compileCacheDir = COMPILE_CACHE_DIR, nodeOptions = IMAGE_NODE_OPTIONS, memoryEnv = IMAGE_MEMORY_ENV): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  sandbox: SandboxProcess,
+  port: number,
+  compileCacheDir = COMPILE_CACHE_DIR,
+  nodeOptions = IMAGE_NODE_OPTIONS,
+  memoryEnv = IMAGE_MEMORY_ENV,
+  /** More variables for the service (the watch's). */
+  extraEnv: Record<string, string> = {},
+): Promise<ServiceProcess> {
   const identity = sandbox.principals.find((p) => p.serviceIdentity)!;
   // Reports kept as the image keeps them (SQLite under the data directory), each service in a
   // directory of its own, removed when it stops.
@@ -77,6 +86,7 @@ export async function startServiceProcess(sandbox: SandboxProcess, port: number,
       PREFLIGHT_S3_FORCE_PATH_STYLE: 'true',
       AWS_ACCESS_KEY_ID: identity.accessKeyId,
       AWS_SECRET_ACCESS_KEY: identity.secretAccessKey,
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -98,10 +108,20 @@ export async function startServiceProcess(sandbox: SandboxProcess, port: number,
   };
 }
 
-/** CPU seconds a process has used so far (user + system), from /proc. */
-export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/** CPU seconds a process has used so far (user + system), from /proc; with `thread`, that thread's (the process's id: its main thread, where JavaScript runs). */
+export function cpuSeconds(pid: number, thread?: number): number {
+  const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Context switches of every thread of a process so far (voluntary and not), from /proc: how often it woke up. */
+export function contextSwitches(pid: number): number {
+  let total = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+    for (const match of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) total += Number(match[1]);
+  }
+  return total;
 }
 
 /** Resident set size in MB, from /proc. */

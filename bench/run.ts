@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { coldStart, criticalPath, heapLimits, memory, policyCoverageCost, runbook, storeCost, throughput } from './measurements.js';
+import { coldStart, criticalPath, heapLimits, memory, policyCoverageCost, runbook, storeCost, throughput, watchIdle } from './measurements.js';
 import { COMPILE_CACHE_DIR, type SandboxProcess, cpuSeconds, startSandboxProcess } from './processes.js';
 import { NodeSha256 } from '../test/support/sha256.js';
 
@@ -154,6 +154,15 @@ function table(): string {
       ['  validation and evaluation alone, in process: CPU per call, median / slowest of 200, ms', `${f(coverage.evaluationMedianCpuMs, 2)} / ${f(coverage.evaluationMaxCpuMs, 2)}`, '', ''],
     );
   }
+  const watch = results.watchIdle as Awaited<ReturnType<typeof watchIdle>> | undefined;
+  if (watch) {
+    rows.push(
+      [`watch between runs (${watch.connections} connections, ${watch.seconds} s idle, mean of ${watch.rounds.length}): CPU the watch adds, ms`, f(watch.addedCpuMs), '0', `${f(watch.addedCpuMs / 10, 1)} ticks of /proc's 10 ms`],
+      ['  service CPU: watching / watching nothing, ms', `${f(watch.watching.cpuMs)} / ${f(watch.notWatching.cpuMs)}`, '', ''],
+      ['  its main thread (JavaScript, the watch\'s timers): watching / watching nothing, ms', `${f(watch.watching.mainThreadCpuMs)} / ${f(watch.notWatching.mainThreadCpuMs)}`, '0 added', `${f(watch.addedMainThreadCpuMs)} added`],
+      ['  context switches of its threads: watching / watching nothing', `${f(watch.watching.wakeups)} / ${f(watch.notWatching.wakeups)}`, '', `${f(watch.addedWakeups)} added`],
+    );
+  }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
 }
@@ -170,6 +179,7 @@ const MEASUREMENTS = {
   // PostgreSQL only with a database to write to, as the store's tests (.ci/start-postgres).
   storeCost: () => storeCost(process.env.PREFLIGHT_TEST_DATABASE_URL),
   coverage: policyCoverageCost,
+  watchIdle,
 } as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(name in MEASUREMENTS));

@@ -10,12 +10,14 @@ import { docs } from './http/docs.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { RequestLogController } from './http/logging.js';
 import { type Metrics, createMetrics } from './http/metrics.js';
+import { createRunSlots } from './http/run-slots.js';
 import type { EngineDependencies } from './preflight/engine.js';
 import { coverageRoutes } from './routes/coverage.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { preflightRoutes } from './routes/preflight.js';
 import { setupRoutes } from './routes/setup.js';
+import { type WatchSetup, watchRoutes } from './routes/watch.js';
 import { trustedPrincipalFinder } from './setup/principal.js';
 import type { ReportStore } from './store/types.js';
 import { registerWebPage } from './web/page.js';
@@ -33,6 +35,8 @@ export interface AppOptions {
   store?: ReportStore;
   /** How often the store's expired reports are deleted, besides once at start (default an hour). */
   retentionSweepMs?: number;
+  /** Connections the service checks on its own (PREFLIGHT_WATCH_FILE); needs the store. */
+  watch?: WatchSetup;
 }
 
 /** Paths of credentials anywhere in a logged object; pino replaces them before serialising. */
@@ -67,6 +71,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   });
   const metrics = options.metrics ?? createMetrics(engine.callSlots, options.store);
+  // One set of run slots for the API's runs and the watch's.
+  const runSlots = createRunSlots(config.maxConcurrentRuns);
 
   // First, so that every route registered after it answers errors in the same shape.
   app.setErrorHandler(errorHandler);
@@ -92,7 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(docs);
   if (config.webUi ?? true) registerWebPage(app, { history: Boolean(options.store) });
   await app.register(healthRoutes, { metrics });
-  await app.register(preflightRoutes, { engine, maxConcurrentRuns: config.maxConcurrentRuns, metrics, shutdownSignal: options.shutdownSignal, store: options.store });
+  await app.register(preflightRoutes, { engine, maxConcurrentRuns: config.maxConcurrentRuns, metrics, shutdownSignal: options.shutdownSignal, store: options.store, runSlots });
   await app.register(setupRoutes, {
     trustedPrincipal: config.trustedPrincipal,
     findTrustedPrincipal:
@@ -106,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(coverageRoutes);
   await app.register(historyRoutes, { store: options.store, retentionSweepMs: options.retentionSweepMs });
+  await app.register(watchRoutes, { watch: options.watch, engine, store: options.store, metrics, runSlots });
   return app;
 }
 

@@ -28,6 +28,16 @@ export interface Config {
   reportRetentionDays: number;
   /** How long the report store may take to answer a statement; a write it does not answer in time is given up (the report is answered all the same). */
   reportStoreTimeoutMs: number;
+  /** The watch file: connections the service checks on its own (src/watch/file.ts reads it). */
+  watchFile?: string;
+  /** Where the watch's notifications go: a secret (a Slack URL carries a token), never echoed. */
+  watchWebhook?: string;
+  /** The key of the notifications' HMAC-SHA256 signature. */
+  watchWebhookSecret?: string;
+  /** Tests and demos only: the watch's intervals, jitter and first-run window divided by this. */
+  watchTimeScale: number;
+  /** The service's address as people reach it: notifications link to stored reports there. */
+  publicUrl?: string;
   aws: {
     defaultEndpoint?: string;
     endpoints: Partial<Record<Lowercase<(typeof SERVICES)[number]>, string>>;
@@ -89,6 +99,26 @@ function principal(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** The watch's variables; the webhook's URL and secret are never echoed (a Slack URL carries a token). */
+function watchSettings(env: Env): Pick<Config, 'watchFile' | 'watchWebhook' | 'watchWebhookSecret' | 'watchTimeScale'> {
+  const watchFile = read(env, 'PREFLIGHT_WATCH_FILE');
+  const watchWebhook = read(env, 'PREFLIGHT_WATCH_WEBHOOK');
+  const watchWebhookSecret = read(env, 'PREFLIGHT_WATCH_WEBHOOK_SECRET');
+  if (watchWebhook !== undefined) {
+    let protocol: string | undefined;
+    try {
+      protocol = new URL(watchWebhook).protocol;
+    } catch {
+      protocol = undefined;
+    }
+    if (protocol !== 'https:' && protocol !== 'http:') throw new ConfigError('PREFLIGHT_WATCH_WEBHOOK must be an http(s) URL (its value is not shown: it may carry a token)');
+    if (!watchFile) throw new ConfigError('PREFLIGHT_WATCH_WEBHOOK is set but PREFLIGHT_WATCH_FILE is not: there is nothing watched to notify about');
+    if (watchWebhookSecret === undefined) throw new ConfigError('PREFLIGHT_WATCH_WEBHOOK needs PREFLIGHT_WATCH_WEBHOOK_SECRET (16 or more characters): every notification is signed with it, so that the receiver can verify it');
+  }
+  if (watchWebhookSecret !== undefined && watchWebhookSecret.length < 16) throw new ConfigError('PREFLIGHT_WATCH_WEBHOOK_SECRET must be at least 16 characters');
+  return { watchFile, watchWebhook, watchWebhookSecret, watchTimeScale: integer(env, 'PREFLIGHT_WATCH_TIME_SCALE', 1, 1, 3600) };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -120,6 +150,7 @@ export function loadConfig(env: Env, { listening = true }: { listening?: boolean
   if (reportStore !== 'sqlite' && reportStore !== 'postgres' && reportStore !== 'off') throw new ConfigError(`PREFLIGHT_REPORT_STORE must be sqlite, postgres or off, got "${reportStore}"`);
   if (reportStore === 'sqlite' && databaseUrl) throw new ConfigError('PREFLIGHT_DATABASE_URL is set but PREFLIGHT_REPORT_STORE=sqlite: the reports would not go to that database; leave PREFLIGHT_REPORT_STORE empty (or postgres)');
   if (reportStore === 'postgres' && !databaseUrl) throw new ConfigError('PREFLIGHT_REPORT_STORE=postgres needs PREFLIGHT_DATABASE_URL (postgres://user:password@host:5432/database)');
+  const watch = watchSettings(env);
   const config: Config = {
     host: read(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 8080, 0, 65535),
@@ -140,6 +171,8 @@ export function loadConfig(env: Env, { listening = true }: { listening?: boolean
     databaseUrl,
     reportRetentionDays: integer(env, 'PREFLIGHT_REPORT_RETENTION_DAYS', 30, 1, 3650),
     reportStoreTimeoutMs: integer(env, 'PREFLIGHT_REPORT_STORE_TIMEOUT_MS', DEFAULT_STORE_TIMEOUT_MS, 10, 60_000),
+    ...watch,
+    publicUrl: url(env, 'PREFLIGHT_PUBLIC_URL'),
     aws: {
       defaultEndpoint: url(env, 'AWS_ENDPOINT_URL'),
       endpoints,
@@ -150,6 +183,12 @@ export function loadConfig(env: Env, { listening = true }: { listening?: boolean
       caBundleFile: read(env, 'AWS_CA_BUNDLE'),
     },
   };
+  if (config.watchFile && config.reportStore === 'off') {
+    throw new ConfigError('PREFLIGHT_WATCH_FILE needs the report store (each watched run is kept and compared with the previous one): leave PREFLIGHT_REPORT_STORE unset, or sqlite or postgres');
+  }
+  if (config.watchFile && config.maxConcurrentRuns < 2) {
+    throw new ConfigError('PREFLIGHT_WATCH_FILE needs PREFLIGHT_MAX_CONCURRENT_RUNS of 2 or more: a watched run never takes the last run slot from an API caller');
+  }
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
   if (listening && config.apiKeys.length === 0 && !config.authDisabled && !loopback) {
     throw new ConfigError(

@@ -13,6 +13,7 @@ import { ConfigError, admitByHeap, loadConfig } from './config.js';
 import { displayUrl, openPostgresStore } from './store/postgres.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { type ReportStore, StoreError } from './store/types.js';
+import { type WatchedConnection, WatchFileError, loadWatchFile } from './watch/file.js';
 
 const PRELOAD_DELAY_MS = 100;
 /** Time, within the shutdown grace, for a stopped run's report to be built and sent. */
@@ -33,6 +34,20 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // The watch file, read before anything is opened: a file that names access keys or an inline
+  // external ID, or an external ID that cannot be read, stops the start.
+  let watched: WatchedConnection[] | undefined;
+  if (config.watchFile) {
+    try {
+      watched = await loadWatchFile(config.watchFile, process.env);
+      if (heap.maxConcurrentRuns < 2) throw new ConfigError(`V8's heap holds one run at once, and a watched run never takes the last run slot from an API caller: raise --max-old-space-size in NODE_OPTIONS`);
+    } catch (error) {
+      if (!(error instanceof WatchFileError) && !(error instanceof ConfigError)) throw error;
+      process.stderr.write(`preflight: configuration error: PREFLIGHT_WATCH_FILE: ${error.message}\n`);
+      process.exitCode = 3;
+      return;
+    }
+  }
   // JSON logs; pretty only for a person at a terminal (and only where pino-pretty is installed).
   const pretty = process.stdout.isTTY && (await import('pino-pretty').then(() => true, () => false));
   const logger = pino({
@@ -41,6 +56,7 @@ async function main(): Promise<void> {
     ...(pretty ? { transport: { target: 'pino-pretty' } } : {}),
   });
   if (heap.warning) logger.warn(heap.warning);
+  if (config.watchTimeScale !== 1) logger.warn(`PREFLIGHT_WATCH_TIME_SCALE=${config.watchTimeScale}: the watch's intervals are ${config.watchTimeScale} times shorter than its file says (for tests and demos only)`);
   // What a caller must send, said once at start (the number of keys, never a key): a 401 otherwise has no hint.
   if (config.authDisabled) logger.warn('PREFLIGHT_AUTH_DISABLED=true: every caller can run preflights and read metrics without an API key');
   else if (config.apiKeys.length === 0) logger.warn('PREFLIGHT_API_KEYS is empty: every POST /preflight and GET /metrics answers 401; set a key (16+ characters), or PREFLIGHT_AUTH_DISABLED=true on purpose');
@@ -97,6 +113,16 @@ async function main(): Promise<void> {
     engine: { clients, serviceCredentials, allowAmbient: config.allowAmbient, maxRunMs: config.maxRunMs, callSlots: createCallSlots(config.maxConcurrentCalls), probes: PROBES },
     logger,
     store,
+    ...(watched
+      ? {
+          watch: {
+            connections: watched,
+            webhook: config.watchWebhook ? { url: config.watchWebhook, secret: config.watchWebhookSecret! } : undefined,
+            publicUrl: config.publicUrl,
+            timeScale: config.watchTimeScale,
+          },
+        }
+      : {}),
   });
   try {
     await app.listen({ host: config.host, port: config.port });

@@ -12,10 +12,11 @@ import { serve } from './serve.js';
 import { setup } from './setup.js';
 import { type Command, EXIT, EXIT_CODES, InputError, type Io, UsageError, errorName, version } from './shared.js';
 import { show } from './show.js';
+import { watch } from './watch.js';
 
 export type { Io } from './shared.js';
 
-const COMMANDS: readonly Command[] = [check, policy, coverage, setup, show, history, diff, serve, sandbox];
+const COMMANDS: readonly Command[] = [check, policy, coverage, setup, show, history, diff, watch, serve, sandbox];
 
 const USAGE = `usage: preflight <command> [options]
 

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply } from 'fastif
 import { eventStream } from '../http/event-stream.js';
 import type { Metrics } from '../http/metrics.js';
 import { BusyResponse, UnauthorizedResponse, bodyAndRateResponses, reportResponse } from '../http/responses.js';
+import { type RunSlots, createRunSlots } from '../http/run-slots.js';
 import { type EngineDependencies, type ProbeEvent, PreflightRefused, runPreflight } from '../preflight/engine.js';
 import { validatePreflightRequest } from '../preflight/request.js';
 import type { PreflightReport } from '../preflight/types.js';
@@ -21,6 +22,8 @@ export interface PreflightRouteOptions {
   shutdownSignal?: AbortSignal;
   /** Report history: every finished run's report is kept here (issue 17). */
   store?: ReportStore;
+  /** The run slots, when shared with the watch; else the route's own, maxConcurrentRuns of them. */
+  runSlots?: RunSlots;
 }
 
 export type ResponseFormat = 'json' | 'event-stream' | 'markdown' | 'text';
@@ -121,7 +124,7 @@ function recordRun(report: PreflightReport, metrics: Metrics, log: FastifyBaseLo
 
 export const preflightRoutes: FastifyPluginAsync<PreflightRouteOptions> = async (app, options) => {
   const { metrics } = options;
-  let runsInFlight = 0;
+  const runSlots = options.runSlots ?? createRunSlots(options.maxConcurrentRuns);
 
   app.post(
     '/preflight',
@@ -137,11 +140,10 @@ export const preflightRoutes: FastifyPluginAsync<PreflightRouteOptions> = async 
         metrics.rejectedRuns.inc({ reason: 'invalid' });
         return reply.code(400).send({ error: 'invalid_request', issues: validation.issues });
       }
-      if (runsInFlight >= options.maxConcurrentRuns) {
+      if (!runSlots.take('api')) {
         metrics.rejectedRuns.inc({ reason: 'busy' });
         return reply.code(503).header('retry-after', '1').send({ error: 'busy', message: 'too many preflights are running; retry shortly' });
       }
-      runsInFlight += 1;
       metrics.runsInFlight.inc();
       const abort = runAbort(reply, options.shutdownSignal);
       const stopTimer = metrics.runDuration.startTimer();
@@ -180,7 +182,7 @@ export const preflightRoutes: FastifyPluginAsync<PreflightRouteOptions> = async 
         throw error;
       } finally {
         events.end();
-        runsInFlight -= 1;
+        runSlots.release('api');
         metrics.runsInFlight.dec();
         abort.dispose();
       }

@@ -19,8 +19,8 @@ export interface ReportDiff {
 }
 
 /** How bad a status is; skipped is not on the scale (a capability not asked for is neither). */
-const CAPABILITY_RANK: Partial<Record<CapabilityStatus, number>> = { ok: 0, degraded: 1, unknown: 2, unavailable: 3 };
-const OVERALL_RANK: Record<OverallStatus, number> = { ok: 0, degraded: 1, failed: 2 };
+export const CAPABILITY_RANK: Partial<Record<CapabilityStatus, number>> = { ok: 0, degraded: 1, unknown: 2, unavailable: 3 };
+export const OVERALL_RANK: Record<OverallStatus, number> = { ok: 0, degraded: 1, failed: 2 };
 
 function missingActions(report: PreflightReport): Set<string> {
   return new Set(report.capabilities.flatMap((c) => c.missingActions));

@@ -12,9 +12,13 @@ import {
   type StoredReport,
   StoreError,
   type SummaryRow,
+  WATCH_COLUMNS,
+  type WatchLedger,
+  type WatchRow,
   connectionFingerprint,
   parseCursor,
   summaryOf,
+  watchRecordOf,
   within,
 } from './types.js';
 
@@ -51,6 +55,16 @@ const MIGRATIONS = [
    );
    CREATE INDEX preflight_reports_by_connection ON preflight_reports (fingerprint, started_at_ms DESC, id DESC);
    CREATE INDEX preflight_reports_by_age ON preflight_reports (stored_at_ms);`,
+  // The watch's schedule: a row per watched connection, its lease held by the replica running it.
+  `CREATE TABLE preflight_watch (
+     label TEXT PRIMARY KEY,
+     next_run_at_ms BIGINT NOT NULL,
+     lease_holder TEXT,
+     lease_until_ms BIGINT,
+     last_run_id TEXT,
+     last_run_at_ms BIGINT,
+     last_status TEXT
+   );`,
 ];
 
 /** Any constant: the key of the advisory lock that serialises migrations across replicas. */
@@ -114,7 +128,57 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const cutoff = () => now() - retentionMs;
 
+  // Each statement is one row's: a claim is an UPDATE whose condition PostgreSQL checks again on the
+  // row once a concurrent claim has committed (READ COMMITTED), so of two replicas claiming at once
+  // one updates the row and the other finds it leased.
+  const watchLedger: WatchLedger = {
+    async enroll(entries) {
+      const records = [];
+      for (const { label, firstRunAtMs, latestRunAtMs } of entries) {
+        const { rows } = await query<WatchRow>(
+          'enrolling a watched connection',
+          `INSERT INTO preflight_watch (label, next_run_at_ms) VALUES ($1, $2)
+           ON CONFLICT (label) DO UPDATE SET next_run_at_ms = LEAST(preflight_watch.next_run_at_ms, $3)
+           RETURNING ${WATCH_COLUMNS}`,
+          [label, firstRunAtMs, latestRunAtMs],
+        );
+        records.push(watchRecordOf(rows[0]!));
+      }
+      return records;
+    },
+    async claim(label, holder, nowMs, leaseUntilMs) {
+      const claimed = await query<WatchRow>(
+        'claiming a watched run',
+        `UPDATE preflight_watch SET lease_holder = $2, lease_until_ms = $4
+         WHERE label = $1 AND next_run_at_ms <= $3 AND (lease_until_ms IS NULL OR lease_until_ms <= $3)
+         RETURNING ${WATCH_COLUMNS}`,
+        [label, holder, nowMs, leaseUntilMs],
+      );
+      if (claimed.rows[0]) return { claimed: true, record: watchRecordOf(claimed.rows[0]) };
+      const { rows } = await query<WatchRow>('reading a watched connection', `SELECT ${WATCH_COLUMNS} FROM preflight_watch WHERE label = $1`, [label]);
+      return { claimed: false, record: rows[0] && watchRecordOf(rows[0]) };
+    },
+    async complete(label, holder, nextRunAtMs, lastRun) {
+      const { rowCount } = await query(
+        'completing a watched run',
+        `UPDATE preflight_watch SET next_run_at_ms = $3, lease_holder = NULL, lease_until_ms = NULL,
+           last_run_id = COALESCE($4, last_run_id), last_run_at_ms = COALESCE($5, last_run_at_ms), last_status = COALESCE($6, last_status)
+         WHERE label = $1 AND lease_holder = $2`,
+        [label, holder, nextRunAtMs, lastRun?.id ?? null, lastRun?.atMs ?? null, lastRun?.status ?? null],
+      );
+      return rowCount === 1;
+    },
+    async release(label, holder) {
+      await query('releasing a watched run', 'UPDATE preflight_watch SET lease_holder = NULL, lease_until_ms = NULL WHERE label = $1 AND lease_holder = $2', [label, holder]);
+    },
+    async list(labels) {
+      const { rows } = await query<WatchRow>('reading the watch', `SELECT ${WATCH_COLUMNS} FROM preflight_watch WHERE label = ANY($1)`, [labels]);
+      return rows.map(watchRecordOf);
+    },
+  };
+
   return {
+    watchLedger,
     async save(reportJson, meta) {
       const report = JSON.parse(reportJson) as PreflightReport;
       const { connection } = report;

@@ -16,9 +16,13 @@ import {
   StoreError,
   StoreTimeoutError,
   type SummaryRow,
+  WATCH_COLUMNS,
+  type WatchLedger,
+  type WatchRow,
   connectionFingerprint,
   parseCursor,
   summaryOf,
+  watchRecordOf,
 } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -79,6 +83,16 @@ const MIGRATIONS = [
    );
    CREATE INDEX reports_by_connection ON reports (fingerprint, started_at_ms DESC, id DESC);
    CREATE INDEX reports_by_age ON reports (stored_at_ms);`,
+  // The watch's schedule: a row per watched connection (one replica here, but the same claims as PostgreSQL's).
+  `CREATE TABLE watch (
+     label TEXT PRIMARY KEY,
+     next_run_at_ms INTEGER NOT NULL,
+     lease_holder TEXT,
+     lease_until_ms INTEGER,
+     last_run_id TEXT,
+     last_run_at_ms INTEGER,
+     last_status TEXT
+   );`,
 ];
 
 interface Row extends SummaryRow {
@@ -146,7 +160,50 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
   // Expired reports are not answered even before the next sweep deletes them.
   const cutoff = () => now() - retentionMs;
 
+  const enroll = db.prepare(
+    `INSERT INTO watch (label, next_run_at_ms) VALUES (?, ?) ON CONFLICT (label) DO UPDATE SET next_run_at_ms = min(next_run_at_ms, ?) RETURNING ${WATCH_COLUMNS}`,
+  );
+  const claim = db.prepare(
+    `UPDATE watch SET lease_holder = ?, lease_until_ms = ? WHERE label = ? AND next_run_at_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms <= ?) RETURNING ${WATCH_COLUMNS}`,
+  );
+  const watchRecord = db.prepare(`SELECT ${WATCH_COLUMNS} FROM watch WHERE label = ?`);
+  const complete = db.prepare(
+    `UPDATE watch SET next_run_at_ms = ?, lease_holder = NULL, lease_until_ms = NULL,
+       last_run_id = coalesce(?, last_run_id), last_run_at_ms = coalesce(?, last_run_at_ms), last_status = coalesce(?, last_status)
+     WHERE label = ? AND lease_holder = ?`,
+  );
+  const release = db.prepare('UPDATE watch SET lease_holder = NULL, lease_until_ms = NULL WHERE label = ? AND lease_holder = ?');
+  const watchList = db.prepare(`SELECT ${WATCH_COLUMNS} FROM watch WHERE label IN (SELECT value FROM json_each(?))`);
+  const watchLedger: WatchLedger = {
+    async enroll(entries) {
+      const records = [];
+      for (const { label, firstRunAtMs, latestRunAtMs } of entries) {
+        const row = (await withoutBlocking(() => enroll.get(label, firstRunAtMs, latestRunAtMs), timeoutMs, 'enrolling a watched connection')) as unknown as WatchRow;
+        records.push(watchRecordOf(row));
+      }
+      return records;
+    },
+    async claim(label, holder, nowMs, leaseUntilMs) {
+      const claimed = (await withoutBlocking(() => claim.get(holder, leaseUntilMs, label, nowMs, nowMs), timeoutMs, 'claiming a watched run')) as unknown as WatchRow | undefined;
+      if (claimed) return { claimed: true, record: watchRecordOf(claimed) };
+      const row = (await withoutBlocking(() => watchRecord.get(label), timeoutMs, 'reading a watched connection')) as unknown as WatchRow | undefined;
+      return { claimed: false, record: row && watchRecordOf(row) };
+    },
+    async complete(label, holder, nextRunAtMs, lastRun) {
+      const { changes } = await withoutBlocking(() => complete.run(nextRunAtMs, lastRun?.id ?? null, lastRun?.atMs ?? null, lastRun?.status ?? null, label, holder), timeoutMs, 'completing a watched run');
+      return Number(changes) === 1;
+    },
+    async release(label, holder) {
+      await withoutBlocking(() => release.run(label, holder), timeoutMs, 'releasing a watched run');
+    },
+    async list(labels) {
+      const rows = (await withoutBlocking(() => watchList.all(JSON.stringify(labels)), timeoutMs, 'reading the watch')) as unknown as WatchRow[];
+      return rows.map(watchRecordOf);
+    },
+  };
+
   return {
+    watchLedger,
     async save(reportJson, meta) {
       const report = JSON.parse(reportJson) as PreflightReport;
       const { connection } = report;

@@ -48,7 +48,69 @@ export interface ReportStore {
   deleteExpired(): Promise<number>;
   /** Read at each scrape of GET /metrics: a count over the smallest index and the database's own size figure, no scan of the reports. */
   size(): Promise<StoreSize>;
+  /** The watch's schedule, shared by every replica of the store (both stores have it; a test's stand-in may not). */
+  watchLedger?: WatchLedger;
   close(): Promise<void>;
+}
+
+/** A watched connection's place in the schedule, as every replica sees it. */
+export interface WatchRecord {
+  label: string;
+  /** When it is due: the replica that claims it first, at or after this time, runs it. */
+  nextRunAtMs: number;
+  /** While a replica runs it: until when that replica holds it. A replica that died mid-run holds it no longer than this. */
+  leaseUntilMs?: number;
+  lastRun?: WatchedRun;
+}
+
+/** A watched run as the ledger keeps it: its report's id, start and overall status. */
+export interface WatchedRun {
+  id: string;
+  atMs: number;
+  status: OverallStatus;
+}
+
+/**
+ * The watch's schedule in the report store: one row per watched connection, so that with several
+ * replicas on one database each connection runs once per interval, by whichever replica claims
+ * it. A claim is a lease: a replica that dies mid-run blocks the next one only until it ends.
+ */
+export interface WatchLedger {
+  /**
+   * Each connection's record: a new one due at `firstRunAtMs`; one already there (another replica's,
+   * or from before a restart) kept, but due no later than `latestRunAtMs` (an interval shortened in
+   * the file takes effect at once).
+   */
+  enroll(entries: ReadonlyArray<{ label: string; firstRunAtMs: number; latestRunAtMs: number }>): Promise<WatchRecord[]>;
+  /** Takes the connection's run if it is due and nobody holds it: one replica gets `claimed: true`. */
+  claim(label: string, holder: string, nowMs: number, leaseUntilMs: number): Promise<{ claimed: boolean; record: WatchRecord | undefined }>;
+  /** Ends `holder`'s lease: the next run's time and, when it stored a report, this run. False when the lease was no longer its own. */
+  complete(label: string, holder: string, nextRunAtMs: number, lastRun?: WatchedRun): Promise<boolean>;
+  /** Ends `holder`'s lease with the schedule as it was (a run stopped by a shutdown): another replica runs it as soon as it is due. */
+  release(label: string, holder: string): Promise<void>;
+  list(labels: readonly string[]): Promise<WatchRecord[]>;
+}
+
+/** The columns of a watch record, the same in every store. */
+export const WATCH_COLUMNS = 'label, next_run_at_ms, lease_until_ms, last_run_id, last_run_at_ms, last_status';
+
+/** A row of WATCH_COLUMNS; PostgreSQL answers a BIGINT as a string. */
+export interface WatchRow {
+  label: string;
+  next_run_at_ms: number | string;
+  lease_until_ms: number | string | null;
+  last_run_id: string | null;
+  last_run_at_ms: number | string | null;
+  last_status: string | null;
+}
+
+export function watchRecordOf(row: WatchRow): WatchRecord {
+  return {
+    label: row.label,
+    nextRunAtMs: Number(row.next_run_at_ms),
+    ...(row.lease_until_ms === null ? {} : { leaseUntilMs: Number(row.lease_until_ms) }),
+    ...(row.last_run_id === null ? {} : { lastRun: { id: row.last_run_id, atMs: Number(row.last_run_at_ms), status: row.last_status as OverallStatus } }),
+  };
 }
 
 /** Why the store could not be opened or used, said for an operator. */

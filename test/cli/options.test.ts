@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cliInProcess as cli, cliProcess } from '../support/cli.js';
 
-const COMMANDS = ['check', 'policy', 'coverage', 'setup', 'show', 'history', 'diff', 'serve', 'sandbox'];
+const COMMANDS = ['check', 'policy', 'coverage', 'setup', 'show', 'history', 'diff', 'watch', 'serve', 'sandbox'];
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 const printed = { code: 0, stdout: `preflight ${version}\n`, stderr: '' };
 

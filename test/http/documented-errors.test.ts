@@ -44,6 +44,23 @@ const VALID_BODIES: Record<string, object> = {
   policyCoverage: { region: 'eu-west-1', accountId: '123456789012', capabilities: ['metadata'], policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'glue:Get*', Resource: '*' }] }] },
 };
 
+/** A watch schedule that fails every call, as a store whose database is gone. */
+const failingLedger = (): NonNullable<ReportStore['watchLedger']> => {
+  const fail = async (): Promise<never> => {
+    throw new Error('the database is gone');
+  };
+  return { enroll: fail, claim: fail, complete: fail, release: fail, list: fail };
+};
+
+/** One watched connection, due in an hour: nothing runs while the test asks. */
+const WATCHED = {
+  label: 'documented',
+  intervalMs: 3_600_000,
+  request: { region: 'eu-west-1', accountId: '123456789012', credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/preflight' } },
+  externalIdSource: 'DOCUMENTED_EXTERNAL_ID',
+  externalId: async () => 'documented-external-id',
+} as never;
+
 /** A store that fails every call, as one whose database is gone. */
 const failingStore = (): ReportStore => {
   const fail = async (): Promise<never> => {
@@ -118,6 +135,8 @@ function provocations(operation: Operation, status: string): Provocation[] {
       // The plain app knows no principal of its own: PREFLIGHT_TRUSTED_PRINCIPAL unset, no service credentials.
       if (operation.operationId === 'generateSetup') return [{ label: 'no trusted principal configured', requests: [request(operation)] }];
       if (operation.path.startsWith('/preflight/') || operation.path.startsWith('/connections/')) return [{ label: 'a report store that fails', app: { store: failingStore() }, requests: [request(operation)] }];
+      // A watch whose schedule lives in a store that fails: the list cannot be read.
+      if (operation.operationId === 'listWatch') return [{ label: "a watch whose store's ledger fails", app: { store: { ...failingStore(), watchLedger: failingLedger() }, watch: { connections: [WATCHED] } }, requests: [request(operation)] }];
       return [];
     default:
       return [];

@@ -121,5 +121,44 @@ export function storeContract(name: string, newPlace: () => Promise<Place>) {
       expect(await store.deleteExpired()).toBe(10);
       expect((await store.size()).reports).toBe(10);
     });
+
+    it("keeps the watch's schedule for every replica: one claim wins, a dead holder's lease ends, a run recorded", async () => {
+      const place = await fresh();
+      // Two replicas on one place.
+      const [a, b] = [(await place.open()).watchLedger!, (await place.open()).watchLedger!];
+      expect(await a.enroll([{ label: 'acme', firstRunAtMs: 1000, latestRunAtMs: 5000 }])).toEqual([{ label: 'acme', nextRunAtMs: 1000 }]);
+      // A replica starting later keeps the schedule it finds; an interval shortened brings it forward.
+      expect(await b.enroll([{ label: 'acme', firstRunAtMs: 3000, latestRunAtMs: 9000 }, { label: 'other', firstRunAtMs: 2000, latestRunAtMs: 9000 }])).toEqual([
+        { label: 'acme', nextRunAtMs: 1000 },
+        { label: 'other', nextRunAtMs: 2000 },
+      ]);
+      expect(await b.enroll([{ label: 'acme', firstRunAtMs: 3000, latestRunAtMs: 800 }])).toEqual([{ label: 'acme', nextRunAtMs: 800 }]);
+
+      // Not due yet: nobody gets it, and the record says when.
+      expect(await a.claim('acme', 'replica-a', 700, 10_700)).toEqual({ claimed: false, record: { label: 'acme', nextRunAtMs: 800 } });
+      // Due: of two claims at once, one wins.
+      const claims = await Promise.all([a.claim('acme', 'replica-a', 900, 10_900), b.claim('acme', 'replica-b', 900, 10_900)]);
+      expect(claims.map((c) => c.claimed).sort()).toEqual([false, true]);
+      const [winner, loser] = claims[0]!.claimed ? (['replica-a', b] as const) : (['replica-b', a] as const);
+      // While its lease lasts, nobody else gets it; the record says until when.
+      expect(await loser.claim('acme', 'replica-c', 5000, 15_000)).toEqual({ claimed: false, record: { label: 'acme', nextRunAtMs: 800, leaseUntilMs: 10_900 } });
+      // The winner dies mid-run: once its lease has ended, another replica takes it.
+      expect((await loser.claim('acme', 'replica-c', 10_900, 20_900)).claimed).toBe(true);
+      expect(await a.complete('acme', winner, 99_999, { id: 'late', atMs: 900, status: 'failed' })).toBe(false);
+      expect(await b.complete('acme', 'replica-c', 30_000, { id: 'run-1', atMs: 10_900, status: 'degraded' })).toBe(true);
+      expect(await a.list(['acme', 'other', 'gone'])).toEqual(
+        expect.arrayContaining([
+          { label: 'acme', nextRunAtMs: 30_000, lastRun: { id: 'run-1', atMs: 10_900, status: 'degraded' } },
+          { label: 'other', nextRunAtMs: 2000 },
+        ]),
+      );
+      // A run that stored nothing keeps the last one; a run stopped by a shutdown leaves it due as it was.
+      expect((await a.claim('acme', 'replica-a', 30_000, 40_000)).claimed).toBe(true);
+      expect(await a.complete('acme', 'replica-a', 50_000)).toBe(true);
+      expect((await b.claim('acme', 'replica-b', 50_000, 60_000)).claimed).toBe(true);
+      await b.release('acme', 'replica-b');
+      expect(await a.list(['acme'])).toEqual([{ label: 'acme', nextRunAtMs: 50_000, lastRun: { id: 'run-1', atMs: 10_900, status: 'degraded' } }]);
+      expect((await a.claim('acme', 'replica-a', 50_000, 60_000)).claimed).toBe(true);
+    });
   });
 }

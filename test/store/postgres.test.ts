@@ -22,9 +22,9 @@ describe.skipIf(!URL_)('PostgreSQL', () => {
       await Promise.all(stores.map((s) => s.close()));
       const client = new pg.Client({ connectionString: schema.url });
       await client.connect();
-      const { rows } = await client.query('SELECT version FROM preflight_schema_migrations');
+      const { rows } = await client.query('SELECT version FROM preflight_schema_migrations ORDER BY version');
       await client.end();
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     } finally {
       await schema.remove();
     }

@@ -69,7 +69,7 @@ const route = (body: object, accept = 'application/json') =>
 describe('the Check a policy tab', () => {
   it('asks POST /policy/coverage and shows each capability as it answers, the fix, what denies, and the answer as Markdown', async () => {
     const { context, page, failed } = await open();
-    expect(await page.$$eval('[role=tab]', (buttons) => buttons.map((b) => b.textContent))).toEqual(['Set up', 'Check', 'Check a policy']);
+    expect(await page.$$eval('[role=tab]', (buttons) => buttons.map((b) => b.textContent))).toEqual(['Set up', 'Check', 'Check a policy', 'Watch']);
     const bodies: unknown[] = [];
     page.on('request', (request) => {
       if (request.url().endsWith('/policy/coverage')) bodies.push(JSON.parse(request.postData()!));

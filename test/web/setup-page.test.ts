@@ -69,7 +69,7 @@ describe('the Set up tab', () => {
   it('comes before Check, asks POST /setup, and shows every form with copy and download buttons', async () => {
     const { context, page, failed } = await open();
     const tabs = await page.$$eval('[role=tab]', (buttons) => buttons.map((b) => b.textContent));
-    expect(tabs).toEqual(['Set up', 'Check', 'Check a policy']);
+    expect(tabs).toEqual(['Set up', 'Check', 'Check a policy', 'Watch']);
     expect(await page.isVisible('#connection')).toBe(true);
     expect(await page.isVisible('#setup')).toBe(false);
     const bodies: unknown[] = [];

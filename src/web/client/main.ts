@@ -8,11 +8,13 @@ import { initHistory } from './history.js';
 import { initReportActions } from './report.js';
 import { initSetup } from './setup.js';
 import { initTabs } from './tabs.js';
+import { initWatch } from './watch.js';
 
 initTabs();
 initCheck();
 initReportActions();
 initSetup();
 initCoverage();
+initWatch();
 // Last: a link to a stored report opens it at once.
 initHistory();

@@ -1,23 +1,27 @@
-// The tabs, Set up, Check and Check a policy, and the one API key they share.
+// The tabs, Set up, Check, Check a policy and Watch, and the one API key they share.
 import { $ } from './dom.js';
 
-export type Tab = 'setup' | 'check' | 'coverage';
+export type Tab = 'setup' | 'check' | 'coverage' | 'watch';
+const TABS: readonly Tab[] = ['setup', 'check', 'coverage', 'watch'];
+
+/** Called when a tab is shown (the Watch tab loads its list then). */
+const onShow = new Map<Tab, () => void>();
+export const whenShown = (name: Tab, show: () => void) => void onShow.set(name, show);
 
 export function selectTab(name: Tab): void {
-  document.querySelector('main')!.classList.toggle('setup', name === 'setup');
-  document.querySelector('main')!.classList.toggle('coverage', name === 'coverage');
-  $('tab-setup').setAttribute('aria-selected', String(name === 'setup'));
-  $('tab-check').setAttribute('aria-selected', String(name === 'check'));
-  $('tab-coverage').setAttribute('aria-selected', String(name === 'coverage'));
+  const main = document.querySelector('main')!;
+  for (const tab of TABS) {
+    if (tab !== 'check') main.classList.toggle(tab, name === tab);
+    $(`tab-${tab}`).setAttribute('aria-selected', String(name === tab));
+  }
+  onShow.get(name)?.();
 }
 
 /** One API key for the whole page: typed in any form, it is in all of them (and nowhere else). */
-const KEY_FIELDS = ['apiKey', 's-apiKey', 'o-apiKey', 'c-apiKey'];
+const KEY_FIELDS = ['apiKey', 's-apiKey', 'o-apiKey', 'c-apiKey', 'w-apiKey'];
 
 export function initTabs(): void {
-  $('tab-setup').addEventListener('click', () => selectTab('setup'));
-  $('tab-check').addEventListener('click', () => selectTab('check'));
-  $('tab-coverage').addEventListener('click', () => selectTab('coverage'));
+  for (const tab of TABS) $(`tab-${tab}`).addEventListener('click', () => selectTab(tab));
   for (const id of KEY_FIELDS) {
     const field = $(id, HTMLInputElement);
     field.addEventListener('input', () => {
