@@ -1,4 +1,4 @@
-// The capability catalogue (SPEC §2): the public contract, as typed data. Verdicts, coverage
+// The capability catalogue: the public contract, as typed data. Verdicts, coverage
 // checks and remediation policies are all derived from it.
 import type { AwsAction } from './actions.js';
 import { type Markers, markersOf, withGenerated } from './generated.js';

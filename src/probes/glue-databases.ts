@@ -1,4 +1,4 @@
-import { listingFacts } from './support.js';
+import { listingFacts } from './helpers/glue-listing.js';
 import type { Probe } from './types.js';
 
 /**

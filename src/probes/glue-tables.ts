@@ -1,5 +1,5 @@
 import { catalogIdFor } from '../preflight/facts.js';
-import { listingFacts } from './support.js';
+import { listingFacts } from './helpers/glue-listing.js';
 import type { Probe, RunFacts } from './types.js';
 
 const DATABASES_TO_SAMPLE = 3;

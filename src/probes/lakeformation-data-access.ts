@@ -1,4 +1,4 @@
-import { runQuery } from './query.js';
+import { runQuery } from './helpers/run-query.js';
 import type { Probe } from './types.js';
 
 /**

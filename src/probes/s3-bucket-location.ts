@@ -1,5 +1,5 @@
 import { resolveOutput } from '../preflight/facts.js';
-import { bucketOwnerCheck, needsOutputLocation } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation } from './helpers/athena-results.js';
 import { type Probe, type ProbeContext, isCategory } from './types.js';
 
 /** Where the output bucket lives: Athena cannot write results to a bucket in another region. */

@@ -1,5 +1,6 @@
 import { resolveOutput } from '../preflight/facts.js';
-import { judgeAthenaPath, needsOutputLocation, resultsPathRequests } from './support.js';
+import { judgeAthenaPath, resultsPathRequests } from './helpers/athena-path.js';
+import { needsOutputLocation } from './helpers/athena-results.js';
 import type { Probe } from './types.js';
 
 /**

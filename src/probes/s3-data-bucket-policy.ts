@@ -1,4 +1,4 @@
-import { dataPathRequests, judgeAthenaPath } from './support.js';
+import { dataPathRequests, judgeAthenaPath } from './helpers/athena-path.js';
 import type { Probe } from './types.js';
 
 /**

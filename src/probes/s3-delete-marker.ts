@@ -1,5 +1,5 @@
 import { resolveOutput } from '../preflight/facts.js';
-import { bucketOwnerCheck } from './support.js';
+import { bucketOwnerCheck } from './helpers/athena-results.js';
 import { type Probe, ProbeCallError } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import { resolveOutput } from '../preflight/facts.js';
 import { isAnswer } from '../preflight/classify.js';
-import { bucketOwnerCheck, needsOutputLocation, resultWriteSettings } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation, resultWriteSettings } from './helpers/athena-results.js';
 import { type Probe, type ProbeContext, ProbeCallError } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { isKmsAlgorithm, resolveOutput } from '../preflight/facts.js';
-import { needsOutputLocation, resultWriteSettings } from './support.js';
+import { needsOutputLocation, resultWriteSettings } from './helpers/athena-results.js';
 import { isAnswer } from '../preflight/classify.js';
 import { type Probe, ProbeCallError } from './types.js';
 

@@ -1,5 +1,5 @@
 import { isKmsAlgorithm, resolveOutput, resultsKmsKeys, sameKmsKey } from '../preflight/facts.js';
-import { bucketOwnerCheck, needsOutputLocation } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation } from './helpers/athena-results.js';
 import type { Probe } from './types.js';
 
 /** Reads the marker back (or, without a write test, one existing result object). */

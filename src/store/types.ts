@@ -1,4 +1,4 @@
-// Report history (issue 17): every report the service answers, kept for support to find again.
+// Report history: every report the service answers, kept for support to find again.
 // The store is an interface, injected through buildApp's options; server.ts picks the
 // implementation from the configuration (SQLite in a file, or nothing kept).
 import { createHash } from 'node:crypto';

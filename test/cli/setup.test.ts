@@ -1,4 +1,4 @@
-// preflight setup (issue 19): POST /setup's options on the command line, the generators called
+// preflight setup: POST /setup's options on the command line, the generators called
 // directly (no service), each --format; what POST /setup answers for the same request, byte for byte.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';

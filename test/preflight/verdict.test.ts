@@ -186,7 +186,7 @@ describe('remediationFor', () => {
   });
 });
 
-// A failed query's true cause, and Athena's default database (issue 23 §3, §4): the reason is the
+// A failed query's true cause, and Athena's default database: the reason is the
 // refusal Athena relayed, and its fix is in the caller's own account's root catalog whichever
 // catalog the connection selects.
 describe("a failed query's remediation", () => {

@@ -1,4 +1,4 @@
-// The multi-catalog probes (issue 18): what Glue lists under the root, and the selected catalog described.
+// The multi-catalog probes: what Glue lists under the root, and the selected catalog described.
 import { describe, expect, it } from 'vitest';
 import { glueCatalog } from '../../src/probes/glue-catalog.js';
 import { glueCatalogs } from '../../src/probes/glue-catalogs.js';
