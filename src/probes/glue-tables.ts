@@ -14,6 +14,8 @@ export const glueTables: Probe = {
   service: 'glue',
   actions: ['glue:GetTables'],
   informs: ['metadata'],
+  resources: { 'glue:GetTables': 'tables' },
+  roles: { metadata: { core: ['glue:GetTables'] } },
   after: ['glue-databases'],
   skipWhen: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to list tables from' },

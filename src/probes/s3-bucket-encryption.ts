@@ -8,6 +8,8 @@ export const s3BucketEncryption: Probe = {
   service: 's3',
   actions: ['s3:GetEncryptionConfiguration'],
   informs: ['encryption'],
+  resources: { 's3:GetEncryptionConfiguration': 'bucket' },
+  roles: { encryption: { checkedWith: ['s3:GetEncryptionConfiguration'] } },
   after: ['athena-workgroup'],
   skipWhen: needsOutputLocation,
   async run(context) {

@@ -8,6 +8,8 @@ export const s3BucketLocation: Probe = {
   service: 's3',
   actions: ['s3:GetBucketLocation'],
   informs: ['query-results'],
+  resources: { 's3:GetBucketLocation': 'bucket' },
+  roles: { 'query-results': { extended: ['s3:GetBucketLocation'] } },
   after: ['athena-workgroup'],
   skipWhen: needsOutputLocation,
   async run(context) {

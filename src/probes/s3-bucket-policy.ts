@@ -14,6 +14,8 @@ export const s3BucketPolicy: Probe = {
   service: 's3',
   actions: ['s3:GetBucketPolicy'],
   informs: ['query-results'],
+  resources: { 's3:GetBucketPolicy': 'bucket' },
+  roles: { 'query-results': { pathProofs: ['s3:GetBucketPolicy'], checkedWith: ['s3:GetBucketPolicy'] } },
   after: ['athena-workgroup', 's3-bucket-location', 's3-put-marker'],
   skipWhen: (context) => {
     const { facts, connection } = context;

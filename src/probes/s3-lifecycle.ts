@@ -8,6 +8,8 @@ export const s3Lifecycle: Probe = {
   service: 's3',
   actions: ['s3:GetLifecycleConfiguration'],
   informs: ['query-results'],
+  resources: { 's3:GetLifecycleConfiguration': 'bucket' },
+  roles: { 'query-results': { checkedWith: ['s3:GetLifecycleConfiguration'] } },
   after: ['athena-workgroup'],
   skipWhen: needsOutputLocation,
   async run(context) {

@@ -7,6 +7,8 @@ export const s3List: Probe = {
   service: 's3',
   actions: ['s3:ListBucket'],
   informs: ['query-results'],
+  resources: { 's3:ListBucket': 'bucket-listing' },
+  roles: { 'query-results': { extended: ['s3:ListBucket'] } },
   after: ['athena-workgroup'],
   skipWhen: needsOutputLocation,
   async run(context) {

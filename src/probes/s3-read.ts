@@ -8,6 +8,8 @@ export const s3Read: Probe = {
   service: 's3',
   actions: ['s3:GetObject', 'kms:Decrypt'],
   informs: ['query-results', 'encryption'],
+  resources: { 's3:GetObject': 'objects', 'kms:Decrypt': 'key-use' },
+  roles: { 'query-results': { core: ['s3:GetObject'] }, encryption: { core: ['kms:Decrypt'] } },
   after: ['s3-put-marker'],
   skipWhen: needsOutputLocation,
   async run(context) {
