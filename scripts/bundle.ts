@@ -1,5 +1,5 @@
 // `npm run build`, second step: the service entry (dist/server.js) as one ESM bundle, so that a
-// start resolves and reads a handful of files instead of hundreds (ready in ≤ 500 ms).
+// start resolves and reads a handful of files instead of hundreds (issue 6: ready in ≤ 500 ms).
 // The AWS SDK clients stay lazy: each is its own chunk, imported on first use. The rest of dist/
 // (CLI, sandbox) is tsc's output, as before.
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

@@ -6,7 +6,8 @@ import { type ClassifiedError, type QueryStatus, classifyQueryFailure } from '..
 import { resolveConnection } from '../../src/preflight/connection.js';
 import type { PreflightRequest } from '../../src/preflight/request.js';
 import type { ActionResult, Finding, ProbeReport } from '../../src/preflight/types.js';
-import { type Evidence, decideStatus, remediationFor } from '../../src/preflight/verdict.js';
+import { remediationFor } from '../../src/preflight/fix.js';
+import { type Evidence, decideStatus } from '../../src/preflight/verdict.js';
 import type { ProbeDefinition, RunFacts } from '../../src/probes/types.js';
 
 const request: PreflightRequest = {
