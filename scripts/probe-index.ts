@@ -16,6 +16,10 @@ export const REGISTRY_FILE = 'src/probes/registry.ts';
 /** Files of src/probes/ that are no probe (helpers live in src/probes/helpers/). */
 const NOT_PROBES = new Set(['registry.ts', 'types.ts']);
 
+/**
+ * A probe as read at run time, loosely typed on purpose: the generator runs before the type check
+ * knows a new probe's id or action (the Probe type is typed from what this writes).
+ */
 interface FoundProbe {
   id: string;
   exportName: string;
