@@ -15,7 +15,12 @@ export const s3Multipart: Probe = {
   // It lists uploads (s3:ListBucketMultipartUploads) only to find a start S3 never answered: not a test of it.
   actions: ['s3:AbortMultipartUpload'],
   informs: ['query-results'],
-  resources: { 's3:AbortMultipartUpload': 'objects', 's3:ListMultipartUploadParts': 'objects', 's3:ListBucketMultipartUploads': 'bucket', 's3:PutObject': 'objects' },
+  resources: {
+    's3:PutObject': 'objects', // CreateMultipartUpload is authorised as s3:PutObject
+    's3:AbortMultipartUpload': 'objects',
+    's3:ListMultipartUploadParts': 'objects',
+    's3:ListBucketMultipartUploads': 'bucket',
+  },
   // Listing an upload's parts, and the bucket's uploads (listed only to find a start S3 never answered), are never proved: asked for, reported untested.
   roles: { 'query-results': { extended: ['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'] } },
   after: ['athena-workgroup'],
