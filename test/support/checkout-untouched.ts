@@ -2,17 +2,19 @@
 // the user's own reports) as it found it. A test that starts a service or the CLI keeps its reports
 // in a temporary directory (PREFLIGHT_DATA_DIR) or none (PREFLIGHT_REPORT_STORE=off); this fails the
 // run when one did not.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const DATA = resolve('data');
 
-/** Every file under ./data with its content's digest; undefined when there is no ./data. */
+/**
+ * Every file under ./data with its size and modification time (a user's store may be large: it is
+ * not read); undefined when there is no ./data.
+ */
 export function dataSnapshot(dir = DATA): Map<string, string> | undefined {
   if (!existsSync(dir)) return undefined;
-  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((name) => statSync(join(dir, name)).isFile());
-  return new Map(files.sort().map((name) => [name, createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')]));
+  const files = (readdirSync(dir, { recursive: true }) as string[]).map((name) => [name, statSync(join(dir, name))] as const).filter(([, stat]) => stat.isFile());
+  return new Map(files.sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, stat]) => [name, `${stat.size} ${stat.mtimeMs}`]));
 }
 
 /** What changed between two snapshots, in words; empty when nothing did. */
