@@ -1,4 +1,4 @@
-// The measurements of issue 6, each against its own processes, figures as ratios of one run.
+// The measurements of the service's speed and memory, each against its own processes, figures as ratios of one run.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -404,7 +404,7 @@ async function timeWrites(store: ReportStore, reports: string[], otherCpuSeconds
 }
 
 /**
- * What keeping a report costs (issue 17), against what a preflight costs in the same run: this
+ * What keeping a report costs, against what a preflight costs in the same run: this
  * run's report (as served) written STORE_WRITES times, each under its own id, through the
  * service's own store code in this process, to a SQLite file (the service's settings) and, given a
  * database URL, to PostgreSQL, each in a schema of its own, dropped afterwards. PostgreSQL's own

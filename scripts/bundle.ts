@@ -1,8 +1,8 @@
 // `npm run build`, second step: what the image runs, as bundles that need no node_modules (the
 // run stage ships none, but Swagger UI's page files: src/http/docs.ts reads them from its package).
 // dist/main.js (the CLI, and `serve`) and dist/server.js (the service), one ESM build sharing its
-// chunks, so that a start resolves and reads a handful of files instead of hundreds (issue 6: ready
-// in ≤ 500 ms); the AWS SDK clients stay lazy, each its own chunk, imported on first use. And
+// chunks, so that a start resolves and reads a handful of files instead of hundreds (the service is
+// ready in ≤ 500 ms); the AWS SDK clients stay lazy, each its own chunk, imported on first use. And
 // dist/sandbox/main.js, the simulated AWS account (compose and the image test run it), on its own:
 // it starts only when it is the process's entry, which a module in a shared chunk would never be.
 // The rest of dist/ is tsc's output, which the image does not copy.

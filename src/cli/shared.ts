@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { PreflightReport } from '../preflight/types.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderTable } from '../report/text.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderTable } from '../render/text.js';
 import { jsonErrorPosition } from './json-position.js';
 
 export const EXIT = { ok: 0, degraded: 1, failed: 2, usage: 3 } as const;

@@ -96,7 +96,7 @@ function scopes(input: CoverageInput) {
 
 /**
  * The keys a result write carries, as Athena sends them from the workgroup's result configuration
- * and the preflight's marker sends them too (src/probes/support.ts, resultWriteSettings): the canned
+ * and the preflight's marker sends them too (src/probes/helpers/athena-results.ts, resultWriteSettings): the canned
  * ACL as x-amz-acl (S3 API Reference, PutObject), the encryption as x-amz-server-side-encryption.
  */
 function writeKeys(action: AwsAction, input: CoverageInput): RequestKeys {

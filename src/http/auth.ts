@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from './metrics.js';
-import { shared } from './plugin.js';
+import { appWide } from './app-wide.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -61,7 +61,7 @@ function bearerToken(authorization: string | undefined): string | undefined {
  * Registered before any route (and after CORS, whose hook answers a browser's preflight request,
  * which carries no key): its hook is the app's, so every route in every plugin inherits it.
  */
-export const authentication = shared<AuthOptions>(async (app, options) => {
+export const authentication = appWide<AuthOptions>(async (app, options) => {
   const keys = options.apiKeys.map(digest);
   /** The digest of the configured key the request carries, or undefined: no key, or not one of ours. */
   const verifiedKey = (request: FastifyRequest) => {

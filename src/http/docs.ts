@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { shared } from './plugin.js';
+import { appWide } from './app-wide.js';
 
 /** Swagger UI's static files, in its package (node_modules, in the image as in development). */
 function swaggerUiFiles(): string {
@@ -14,7 +14,7 @@ function swaggerUiFiles(): string {
 }
 
 // Shared with the app, not encapsulated: swagger documents the routes registered after it anywhere.
-export const docs = shared(async (app) => {
+export const docs = appWide(async (app) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,7 +1,8 @@
 // One AWS call under a deadline: its own abort signal and timer, a slot under the shared cap,
 // throttling and 5xx retried while time remains. What a call may take is decided here only.
 import { type CallSlots } from './call-slots.js';
-import { type ClassifiedError, classifyError, retryDelayMs } from './classify.js';
+import { type ClassifiedError, classifyError } from './classify.js';
+import { retryDelayMs } from './retry.js';
 
 /** The signal and deadline that bound a call: the run's, or the cleanup grace that outlives it. */
 export interface Budget {

@@ -1,7 +1,22 @@
 // Every AWS error is classified here, once: its category, who denied it and why, and a message
-// in our own words. Raw AWS messages never leave this file: they can name a person's session.
+// in our own words (catalogue/error-words.ts, catalogue/query-failures.ts), by AWS's codes
+// (catalogue/aws-errors.ts). Raw AWS messages never leave this file: they can name a person's session.
 import { type AwsAction, isAwsAction } from '../catalogue/actions.js';
 import type { ConnectFailure } from '../catalogue/endpoints.js';
+import {
+  AUTH_CODES,
+  CERTIFICATE_CODES,
+  CONFIG_CODES,
+  GENERIC_NAMES,
+  NETWORK_CODES,
+  NOT_FOUND_CODES,
+  PERMISSION_CODES,
+  THROTTLING_CODES,
+  TIMEOUT_CODES,
+  TRANSIENT_NETWORK_CODES,
+  requestQuotaOf,
+} from '../catalogue/aws-errors.js';
+import { ERROR_WORDS, deniedByWords } from '../catalogue/error-words.js';
 import { QUERY_FAILURE_WORDS as WORDS } from '../catalogue/query-failures.js';
 import type { PolicyType } from '../catalogue/remediation.js';
 
@@ -41,124 +56,7 @@ export interface ClassifiedError {
   path?: QueryFailurePath;
 }
 
-const AUTH_CODES = new Set([
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'InvalidSignatureException',
-  'IncompleteSignature',
-  'IncompleteSignatureException',
-  'MissingAuthenticationToken',
-  'MissingAuthenticationTokenException',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'InvalidToken',
-  'TokenRefreshRequired',
-  'RequestExpired',
-  'RequestTimeTooSkewed',
-]);
-const PERMISSION_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'KMS.AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'Forbidden', 'AllAccessDisabled']);
-const NOT_FOUND_CODES = new Set([
-  'EntityNotFoundException',
-  'ResourceNotFoundException',
-  'NoSuchBucket',
-  'NoSuchKey',
-  'NotFound',
-  'NotFoundException',
-  'NoSuchEntity',
-  'NoSuchUpload',
-  'KMS.NotFoundException',
-]);
-const CONFIG_CODES = new Set([
-  'PermanentRedirect',
-  'AuthorizationHeaderMalformed',
-  'IllegalLocationConstraintException',
-  'InvalidRequestException',
-  'InvalidRequest',
-  'ValidationException',
-  'ValidationError',
-  'InvalidParameterValue',
-  'InvalidParameterException',
-  'InvalidInputException',
-  'InvalidLookupAttributesException',
-  'MetadataException',
-  'DisabledException',
-  'KMS.DisabledException',
-  'KMSInvalidStateException',
-  'KMS.KMSInvalidStateException',
-  'PreconditionFailed',
-]);
-const THROTTLING_CODES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'SlowDown',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'ProvisionedThroughputExceededException',
-  'LimitExceededException',
-  'BandwidthLimitExceeded',
-  'PriorRequestNotComplete',
-]);
-/**
- * Request quotas AWS documents per action. The account's other tools spend the same quota, so a
- * throttled call of such an action is tried again at the quota's pace until the run's deadline
- * (engine.ts), and only then reported, saying the quota is shared. Other throttling is a burst,
- * retried a few times with short jittered backoff.
- */
-export interface RequestQuota {
-  requestsPerSecond: number;
-  /** What the quota is counted over. */
-  per: string;
-}
-const REQUEST_QUOTAS = new Map<string, RequestQuota>([
-  // AWS CloudTrail API Reference, LookupEvents: "The rate of lookup requests is limited to two per
-  // second, per account, per Region. If this limit is exceeded, a throttling error occurs."
-  // https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html; also
-  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html
-  ['cloudtrail:LookupEvents', { requestsPerSecond: 2, per: 'account and region' }],
-]);
 
-export const requestQuotaOf = (action: string): RequestQuota | undefined => REQUEST_QUOTAS.get(action);
-
-function throttledWords(action: string): string {
-  const quota = requestQuotaOf(action);
-  if (!quota) return `${action} was throttled by AWS`;
-  return `${action} was throttled by AWS (quota shared with other tools: ${quota.requestsPerSecond} requests a second per ${quota.per})`;
-}
-
-const TIMEOUT_CODES = new Set(['RequestTimeout', 'RequestTimeoutException']);
-/** TLS refusals: trying again does not help; trusting the right CA (or fixing the endpoint) does. */
-const CERTIFICATE_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-]);
-/** Failures of a connection already made, which the SDK's own standard retry strategy also retries. */
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
-/** Calls that change nothing: retrying one after a reset cannot apply anything twice. */
-const READ_ONLY_ACTION = /^[a-z0-9-]+:(Get|List|Describe|Lookup|Search|BatchGet|Head)/;
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EPIPE',
-  'ECONNABORTED',
-  'EPROTO',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-  ...CERTIFICATE_CODES,
-]);
 
 export const isCertificateError = (code: string) => CERTIFICATE_CODES.has(code);
 
@@ -182,16 +80,6 @@ const CONNECT_FAILURES = new Map<string, ConnectFailure>([
  * without establishing a connection within N ms").
  */
 const HANDLER_CONNECT_TIMEOUT = /did not establish a connection|without establishing a connection/i;
-
-function certificateMessage(code: string, host: string, action: string): string {
-  const prefix = `The TLS certificate of ${host}`;
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `${prefix} is for another host (${code}) calling ${action}: check the endpoint URL`;
-  if (code === 'CERT_HAS_EXPIRED') return `${prefix} has expired (${code}) calling ${action}`;
-  return `${prefix} is not trusted (${code}) calling ${action}: behind a proxy that re-signs TLS, give the service that proxy's CA (AWS_CA_BUNDLE)`;
-}
-
-// Names the SDK gives an error whose answer carried no code (S3 HEAD has no body): only the status is left.
-const GENERIC_NAMES = new Set(['Error', 'Unknown', 'UnknownError']);
 
 // Looked for only in the clause that says why, so that a principal or resource named after a policy
 // type cannot mislead.
@@ -278,7 +166,7 @@ function codeOf(e: ErrorLike, status: number | undefined): string {
 export function classifyError(error: unknown, context: { action: string; host?: string }): ClassifiedError {
   const { action } = context;
   if (typeof error !== 'object' || error === null) {
-    return { code: 'InternalError', category: 'internal', message: `${action} failed inside the preflight itself` };
+    return { code: 'InternalError', category: 'internal', message: ERROR_WORDS.internal(action) };
   }
   const e = error as ErrorLike;
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
@@ -296,19 +184,19 @@ export function classifyError(error: unknown, context: { action: string; host?: 
     return { ...base, code: 'ETIMEDOUT', category: 'network', message: `Network error ETIMEDOUT (no connection in time) calling ${action}${host ? ` at ${host}` : ''}`, ...(host ? { host } : {}), connectFailure: 'connect-timeout' };
   }
   if (!reset && (e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR')) {
-    return { ...base, code: 'Timeout', category: 'timeout', message: `${action} did not answer before the deadline` };
+    return { ...base, code: 'Timeout', category: 'timeout', message: ERROR_WORDS.deadline(action) };
   }
   // The service's own credential chain found nothing (no env keys, profile, task or instance role).
   // Before the network check: the chain's instance-metadata attempt can carry a network cause.
   if (e.name === 'CredentialsProviderError') {
-    return { ...base, code: NO_SERVICE_IDENTITY, category: 'config', message: `${action} needs the service's own AWS identity, and the AWS credential chain found none` };
+    return { ...base, code: NO_SERVICE_IDENTITY, category: 'config', message: ERROR_WORDS.noServiceIdentity(action) };
   }
   const network = networkFailure(e);
   if (network) {
     const host = network.host ?? context.host;
     const message = isCertificateError(network.code)
-      ? certificateMessage(network.code, host ?? 'the endpoint', action)
-      : `Network error ${network.code} calling ${action}${host ? ` at ${host}` : ''}`;
+      ? ERROR_WORDS.certificate(network.code, host ?? 'the endpoint', action)
+      : ERROR_WORDS.network(network.code, action, host);
     return { ...base, code: network.code, category: 'network', message, ...(host ? { host } : {}), ...(network.connectFailure ? { connectFailure: network.connectFailure } : {}) };
   }
 
@@ -317,10 +205,10 @@ export function classifyError(error: unknown, context: { action: string; host?: 
 
   // STS deactivated in the region for this account (STS API reference, common errors): an account setting, not a permission.
   if (code === 'RegionDisabledException') {
-    return { ...base, code, category: 'config', message: `${action} was refused: STS is not activated in this region for the account (IAM > Account settings > STS endpoints)` };
+    return { ...base, code, category: 'config', message: ERROR_WORDS.stsRegionDisabled(action) };
   }
   if (AUTH_CODES.has(code)) {
-    return { ...base, code, category: 'auth', message: `Authentication failed for ${action}: ${authWords(code)}` };
+    return { ...base, code, category: 'auth', message: ERROR_WORDS.authentication(action, code) };
   }
   // StartQueryExecution refuses to start when the output bucket cannot be checked, as an
   // InvalidRequestException with AthenaErrorCode INSUFFICIENT_PERMISSIONS (public reports:
@@ -339,24 +227,30 @@ export function classifyError(error: unknown, context: { action: string; host?: 
   // Athena answers a missing workgroup or catalog with InvalidRequestException "WorkGroup x is not
   // found" (as public reports of the error show), not with a not-found code.
   if (NOT_FOUND_CODES.has(code) || status === 404 || (code === 'InvalidRequestException' && /\b(is|was) not found\b|does not exist/i.test(text))) {
-    return { ...base, code, category: 'not-found', message: `${action} named a resource that does not exist` };
+    return { ...base, code, category: 'not-found', message: ERROR_WORDS.notFound(action) };
   }
   if (THROTTLING_CODES.has(code) || status === 429) {
-    return { ...base, code, category: 'throttled', message: throttledWords(action) };
+    return { ...base, code, category: 'throttled', message: ERROR_WORDS.throttled(action, requestQuotaOf(action)) };
   }
   if (TIMEOUT_CODES.has(code)) {
-    return { ...base, code, category: 'timeout', message: `${action} did not complete in time on the AWS side` };
+    return { ...base, code, category: 'timeout', message: ERROR_WORDS.awsTimeout(action) };
   }
   if (CONFIG_CODES.has(code) || status === 301 || status === 307) {
-    return { ...base, code, category: 'config', message: `${action} was rejected: ${configWords(code, e)}` };
+    return { ...base, code, category: 'config', message: ERROR_WORDS.rejected(action, code, bucketRegionOf(e)) };
   }
   if (e.$fault === 'server' || (status !== undefined && status >= 500)) {
-    return { ...base, code, category: 'service', message: `AWS failed to answer ${action} (${code})` };
+    return { ...base, code, category: 'service', message: ERROR_WORDS.serviceFailed(action, code) };
   }
   if (e.$fault === 'client' || (status !== undefined && status >= 400)) {
-    return { ...base, code, category: 'config', message: `${action} was rejected as not valid (${code})` };
+    return { ...base, code, category: 'config', message: ERROR_WORDS.invalid(action, code) };
   }
-  return { ...base, code: 'InternalError', category: 'internal', message: `${action} failed inside the preflight itself` };
+  return { ...base, code: 'InternalError', category: 'internal', message: ERROR_WORDS.internal(action) };
+}
+
+/** The region S3 names in its x-amz-bucket-region header (a safe fact worth saying), when it is a region's name. */
+function bucketRegionOf(e: ErrorLike): string | undefined {
+  const region = e.$response?.headers?.['x-amz-bucket-region'];
+  return region && /^[a-z0-9-]{1,30}$/.test(region) ? region : undefined;
 }
 
 function denial(code: string, text: string, action: string): ClassifiedError {
@@ -375,7 +269,7 @@ function denial(code: string, text: string, action: string): ClassifiedError {
   return {
     code,
     category: 'permission',
-    message: `Access denied for ${refused}${refused === action ? '' : `, needed by ${action}`}${deniedByWords(deniedBy)}`,
+    message: ERROR_WORDS.denied(refused, action, deniedBy),
     deniedBy,
     ...(relayed ? { relayedAction: relayed } : {}),
     ...(sibling && !relayed ? { refusedAction: sibling } : {}),
@@ -390,24 +284,6 @@ function denial(code: string, text: string, action: string): ClassifiedError {
  * (S3 API Reference, PutObject and CreateMultipartUpload, Permissions).
  */
 const COMPANIONS: Record<string, readonly string[]> = { 's3:PutObject': ['s3:PutObjectAcl'] };
-
-/** Who refused, as words after the refusal: " (no identity-based policy allows it)". */
-function deniedByWords(deniedBy: { policyType: PolicyType; explicit: boolean }): string {
-  if (deniedBy.policyType === 'unknown') return deniedBy.explicit ? ' (explicit deny)' : '';
-  return deniedBy.explicit ? ` (explicit deny in ${POLICY_WORDS[deniedBy.policyType]})` : ` (no ${POLICY_WORDS[deniedBy.policyType].replace(/^an? /, '')} allows it)`;
-}
-
-const POLICY_WORDS: Record<PolicyType, string> = {
-  identity: 'an identity-based policy',
-  resource: 'a resource-based policy',
-  scp: 'a service control policy',
-  rcp: 'a resource control policy',
-  boundary: 'a permissions boundary',
-  session: 'a session policy',
-  'vpc-endpoint': 'a VPC endpoint policy',
-  'lake-formation': 'a Lake Formation permission',
-  unknown: 'a policy',
-};
 
 // When KMS's refusal comes back as a bare KMS.* code: what S3 needed the key for.
 function kmsActionFor(action: string): string | undefined {
@@ -424,36 +300,6 @@ function resourceTypeOf(text: string): { resourceType?: string } {
   if (service === 's3') return { resourceType: path.includes('/') ? 's3:object' : 's3:bucket' };
   const type = path.split('/')[0];
   return type ? { resourceType: `${service}:${type}` } : {};
-}
-
-function authWords(code: string): string {
-  if (/Expired|TokenRefreshRequired/.test(code)) return 'the credentials have expired';
-  if (/Signature/.test(code)) return 'the secret key does not match the access key';
-  if (/Skewed/.test(code)) return "the machine's clock is wrong";
-  return 'the access key or session token is not valid';
-}
-
-function configWords(code: string, e: ErrorLike): string {
-  switch (code) {
-    case 'PermanentRedirect':
-    case 'AuthorizationHeaderMalformed':
-    case 'IllegalLocationConstraintException': {
-      // S3 names the bucket's region in a header: a safe fact worth saying.
-      const region = e.$response?.headers?.['x-amz-bucket-region'];
-      return `the resource is in another region${region && /^[a-z0-9-]{1,30}$/.test(region) ? ` (${region})` : ''}`;
-    }
-    case 'InvalidRequestException':
-      return 'the request is not valid for this resource (for example a disabled workgroup)';
-    case 'DisabledException':
-    case 'KMS.DisabledException':
-    case 'KMSInvalidStateException':
-    case 'KMS.KMSInvalidStateException':
-      return 'the KMS key is disabled or pending deletion';
-    case 'PreconditionFailed':
-      return 'the object already exists';
-    default:
-      return `the request was not valid (${code})`;
-  }
 }
 
 // --- Failed queries ------------------------------------------------------------------------------
@@ -615,40 +461,6 @@ function lakeFormationNeedOf(reason: string): { need: LakeFormationNeed; action:
   }
   const table = new RegExp(`^\\s*on (${NAME})`, 'i').exec(refusal)?.[1];
   return { need: { permission: 'SELECT', on: { table: table ?? '' } }, action: 'lakeformation:GetDataAccess', message: WORDS.lakeFormationSelect };
-}
-
-/** Throttling and service failures may pass on a retry; nothing else is worth asking twice. */
-export function isRetryable(classified: ClassifiedError): boolean {
-  return classified.category === 'throttled' || classified.category === 'service';
-}
-
-/**
- * How long to wait before trying a failed call again, or undefined to give up and report the error.
- * `attempt` is the attempt that just failed (from 1); `remainingMs`, what the run's deadline leaves.
- * - Nothing but throttling and 5xx is tried again (isRetryable): never a denial.
- * - Throttling of an action with a documented quota (REQUEST_QUOTAS): at least one quota interval,
- *   jittered up to three, for as long as the deadline leaves another interval for the call after
- *   the wait, whatever the attempt count. Giving up therefore means the deadline ran out.
- * - Other throttling and 5xx: full-jitter exponential backoff, up to `maxAttempts`, within the deadline.
- */
-export function retryDelayMs(
-  action: string,
-  classified: ClassifiedError,
-  attempt: number,
-  remainingMs: number,
-  defaults: { maxAttempts: number; baseDelayMs: number },
-  random: () => number = Math.random,
-): number | undefined {
-  const resetRead = classified.category === 'network' && TRANSIENT_NETWORK_CODES.has(classified.code) && READ_ONLY_ACTION.test(action);
-  if (!isRetryable(classified) && !resetRead) return undefined;
-  const quota = classified.category === 'throttled' ? requestQuotaOf(action) : undefined;
-  if (quota) {
-    const interval = 1000 / quota.requestsPerSecond;
-    const wait = Math.min(interval * (1 + random() * Math.min(2 ** (attempt - 1), 2)), remainingMs - interval);
-    return wait >= interval ? wait : undefined;
-  }
-  const backoff = random() * defaults.baseDelayMs * 2 ** (attempt - 1);
-  return attempt < defaults.maxAttempts && backoff < remainingMs ? backoff : undefined;
 }
 
 /** The code of a role or ambient run on a service with no AWS identity of its own. */

@@ -5,6 +5,8 @@ export const athenaBatchQueryExecution: Probe = {
   service: 'athena',
   actions: ['athena:BatchGetQueryExecution'],
   informs: ['query-history'],
+  resources: { 'athena:BatchGetQueryExecution': 'workgroup' },
+  roles: { 'query-history': { core: ['athena:BatchGetQueryExecution'] } },
   needs: ['athena-query-executions'],
   skipWhen: ({ facts }) => (facts.queryExecutionId ? undefined : { reason: 'no-sample', detail: 'the workgroup has no query execution yet' }),
   async run(context) {

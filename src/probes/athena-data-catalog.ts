@@ -12,6 +12,8 @@ export const athenaDataCatalog: Probe = {
   service: 'athena',
   actions: ['athena:GetDataCatalog'],
   informs: ['athena-catalog'],
+  resources: { 'athena:GetDataCatalog': 'data-catalog' },
+  roles: { 'athena-catalog': { extended: ['athena:GetDataCatalog'] } },
   async run(context) {
     const { connection } = context;
     // A name with a path (s3tablescatalog/<bucket>) is a Glue catalog Athena shows by itself: no

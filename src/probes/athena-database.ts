@@ -5,6 +5,8 @@ export const athenaDatabase: Probe = {
   service: 'athena',
   actions: ['athena:GetDatabase'],
   informs: ['athena-catalog'],
+  resources: { 'athena:GetDatabase': 'data-catalog' },
+  roles: { 'athena-catalog': { extended: ['athena:GetDatabase'] } },
   after: ['athena-databases'],
   skipWhen: ({ facts }) => (facts.athenaDatabase ? undefined : { reason: 'no-sample', detail: 'no database in the Athena catalog' }),
   async run(context) {

@@ -5,6 +5,8 @@ export const athenaDatabases: Probe = {
   service: 'athena',
   actions: ['athena:ListDatabases'],
   informs: ['athena-catalog'],
+  resources: { 'athena:ListDatabases': 'data-catalog' },
+  roles: { 'athena-catalog': { core: ['athena:ListDatabases'] } },
   async run(context) {
     const { connection } = context;
     const page = await context.send('athena:ListDatabases', 'ListDatabasesCommand', { CatalogName: connection.catalog, WorkGroup: connection.workgroup, MaxResults: 10 });

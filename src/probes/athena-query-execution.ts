@@ -5,6 +5,8 @@ export const athenaQueryExecution: Probe = {
   service: 'athena',
   actions: ['athena:GetQueryExecution'],
   informs: ['query-history'],
+  resources: { 'athena:GetQueryExecution': 'workgroup' },
+  roles: { 'query-history': { extended: ['athena:GetQueryExecution'] } },
   needs: ['athena-query-executions'],
   skipWhen: ({ facts }) => (facts.queryExecutionId ? undefined : { reason: 'no-sample', detail: 'the workgroup has no query execution yet' }),
   async run(context) {

@@ -5,6 +5,8 @@ export const athenaTableMetadataList: Probe = {
   service: 'athena',
   actions: ['athena:ListTableMetadata'],
   informs: ['athena-catalog'],
+  resources: { 'athena:ListTableMetadata': 'data-catalog' },
+  roles: { 'athena-catalog': { core: ['athena:ListTableMetadata'] } },
   after: ['athena-databases'],
   skipWhen: ({ facts }) => (facts.athenaDatabase ? undefined : { reason: 'no-sample', detail: 'no database in the Athena catalog' }),
   async run(context) {

@@ -5,6 +5,8 @@ export const athenaTableMetadata: Probe = {
   service: 'athena',
   actions: ['athena:GetTableMetadata'],
   informs: ['athena-catalog'],
+  resources: { 'athena:GetTableMetadata': 'data-catalog' },
+  roles: { 'athena-catalog': { extended: ['athena:GetTableMetadata'] } },
   needs: ['athena-table-metadata-list'],
   skipWhen: ({ facts }) => (facts.athenaTable ? undefined : { reason: 'no-sample', detail: 'no table in the sampled Athena database' }),
   async run(context) {

@@ -10,6 +10,8 @@ export const athenaWorkgroup: Probe = {
   service: 'athena',
   actions: ['athena:GetWorkGroup'],
   informs: ['query-history', 'query-results', 'query-execution', 'encryption'],
+  resources: { 'athena:GetWorkGroup': 'workgroup' },
+  roles: { 'query-history': { extended: ['athena:GetWorkGroup'] } },
   async run(context) {
     const { connection } = context;
     let answer;

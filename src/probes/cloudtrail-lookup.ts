@@ -6,6 +6,8 @@ export const cloudtrailLookup: Probe = {
   service: 'cloudtrail',
   actions: ['cloudtrail:LookupEvents'],
   informs: ['user-attribution'],
+  resources: { 'cloudtrail:LookupEvents': 'any-resource' },
+  roles: { 'user-attribution': { core: ['cloudtrail:LookupEvents'] } },
   async run(context) {
     const page = await context.send('cloudtrail:LookupEvents', 'LookupEventsCommand', {
       LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'StartQueryExecution' }],

@@ -6,6 +6,8 @@ export const glueBatchPartition: Probe = {
   service: 'glue',
   actions: ['glue:BatchGetPartition'],
   informs: ['partitions'],
+  resources: { 'glue:BatchGetPartition': 'tables' },
+  roles: { partitions: { extended: ['glue:BatchGetPartition'] } },
   needs: ['glue-partitions'],
   skipWhen: ({ facts }) => (facts.partitionValues ? undefined : { reason: 'no-sample', detail: 'the partitioned table has no partition yet' }),
   async run(context) {

@@ -15,6 +15,8 @@ export const glueCatalogEncryption: Probe = {
   service: 'glue',
   actions: ['glue:GetDataCatalogEncryptionSettings'],
   informs: ['metadata'],
+  resources: { 'glue:GetDataCatalogEncryptionSettings': 'root-catalog' },
+  roles: { metadata: { checkedWith: ['glue:GetDataCatalogEncryptionSettings'] } },
   async run(context) {
     const answer = await context.send('glue:GetDataCatalogEncryptionSettings', 'GetDataCatalogEncryptionSettingsCommand', { CatalogId: context.connection.catalogOwner });
     const atRest = answer.DataCatalogEncryptionSettings?.EncryptionAtRest;

@@ -6,6 +6,8 @@ export const glueCatalog: Probe = {
   service: 'glue',
   actions: ['glue:GetCatalog'],
   informs: ['metadata'],
+  resources: { 'glue:GetCatalog': 'catalog' },
+  roles: { metadata: { namedCatalogCore: ['glue:GetCatalog'] } },
   after: ['glue-catalogs'],
   skipWhen: ({ connection }) =>
     connection.catalogName ? undefined : { reason: 'not-applicable', detail: "the connection reads an account's default catalog, not a catalog under its root" },

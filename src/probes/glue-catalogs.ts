@@ -11,6 +11,8 @@ export const glueCatalogs: Probe = {
   service: 'glue',
   actions: ['glue:GetCatalogs'],
   informs: ['metadata'],
+  resources: { 'glue:GetCatalogs': 'catalog-list' },
+  roles: { metadata: { namedCatalogCore: ['glue:GetCatalogs'] } },
   async run(context) {
     const { connection } = context;
     const parent = connection.catalogOwner !== connection.accountId ? { ParentCatalogId: connection.catalogOwner } : {};

@@ -6,6 +6,8 @@ export const glueDatabase: Probe = {
   service: 'glue',
   actions: ['glue:GetDatabase'],
   informs: ['metadata'],
+  resources: { 'glue:GetDatabase': 'database-lookup' },
+  roles: { metadata: { extended: ['glue:GetDatabase'] } },
   after: ['glue-databases'],
   skipWhen: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to describe' },

@@ -1,4 +1,4 @@
-import { listingFacts } from './support.js';
+import { listingFacts } from './helpers/glue-listing.js';
 import type { Probe } from './types.js';
 
 /**
@@ -13,6 +13,8 @@ export const glueDatabases: Probe = {
   service: 'glue',
   actions: ['glue:GetDatabases'],
   informs: ['metadata'],
+  resources: { 'glue:GetDatabases': 'database-list' },
+  roles: { metadata: { core: ['glue:GetDatabases'] } },
   async run(context) {
     const { connection, facts } = context;
     const ownCatalog = connection.catalogId === connection.accountId;

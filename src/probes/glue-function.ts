@@ -6,6 +6,8 @@ export const glueFunction: Probe = {
   service: 'glue',
   actions: ['glue:GetUserDefinedFunction'],
   informs: ['functions'],
+  resources: { 'glue:GetUserDefinedFunction': 'functions' },
+  roles: { functions: { extended: ['glue:GetUserDefinedFunction'] } },
   needs: ['glue-functions'],
   skipWhen: ({ facts }) => (facts.sampleFunction ? undefined : { reason: 'no-sample', detail: 'no user-defined function to describe' }),
   async run(context) {

@@ -13,6 +13,8 @@ export const glueFunctions: Probe = {
   service: 'glue',
   actions: ['glue:GetUserDefinedFunctions'],
   informs: ['functions'],
+  resources: { 'glue:GetUserDefinedFunctions': 'functions' },
+  roles: { functions: { core: ['glue:GetUserDefinedFunctions'] } },
   after: ['glue-databases'],
   skipWhen: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to list functions from' },

@@ -6,6 +6,8 @@ export const gluePartition: Probe = {
   service: 'glue',
   actions: ['glue:GetPartition'],
   informs: ['partitions'],
+  resources: { 'glue:GetPartition': 'tables' },
+  roles: { partitions: { extended: ['glue:GetPartition'] } },
   needs: ['glue-partitions'],
   skipWhen: ({ facts }) => (facts.partitionValues ? undefined : { reason: 'no-sample', detail: 'the partitioned table has no partition yet' }),
   async run(context) {

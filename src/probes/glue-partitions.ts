@@ -6,6 +6,8 @@ export const gluePartitions: Probe = {
   service: 'glue',
   actions: ['glue:GetPartitions'],
   informs: ['partitions'],
+  resources: { 'glue:GetPartitions': 'tables' },
+  roles: { partitions: { core: ['glue:GetPartitions'] } },
   after: ['glue-tables'],
   skipWhen: ({ facts }) => (facts.partitionedTable ? undefined : { reason: 'no-sample', detail: 'no partitioned table among the sampled tables' }),
   async run(context) {

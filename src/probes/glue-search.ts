@@ -5,6 +5,8 @@ export const glueSearch: Probe = {
   service: 'glue',
   actions: ['glue:SearchTables'],
   informs: ['search'],
+  resources: { 'glue:SearchTables': 'tables' },
+  roles: { search: { core: ['glue:SearchTables'] } },
   async run(context) {
     await context.send('glue:SearchTables', 'SearchTablesCommand', { CatalogId: context.connection.catalogId, SearchText: '', MaxResults: 1 });
   },

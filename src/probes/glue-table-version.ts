@@ -6,6 +6,8 @@ export const glueTableVersion: Probe = {
   service: 'glue',
   actions: ['glue:GetTableVersion'],
   informs: ['schema-history'],
+  resources: { 'glue:GetTableVersion': 'tables' },
+  roles: { 'schema-history': { extended: ['glue:GetTableVersion'] } },
   needs: ['glue-table-versions'],
   skipWhen: ({ facts }) => (facts.tableVersionId ? undefined : { reason: 'no-sample', detail: 'the table has no stored version' }),
   async run(context) {

@@ -6,6 +6,8 @@ export const glueTableVersions: Probe = {
   service: 'glue',
   actions: ['glue:GetTableVersions'],
   informs: ['schema-history'],
+  resources: { 'glue:GetTableVersions': 'tables' },
+  roles: { 'schema-history': { core: ['glue:GetTableVersions'] } },
   after: ['glue-tables'],
   skipWhen: ({ facts }) => (facts.sampleTable ? undefined : { reason: 'no-sample', detail: 'no table visible to read versions of' }),
   async run(context) {

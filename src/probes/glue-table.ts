@@ -6,6 +6,8 @@ export const glueTable: Probe = {
   service: 'glue',
   actions: ['glue:GetTable'],
   informs: ['metadata'],
+  resources: { 'glue:GetTable': 'tables' },
+  roles: { metadata: { extended: ['glue:GetTable'] } },
   after: ['glue-tables'],
   skipWhen: ({ facts }) => (facts.sampleTable ? undefined : { reason: 'no-sample', detail: 'no table visible to describe' }),
   async run(context) {

@@ -1,5 +1,5 @@
 import { catalogIdFor } from '../preflight/facts.js';
-import { listingFacts } from './support.js';
+import { listingFacts } from './helpers/glue-listing.js';
 import type { Probe, RunFacts } from './types.js';
 
 const DATABASES_TO_SAMPLE = 3;
@@ -14,6 +14,8 @@ export const glueTables: Probe = {
   service: 'glue',
   actions: ['glue:GetTables'],
   informs: ['metadata'],
+  resources: { 'glue:GetTables': 'tables' },
+  roles: { metadata: { core: ['glue:GetTables'] } },
   after: ['glue-databases'],
   skipWhen: ({ connection, facts }) =>
     connection.databases.length || facts.databases?.length ? undefined : { reason: 'no-sample', detail: 'no database to list tables from' },

@@ -13,6 +13,11 @@ export const kmsDataKey: Probe = {
   actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
   // With CSE_KMS no result is written without this key: query-results depends on it too (its clientSideKeyCore).
   informs: ['encryption', 'query-results'],
+  resources: { 'kms:GenerateDataKey': 'key-use', 'kms:Decrypt': 'key-use' },
+  roles: {
+    encryption: { core: ['kms:GenerateDataKey', 'kms:Decrypt'] },
+    'query-results': { clientSideKeyCore: ['kms:GenerateDataKey', 'kms:Decrypt'] },
+  },
   after: ['athena-workgroup'],
   skipWhen: (context) =>
     clientSideKmsKey(context) ? undefined : { reason: 'not-applicable', detail: 'the workgroup does not encrypt results client-side (CSE_KMS) or in managed storage with its own key' },

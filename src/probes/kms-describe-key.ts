@@ -11,6 +11,8 @@ export const kmsDescribeKey: Probe = {
   service: 'kms',
   actions: ['kms:DescribeKey'],
   informs: ['encryption'],
+  resources: { 'kms:DescribeKey': 'key-metadata' },
+  roles: { encryption: { extended: ['kms:DescribeKey'] } },
   after: ['athena-workgroup', 's3-bucket-encryption', 's3-put-marker'],
   skipWhen: (context) => (resultsKmsKeys(context).length ? undefined : { reason: 'not-applicable', detail: 'no KMS key protects query results' }),
   async run(context) {

@@ -1,4 +1,4 @@
-import { runQuery } from './query.js';
+import { runQuery } from './helpers/run-query.js';
 import type { Probe } from './types.js';
 
 /**
@@ -10,6 +10,8 @@ export const lakeformationDataAccess: Probe = {
   service: 'athena',
   actions: ['lakeformation:GetDataAccess'],
   informs: ['lake-formation'],
+  resources: { 'lakeformation:GetDataAccess': 'any-resource' },
+  roles: { 'lake-formation': { core: ['lakeformation:GetDataAccess'] } },
   after: ['glue-tables', 'athena-workgroup', 'athena-query'],
   skipWhen: ({ connection, facts }) => {
     if (!facts.tables?.some((table) => table.governed)) return { reason: 'not-applicable', detail: 'no Lake Formation-governed table among the sampled tables' };

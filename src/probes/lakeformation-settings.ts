@@ -10,6 +10,8 @@ export const lakeformationSettings: Probe = {
   service: 'lakeformation',
   actions: ['lakeformation:GetDataLakeSettings'],
   informs: ['lake-formation'],
+  resources: { 'lakeformation:GetDataLakeSettings': 'any-resource' },
+  roles: { 'lake-formation': { checkedWith: ['lakeformation:GetDataLakeSettings'] } },
   after: ['glue-tables'],
   async run(context) {
     const answer = await context.send('lakeformation:GetDataLakeSettings', 'GetDataLakeSettingsCommand', { CatalogId: context.connection.accountId });

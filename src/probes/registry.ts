@@ -1,5 +1,7 @@
-// The ordered registry: each probe under its own id, in the report's order; every probe it names
-// in `after` or `needs` comes before it (test/probes/registry.test.ts).
+// Written by `npm run generate` (scripts/probe-index.ts) from the probe files, src/probes/<id>.ts:
+// every probe under its own id, in the report's order (src/catalogue/probe-index.ts's PROBE_IDS),
+// each after every probe it waits for. Edit the probes, not this.
+import type { ProbeId } from '../catalogue/probe-index.js';
 import { athenaBatchQueryExecution } from './athena-batch-query-execution.js';
 import { athenaDataCatalog } from './athena-data-catalog.js';
 import { athenaDatabase } from './athena-database.js';
@@ -47,7 +49,7 @@ import { stsCallerIdentity } from './sts-caller-identity.js';
 import { stsExternalId } from './sts-external-id.js';
 import type { Probe } from './types.js';
 
-export const PROBES_BY_ID = {
+export const PROBES_BY_ID: { readonly [Id in ProbeId]: Probe } = {
   'sts-assume-role': stsAssumeRole,
   'sts-external-id': stsExternalId,
   'sts-caller-identity': stsCallerIdentity,
@@ -94,8 +96,5 @@ export const PROBES_BY_ID = {
   'lakeformation-settings': lakeformationSettings,
   'lakeformation-data-access': lakeformationDataAccess,
 };
-
-/** Every probe's id, from the registry: a typo in `after` or `needs` fails the type check. */
-export type ProbeId = keyof typeof PROBES_BY_ID;
 
 export const PROBES: readonly Probe[] = Object.values(PROBES_BY_ID);

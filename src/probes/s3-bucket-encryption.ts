@@ -1,5 +1,5 @@
 import { resolveOutput } from '../preflight/facts.js';
-import { bucketOwnerCheck, needsOutputLocation } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation } from './helpers/athena-results.js';
 import type { Probe } from './types.js';
 
 /** The bucket's default encryption tells whether a KMS key is in play for results. */
@@ -8,6 +8,8 @@ export const s3BucketEncryption: Probe = {
   service: 's3',
   actions: ['s3:GetEncryptionConfiguration'],
   informs: ['encryption'],
+  resources: { 's3:GetEncryptionConfiguration': 'bucket' },
+  roles: { encryption: { checkedWith: ['s3:GetEncryptionConfiguration'] } },
   after: ['athena-workgroup'],
   skipWhen: needsOutputLocation,
   async run(context) {

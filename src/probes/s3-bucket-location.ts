@@ -1,5 +1,5 @@
 import { resolveOutput } from '../preflight/facts.js';
-import { bucketOwnerCheck, needsOutputLocation } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation } from './helpers/athena-results.js';
 import { type Probe, type ProbeContext, isCategory } from './types.js';
 
 /** Where the output bucket lives: Athena cannot write results to a bucket in another region. */
@@ -8,6 +8,8 @@ export const s3BucketLocation: Probe = {
   service: 's3',
   actions: ['s3:GetBucketLocation'],
   informs: ['query-results'],
+  resources: { 's3:GetBucketLocation': 'bucket' },
+  roles: { 'query-results': { extended: ['s3:GetBucketLocation'] } },
   after: ['athena-workgroup'],
   skipWhen: needsOutputLocation,
   async run(context) {

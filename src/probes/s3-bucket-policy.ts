@@ -1,5 +1,6 @@
 import { resolveOutput } from '../preflight/facts.js';
-import { judgeAthenaPath, needsOutputLocation, resultsPathRequests } from './support.js';
+import { judgeAthenaPath, resultsPathRequests } from './helpers/athena-path.js';
+import { needsOutputLocation } from './helpers/athena-results.js';
 import type { Probe } from './types.js';
 
 /**
@@ -13,6 +14,8 @@ export const s3BucketPolicy: Probe = {
   service: 's3',
   actions: ['s3:GetBucketPolicy'],
   informs: ['query-results'],
+  resources: { 's3:GetBucketPolicy': 'bucket' },
+  roles: { 'query-results': { pathProofs: ['s3:GetBucketPolicy'], checkedWith: ['s3:GetBucketPolicy'] } },
   after: ['athena-workgroup', 's3-bucket-location', 's3-put-marker'],
   skipWhen: (context) => {
     const { facts, connection } = context;

@@ -1,4 +1,4 @@
-import { dataPathRequests, judgeAthenaPath } from './support.js';
+import { dataPathRequests, judgeAthenaPath } from './helpers/athena-path.js';
 import type { Probe } from './types.js';
 
 /**
@@ -11,6 +11,8 @@ export const s3DataBucketPolicy: Probe = {
   service: 's3',
   actions: ['s3:GetBucketPolicy'],
   informs: ['table-data'],
+  resources: { 's3:GetBucketPolicy': 'bucket' },
+  roles: { 'table-data': { pathProofs: ['s3:GetBucketPolicy'], checkedWith: ['s3:GetBucketPolicy'] } },
   after: ['s3-table-data'],
   skipWhen: ({ facts }) => (facts.tableData ? undefined : { reason: 'not-applicable', detail: "no table's data location was read" }),
   run(context) {

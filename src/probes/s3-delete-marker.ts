@@ -1,5 +1,5 @@
 import { resolveOutput } from '../preflight/facts.js';
-import { bucketOwnerCheck } from './support.js';
+import { bucketOwnerCheck } from './helpers/athena-results.js';
 import { type Probe, ProbeCallError } from './types.js';
 
 /**
@@ -12,6 +12,8 @@ export const s3DeleteMarker: Probe = {
   service: 's3',
   actions: ['s3:DeleteObject'],
   informs: [],
+  resources: { 's3:DeleteObject': 'objects' },
+  roles: { 'query-results': { checkedWith: ['s3:DeleteObject'] } },
   after: ['s3-put-marker', 's3-read'],
   cleanup: true,
   skipWhen: (context) => (context.facts.markerKey ? undefined : { reason: 'not-applicable', detail: 'no marker was written' }),

@@ -1,5 +1,5 @@
 import { resolveOutput } from '../preflight/facts.js';
-import { bucketOwnerCheck, needsOutputLocation } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation } from './helpers/athena-results.js';
 import type { Probe } from './types.js';
 
 /** Athena never deletes results: without an expiration rule they pile up (and cost) forever. */
@@ -8,6 +8,8 @@ export const s3Lifecycle: Probe = {
   service: 's3',
   actions: ['s3:GetLifecycleConfiguration'],
   informs: ['query-results'],
+  resources: { 's3:GetLifecycleConfiguration': 'bucket' },
+  roles: { 'query-results': { checkedWith: ['s3:GetLifecycleConfiguration'] } },
   after: ['athena-workgroup'],
   skipWhen: needsOutputLocation,
   async run(context) {

@@ -1,5 +1,5 @@
 import { resolveOutput } from '../preflight/facts.js';
-import { bucketOwnerCheck, needsOutputLocation } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation } from './helpers/athena-results.js';
 import type { Probe } from './types.js';
 
 export const s3List: Probe = {
@@ -7,6 +7,8 @@ export const s3List: Probe = {
   service: 's3',
   actions: ['s3:ListBucket'],
   informs: ['query-results'],
+  resources: { 's3:ListBucket': 'bucket-listing' },
+  roles: { 'query-results': { extended: ['s3:ListBucket'] } },
   after: ['athena-workgroup'],
   skipWhen: needsOutputLocation,
   async run(context) {

@@ -1,6 +1,6 @@
 import { resolveOutput } from '../preflight/facts.js';
 import { isAnswer } from '../preflight/classify.js';
-import { bucketOwnerCheck, needsOutputLocation, resultWriteSettings } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation, resultWriteSettings } from './helpers/athena-results.js';
 import { type Probe, type ProbeContext, ProbeCallError } from './types.js';
 
 /**
@@ -15,6 +15,14 @@ export const s3Multipart: Probe = {
   // It lists uploads (s3:ListBucketMultipartUploads) only to find a start S3 never answered: not a test of it.
   actions: ['s3:AbortMultipartUpload'],
   informs: ['query-results'],
+  resources: {
+    's3:PutObject': 'objects', // CreateMultipartUpload is authorised as s3:PutObject
+    's3:AbortMultipartUpload': 'objects',
+    's3:ListMultipartUploadParts': 'objects',
+    's3:ListBucketMultipartUploads': 'bucket',
+  },
+  // Listing an upload's parts, and the bucket's uploads (listed only to find a start S3 never answered), are never proved: asked for, reported untested.
+  roles: { 'query-results': { extended: ['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'] } },
   after: ['athena-workgroup'],
   skipWhen: (context) => (context.connection.writeTest ? needsOutputLocation(context) : { reason: 'disabled-by-option', detail: 'options.writeTest is false' }),
   async run(context) {

@@ -1,5 +1,5 @@
 import { isKmsAlgorithm, resolveOutput } from '../preflight/facts.js';
-import { needsOutputLocation, resultWriteSettings } from './support.js';
+import { needsOutputLocation, resultWriteSettings } from './helpers/athena-results.js';
 import { isAnswer } from '../preflight/classify.js';
 import { type Probe, ProbeCallError } from './types.js';
 
@@ -14,6 +14,8 @@ export const s3PutMarker: Probe = {
   service: 's3',
   actions: ['s3:PutObject', 's3:PutObjectAcl', 'kms:GenerateDataKey'],
   informs: ['query-results', 'encryption'],
+  resources: { 's3:PutObject': 'objects', 's3:PutObjectAcl': 'objects', 'kms:GenerateDataKey': 'key-use' },
+  roles: { 'query-results': { core: ['s3:PutObject'], aclWriteCore: ['s3:PutObjectAcl'] }, encryption: { core: ['kms:GenerateDataKey'] } },
   after: ['athena-workgroup'],
   skipWhen: (context) => {
     if (!context.connection.writeTest) return { reason: 'disabled-by-option', detail: 'options.writeTest is false' };

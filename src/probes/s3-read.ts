@@ -1,5 +1,5 @@
 import { isKmsAlgorithm, resolveOutput, resultsKmsKeys, sameKmsKey } from '../preflight/facts.js';
-import { bucketOwnerCheck, needsOutputLocation } from './support.js';
+import { bucketOwnerCheck, needsOutputLocation } from './helpers/athena-results.js';
 import type { Probe } from './types.js';
 
 /** Reads the marker back (or, without a write test, one existing result object). */
@@ -8,6 +8,8 @@ export const s3Read: Probe = {
   service: 's3',
   actions: ['s3:GetObject', 'kms:Decrypt'],
   informs: ['query-results', 'encryption'],
+  resources: { 's3:GetObject': 'objects', 'kms:Decrypt': 'key-use' },
+  roles: { 'query-results': { core: ['s3:GetObject'] }, encryption: { core: ['kms:Decrypt'] } },
   after: ['s3-put-marker'],
   skipWhen: needsOutputLocation,
   async run(context) {

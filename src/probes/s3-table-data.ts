@@ -16,6 +16,9 @@ export const s3TableData: Probe = {
   service: 's3',
   actions: ['s3:ListBucket', 's3:GetObject', 'kms:Decrypt'],
   informs: ['table-data'],
+  resources: { 's3:ListBucket': 'bucket-listing', 's3:GetObject': 'objects', 'kms:Decrypt': 'key-use' },
+  // kms:Decrypt is needed only for SSE-KMS data: S3 relays its refusal, which then explains the verdict.
+  roles: { 'table-data': { core: ['s3:ListBucket', 's3:GetObject'] } },
   after: ['glue-tables'],
   skipWhen: ({ facts }) => {
     if (!facts.tables?.length) return { reason: 'no-sample', detail: 'no table was listed' };

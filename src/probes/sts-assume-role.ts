@@ -7,6 +7,9 @@ export const stsAssumeRole: Probe = {
   service: 'sts',
   actions: ['sts:AssumeRole'],
   informs: ['connection'],
+  resources: { 'sts:AssumeRole': 'role' },
+  // Called by the service's own identity, never granted by the customer's policy (catalogue/capabilities.ts, assumeRoleAction).
+  roles: { connection: { roleModeCore: ['sts:AssumeRole'] } },
   needs: [],
   skipWhen: ({ connection }) =>
     connection.credentialType === 'role' ? undefined : { reason: 'not-applicable', detail: `${connection.credentialType} credentials: no role to assume` },

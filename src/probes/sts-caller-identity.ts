@@ -6,6 +6,8 @@ export const stsCallerIdentity: Probe = {
   service: 'sts',
   actions: ['sts:GetCallerIdentity'],
   informs: ['connection'],
+  resources: { 'sts:GetCallerIdentity': 'any-resource' },
+  roles: { connection: { core: ['sts:GetCallerIdentity'] } },
   needs: ['sts-assume-role'],
   async run(context) {
     const identity = await context.send('sts:GetCallerIdentity', 'GetCallerIdentityCommand', {});

@@ -9,6 +9,7 @@ export const stsExternalId: Probe = {
   service: 'sts',
   actions: [],
   informs: ['connection'],
+  resources: { 'sts:AssumeRole': 'role' },
   needs: ['sts-assume-role'],
   skipWhen: ({ connection }) => {
     if (connection.credentialType !== 'role') return { reason: 'not-applicable', detail: 'no role to assume' };

@@ -1,4 +1,4 @@
-// Report history (issue 17): a stored report by its run id, a connection's runs, the diff of two
+// Report history: a stored report by its run id, a connection's runs, the diff of two
 // runs. All behind the API key. With the store off, every one answers 404 saying so.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';

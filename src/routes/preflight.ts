@@ -7,11 +7,11 @@ import { type RunSlots, createRunSlots } from '../http/run-slots.js';
 import { type EngineDependencies, type ProbeEvent, PreflightRefused, runPreflight } from '../preflight/engine.js';
 import { validatePreflightRequest } from '../preflight/request.js';
 import type { PreflightReport } from '../preflight/types.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderTable } from '../report/text.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderTable } from '../render/text.js';
 import { InvalidRequestSchema } from '../schemas/errors.js';
 import { PreflightBodySchema } from '../schemas/request.js';
-import { keepReport } from '../store/keep.js';
+import { storeReport } from './store-report.js';
 import type { ReportStore } from '../store/types.js';
 
 export interface PreflightRouteOptions {
@@ -20,7 +20,7 @@ export interface PreflightRouteOptions {
   metrics: Metrics;
   /** Aborted when the process shuts down: every run stops, cleans up and answers with what it has. */
   shutdownSignal?: AbortSignal;
-  /** Report history: every finished run's report is kept here (issue 17). */
+  /** Report history: every finished run's report is kept here. */
   store?: ReportStore;
   /** The run slots, when shared with the watch; else the route's own, maxConcurrentRuns of them. */
   runSlots?: RunSlots;
@@ -161,7 +161,7 @@ export const preflightRoutes: FastifyPluginAsync<PreflightRouteOptions> = async 
         // The report as served, through the same response schema as JSON: the allow-list holds for
         // the event stream and the store too. Kept before it is answered, so that it can be looked up at once.
         const served = format === 'event-stream' || options.store ? (reply.serializeInput(report as unknown as Record<string, unknown>, '200', 'application/json') as string) : undefined;
-        if (options.store) await keepReport(options.store, served!, request, metrics);
+        if (options.store) await storeReport(options.store, served!, request, metrics);
         if (format === 'event-stream') {
           events.send('report', served!, true);
           events.end();

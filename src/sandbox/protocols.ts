@@ -45,7 +45,7 @@ export function renderError(protocol: Protocol, error: AwsError, requestId: stri
     }
     case 'rest-xml': {
       const s3Headers = { ...headers, 'x-amz-request-id': requestId, 'x-amz-id-2': hostId(requestId) };
-      // HEAD responses carry no body, so SDKs see only the status (SPEC §6).
+      // HEAD responses carry no body, so SDKs see only the status (RFC 9110, HEAD: no content is sent).
       if (method === 'HEAD') return { status: error.status, headers: s3Headers };
       const fields = Object.entries(error.options.fields ?? {}).map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`).join('');
       return {

@@ -6,6 +6,7 @@ import type { PreflightReport } from '../preflight/types.js';
 import {
   DAY_MS,
   DEFAULT_STORE_TIMEOUT_MS,
+  REPORT_COLUMNS,
   type ReportStore,
   type RunsPage,
   SUMMARY_COLUMNS,
@@ -15,8 +16,8 @@ import {
   WATCH_COLUMNS,
   type WatchLedger,
   type WatchRow,
-  connectionFingerprint,
   parseCursor,
+  reportRow,
   summaryOf,
   watchRecordOf,
   within,
@@ -180,19 +181,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return {
     watchLedger,
     async save(reportJson, meta) {
-      const report = JSON.parse(reportJson) as PreflightReport;
-      const { connection } = report;
-      const fingerprint = connectionFingerprint(connection);
-      const principal = connection.credentialType === 'role' ? connection.roleArn : connection.accessKeyId;
-      const startedAtMs = Date.parse(report.startedAt);
+      const { values, summary } = reportRow(reportJson, meta, now());
       await query(
         'saving a report',
-        `INSERT INTO preflight_reports (id, started_at_ms, stored_at_ms, status, duration_ms, api_key_label, fingerprint, account_id, region, credential_type, principal, report)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        `INSERT INTO preflight_reports (${REPORT_COLUMNS.join(', ')}) VALUES (${REPORT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
          ON CONFLICT (id) DO UPDATE SET stored_at_ms = EXCLUDED.stored_at_ms, report = EXCLUDED.report`,
-        [report.id, startedAtMs, now(), report.status, report.durationMs, meta.apiKeyLabel ?? null, fingerprint, connection.accountId, connection.region, connection.credentialType, principal ?? null, reportJson],
+        values,
       );
-      return summaryOf({ id: report.id, started_at_ms: String(startedAtMs), status: report.status, duration_ms: report.durationMs, api_key_label: meta.apiKeyLabel ?? null, fingerprint });
+      return summary;
     },
     async get(id): Promise<StoredReport | undefined> {
       const { rows } = await query<Row>('reading a report', `SELECT ${SUMMARY_COLUMNS}, report FROM preflight_reports WHERE id = $1 AND stored_at_ms >= $2`, [id, cutoff()]);

@@ -3,12 +3,13 @@
 // graph still loads on a Node without it, as long as the store is off.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PreflightReport } from '../preflight/types.js';
 import {
   DAY_MS,
   DEFAULT_STORE_TIMEOUT_MS,
+  REPORT_COLUMNS,
   type ReportStore,
   type RunsPage,
   SUMMARY_COLUMNS,
@@ -19,8 +20,8 @@ import {
   WATCH_COLUMNS,
   type WatchLedger,
   type WatchRow,
-  connectionFingerprint,
   parseCursor,
+  reportRow,
   summaryOf,
   watchRecordOf,
 } from './types.js';
@@ -145,10 +146,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
   // From now on no statement waits for a lock: withoutBlocking tries again off the event loop.
   db.exec('PRAGMA busy_timeout = 0');
 
-  const insert = db.prepare(
-    `INSERT OR REPLACE INTO reports (id, started_at_ms, stored_at_ms, status, duration_ms, api_key_label, fingerprint, account_id, region, credential_type, principal, report)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insert = db.prepare(`INSERT OR REPLACE INTO reports (${REPORT_COLUMNS.join(', ')}) VALUES (${REPORT_COLUMNS.map(() => '?').join(', ')})`);
   const byId = db.prepare(`SELECT ${SUMMARY_COLUMNS}, report FROM reports WHERE id = ? AND stored_at_ms >= ?`);
   const firstPage = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM reports WHERE fingerprint = ? AND stored_at_ms >= ? ORDER BY started_at_ms DESC, id DESC LIMIT ?`);
   const laterPage = db.prepare(
@@ -205,12 +203,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
   return {
     watchLedger,
     async save(reportJson, meta) {
-      const report = JSON.parse(reportJson) as PreflightReport;
-      const { connection } = report;
-      const fingerprint = connectionFingerprint(connection);
-      const principal = connection.credentialType === 'role' ? connection.roleArn : connection.accessKeyId;
-      await withoutBlocking(() => insert.run(report.id, Date.parse(report.startedAt), now(), report.status, report.durationMs, meta.apiKeyLabel ?? null, fingerprint, connection.accountId, connection.region, connection.credentialType, principal ?? null, reportJson), timeoutMs, 'saving a report');
-      return summaryOf({ id: report.id, started_at_ms: Date.parse(report.startedAt), status: report.status, duration_ms: report.durationMs, api_key_label: meta.apiKeyLabel ?? null, fingerprint });
+      const { values, summary } = reportRow(reportJson, meta, now());
+      await withoutBlocking(() => insert.run(...(values as SQLInputValue[])), timeoutMs, 'saving a report');
+      return summary;
     },
     async get(id): Promise<StoredReport | undefined> {
       const row = (await withoutBlocking(() => byId.get(id, cutoff()), timeoutMs, 'reading a report')) as Row | undefined;

@@ -1,4 +1,4 @@
-// Report history (issue 17): every report the service answers, kept for support to find again.
+// Report history: every report the service answers, kept for support to find again.
 // The store is an interface, injected through buildApp's options; server.ts picks the
 // implementation from the configuration (SQLite in a file, or nothing kept).
 import { createHash } from 'node:crypto';
@@ -168,6 +168,36 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The columns a run's summary is read from, the same in every store. */
 export const SUMMARY_COLUMNS = 'id, started_at_ms, status, duration_ms, api_key_label, fingerprint';
+
+/**
+ * A report's row, the same columns in every store (their CREATE TABLE differ only in types: the
+ * migrations, being history, say them each in its own SQL), in the order of reportRow's values.
+ */
+export const REPORT_COLUMNS = ['id', 'started_at_ms', 'stored_at_ms', 'status', 'duration_ms', 'api_key_label', 'fingerprint', 'account_id', 'region', 'credential_type', 'principal', 'report'] as const;
+
+/** A report to save, as its row's values in REPORT_COLUMNS' order, and the summary it is answered with. */
+export function reportRow(reportJson: string, meta: { apiKeyLabel?: string }, storedAtMs: number): { values: unknown[]; summary: RunSummary } {
+  const report = JSON.parse(reportJson) as PreflightReport;
+  const { connection } = report;
+  const fingerprint = connectionFingerprint(connection);
+  const principal = connection.credentialType === 'role' ? connection.roleArn : connection.accessKeyId;
+  const startedAtMs = Date.parse(report.startedAt);
+  const row = {
+    id: report.id,
+    started_at_ms: startedAtMs,
+    stored_at_ms: storedAtMs,
+    status: report.status,
+    duration_ms: report.durationMs,
+    api_key_label: meta.apiKeyLabel ?? null,
+    fingerprint,
+    account_id: connection.accountId,
+    region: connection.region,
+    credential_type: connection.credentialType,
+    principal: principal ?? null,
+    report: reportJson,
+  } satisfies Record<(typeof REPORT_COLUMNS)[number], unknown>;
+  return { values: REPORT_COLUMNS.map((column) => row[column]), summary: summaryOf(row) };
+}
 
 /** A row of SUMMARY_COLUMNS; PostgreSQL answers a BIGINT as a string. */
 export interface SummaryRow {

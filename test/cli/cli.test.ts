@@ -221,7 +221,7 @@ describe('preflight policy', () => {
     expect(actions).not.toContain('sts:GetCallerIdentity');
   });
 
-  it('takes the catalog selection: a catalog under the root is granted with its path, another account\'s with its id (issue 18)', async () => {
+  it('takes the catalog selection: a catalog under the root is granted with its path, another account\'s with its id', async () => {
     const grants = async (...extra: string[]) => {
       const run = await cli([...base, '--capabilities', 'metadata', ...extra]);
       expect(run.code, run.stderr).toBe(0);

@@ -1,4 +1,4 @@
-// preflight show, history and diff (issue 17) against a real service with a SQLite store on a
+// preflight show, history and diff against a real service with a SQLite store on a
 // temporary file, listening on loopback; diff also on two report files, without a service.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../src/preflight/types.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
-import { renderTable } from '../../src/report/text.js';
+import { renderMarkdown } from '../../src/render/markdown.js';
+import { renderTable } from '../../src/render/text.js';
 import { diffReports } from '../../src/store/diff.js';
 import { cliInProcess as cli } from '../support/cli.js';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';

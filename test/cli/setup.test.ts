@@ -1,12 +1,9 @@
-// preflight setup (issue 19): POST /setup's options on the command line, the generators called
+// preflight setup: POST /setup's options on the command line, the generators called
 // directly (no service), each --format; what POST /setup answers for the same request, byte for byte.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { cliInProcess as cli } from '../support/cli.js';
-import { type Harness, TEST_API_KEY, startHarness } from '../support/service.js';
-
-const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
-const EXTERNAL_ID = 'acme-7f3c2a';
+import { SETUP_EXTERNAL_ID as EXTERNAL_ID, SETUP_PRINCIPAL as PRINCIPAL, setupRoute } from '../support/setup-route.js';
 const BASE = ['setup', '--region', 'eu-west-1', '--account', '123456789012', '--external-id', EXTERNAL_ID, '--trusted-principal', PRINCIPAL];
 const FULL = [...BASE, '--capabilities', 'metadata,query-execution,query-results', '--required', 'connection,metadata', '--workgroup', 'analytics', '--output', 's3://acme-athena-results/analytics/', '--databases', 'sales,ops', '--data-location', 's3://acme-data-lake/', '--kms-keys', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', '--role-name', 'AcmePreflight'];
 const FULL_BODY = {
@@ -23,16 +20,7 @@ const FULL_BODY = {
   kmsKeys: ['arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
 };
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness('full-access', { config: { trustedPrincipal: PRINCIPAL } });
-});
-afterAll(async () => {
-  await harness.close();
-});
-
-const route = (body: object, accept = 'application/json') =>
-  harness.app.inject({ method: 'POST', url: '/setup', headers: { authorization: `Bearer ${TEST_API_KEY}`, accept }, payload: body });
+const route = setupRoute();
 
 describe('preflight setup', () => {
   it('prints what POST /setup answers: JSON, and Markdown by default', async () => {

@@ -1,4 +1,4 @@
-// Catalogs beyond the account's default, end to end (issue 18): the service's SDK clients sign
+// Catalogs beyond the account's default, end to end: the service's SDK clients sign
 // real requests to the sandbox, which holds another account's catalog (with its Glue resource
 // policy), a catalog under the root (S3 Tables) and a Lake Formation share through a resource link.
 // What each report must name: the catalog it checked, and the account whose owner must act.

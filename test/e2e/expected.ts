@@ -228,7 +228,7 @@ export const EXPECTED: Record<string, Expectation> = {
     capabilities: { ...ALL_OK, 'user-attribution': 'unknown' /* throttling outlasted the run's deadline (test/e2e/throttling.test.ts) */ },
     request: { options: { timeoutMs: 3000 } }, // LookupEvents is retried until the deadline: a short one
   },
-  // Catalogs beyond the account's default (issue 18). A cross-account read needs the caller's
+  // Catalogs beyond the account's default. A cross-account read needs the caller's
   // identity policy and the owner's catalog resource policy both (Glue Developer Guide, "Granting
   // cross-account access"); a catalog under the root is checked with its path in every ARN
   // ("Specifying AWS Glue resource ARNs"); a resource link on the link and on its target.

@@ -1,4 +1,4 @@
-// CORS on every answer of POST /preflight, the event stream included (issue 14, point 5): the
+// CORS on every answer of POST /preflight, the event stream included: the
 // stream takes over the raw response, so it must carry the headers the hooks set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';

@@ -7,32 +7,10 @@ import { createClientFactory } from '../../src/aws/clients.js';
 import { PROBES } from '../../src/probes/registry.js';
 import type { ProbeDefinition } from '../../src/probes/types.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { CANARY, CANARY_CONNECTION, CANARY_CREDENTIALS, CANARY_SECRETS, CANARY_SERVICE_CREDENTIALS, canaryScenario } from '../support/canary.js';
 
-const SECRET_KEY = 'canary-secret-DO-NOT-LEAK-0001';
-const SESSION_TOKEN = 'canary-session-token-DO-NOT-LEAK-0002';
-const EXTERNAL_ID = 'canary-external-id-0003';
-const ACCESS_KEY_ID = 'AKIACANARYKEY0000001';
-const API_KEY = 'canary-api-key-DO-NOT-LEAK-0004';
-const SECRETS = [SECRET_KEY, SESSION_TOKEN, EXTERNAL_ID, ACCESS_KEY_ID, API_KEY];
-
-const allowAll = [{ Version: '2012-10-17' as const, Statement: [{ Effect: 'Allow' as const, Action: '*', Resource: '*' }] }];
-const scenario = (name: string, base: string) => ({
-  extends: base,
-  name,
-  description: 'a principal whose secrets are canaries',
-  sample: { credentials: 'user:canary', request: {} },
-  users: [
-    { name: 'canary', accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_KEY, policies: allowAll },
-    { name: 'preflight-service', accountId: '999999999999', serviceIdentity: true, accessKeyId: 'AKIASANDBOXSERVICE01', secretAccessKey: 'sandbox/service/secret/key/00000000000', policies: allowAll },
-  ],
-  roles: [
-    {
-      name: 'Canary',
-      trustPolicy: { Version: '2012-10-17' as const, Statement: [{ Effect: 'Allow' as const, Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } } }] },
-      policies: allowAll,
-    },
-  ],
-});
+const { secretAccessKey: SECRET_KEY, sessionToken: SESSION_TOKEN, externalId: EXTERNAL_ID, accessKeyId: ACCESS_KEY_ID, apiKey: API_KEY } = CANARY;
+const SECRETS = CANARY_SECRETS;
 
 const captured: string[] = [];
 const sink = new Writable({
@@ -48,21 +26,20 @@ afterAll(async () => {
 });
 
 async function service(base: string, probes?: readonly ProbeDefinition[]) {
-  const sandbox = await startSandbox({ scenario: scenario(`canary-${base}`, base) });
+  const sandbox = await startSandbox({ scenario: canaryScenario(`canary-${base}`, base) });
   sandboxes.push(sandbox);
   const clients = createClientFactory({ defaultEndpoint: sandbox.endpoint, s3ForcePathStyle: true });
   const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
   const app = await buildApp({
     config: { apiKeys: [API_KEY], authDisabled: false, maxConcurrentRuns: 8 },
-    engine: { clients, serviceCredentials: async () => ({ accessKeyId: 'AKIASANDBOXSERVICE01', secretAccessKey: 'sandbox/service/secret/key/00000000000' }), allowAmbient: false, maxRunMs: 20_000, probes: probes ?? PROBES },
+    engine: { clients, serviceCredentials: CANARY_SERVICE_CREDENTIALS, allowAmbient: false, maxRunMs: 20_000, probes: probes ?? PROBES },
     logger,
   });
   return app;
 }
 
-const keys = { type: 'accessKey', accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_KEY };
-const role = { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/Canary', externalId: EXTERNAL_ID };
-const connection = { region: 'eu-west-1', accountId: '123456789012', athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' } };
+const { keys, role } = CANARY_CREDENTIALS;
+const connection = CANARY_CONNECTION;
 
 const outputs: string[] = [];
 async function send(app: Awaited<ReturnType<typeof service>>, body: unknown) {

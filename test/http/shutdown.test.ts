@@ -1,6 +1,9 @@
 // The real server process: SIGTERM stops accepting, lets the run in flight finish, exits 0.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRequest } from '../../src/sandbox/sample.js';
@@ -9,15 +12,21 @@ import { watchRequests } from '../support/sandbox.js';
 
 const API_KEY = 'shutdown-test-key-0123456789';
 let sandbox: Sandbox;
+// The servers keep their reports here, never in the checkout's ./data.
+let dataDir: string;
 beforeAll(async () => {
   sandbox = await startSandbox({ scenario: 'slow' });
+  dataDir = mkdtempSync(join(tmpdir(), 'preflight-shutdown-'));
 });
-afterAll(() => sandbox.close());
+afterAll(async () => {
+  await sandbox.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; address?: string; stderr: () => string }> {
   // node --import tsx, not the tsx wrapper: the signal must reach the server process itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', PREFLIGHT_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

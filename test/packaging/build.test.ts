@@ -82,6 +82,8 @@ describe('the built service (dist/main.js serve), from the files the image holds
         PORT: String(port),
         LOG_LEVEL: 'warn',
         PREFLIGHT_API_KEYS: API_KEY,
+        // Run from the checkout: no report may go to its ./data, the user's own store.
+        PREFLIGHT_REPORT_STORE: 'off',
         AWS_ENDPOINT_URL: sandbox.endpoint,
         PREFLIGHT_S3_FORCE_PATH_STYLE: 'true',
         AWS_ACCESS_KEY_ID: identity.accessKeyId,

@@ -1,4 +1,4 @@
-// The catalog selection (issue 18): every way a customer names a Glue catalog, read as Glue's
+// The catalog selection: every way a customer names a Glue catalog, read as Glue's
 // CatalogId, its owner and its path under the owner's root; and what the request refuses.
 import { describe, expect, it } from 'vitest';
 import { parseCatalogSelection } from '../../src/preflight/connection.js';

@@ -11,7 +11,8 @@ import { GetDataLakeSettingsCommand, LakeFormationClient } from '@aws-sdk/client
 import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { type ClassifiedError, classifyError, type ErrorCategory, isCertificateError, isDenial, isRetryable, parseDenial } from '../../src/preflight/classify.js';
+import { type ClassifiedError, classifyError, type ErrorCategory, isCertificateError, isDenial, parseDenial } from '../../src/preflight/classify.js';
+import { isRetryable } from '../../src/preflight/retry.js';
 
 const ACCOUNT = '123456789012';
 const PRINCIPAL = `arn:aws:sts::${ACCOUNT}:assumed-role/DataEngineer/jane.doe@example.com`;

@@ -1,7 +1,9 @@
 // How long a failed call waits before it is tried again: the quota AWS documents for an action,
 // or the defaults. Pure arithmetic: the jitter is given, no clock is involved.
 import { describe, expect, it } from 'vitest';
-import { type ClassifiedError, classifyError, requestQuotaOf, retryDelayMs } from '../../src/preflight/classify.js';
+import { requestQuotaOf } from '../../src/catalogue/aws-errors.js';
+import { type ClassifiedError, classifyError } from '../../src/preflight/classify.js';
+import { retryDelayMs } from '../../src/preflight/retry.js';
 
 const DEFAULTS = { maxAttempts: 4, baseDelayMs: 100 };
 const awsError = (name: string, status: number) => Object.assign(new Error(name), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });

@@ -6,7 +6,8 @@ import { type ClassifiedError, type QueryStatus, classifyQueryFailure } from '..
 import { resolveConnection } from '../../src/preflight/connection.js';
 import type { PreflightRequest } from '../../src/preflight/request.js';
 import type { ActionResult, Finding, ProbeReport } from '../../src/preflight/types.js';
-import { type Evidence, decideStatus, remediationFor } from '../../src/preflight/verdict.js';
+import { remediationFor } from '../../src/preflight/fix.js';
+import { type Evidence, decideStatus } from '../../src/preflight/verdict.js';
 import type { ProbeDefinition, RunFacts } from '../../src/probes/types.js';
 
 const request: PreflightRequest = {
@@ -186,7 +187,7 @@ describe('remediationFor', () => {
   });
 });
 
-// A failed query's true cause, and Athena's default database (issue 23 §3, §4): the reason is the
+// A failed query's true cause, and Athena's default database: the reason is the
 // refusal Athena relayed, and its fix is in the caller's own account's root catalog whichever
 // catalog the connection selects.
 describe("a failed query's remediation", () => {

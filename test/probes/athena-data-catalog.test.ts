@@ -1,4 +1,4 @@
-// Which Glue catalog Athena's queries really read (issue 18): a GLUE data catalog's catalog-id.
+// Which Glue catalog Athena's queries really read: a GLUE data catalog's catalog-id.
 import { describe, expect, it } from 'vitest';
 import { athenaDataCatalog } from '../../src/probes/athena-data-catalog.js';
 import { awsError, runProbe } from './fake-run.js';

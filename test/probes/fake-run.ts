@@ -29,6 +29,12 @@ export function awsError(name: string, status: number, message = name, headers: 
   return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: `req-${name}` }, $response: { headers } });
 }
 
+/** AWS refusing `action` to the fake run's caller, in IAM's words (S3 answers 403 AccessDenied, the others 400 AccessDeniedException). */
+export function accessDenied(action: string): Error {
+  const words = `User: arn:aws:iam::123456789012:user/analyst is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
+  return action.startsWith('s3:') ? awsError('AccessDenied', 403, words) : awsError('AccessDeniedException', 400, words);
+}
+
 export const BASE_REQUEST: PreflightRequest = {
   region: 'eu-west-1',
   accountId: '123456789012',

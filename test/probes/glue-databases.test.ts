@@ -36,7 +36,7 @@ describe('glue-databases', () => {
   });
 });
 
-describe('glue-databases beyond the local catalog (issue 18)', () => {
+describe('glue-databases beyond the local catalog', () => {
   it('asks for shared databases in the account\'s own catalog (ResourceShareType ALL), and reads each in its owner\'s catalog', async () => {
     const run = await runProbe(glueDatabases, {
       answers: {

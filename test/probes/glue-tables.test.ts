@@ -33,7 +33,7 @@ describe('glue-tables', () => {
   });
 });
 
-describe('glue-tables and table resource links (issue 18)', () => {
+describe('glue-tables and table resource links', () => {
   it("records a table that is a resource link to another account's table, and says so (RESOURCE_LINK)", async () => {
     const run = await runProbe(glueTables, {
       request: { glue: { databases: ['web'] } },

@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { INDEX_FILE, REGISTRY_FILE, probeIndexFiles } from '../../scripts/probe-index.js';
 import { CAPABILITIES, type CapabilityId } from '../../src/catalogue/capabilities.js';
 import { neededProbes } from '../../src/preflight/engine.js';
 import { PROBES, PROBES_BY_ID } from '../../src/probes/registry.js';
@@ -28,20 +29,36 @@ describe('probe registry', () => {
     for (const probe of PROBES) expect((probe.after ?? []).filter((id) => probe.needs?.includes(id)), probe.id).toEqual([]);
   });
 
-  it('covers every core and extended action of every capability with a probe', () => {
-    const exercised = new Set(PROBES.flatMap((probe) => probe.actions));
-    const uncovered = CAPABILITIES.flatMap((capability) => [...capability.core, ...capability.extended]).filter((action) => !exercised.has(action));
-    // These cannot be exercised without side effects or a sample we never create, or have no API
-    // at all (GetQueryResultsStream, the drivers' streaming permission); they are reported untested.
-    expect(uncovered.sort()).toEqual(['athena:GetQueryResultsStream', 'athena:StopQueryExecution', 's3:ListBucketMultipartUploads', 's3:ListMultipartUploadParts']);
+  it('proves every core action of every capability by a probe that informs it', () => {
     for (const capability of CAPABILITIES) {
-      expect(PROBES.some((probe) => probe.informs.includes(capability.id)), `${capability.id} has no probe`).toBe(true);
+      const informing = PROBES.filter((probe) => probe.informs.includes(capability.id));
+      expect(informing.length, `${capability.id} has no probe`).toBeGreaterThan(0);
+      expect(capability.core.length, `${capability.id} has no core action`).toBeGreaterThan(0);
+      for (const action of capability.core) expect(informing.some((probe) => probe.actions.includes(action)), `${capability.id}'s core ${action} is called by no probe that informs it`).toBe(true);
     }
   });
 
-  it('keeps one probe per file, named after its id', () => {
+  it('gives core and extended roles only in capabilities the probe informs: their verdicts judge its evidence', () => {
+    for (const probe of PROBES) {
+      for (const [capability, roles] of Object.entries(probe.roles ?? {})) {
+        if (roles.core?.length || roles.extended?.length) expect(probe.informs, `${probe.id} gives ${capability} a core or extended action`).toContain(capability);
+      }
+    }
+  });
+
+  it('has the probe index and the registry as the probe files make them (run `npm run generate`)', async () => {
+    const files = await probeIndexFiles();
+    expect(readFileSync(INDEX_FILE, 'utf8')).toBe(files[INDEX_FILE]);
+    expect(readFileSync(REGISTRY_FILE, 'utf8')).toBe(files[REGISTRY_FILE]);
+  });
+
+  it('has a test of its own for every probe: test/probes/<id>.test.ts', () => {
+    expect(PROBES.filter((probe) => !existsSync(`test/probes/${probe.id}.test.ts`)).map((probe) => probe.id)).toEqual([]);
+  });
+
+  it('keeps one probe per file, named after its id, and nothing else beside them but the registry and its types', () => {
     const files = readdirSync(new URL('../../src/probes/', import.meta.url)).filter((f) => f.endsWith('.ts'));
-    for (const probe of PROBES) expect(files).toContain(`${probe.id}.ts`);
+    expect(files.sort()).toEqual([...PROBES.map((probe) => `${probe.id}.ts`), 'registry.ts', 'types.ts'].sort());
   });
 
   // The probes that write to the results bucket (the marker, a multipart upload's start): only a

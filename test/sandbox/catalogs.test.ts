@@ -1,4 +1,4 @@
-// Catalogs beyond the account's default (issue 18): named catalogs under the root, another
+// Catalogs beyond the account's default: named catalogs under the root, another
 // account's catalog behind its resource policy, Lake Formation shares and resource links, and
 // Athena data catalogs over other catalogs; with the SDK and with botocore (the AWS CLI).
 import { AthenaClient, GetDataCatalogCommand } from '@aws-sdk/client-athena';

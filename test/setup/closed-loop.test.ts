@@ -149,7 +149,7 @@ describe('the setup, created in the sandbox from its template, passes its own pr
       'vpce-only-bucket-athena-exception',
       { capabilities: ['metadata', 'query-results', 'query-execution'], athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' }, dataLocation: 's3://acme-data-lake/' },
     ],
-    // The five seed vendors' setup guides (issue 19), each read for the product's features and
+    // The five seed vendors' setup guides, each read for the product's features and
     // mapped to the capabilities that mean them.
     [
       // Coalesce Catalog: Glue metadata (databases, tables, columns; partitions, table versions and

@@ -2,18 +2,13 @@
 // caller's rights, so setupPolicies grants query-execution the data location's read (table-data's
 // grant, scoped the same way, once when both are asked for); without dataLocation the setup still
 // answers, and warns, in every form it is read in (JSON, Markdown, the CLI's stderr).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { capabilityById } from '../../src/catalogue/capabilities.js';
 import { type ResourceScope, setupPolicies } from '../../src/catalogue/remediation.js';
 import { markdownText } from '../../src/catalogue/quote.js';
-import { buildSetup } from '../../src/setup/generate.js';
 import { renderSetupMarkdown } from '../../src/setup/markdown.js';
-import { validateSetupRequest } from '../../src/setup/request.js';
 import { cliInProcess as cli } from '../support/cli.js';
-import { type Harness, TEST_API_KEY, startHarness } from '../support/service.js';
-
-const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
-const EXTERNAL_ID = 'acme-7f3c2a';
+import { SETUP_EXTERNAL_ID as EXTERNAL_ID, SETUP_PRINCIPAL as PRINCIPAL, setupFor, setupRoute } from '../support/setup-route.js';
 
 describe('setupPolicies: the data location for query-execution', () => {
   const scope: ResourceScope = { region: 'eu-west-1', accountId: '123456789012', workgroup: 'primary', bucket: 'acme-athena-results', prefix: 'primary/' };
@@ -74,22 +69,8 @@ const BODY = {
 };
 const ARGS = ['setup', '--region', 'eu-west-1', '--account', '123456789012', '--external-id', EXTERNAL_ID, '--trusted-principal', PRINCIPAL, '--capabilities', 'metadata,query-results,query-execution', '--workgroup', 'primary', '--output', 's3://acme-athena-results/primary/'];
 
-function setupFor(body: Record<string, unknown>) {
-  const validation = validateSetupRequest(body);
-  if (!validation.ok) throw new Error(JSON.stringify(validation.issues));
-  return buildSetup(validation.input, { trustedPrincipalArn: PRINCIPAL });
-}
-
 describe('the setup warns of query-execution without dataLocation', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness('full-access', { config: { trustedPrincipal: PRINCIPAL } });
-  });
-  afterAll(async () => {
-    await harness.close();
-  });
-  const route = (body: object, accept = 'application/json') =>
-    harness.app.inject({ method: 'POST', url: '/setup', headers: { authorization: `Bearer ${TEST_API_KEY}`, accept }, payload: body });
+  const route = setupRoute();
 
   it('warns, still answering the role, and grants no data location', () => {
     const setup = setupFor(BODY);

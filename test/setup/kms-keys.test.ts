@@ -3,31 +3,22 @@
 // one. The setup still answers (the page's KMS field is empty by default, and refusing would make
 // its default setup fail), and warns, in every form it is read in, as for query-execution without
 // dataLocation (test/setup/data-location.test.ts); given keys or aliases, nothing is on key/*.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { markdownText } from '../../src/catalogue/quote.js';
-import { type Setup, buildSetup } from '../../src/setup/generate.js';
-import { validateSetupRequest } from '../../src/setup/request.js';
+import type { Setup } from '../../src/setup/generate.js';
 import { cliInProcess as cli } from '../support/cli.js';
-import { type Harness, TEST_API_KEY, startHarness } from '../support/service.js';
-
-const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
+import { SETUP_EXTERNAL_ID, SETUP_PRINCIPAL as PRINCIPAL, setupFor, setupRoute } from '../support/setup-route.js';
 const EVERY_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/*';
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1f0c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
 const ALIAS = 'arn:aws:kms:eu-west-1:123456789012:alias/athena-results';
 const BODY = {
   region: 'eu-west-1',
   accountId: '123456789012',
-  externalId: 'acme-7f3c2a',
+  externalId: SETUP_EXTERNAL_ID,
   capabilities: ['metadata', 'query-results', 'encryption'],
   athena: { workgroup: 'primary', outputLocation: 's3://acme-athena-results/primary/' },
 };
-const ARGS = ['setup', '--region', 'eu-west-1', '--account', '123456789012', '--external-id', 'acme-7f3c2a', '--trusted-principal', PRINCIPAL, '--capabilities', 'metadata,query-results,encryption', '--workgroup', 'primary', '--output', 's3://acme-athena-results/primary/'];
-
-function setupFor(body: Record<string, unknown>): Setup {
-  const validation = validateSetupRequest(body);
-  if (!validation.ok) throw new Error(JSON.stringify(validation.issues));
-  return buildSetup(validation.input, { trustedPrincipalArn: PRINCIPAL });
-}
+const ARGS = ['setup', '--region', 'eu-west-1', '--account', '123456789012', '--external-id', SETUP_EXTERNAL_ID, '--trusted-principal', PRINCIPAL, '--capabilities', 'metadata,query-results,encryption', '--workgroup', 'primary', '--output', 's3://acme-athena-results/primary/'];
 
 /** The KMS grants on every key: (action, condition) of each statement with key/* as a resource. */
 const onEveryKey = (setup: Setup) =>
@@ -64,15 +55,7 @@ describe('the setup warns of encryption without kmsKeys', () => {
   });
 
   describe('in every form', () => {
-    let harness: Harness;
-    beforeAll(async () => {
-      harness = await startHarness('full-access', { config: { trustedPrincipal: PRINCIPAL } });
-    });
-    afterAll(async () => {
-      await harness.close();
-    });
-    const route = (body: object, accept = 'application/json') =>
-      harness.app.inject({ method: 'POST', url: '/setup', headers: { authorization: `Bearer ${TEST_API_KEY}`, accept }, payload: body });
+    const route = setupRoute();
 
     it('POST /setup answers it as JSON and in Markdown', async () => {
       const [warning] = setupFor(BODY).warnings;

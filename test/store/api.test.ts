@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyLabel } from '../../src/http/auth.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
-import { renderTable } from '../../src/report/text.js';
+import { renderMarkdown } from '../../src/render/markdown.js';
+import { renderTable } from '../../src/render/text.js';
 import { DAY_MS, type ReportStore } from '../../src/store/types.js';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
 import { holdLock } from './lock-support.js';

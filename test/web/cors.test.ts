@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// The onboarding UI's case (issue 14, point 5): a page on another origin reads live progress from
+// The onboarding UI's case: a page on another origin reads live progress from
 // POST /preflight in headless Chromium, so the browser itself judges the stream's CORS headers.
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

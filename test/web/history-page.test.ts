@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// The support page's report history (issue 17) end to end in headless Chromium over real HTTP,
+// The support page's report history end to end in headless Chromium over real HTTP,
 // with a SQLite store on a temporary file: the link for the ticket after a run, /#/runs/ID opening
 // the stored report as the run showed it, the connection's recent runs, the diff against the
 // previous run; an unknown id, a refused key and a service that keeps no report, each said plainly.

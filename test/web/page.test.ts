@@ -10,7 +10,7 @@ import { buildApp } from '../../src/app.js';
 import { createClientFactory } from '../../src/aws/clients.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { PROBES } from '../../src/probes/registry.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderMarkdown } from '../../src/render/markdown.js';
 import { launchChromium } from '../support/chromium.js';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
 
@@ -239,7 +239,7 @@ describe('the support page', () => {
     await context.close();
   });
 
-  it("names the catalog checked and what another account's owner must do, with its resource policy to copy (issue 18)", async () => {
+  it("names the catalog checked and what another account's owner must do, with its resource policy to copy", async () => {
     const other = await startHarness('cross-account-catalog-denied');
     try {
       const { context, page, failed } = await open(await listen(other));

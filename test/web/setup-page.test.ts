@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// The support page's "Set up" tab (issue 19) in headless Chromium: the same as POST /setup, every
+// The support page's "Set up" tab in headless Chromium: the same as POST /setup, every
 // form with a copy and a download button, before the Check tab, at a desktop's and a phone's width.
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';

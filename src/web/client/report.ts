@@ -2,7 +2,7 @@
 // matrix first, then findings and policies (each with a copy button), then the probes as a
 // waterfall; Copy as Markdown and Download JSON for the ticket.
 import type { CapabilityReport, CapabilityStatus, PreflightReport, ProbeReport } from '../../preflight/types.js';
-import { renderMarkdown } from '../../report/markdown.js';
+import { renderMarkdown } from '../../render/markdown.js';
 import { COPY_FAILED, copyButton, copyText, download, selectShown } from './copy.js';
 import { titleOf } from './data.js';
 import { $, type Child, h, narrow, runLink, when } from './dom.js';

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { markdownText } from '../../src/catalogue/quote.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
-import { renderTable } from '../../src/report/text.js';
+import { renderMarkdown } from '../../src/render/markdown.js';
+import { renderTable } from '../../src/render/text.js';
 import { type Harness, sampleRequest, startHarness } from '../support/service.js';
 
 let harness: Harness;

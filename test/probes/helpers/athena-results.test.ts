@@ -1,8 +1,8 @@
 // How Athena writes results, as the probes reproduce it: the headers of a result write, from the
 // workgroup's result configuration (Athena API reference, ResultConfiguration).
 import { describe, expect, it } from 'vitest';
-import type { RunFacts } from '../../src/preflight/facts.js';
-import { resultWriteSettings } from '../../src/probes/support.js';
+import type { RunFacts } from '../../../src/preflight/facts.js';
+import { resultWriteSettings } from '../../../src/probes/helpers/athena-results.js';
 
 const W = 'arn:aws:kms:eu-west-1:123456789012:key/workgroup';
 const B = 'arn:aws:kms:eu-west-1:123456789012:key/bucket';

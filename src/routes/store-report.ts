@@ -1,14 +1,14 @@
-// A finished run's report into the store, from POST /preflight.
+// POST /preflight's report into the report store, without ever failing or holding the run.
 import type { FastifyRequest } from 'fastify';
 import type { Metrics } from '../http/metrics.js';
-import { type ReportStore, StoreTimeoutError } from './types.js';
+import { type ReportStore, StoreTimeoutError } from '../store/types.js';
 
 /**
  * A finished run's report into the store. A store that fails, or does not answer within its
  * timeout, never fails the run nor holds it longer: that report is not kept, the log and the
  * metrics say so, and the report is answered all the same.
  */
-export async function keepReport(store: ReportStore, reportJson: string, request: FastifyRequest, metrics: Metrics): Promise<void> {
+export async function storeReport(store: ReportStore, reportJson: string, request: FastifyRequest, metrics: Metrics): Promise<void> {
   const stopTimer = metrics.reportWrites.startTimer();
   try {
     await store.save(reportJson, { apiKeyLabel: request.apiKeyLabel });

@@ -1,8 +1,8 @@
-// Runs one Athena query to completion under the run's deadline: the shared mechanics of the
-// query-execution and Lake Formation data-access probes.
-import { classifyQueryFailure } from '../preflight/classify.js';
-import { resolveOutput } from '../preflight/facts.js';
-import { type ProbeContext, ProbeCallError } from './types.js';
+// Runs one Athena query to completion under the run's deadline: what the query-execution and Lake
+// Formation data-access probes share. Not a probe: a helper of the two.
+import { classifyQueryFailure } from '../../preflight/classify.js';
+import { resolveOutput } from '../../preflight/facts.js';
+import { type ProbeContext, ProbeCallError } from '../types.js';
 
 const POLL_START_MS = 50;
 const POLL_MAX_MS = 1000;
