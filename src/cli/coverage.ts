@@ -5,7 +5,7 @@ import { CAPABILITY_IDS } from '../catalogue/capabilities.js';
 import { policyCoverage } from '../coverage/evaluate.js';
 import { renderCoverageMarkdown, renderCoverageTable } from '../coverage/render.js';
 import { validateCoverageRequest } from '../coverage/request.js';
-import { type Command, EXIT, type Io, UsageError, listOption, parseOptions, printIssues, readInput } from './shared.js';
+import { type Command, EXIT, type Io, SELECTION_OPTIONS, UsageError, listOption, optionOf, parseOptions, printIssues, readInput } from './shared.js';
 
 export const coverage: Command = {
   name: 'coverage',
@@ -47,17 +47,8 @@ exit: 0 every capability covered, 1 some not, 2 a required one not covered, 3 us
 };
 
 /** Where the validator's issues point, as the options that set those fields. */
-const OPTION_OF: Array<[string, string]> = [
-  ['/region', '--region'],
-  ['/accountId', '--account'],
-  ['/capabilities', '--capabilities'],
-  ['/required', '--required'],
-  ['/athena/workgroup', '--workgroup'],
-  ['/athena/catalog', '--catalog'],
-  ['/athena/outputLocation', '--output'],
-  ['/glue/catalogId', '--catalog-id'],
-  ['/glue/databases', '--databases'],
-  ['/dataLocation', '--data-location'],
+const OPTION_OF: ReadonlyArray<[string, string]> = [
+  ...SELECTION_OPTIONS,
   ['/results/encryption', '--encryption'],
   ['/results/kmsKey', '--kms-key'],
   ['/results/acl', '--acl'],
@@ -122,7 +113,7 @@ async function runCoverage(args: string[], io: Io): Promise<number> {
     const named = validation.issues.map(({ path, message }) => {
       const file = files.find(([field]) => path === field || path.startsWith(`${field}/`));
       if (file) return { path: `${file[1] === '-' ? 'standard input' : file[1]}${path.slice(file[0].length) ? `: ${path.slice(file[0].length)}` : ''}`, message };
-      return { path: OPTION_OF.find(([field]) => path === field || path.startsWith(`${field}/`))?.[1] ?? path, message };
+      return { path: optionOf(OPTION_OF, path), message };
     });
     return printIssues('the coverage request', named, io);
   }

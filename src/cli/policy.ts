@@ -3,8 +3,8 @@
 import { CAPABILITIES, CAPABILITY_IDS } from '../catalogue/capabilities.js';
 import { buildTrustPolicy, setupPolicies } from '../catalogue/remediation.js';
 import { parseS3Uri } from '../preflight/connection.js';
-import { CATALOG_ID_PATTERN } from '../schemas/request.js';
-import { catalogScope, kmsActionsOnEveryKey } from '../setup/generate.js';
+import { CATALOG_ID_PATTERN, S3_URI_PATTERN } from '../schemas/request.js';
+import { kmsActionsOnEveryKey, selectionScope } from '../setup/generate.js';
 import { KMS_KEY_PATTERN } from '../schemas/setup.js';
 import { type Command, EXIT, type Io, UsageError, listOption, parseOptions } from './shared.js';
 
@@ -79,7 +79,8 @@ function runPolicy(args: string[], io: Io): number {
   const location = (name: 'output' | 'data-location') => {
     const value = values[name];
     if (value === undefined) return undefined;
-    if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|$)/.test(value)) throw new UsageError(`--${name} must be an S3 URI such as s3://bucket/prefix/`, 'policy');
+    // The request's own rule for an S3 location: no white space, no empty segment (s3://bucket//).
+    if (!new RegExp(S3_URI_PATTERN).test(value)) throw new UsageError(`--${name} must be an S3 URI such as s3://bucket/prefix/ (no spaces, no empty segment //)`, 'policy');
     return parseS3Uri(value);
   };
   const output = location('output');
@@ -102,14 +103,7 @@ function runPolicy(args: string[], io: Io): number {
   const { identityPolicies, selfCheckPolicy } = setupPolicies(
     CAPABILITIES.filter((c) => ids.includes(c.id)),
     {
-      region,
-      accountId,
-      ...catalogScope(catalogId, accountId),
-      workgroup: values.workgroup,
-      dataCatalog: values.catalog,
-      databases: listOption(values.databases),
-      bucket: output?.bucket,
-      prefix: output?.prefix,
+      ...selectionScope({ region, accountId, athena: { workgroup: values.workgroup, catalog: values.catalog, outputLocation: values.output }, glue: { catalogId, databases: listOption(values.databases) } }),
       kmsKeyArns: kmsKeys?.length ? kmsKeys : undefined,
     },
     data ? { bucket: data.bucket, prefix: data.prefix } : undefined,

@@ -6,7 +6,7 @@ import { loadConfig } from '../config.js';
 import { buildSetup } from '../setup/generate.js';
 import { renderSetupMarkdown } from '../setup/markdown.js';
 import { validateSetupRequest } from '../setup/request.js';
-import { type Command, EXIT, type Io, UsageError, listOption, parseOptions, printIssues } from './shared.js';
+import { type Command, EXIT, type Io, SELECTION_OPTIONS, UsageError, listOption, optionOf, parseOptions, printIssues } from './shared.js';
 
 const FORMATS = ['markdown', 'json', 'cloudformation', 'cloudformation-json', 'terraform', 'cli'] as const;
 
@@ -52,19 +52,10 @@ exit: 0 printed, 3 usage error
 };
 
 /** Where POST /setup's issues point, as the options that set those fields. */
-const OPTION_OF: Array<[string, string]> = [
-  ['/region', '--region'],
-  ['/accountId', '--account'],
+const OPTION_OF: ReadonlyArray<[string, string]> = [
+  ...SELECTION_OPTIONS,
   ['/externalId', '--external-id'],
   ['/roleName', '--role-name'],
-  ['/capabilities', '--capabilities'],
-  ['/required', '--required'],
-  ['/athena/workgroup', '--workgroup'],
-  ['/athena/catalog', '--catalog'],
-  ['/athena/outputLocation', '--output'],
-  ['/glue/catalogId', '--catalog-id'],
-  ['/glue/databases', '--databases'],
-  ['/dataLocation', '--data-location'],
   ['/kmsKeys', '--kms-keys'],
 ];
 
@@ -125,7 +116,7 @@ function runSetup(args: string[], io: Io): number {
   });
   const validation = validateSetupRequest(body);
   if (!validation.ok) {
-    const byOption = validation.issues.map(({ path, message }) => ({ path: OPTION_OF.find(([field]) => path === field || path.startsWith(`${field}/`))?.[1] ?? path, message }));
+    const byOption = validation.issues.map(({ path, message }) => ({ path: optionOf(OPTION_OF, path), message }));
     return printIssues('the setup', byOption, io);
   }
   const result = buildSetup(validation.input, { trustedPrincipalArn: trustedPrincipal });

@@ -184,6 +184,25 @@ export async function getJson<T>(service: Service, path: string): Promise<T> {
 /** A run id as the service makes them: letters, digits and -. */
 export const RUN_ID = /^[A-Za-z0-9-]{1,64}$/;
 
+/** The connection selection's fields and the options that set them, shared by setup, policy and coverage. */
+export const SELECTION_OPTIONS: ReadonlyArray<[field: string, option: string]> = [
+  ['/region', '--region'],
+  ['/accountId', '--account'],
+  ['/capabilities', '--capabilities'],
+  ['/required', '--required'],
+  ['/athena/workgroup', '--workgroup'],
+  ['/athena/catalog', '--catalog'],
+  ['/athena/outputLocation', '--output'],
+  ['/glue/catalogId', '--catalog-id'],
+  ['/glue/databases', '--databases'],
+  ['/dataLocation', '--data-location'],
+];
+
+/** A validator's issue path as the option that sets that field (a field's item under the field's option). */
+export function optionOf(options: ReadonlyArray<[field: string, option: string]>, path: string): string {
+  return options.find(([field]) => path === field || path.startsWith(`${field}/`))?.[1] ?? path;
+}
+
 export function errorName(error: unknown): string {
   const name = (error as Error | undefined)?.name;
   return typeof name === 'string' && /^\w{1,64}$/.test(name) ? name : 'Error';

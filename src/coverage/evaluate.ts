@@ -13,7 +13,7 @@ import { ATHENA_SERVICE_PRINCIPAL, directRequestContext, forwardAccessContext } 
 import { type AuthorizationRequest, type ConditionValue, type Decision, type PolicySet, authorize, statementsOf } from '../iam/evaluate.js';
 import type { PolicyDocument, PolicyStatement as IamStatement } from '../iam/policy.js';
 import { parseS3Uri } from '../preflight/connection.js';
-import { catalogScope } from '../setup/generate.js';
+import { selectionScope } from '../setup/generate.js';
 import type { CoverageInput } from './request.js';
 import type { CapabilityCoverage, Coverage, CoverageAnswer, CoverageDenial, CoverageWarning, NotGranted, Requester, StatementRef } from './types.js';
 
@@ -74,21 +74,10 @@ function locate(input: CoverageInput): Located[] {
 
 /** The resources each capability's fix and requests name. */
 function scopes(input: CoverageInput) {
-  const output = input.athena?.outputLocation ? parseS3Uri(input.athena.outputLocation) : undefined;
   const data = input.dataLocation ? parseS3Uri(input.dataLocation) : undefined;
   const key = input.results?.kmsKey;
   const viaS3 = input.results?.encryption === 'SSE_KMS';
-  const results: ResourceScope = {
-    region: input.region,
-    accountId: input.accountId,
-    ...catalogScope(input.glue?.catalogId, input.accountId),
-    databases: input.glue?.databases,
-    workgroup: input.athena?.workgroup,
-    dataCatalog: input.athena?.catalog,
-    bucket: output?.bucket,
-    prefix: output?.prefix,
-    ...(key ? { kmsKeyArns: [key], ...(viaS3 ? { s3KmsKeyArns: [key] } : {}) } : {}),
-  };
+  const results: ResourceScope = { ...selectionScope(input), ...(key ? { kmsKeyArns: [key], ...(viaS3 ? { s3KmsKeyArns: [key] } : {}) } : {}) };
   // The tables' data: its own bucket, and no results key (an SSE-KMS object's key is unknown here).
   const tableData: ResourceScope = { ...results, bucket: data?.bucket, prefix: data?.prefix, kmsKeyArns: undefined, s3KmsKeyArns: undefined };
   return { results, tableData, data };

@@ -5,7 +5,7 @@
 import type { Static } from 'typebox';
 import { stringify as toYaml } from 'yaml';
 import { CAPABILITIES, type CapabilityId } from '../catalogue/capabilities.js';
-import { IAM_POLICY_LIMITS, type PolicyDocument, type TrustPolicyDocument, buildTrustPolicy, setupPolicies } from '../catalogue/remediation.js';
+import { IAM_POLICY_LIMITS, type PolicyDocument, type ResourceScope, type TrustPolicyDocument, buildTrustPolicy, setupPolicies } from '../catalogue/remediation.js';
 import { hclString, shellCommand, shellWord } from '../catalogue/quote.js';
 import { parseCatalogSelection, parseS3Uri } from '../preflight/connection.js';
 import type { PreflightRequest } from '../preflight/request.js';
@@ -72,26 +72,38 @@ export function catalogScope(selection: string | undefined, accountId: string): 
   return { glueCatalogId: catalogOwner, ...(catalogName ? { glueCatalogName: catalogName } : {}) };
 }
 
+/** The fields of a connection selection (POST /preflight's, /setup's, /policy/coverage's) a grant names. */
+export interface Selection {
+  region: string;
+  accountId: string;
+  athena?: { workgroup?: string; catalog?: string; outputLocation?: string };
+  glue?: { catalogId?: string; databases?: string[] };
+}
+
+/** Where a selection's grants point: its region and account, Glue catalog and databases, workgroup, data catalog and results location. */
+export function selectionScope(selection: Selection): ResourceScope {
+  const output = selection.athena?.outputLocation ? parseS3Uri(selection.athena.outputLocation) : undefined;
+  return {
+    region: selection.region,
+    accountId: selection.accountId,
+    ...catalogScope(selection.glue?.catalogId, selection.accountId),
+    databases: selection.glue?.databases,
+    workgroup: selection.athena?.workgroup,
+    dataCatalog: selection.athena?.catalog,
+    bucket: output?.bucket,
+    prefix: output?.prefix,
+  };
+}
+
 const compact = (document: unknown) => JSON.stringify(document);
 
 /** The policies the role gets and why, from setupPolicies (identity policy parts within IAM's quota, and the self-check policy). */
 export function setupRolePolicies(input: SetupInput): SetupPolicy[] {
-  const output = input.athena?.outputLocation ? parseS3Uri(input.athena.outputLocation) : undefined;
   const data = input.dataLocation ? parseS3Uri(input.dataLocation) : undefined;
   const requested = new Set(input.capabilities);
   const { identityPolicies, selfCheckPolicy } = setupPolicies(
     CAPABILITIES.filter((capability) => requested.has(capability.id)),
-    {
-      region: input.region,
-      accountId: input.accountId,
-      ...catalogScope(input.glue?.catalogId, input.accountId),
-      databases: input.glue?.databases,
-      workgroup: input.athena?.workgroup,
-      dataCatalog: input.athena?.catalog,
-      bucket: output?.bucket,
-      prefix: output?.prefix,
-      kmsKeyArns: input.kmsKeys,
-    },
+    { ...selectionScope(input), kmsKeyArns: input.kmsKeys },
     data ? { bucket: data.bucket, prefix: data.prefix } : undefined,
   );
   const parts = identityPolicies.length;
