@@ -8,6 +8,13 @@
 import type { AwsAction, OTHER_ACTIONS } from './actions.js';
 import { PROBE_ACTIONS } from './probe-index.js';
 
+/** The partition of a region's ARNs (aws, aws-cn, aws-us-gov). */
+export function partitionOf(region: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
 export interface ResourceScope {
   partition?: 'aws' | 'aws-cn' | 'aws-us-gov';
   region: string;

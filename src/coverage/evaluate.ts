@@ -16,6 +16,7 @@ import { parseS3Uri } from '../preflight/connection.js';
 import { selectionScope } from '../setup/generate.js';
 import type { CoverageInput } from './request.js';
 import type { CapabilityCoverage, Coverage, CoverageAnswer, CoverageDenial, CoverageWarning, NotGranted, Requester, StatementRef } from './types.js';
+import { partitionOf } from '../catalogue/resources.js';
 
 export * from './types.js';
 
@@ -42,7 +43,6 @@ interface Located {
   conditionKeys: string[];
 }
 
-const partitionOf = (region: string) => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
 
 /** Keys a request to these documents is known to carry or to lack, whatever the documents are. */
 const ALWAYS_KNOWN = ['aws:principalaccount', 'aws:resourceaccount', 'aws:securetransport', 'aws:requestedregion', 'aws:viaawsservice', 'aws:calledvia', 'aws:calledviafirst', 'aws:calledvialast'];

@@ -30,7 +30,7 @@ import {
   remediationSummary,
   statementsFor,
 } from '../catalogue/remediation.js';
-import { iamPrincipalOf } from '../catalogue/resources.js';
+import { iamPrincipalOf, partitionOf } from '../catalogue/resources.js';
 import { type LakeFormationNeed, NO_SERVICE_IDENTITY, isCertificateError } from './classify.js';
 import { type ResolvedConnection, parseS3Uri } from './connection.js';
 import { type Decision, type Evidence, coreActionsOf, evidenceFor } from './evidence.js';
@@ -41,7 +41,7 @@ import type { ActionResult, CapabilityReport, CapabilityStatus, Finding, Reason 
 /** A KMS key reference (key id, alias name, ARN) as an ARN in the connection's partition, region and account. */
 function kmsKeyArn(reference: string, connection: Pick<ResolvedConnection, 'region' | 'accountId'>): string {
   if (reference.startsWith('arn:')) return reference;
-  const partition = connection.region.startsWith('cn-') ? 'aws-cn' : connection.region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  const partition = partitionOf(connection.region);
   const resource = reference.startsWith('alias/') || reference.startsWith('key/') ? reference : `key/${reference}`;
   return `arn:${partition}:kms:${connection.region}:${connection.accountId}:${resource}`;
 }

@@ -11,6 +11,7 @@ import { parseCatalogSelection, parseS3Uri } from '../preflight/connection.js';
 import type { PreflightRequest } from '../preflight/request.js';
 import { DEFAULT_ROLE_NAME, type SetupSchema } from '../schemas/setup.js';
 import type { SetupInput } from './request.js';
+import { partitionOf } from '../catalogue/resources.js';
 
 /** One policy the role gets: a numbered part of the identity policy, or the self-check policy. */
 export interface SetupPolicy {
@@ -201,12 +202,6 @@ export function kmsActionsOnEveryKey(documents: readonly PolicyDocument[]): stri
     if (everyKey && !byAlias) for (const action of statement.Action) if (action.startsWith('kms:')) actions.add(action);
   }
   return [...actions].sort();
-}
-
-function partitionOf(region: string): 'aws' | 'aws-us-gov' | 'aws-cn' {
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('cn-')) return 'aws-cn';
-  return 'aws';
 }
 
 /** The preflight that proves the role, once created: the same capabilities, locations and external ID. */

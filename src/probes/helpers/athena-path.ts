@@ -1,13 +1,12 @@
 // Athena's own requests to S3 (writing results, reading a table's data), judged against the
 // bucket's policy where the preflight cannot take that path itself (preflight/athena-path.ts judges).
 import { ATHENA_REQUEST_DENIED, type AthenaPathKind, athenaDeniedMessage } from '../../catalogue/athena-path.js';
-import { iamPrincipalOf } from '../../catalogue/resources.js';
+import { iamPrincipalOf, partitionOf } from '../../catalogue/resources.js';
 import { type PathRequest, type PolicyDocument, athenaFix, judgeBucketPolicy } from '../../preflight/athena-path.js';
 import { type ProbeContext, ProbeCallError } from '../types.js';
 import { bucketOwnerCheck, resultWriteSettings } from './athena-results.js';
 
 /** The first part of an ARN in the region's partition (aws, aws-cn, aws-us-gov). */
-const partitionOf = (region: string) => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
 
 /**
  * What Athena asks S3 for when it writes a query's results and the product reads them (Athena User
