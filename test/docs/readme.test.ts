@@ -4,7 +4,9 @@
 // run side by side), after what it says it needs (the demo, or the sandbox) was started with the
 // README's own command. The namespace's processes all end with its first one: nothing outlives a block.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshCheckout, userPath } from './processes.js';
 
@@ -118,10 +120,16 @@ function runBlock(dir: string, block: Block, expectation: Expectation): Promise<
       : []),
     'exit $status',
   ].join('\n');
+  // A temporary directory of the block's own: tsx names its IPC pipe after its PID, which blocks
+  // running side by side share (each namespace counts from 1); its compile cache stays shared.
+  const temporary = mkdtempSync(join(tmpdir(), 'preflight-block-'));
+  const tsxCache = join(tmpdir(), 'tsx');
+  mkdirSync(tsxCache, { recursive: true });
+  symlinkSync(tsxCache, join(temporary, 'tsx'));
   return new Promise((resolve) => {
     const child = spawn(NAMESPACE[0]!, [...NAMESPACE.slice(1), 'bash', '-c', script], {
       cwd: dir,
-      env: { PATH: userPath(), HOME: process.env.HOME, LANG: 'C.UTF-8', npm_config_update_notifier: 'false', npm_config_fund: 'false' },
+      env: { PATH: userPath(), HOME: process.env.HOME, TMPDIR: temporary, LANG: 'C.UTF-8', npm_config_update_notifier: 'false', npm_config_fund: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -137,6 +145,7 @@ function runBlock(dir: string, block: Block, expectation: Expectation): Promise<
     child.stderr.on('data', collect);
     child.on('close', (code) => {
       clearTimeout(timer);
+      rmSync(temporary, { recursive: true, force: true });
       resolve({ code, output });
     });
   });
