@@ -35,7 +35,7 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 # they wait on AWS until their deadline (2.4x the default PREFLIGHT_MAX_CONCURRENT_RUNS), and
 # answers 503 beyond; raise it with that limit. Semi-spaces of 4 MB
 # rather than 8 and glibc's malloc kept to 2 arenas (instead of 8 per core, for libuv's and V8's
-# threads) each took about 10 MB off the peak RSS at no measured CPU cost (README, Benchmark).
+# threads) each took about 10 MB off the peak RSS at no measured CPU cost (docs/benchmark.md).
 # `npm run bench` runs the service with both variables.
 ENV NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=88"
 ENV MALLOC_ARENA_MAX=2

@@ -3,7 +3,8 @@
 # container: non-root with a read-only root and a tmpfs /tmp, the HEALTHCHECK, /readyz, a
 # preflight in role mode against the sandbox from the same image, `check` from the image, SIGTERM
 # with runs in flight, the report store on a named volume across containers, and the image's size.
-# The README's container commands (Deployment, "Running the image") are run here as written:
+# The documentation's container commands (docs/deployment.md's "Running the image", and the
+# README's container example) are run here as written:
 # test/packaging/image-test.test.ts checks that each one is in this file.
 #
 # The engine is Debian's podman, as root, run the way this kind of machine allows (see `docker`
@@ -106,7 +107,7 @@ remove # what an interrupted run may have left behind
 
 field() { node -e 'const value = JSON.parse(require("node:fs").readFileSync(0, "utf8"))[process.argv[1]]; process.stdout.write(String(value ?? ""))' "$1"; }
 
-say "the service and the sandbox, as the README starts them"
+say "the service and the sandbox, as the documentation starts them"
 docker run -d --name preflight-sandbox --network host --read-only --tmpfs /tmp --cap-drop ALL \
     --security-opt no-new-privileges --memory 256m --pids-limit 128 --no-healthcheck \
     --entrypoint /nodejs/bin/node preflight:local dist/sandbox/main.js --scenario full-access --port 4566 >/dev/null

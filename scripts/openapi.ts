@@ -4,10 +4,17 @@ import { withCapabilitiesTable } from '../src/catalogue/capabilities.js';
 import { withEndpointTable } from '../src/catalogue/endpoints.js';
 import { withFindingsTable } from '../src/catalogue/findings.js';
 import { PROBES } from '../src/probes/registry.js';
+import { withScenarioTable } from '../src/sandbox/scenario-table.js';
 import { withVendorTable } from '../test/support/vendor-coverage.js';
 
-// What is generated from the schemas and the catalogues; tests fail when either drifts.
+// What is generated from the schemas, the catalogues and the sandbox's scenarios; tests fail when
+// either drifts.
+const rewrite = (file: string, generate: (markdown: string) => string) => writeFileSync(file, generate(readFileSync(file, 'utf8')));
 writeFileSync('openapi.yaml', await renderOpenApi());
-writeFileSync('README.md', withVendorTable(withCapabilitiesTable(withFindingsTable(readFileSync('README.md', 'utf8')))));
-writeFileSync('docs/deployment.md', withEndpointTable(readFileSync('docs/deployment.md', 'utf8'), PROBES));
-process.stdout.write("wrote openapi.yaml, README.md's tables of capabilities, findings and the vendor policies' coverage, and docs/deployment.md's VPC endpoints\n");
+rewrite('README.md', withCapabilitiesTable);
+rewrite('docs/api.md', (markdown) => withVendorTable(withFindingsTable(markdown)));
+rewrite('docs/deployment.md', (markdown) => withEndpointTable(markdown, PROBES));
+rewrite('docs/sandbox.md', withScenarioTable);
+process.stdout.write(
+  "wrote openapi.yaml, README.md's table of capabilities, docs/api.md's findings and the vendor policies' coverage, docs/deployment.md's VPC endpoints and docs/sandbox.md's scenarios\n",
+);

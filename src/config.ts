@@ -203,7 +203,7 @@ export function loadConfig(env: Env, { listening = true }: { listening?: boolean
  * holds its SDK request, some 25 KB. A run holds its probes' state and its calls waiting for a
  * slot, most of all when AWS hangs and it waits for its deadline, where they all build their
  * reports at once; and V8 needs room beyond what is live, or it spends its time collecting and
- * finally gives up. Measured with runs waiting on a hanging Athena (README, Memory admission).
+ * finally gives up. Measured with runs waiting on a hanging Athena (docs/benchmark.md, Memory admission).
  */
 const HEAP_BASE_MB = 31;
 const HEAP_PER_RUN_MB = 0.4;

@@ -17,7 +17,7 @@ import { type Sandbox, startSandbox } from './sandbox/server.js';
 export const DEMO_API_KEY = 'demo-key-not-secret-0000';
 /** full-access: every capability ok, and a customer role the sandbox's service user may assume, so role mode works too. */
 export const DEMO_SCENARIO = 'full-access';
-/** With --serve, where the README's examples expect the service and its AWS. */
+/** With --serve, where the documentation's examples expect the service and its AWS. */
 export const DEMO_PORTS = { service: 8080, sandbox: 4566 };
 
 const USAGE = `usage: npm run demo -- [--scenario NAME|FILE] [--json] [--serve [--port N] [--sandbox-port N]]

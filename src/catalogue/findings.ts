@@ -2,7 +2,7 @@
 // reads (severity, message, remediation). A probe names the code and gives the facts,
 // `context.finding('BUCKET_OTHER_REGION', { bucket, region, connectionRegion })`; each code's
 // facts are typed here. The report's list of codes (FINDING_CODES, openapi.yaml's enum) and
-// README's table are derived from this one list.
+// docs/api.md's table are derived from this one list.
 import { type Command, abortMultipartUpload, deleteObject, enableWorkgroup, lakeFormationGrant, listMultipartUploads } from './commands.js';
 import { type ConnectFailure, endpointSetup, vpcEndpointFor } from './endpoints.js';
 import { type Markers, withGenerated } from './generated.js';
@@ -15,7 +15,7 @@ export type Severity = (typeof SEVERITIES)[number];
 
 interface FindingDefinition<Facts> {
   severity: Severity;
-  /** One line for README's table: when it is reported. */
+  /** One line for docs/api.md's table: when it is reported. */
   title: string;
   message(facts: Facts): string;
   /** The fix in words; `commands` are this finding's commands, quoted for a shell, to quote in them. */
@@ -97,7 +97,7 @@ const callsWords = (actions: readonly string[]) => `${actions.length === 1 ? 'Th
 /** Written after the code of the call that failed, when there was one. */
 const codeNote = (errorCode: string | undefined) => (errorCode !== undefined ? ` (${errorCode})` : '');
 
-// In this order in the report's schema (openapi.yaml) and README.
+// In this order in the report's schema (openapi.yaml) and docs/api.md.
 export const FINDINGS = {
   ACCOUNT_MISMATCH: finding<{ account: string | undefined; expected: string }>({
     severity: 'high',
@@ -315,13 +315,13 @@ export function renderFinding<C extends FindingCode>(
 
 const FINDINGS_MARKERS: Markers = { start: '<!-- findings: generated from src/catalogue/findings.ts by `npm run openapi` -->', end: '<!-- /findings -->' };
 
-/** README's table of findings, between its markers. */
+/** docs/api.md's table of findings, between its markers. */
 export function findingsTable(): string {
   const rows = Object.entries(FINDINGS).map(([code, definition]) => `| \`${code}\` | ${definition.severity} | ${definition.title} |`);
   return [FINDINGS_MARKERS.start, '| finding | severity | reported when |', '|---|---|---|', ...rows, FINDINGS_MARKERS.end].join('\n');
 }
 
-/** A markdown text (README.md) with its findings table replaced by the catalogue's. */
+/** A markdown text (docs/api.md) with its findings table replaced by the catalogue's. */
 export function withFindingsTable(markdown: string): string {
   return withGenerated(markdown, FINDINGS_MARKERS, findingsTable().split('\n').slice(1, -1).join('\n'));
 }

@@ -123,7 +123,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Repo
     // lose the last reports, and each write skips an fsync (a 9 KB report: 2.2 → 0.12 ms, 0.1 ms of CPU).
     if (options.path !== ':memory:') db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
     // A file with damaged pages opens, and its header can even be read: look at every page now,
-    // rather than answer 500 for each report that lies on one (it reads the file once: README).
+    // rather than answer 500 for each report that lies on one (it reads the file once: docs/api.md, Report history).
     const problems = db.prepare('PRAGMA quick_check(3)').all() as { quick_check: string }[];
     if (problems[0]?.quick_check !== 'ok') throw new Error(`the file is corrupted: ${problems.map((p) => p.quick_check).join('; ')}`);
     const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };

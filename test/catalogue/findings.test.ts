@@ -1,5 +1,5 @@
 // The findings catalogue: one list of codes, every code reported by a probe and tested there, words
-// without holes, and README's table generated from it.
+// without holes, and docs/api.md's table generated from it.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FINDINGS, FINDING_CODES, type FindingArguments, type FindingCode, findingsTable, renderFinding, withFindingsTable } from '../../src/catalogue/findings.js';
@@ -75,9 +75,9 @@ describe('the findings catalogue', () => {
     }
   });
 
-  it("is what README's table of findings says (run `npm run openapi` after changing it)", () => {
-    const readme = readFileSync('README.md', 'utf8');
-    expect(readme).toContain(findingsTable());
-    expect(withFindingsTable(readme)).toBe(readme);
+  it("is what docs/api.md's table of findings says (run `npm run openapi` after changing it)", () => {
+    const page = readFileSync('docs/api.md', 'utf8');
+    expect(page).toContain(findingsTable());
+    expect(withFindingsTable(page)).toBe(page);
   });
 });

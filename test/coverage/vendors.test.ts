@@ -1,5 +1,5 @@
 // The five vendors' published policies (examples/vendor-policies/, placeholders filled with the
-// sandbox account's values): the same documents as the sandbox's vendor scenarios, the README's
+// sandbox account's values): the same documents as the sandbox's vendor scenarios, docs/api.md's
 // table generated from their coverage, and that coverage agreeing with a real preflight of the
 // sandbox for each, over HTTP.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -25,9 +25,10 @@ describe('the vendor policies', () => {
     }
   });
 
-  it('make the README\'s table (run `npm run openapi` after changing them or the catalogue)', () => {
-    const readme = readFileSync('README.md', 'utf8');
-    expect(withVendorTable(readme)).toBe(readme);
+  it("make docs/api.md's table (run `npm run openapi` after changing them or the catalogue)", () => {
+    const page = readFileSync('docs/api.md', 'utf8');
+    expect(page).toContain('<!-- vendor-coverage:');
+    expect(withVendorTable(page)).toBe(page);
   });
 
   /** Each (action, resource, condition) a list of statements grants. */

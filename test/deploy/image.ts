@@ -55,7 +55,7 @@ export function heapLimitMiB(nodeOptions: string): number {
 
 /**
  * The peak RSS (MiB) measured with 200 runs in flight under the image's heap limits: 180–203 over
- * the benchmark's runs (README, Benchmark: "memory: peak RSS with 200 runs in flight"). 200 is what the
+ * the benchmark's runs (docs/benchmark.md: "memory: peak RSS with 200 runs in flight"). 200 is what the
  * image's heap is sized for, three times the default PREFLIGHT_MAX_CONCURRENT_RUNS; a memory limit
  * below this peak would kill the container under that load.
  */

@@ -1,12 +1,11 @@
-// The README's container commands are the ones CI runs: scripts/image-test.sh (called by .ci/run)
-// builds and runs the image with each command of the README's "Running the image" as written
-// (`docker` there is podman with this machine's settings), so a command that drifts from the
-// script is one nobody ran.
+// The documentation's container commands are the ones CI runs: scripts/image-test.sh (called by
+// .ci/run) builds and runs the image with each command of docs/deployment.md's "Running the image"
+// and of the README's container example as written (`docker` there is podman with this machine's
+// settings), so a command that drifts from the script is one nobody ran.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-const readme = readFileSync('README.md', 'utf8');
 const script = readFileSync('scripts/image-test.sh', 'utf8');
 
 /** Shell text as the shell reads it: line continuations joined, runs of blanks made one. */
@@ -33,10 +32,15 @@ function consoleCommands(markdown: string, heading: string): string[] {
   return commands;
 }
 
-const commands = consoleCommands(readme, '### Running the image');
+/** Each section of the documentation that runs the image, and its commands. */
+const SECTIONS = [
+  { page: 'docs/deployment.md', heading: '## Running the image' },
+  { page: 'README.md', heading: '## The container' },
+].map((section) => ({ ...section, commands: consoleCommands(readFileSync(section.page, 'utf8'), section.heading) }));
+const commands = SECTIONS.flatMap((section) => section.commands);
 
-describe('the README\'s container commands', () => {
-  it('build the image, start the service and the sandbox from it, and run check from it', () => {
+describe("the documentation's container commands", () => {
+  it.each(SECTIONS)('in $page, $heading: build the image, start the service and the sandbox from it, and run check from it', ({ commands }) => {
     expect(commands).toContain('docker build -t preflight:local .');
     expect(commands.filter((command) => command.startsWith('docker run -d '))).toHaveLength(2);
     expect(commands.some((command) => /^docker run --rm .* preflight:local check /.test(command))).toBe(true);

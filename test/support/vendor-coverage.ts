@@ -1,6 +1,6 @@
-// The README's table of what the five vendors' published policies cover (examples/vendor-policies/,
+// docs/api.md's table of what the five vendors' published policies cover (examples/vendor-policies/,
 // the same documents as the sandbox's vendor scenarios), generated from POST /policy/coverage's
-// evaluator: test/coverage/vendors.test.ts checks the README holds it and that a preflight of the
+// evaluator: test/coverage/vendors.test.ts checks the page holds it and that a preflight of the
 // sandbox agrees; `npm run openapi` writes it.
 import { readFileSync } from 'node:fs';
 import { CAPABILITY_IDS } from '../../src/catalogue/capabilities.js';
@@ -59,7 +59,7 @@ export function vendorTable(): string {
     return index < 0 ? '' : ` ${'¹²³'[index]}`;
   };
   const lines = [
-    `| capability | ${VENDOR_POLICIES.map((v) => `[${v.title}](examples/vendor-policies/${v.name}.json)`).join(' | ')} |`,
+    `| capability | ${VENDOR_POLICIES.map((v) => `[${v.title}](../examples/vendor-policies/${v.name}.json)`).join(' | ')} |`,
     `|---|${VENDOR_POLICIES.map(() => '---').join('|')}|`,
     ...CAPABILITY_IDS.map((id) => `| \`${id}\`${mark(id)} | ${answers.map((answer) => cell(answer.capabilities.find((c) => c.id === id)!)).join(' | ')} |`),
     `| over-grants | ${answers.map((answer) => [...new Set(answer.warnings.map((w) => w.code))].join(', ') || '—').join(' | ')} |`,
