@@ -6,17 +6,15 @@
 // A screenshot of the stored report is left in test-artifacts/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../src/catalogue/capabilities.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { diffReports } from '../../src/store/diff.js';
-import { launchChromium } from '../support/chromium.js';
+import { DESKTOP, type OpenedPage, PHONE, launchChromium, openPage } from '../support/chromium.js';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
 import { type TempStore, tempStore } from '../store/support.js';
 
-const DESKTOP = { width: 1366, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const DEFAULT_CAPABILITIES = CAPABILITIES.filter((c) => c.requestedByDefault).map((c) => c.id);
 
 let temp: TempStore;
@@ -45,32 +43,9 @@ afterAll(async () => {
   await temp?.remove();
 });
 
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  /** Refused requests, page errors and console errors or warnings. */
-  failed: string[];
-  /** Every URL the page asked for after loading. */
-  requested: string[];
-}
+type Opened = OpenedPage;
 
-async function open(url: string, viewport = DESKTOP): Promise<Opened> {
-  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'], acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const failed: string[] = [];
-  const requested: string[] = [];
-  page.on('request', (request) => requested.push(request.url()));
-  page.on('response', (response) => {
-    if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
-  });
-  page.on('pageerror', (error) => failed.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') failed.push(`console ${message.type()}: ${message.text()}`);
-  });
-  await page.goto(url);
-  return { context, page, failed, requested };
-}
+const open = (url: string, viewport = DESKTOP): Promise<Opened> => openPage(browser, url, { viewport });
 
 /** The report the page holds: what its Download JSON button saves. */
 async function heldReport(page: Page): Promise<PreflightReport> {
@@ -219,7 +194,7 @@ describe('the support page: stored reports', () => {
     expect(await page.isVisible('#report')).toBe(false);
     expect(await page.isVisible('#runs')).toBe(false);
     // Chromium also logs the refused request to the console; nothing else went wrong.
-    expect(failed.filter((line) => !line.startsWith('console error: Failed to load resource'))).toEqual([`404 ${base}/preflight/000000000000`]);
+    expect(failed.filter((line) => !line.startsWith('console error: Failed to load resource'))).toEqual(['404 /preflight/000000000000']);
 
     // A key the service refuses (typed in the Check form: one key for the page): said, and asked again.
     await page.fill('#apiKey', 'not-the-key-at-all-000');

@@ -4,18 +4,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createClientFactory } from '../../src/aws/clients.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { PROBES } from '../../src/probes/registry.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
-import { launchChromium } from '../support/chromium.js';
+import { DESKTOP, PHONE, launchChromium, openPage } from '../support/chromium.js';
 import { type Harness, TEST_API_KEY, sampleRequest, startHarness } from '../support/service.js';
 
-const DESKTOP = { width: 1366, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 let harness: Harness;
 /** full-access, for role mode: a wrong external ID gives ASSUME_ROLE_DENIED and its trust policy. */
@@ -39,22 +37,7 @@ afterAll(async () => {
   await Promise.all([harness?.close(), roles?.close()]);
 });
 
-async function open(url: string, viewport = DESKTOP, init?: () => void): Promise<{ context: BrowserContext; page: Page; failed: string[] }> {
-  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'], acceptDownloads: true });
-  const page = await context.newPage();
-  if (init) await page.addInitScript(init);
-  page.setDefaultTimeout(10_000);
-  const failed: string[] = [];
-  page.on('response', (response) => {
-    if (response.status() >= 400 && !response.url().endsWith('/preflight')) failed.push(`${response.status()} ${response.url()}`);
-  });
-  page.on('pageerror', (error) => failed.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') failed.push(`console ${message.type()}: ${message.text()}`); // a CSP refusal, say
-  });
-  await page.goto(`${url}/`);
-  return { context, page, failed };
-}
+const open = (url: string, viewport = DESKTOP, init?: () => void) => openPage(browser, `${url}/`, { viewport, init, expectedErrors: (at) => at.pathname === '/preflight' });
 
 /** The report the page holds: what its Download JSON button saves. */
 async function heldReport(page: Page): Promise<PreflightReport> {

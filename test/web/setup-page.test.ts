@@ -3,9 +3,9 @@
 // form with a copy and a download button, before the Check tab, at a desktop's and a phone's width.
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import { DESKTOP, launchChromium, openPage } from '../support/chromium.js';
 import { type Harness, TEST_API_KEY, startHarness } from '../support/service.js';
 
 const PRINCIPAL = 'arn:aws:iam::999999999999:role/preflight-service';
@@ -25,21 +25,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-async function open(viewport = { width: 1366, height: 900 }): Promise<{ context: BrowserContext; page: Page; failed: string[] }> {
-  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'], acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const failed: string[] = [];
-  page.on('response', (response) => {
-    if (response.status() >= 400 && !response.url().endsWith('/setup')) failed.push(`${response.status()} ${response.url()}`);
-  });
-  page.on('pageerror', (error) => failed.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') failed.push(`console ${message.type()}: ${message.text()}`);
-  });
-  await page.goto(`${base}/`);
-  return { context, page, failed };
-}
+const open = (viewport = DESKTOP) => openPage(browser, `${base}/`, { viewport, expectedErrors: (url) => url.pathname === '/setup' });
 
 async function fill(page: Page) {
   await page.click('#tab-setup');

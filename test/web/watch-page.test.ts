@@ -8,19 +8,17 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientFactory } from '../../src/aws/clients.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { loadWatchFile } from '../../src/watch/file.js';
 import { type TempStore, tempStore } from '../store/support.js';
-import { launchChromium } from '../support/chromium.js';
+import { DESKTOP, PHONE, launchChromium, openPage } from '../support/chromium.js';
 import { type Harness, startHarness } from '../support/service.js';
 import { WATCH_API_KEY, fakeClock, watchedApp } from '../watch/support.js';
 
-const DESKTOP = { width: 1366, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const dir = mkdtempSync(join(tmpdir(), 'preflight-web-watch-'));
 const time = fakeClock();
 let sandbox: Sandbox;
@@ -73,23 +71,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function open(url: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; failed: string[]; requested: string[] }> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const failed: string[] = [];
-  const requested: string[] = [];
-  page.on('request', (request) => requested.push(request.url()));
-  page.on('response', (response) => {
-    if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
-  });
-  page.on('pageerror', (error) => failed.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') failed.push(`console ${message.type()}: ${message.text()}`);
-  });
-  await page.goto(url);
-  return { context, page, failed, requested };
-}
+const open = (url: string, viewport = DESKTOP) => openPage(browser, url, { viewport, clipboard: false });
 
 const watchList = async () => (await app.inject({ url: '/watch', headers: { authorization: `Bearer ${WATCH_API_KEY}` } })).json();
 
