@@ -5,7 +5,7 @@ import { CAPABILITY_IDS } from '../catalogue/capabilities.js';
 import { policyCoverage } from '../coverage/evaluate.js';
 import { renderCoverageMarkdown, renderCoverageTable } from '../coverage/render.js';
 import { validateCoverageRequest } from '../coverage/request.js';
-import { type Command, EXIT, type Io, SELECTION_OPTIONS, UsageError, listOption, optionOf, parseOptions, printIssues, readInput } from './shared.js';
+import { type Command, EXIT, type Io, SELECTION_FLAGS, SELECTION_OPTIONS, UsageError, listOption, optionOf, parseOptions, printIssues, readInput } from './shared.js';
 
 export const coverage: Command = {
   name: 'coverage',
@@ -59,20 +59,12 @@ async function runCoverage(args: string[], io: Io): Promise<number> {
     coverage,
     args,
     {
-      region: { type: 'string' },
-      account: { type: 'string' },
-      workgroup: { type: 'string' },
-      catalog: { type: 'string' },
-      output: { type: 'string' },
-      'catalog-id': { type: 'string' },
-      databases: { type: 'string' },
-      'data-location': { type: 'string' },
+      ...SELECTION_FLAGS,
       encryption: { type: 'string' },
       'kms-key': { type: 'string' },
       acl: { type: 'boolean' },
       boundary: { type: 'string' },
       scps: { type: 'string' },
-      capabilities: { type: 'string' },
       required: { type: 'string' },
       json: { type: 'boolean' },
       markdown: { type: 'boolean' },

@@ -6,7 +6,7 @@ import { parseS3Uri } from '../preflight/connection.js';
 import { CATALOG_ID_PATTERN, S3_URI_PATTERN } from '../schemas/request.js';
 import { kmsActionsOnEveryKey, selectionScope } from '../setup/generate.js';
 import { KMS_KEY_PATTERN } from '../schemas/setup.js';
-import { type Command, EXIT, type Io, UsageError, listOption, parseOptions } from './shared.js';
+import { type Command, EXIT, type Io, SELECTION_FLAGS, UsageError, listOption, parseOptions } from './shared.js';
 
 export const policy: Command = {
   name: 'policy',
@@ -44,16 +44,8 @@ function runPolicy(args: string[], io: Io): number {
     policy,
     args,
     {
-      capabilities: { type: 'string' },
-      region: { type: 'string' },
-      account: { type: 'string' },
-      workgroup: { type: 'string' },
-      output: { type: 'string' },
-      'data-location': { type: 'string' },
+      ...SELECTION_FLAGS,
       'kms-keys': { type: 'string' },
-      databases: { type: 'string' },
-      catalog: { type: 'string' },
-      'catalog-id': { type: 'string' },
       'external-id': { type: 'string' },
       'trusted-principal': { type: 'string' },
     },

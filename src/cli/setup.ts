@@ -6,7 +6,7 @@ import { loadConfig } from '../config.js';
 import { buildSetup } from '../setup/generate.js';
 import { renderSetupMarkdown } from '../setup/markdown.js';
 import { validateSetupRequest } from '../setup/request.js';
-import { type Command, EXIT, type Io, SELECTION_OPTIONS, UsageError, listOption, optionOf, parseOptions, printIssues } from './shared.js';
+import { type Command, EXIT, type Io, SELECTION_FLAGS, SELECTION_OPTIONS, UsageError, listOption, optionOf, parseOptions, printIssues } from './shared.js';
 
 const FORMATS = ['markdown', 'json', 'cloudformation', 'cloudformation-json', 'terraform', 'cli'] as const;
 
@@ -64,19 +64,11 @@ function runSetup(args: string[], io: Io): number {
     setup,
     args,
     {
-      region: { type: 'string' },
-      account: { type: 'string' },
+      ...SELECTION_FLAGS,
       'external-id': { type: 'string' },
       'trusted-principal': { type: 'string' },
       'role-name': { type: 'string' },
-      capabilities: { type: 'string' },
       required: { type: 'string' },
-      workgroup: { type: 'string' },
-      catalog: { type: 'string' },
-      output: { type: 'string' },
-      'catalog-id': { type: 'string' },
-      databases: { type: 'string' },
-      'data-location': { type: 'string' },
       'kms-keys': { type: 'string' },
       'no-self-check': { type: 'boolean' },
       format: { type: 'string', default: 'markdown' },

@@ -184,6 +184,19 @@ export async function getJson<T>(service: Service, path: string): Promise<T> {
 /** A run id as the service makes them: letters, digits and -. */
 export const RUN_ID = /^[A-Za-z0-9-]{1,64}$/;
 
+/** The options that select a connection's resources, the same in setup, policy and coverage. */
+export const SELECTION_FLAGS = {
+  region: { type: 'string' },
+  account: { type: 'string' },
+  capabilities: { type: 'string' },
+  workgroup: { type: 'string' },
+  catalog: { type: 'string' },
+  output: { type: 'string' },
+  'catalog-id': { type: 'string' },
+  databases: { type: 'string' },
+  'data-location': { type: 'string' },
+} as const;
+
 /** The connection selection's fields and the options that set them, shared by setup, policy and coverage. */
 export const SELECTION_OPTIONS: ReadonlyArray<[field: string, option: string]> = [
   ['/region', '--region'],

@@ -6,10 +6,10 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleRequest, serviceIdentityOf } from '../../src/sandbox/sample.js';
+import { sampleRequest } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { start } from '../docs/processes.js';
+import { serveAgainst } from '../support/serve-process.js';
 import { report } from './fixtures.js';
 import { TEST_DATABASE_URL, newSchema } from './postgres-support.js';
 
@@ -25,23 +25,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function serve(extra: Record<string, string>) {
-  const identity = serviceIdentityOf(sandbox);
-  return start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: '0',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_ENDPOINT_URL: sandbox.endpoint,
-      PREFLIGHT_S3_FORCE_PATH_STYLE: 'true',
-      PREFLIGHT_API_KEYS: KEY,
-      ...(identity ? { AWS_ACCESS_KEY_ID: identity.accessKeyId, AWS_SECRET_ACCESS_KEY: identity.secretAccessKey } : {}),
-      ...extra,
-    },
-  });
-}
+const serve = (extra: Record<string, string>) => serveAgainst(sandbox, KEY, extra);
 
 async function listening(service: ReturnType<typeof serve>) {
   const [, port] = await service.waitFor(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/);

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceIdentityOf } from '../../src/sandbox/sample.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-import { type Started, start } from '../docs/processes.js';
+import type { Started } from '../docs/processes.js';
+import { serveAgainst } from '../support/serve-process.js';
 import { TEST_DATABASE_URL, newSchema } from '../store/postgres-support.js';
 
 const KEY = 'watch-serve-key-0123456789';
@@ -47,25 +47,7 @@ function watchFile(name: string, connections: unknown[]): string {
   return path;
 }
 
-function serve(env: Record<string, string>): Started {
-  const identity = serviceIdentityOf(sandbox)!;
-  return start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: '0',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_ENDPOINT_URL: sandbox.endpoint,
-      PREFLIGHT_S3_FORCE_PATH_STYLE: 'true',
-      PREFLIGHT_API_KEYS: KEY,
-      AWS_ACCESS_KEY_ID: identity.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: identity.secretAccessKey,
-      ACME_EXTERNAL_ID: EXTERNAL_ID,
-      ...env,
-    },
-  });
-}
+const serve = (env: Record<string, string>): Started => serveAgainst(sandbox, KEY, { ACME_EXTERNAL_ID: EXTERNAL_ID, ...env });
 
 describe('preflight serve with a watch file', () => {
   it('stops at start (exit 3) when the file names access keys or an external ID inline, before opening the store', async () => {
